@@ -1,0 +1,55 @@
+package io.shardkit;
+
+import java.sql.SQLException;
+
+/**
+ * An error raised by shardkit itself, or a driver error re-thrown with the shard it came from.
+ *
+ * <p>When a shard's driver fails, the driver's SQLState and vendor code are kept, so code that
+ * checks for a unique violation ({@code 23505}, MySQL 1062) works unchanged through shardkit;
+ * the message gains the shard name and a short form of the SQL.
+ */
+public class ShardException extends SQLException {
+    private static final long serialVersionUID = 1L;
+
+    /** SQLState for a statement the choosers could not route (no key, unknown shard, ...). */
+    public static final String ROUTING = "HY000";
+
+    private final String shard;
+
+    public ShardException(String message, String sqlState) {
+        this(message, sqlState, 0, null, null);
+    }
+
+    public ShardException(String message, String sqlState, int vendorCode, String shard, Throwable cause) {
+        super(message, sqlState, vendorCode, cause);
+        this.shard = shard;
+    }
+
+    /** Wraps a driver error from {@code shard}, keeping its SQLState and vendor code. */
+    public static ShardException fromShard(String shard, String sql, SQLException e) {
+        if (e instanceof ShardException se && se.shard != null) {
+            return se;
+        }
+        String message = "shard " + shard + ": " + e.getMessage() + " [sql: " + shorten(sql) + "]";
+        ShardException wrapped = new ShardException(message, e.getSQLState(), e.getErrorCode(), shard, e);
+        if (e.getNextException() != null) {
+            wrapped.setNextException(e.getNextException());
+        }
+        return wrapped;
+    }
+
+    /** The shard whose driver raised this error, or {@code null} when shardkit raised it. */
+    public String shard() {
+        return shard;
+    }
+
+    /** The first 200 characters of {@code sql} on one line, for messages. */
+    public static String shorten(String sql) {
+        if (sql == null) {
+            return "";
+        }
+        String oneLine = sql.strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 197) + "...";
+    }
+}

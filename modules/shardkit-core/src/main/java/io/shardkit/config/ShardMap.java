@@ -1,0 +1,139 @@
+package io.shardkit.config;
+
+import io.shardkit.ShardMapException;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The whole shard map: shards, pool defaults, table rules and the default shard. Immutable; made
+ * by {@link YamlShardMap} from a file or by {@code ShardedDataSource.builder()} in Java, and
+ * checked by {@link #validate} either way.
+ *
+ * @param tables lower-case table name → rule
+ * @param defaultShard where tables the map does not name live; {@code null} means such tables are an error
+ */
+public record ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<String, TableRule> tables,
+        String defaultShard) {
+
+    public ShardMap {
+        shards = List.copyOf(shards);
+        pool = Collections.unmodifiableMap(new LinkedHashMap<>(pool));
+        tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
+    }
+
+    public List<String> shardNames() {
+        List<String> names = new ArrayList<>(shards.size());
+        for (ShardSpec s : shards) {
+            names.add(s.name());
+        }
+        return names;
+    }
+
+    /** Checks a map built in Java; throws with every problem found. */
+    public ShardMap validated(String source) throws ShardMapException {
+        Problems problems = new Problems(source, Map.of());
+        validate(problems, true);
+        problems.throwIfAny();
+        return this;
+    }
+
+    /**
+     * Adds every problem of this map to {@code problems}.
+     *
+     * @param checkStrategyShards false when the YAML loader already checked strategy shard lists at their exact paths
+     */
+    public void validate(Problems problems, boolean checkStrategyShards) {
+        Set<String> known = new TreeSet<>();
+        Map<String, Integer> first = new HashMap<>();
+        if (shards.isEmpty()) {
+            problems.add("shards", "at least one shard is needed");
+        }
+        for (int i = 0; i < shards.size(); i++) {
+            ShardSpec s = shards.get(i);
+            String path = "shards[" + i + "]";
+            if (s.name().isBlank()) {
+                problems.add(path + ".name", "shard name is empty");
+            } else if (first.containsKey(s.name())) {
+                problems.add(path + ".name", "duplicate shard '" + s.name() + "' (also shards[" + first.get(s.name()) + "])");
+            } else {
+                first.put(s.name(), i);
+                known.add(s.name());
+            }
+            checkUrl(problems, path + ".url", s.url());
+            checkPool(problems, path + ".pool", s.pool());
+            if (!ShardSpec.HOT.equals(s.tier()) && !ShardSpec.ARCHIVE.equals(s.tier())) {
+                problems.add(path + ".tier", "unknown tier '" + s.tier() + "' (known: hot, archive)");
+            }
+        }
+        checkPool(problems, "pool", pool);
+        for (TableRule rule : tables.values()) {
+            String path = "tables." + rule.table();
+            switch (rule.kind()) {
+                case SHARDED -> {
+                    if (rule.keyColumn() == null || rule.keyColumn().isBlank()) {
+                        problems.add(path + ".key", "sharded table needs a shard key column");
+                    }
+                    if (checkStrategyShards) {
+                        List<String> used = rule.strategy().shards();
+                        for (int i = 0; i < used.size(); i++) {
+                            checkShard(problems, path + ".strategy.shards[" + i + "]", used.get(i), known);
+                        }
+                    }
+                }
+                case PINNED -> checkShard(problems, path + ".shard", rule.shard(), known);
+                case BROADCAST -> { }
+            }
+        }
+        if (defaultShard != null) {
+            checkShard(problems, "defaultShard", defaultShard, known);
+        }
+    }
+
+    static void checkShard(Problems problems, String path, String shard, Set<String> known) {
+        if (!known.contains(shard)) {
+            problems.add(path, "unknown shard '" + shard + "' (known: " + String.join(", ", known) + ")");
+        }
+    }
+
+    private static void checkPool(Problems problems, String path, Map<String, Object> settings) {
+        for (Map.Entry<String, Object> e : settings.entrySet()) {
+            try {
+                PoolSettings.convert(e.getKey(), e.getValue());
+            } catch (IllegalArgumentException ex) {
+                problems.add(path + "." + e.getKey(), ex.getMessage());
+            }
+        }
+    }
+
+    private static void checkUrl(Problems problems, String path, String url) {
+        if (url == null || url.isBlank()) {
+            problems.add(path, "missing JDBC URL");
+            return;
+        }
+        if (!url.startsWith("jdbc:") || url.indexOf(':', 5) < 0) {
+            problems.add(path, "malformed JDBC URL '" + url + "' (expected jdbc:<driver>:<database>)");
+            return;
+        }
+        if (!anyDriverAccepts(url)) {
+            problems.add(path, "no JDBC driver on the class path accepts '" + url + "'");
+        }
+    }
+
+    private static boolean anyDriverAccepts(String url) {
+        try {
+            Driver d = DriverManager.getDriver(url);
+            return d != null;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+}

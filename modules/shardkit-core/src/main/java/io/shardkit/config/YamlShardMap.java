@@ -1,0 +1,511 @@
+package io.shardkit.config;
+
+import io.shardkit.ShardMapException;
+import io.shardkit.strategy.CustomStrategy;
+import io.shardkit.strategy.HashStrategy;
+import io.shardkit.strategy.ListStrategy;
+import io.shardkit.strategy.ModStrategy;
+import io.shardkit.strategy.RangeStrategy;
+import io.shardkit.strategy.Strategy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+/**
+ * Reads a shard map from YAML (format: {@code shard-config/shard-map.schema.json}).
+ *
+ * <p>The file is composed into a node tree rather than bound to objects, so every value keeps its
+ * line and every error can name its YAML path and line. All problems of a file are collected and
+ * thrown together as one {@link ShardMapException}. {@code ${VAR}} and {@code ${VAR:-default}}
+ * in any scalar are replaced from the environment before the value is read.
+ */
+public final class YamlShardMap {
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
+    private static final Set<String> ROOT_KEYS = Set.of("shards", "pool", "tables", "defaultShard");
+    private static final Set<String> SHARD_KEYS =
+            Set.of("name", "url", "user", "password", "properties", "pool", "readOnly", "tier");
+    private static final Set<String> TABLE_KEYS = Set.of("key", "strategy", "broadcast", "shard");
+    private static final Set<String> STRATEGY_KEYS =
+            Set.of("type", "shards", "bounds", "values", "default", "class", "props");
+    private static final List<String> TYPES = List.of("mod", "hash", "range", "list", "class");
+
+    private final String source;
+    private final UnaryOperator<String> env;
+    private final Map<String, Integer> lines = new HashMap<>();
+    private Problems problems;
+
+    private YamlShardMap(String source, UnaryOperator<String> env) {
+        this.source = source;
+        this.env = env;
+    }
+
+    public static ShardMap load(Path file) throws ShardMapException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return load(in, file.toString(), System::getenv);
+        } catch (IOException e) {
+            throw new ShardMapException(file.toString(), "cannot read: " + e, e);
+        }
+    }
+
+    /**
+     * @param source names the file in messages
+     * @param env variable name → value, or {@code null} when unset
+     */
+    public static ShardMap load(InputStream in, String source, UnaryOperator<String> env) throws ShardMapException {
+        return new YamlShardMap(source, env).read(new InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+
+    private ShardMap read(Reader reader) throws ShardMapException {
+        Optional<Node> root;
+        try {
+            root = new Compose(LoadSettings.builder().setLabel(source).build()).composeReader(reader);
+        } catch (MarkedYamlEngineException e) {
+            String where = e.getProblemMark().map(m -> " (line " + (m.getLine() + 1) + ")").orElse("");
+            throw new ShardMapException(source, "not valid YAML: " + e.getProblem() + where, e);
+        } catch (YamlEngineException e) {
+            throw new ShardMapException(source, "not valid YAML: " + e.getMessage(), e);
+        }
+        if (root.isEmpty()) {
+            throw new ShardMapException(source, "the file is empty", null);
+        }
+        index(root.get(), "");
+        problems = new Problems(source, lines);
+        MappingNode top = mapping(root.get(), "(root)");
+        if (top == null) {
+            problems.throwIfAny();
+        }
+        Map<String, Node> fields = fields(top, "", ROOT_KEYS);
+        List<ShardSpec> shards = readShards(fields.get("shards"));
+        Set<String> known = new TreeSet<>();
+        for (ShardSpec s : shards) {
+            known.add(s.name());
+        }
+        Map<String, Object> pool = readPool(fields.get("pool"), "pool");
+        Map<String, TableRule> tables = readTables(fields.get("tables"), shards, known);
+        String defaultShard = text(fields.get("defaultShard"), "defaultShard");
+        ShardMap map = new ShardMap(shards, pool, tables, defaultShard);
+        map.validate(problems, false);
+        problems.throwIfAny();
+        return map;
+    }
+
+    /** Records the line of every path, for messages. */
+    private void index(Node node, String path) {
+        node.getStartMark().ifPresent(m -> lines.putIfAbsent(path, m.getLine() + 1));
+        if (node instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k) {
+                    String child = path.isEmpty() ? k.getValue() : path + "." + k.getValue();
+                    t.getKeyNode().getStartMark().ifPresent(mk -> lines.putIfAbsent(child, mk.getLine() + 1));
+                    index(t.getValueNode(), child);
+                }
+            }
+        } else if (node instanceof SequenceNode s) {
+            for (int i = 0; i < s.getValue().size(); i++) {
+                index(s.getValue().get(i), path + "[" + i + "]");
+            }
+        }
+    }
+
+    private List<ShardSpec> readShards(Node node) {
+        List<ShardSpec> shards = new ArrayList<>();
+        if (node == null) {
+            problems.add("shards", "missing: at least one shard is needed");
+            return shards;
+        }
+        SequenceNode seq = sequence(node, "shards");
+        if (seq == null) {
+            return shards;
+        }
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            String path = "shards[" + i + "]";
+            MappingNode m = mapping(seq.getValue().get(i), path);
+            if (m == null) {
+                continue;
+            }
+            Map<String, Node> f = fields(m, path, SHARD_KEYS);
+            String name = required(f, path, "name");
+            String url = required(f, path, "url");
+            Map<String, String> props = new LinkedHashMap<>();
+            MappingNode pm = f.containsKey("properties") ? mapping(f.get("properties"), path + ".properties") : null;
+            if (pm != null) {
+                for (NodeTuple t : pm.getValue()) {
+                    String k = scalar(t.getKeyNode());
+                    props.put(k, text(t.getValueNode(), path + ".properties." + k));
+                }
+            }
+            boolean readOnly = bool(f.get("readOnly"), path + ".readOnly");
+            String tier = text(f.get("tier"), path + ".tier");
+            shards.add(new ShardSpec(name == null ? "" : name, url == null ? "" : url,
+                    text(f.get("user"), path + ".user"), text(f.get("password"), path + ".password"),
+                    props, readPool(f.get("pool"), path + ".pool"), readOnly, tier));
+        }
+        return shards;
+    }
+
+    private Map<String, Object> readPool(Node node, String path) {
+        Map<String, Object> pool = new LinkedHashMap<>();
+        MappingNode m = node == null ? null : mapping(node, path);
+        if (m == null) {
+            return pool;
+        }
+        for (NodeTuple t : m.getValue()) {
+            String k = scalar(t.getKeyNode());
+            String v = text(t.getValueNode(), path + "." + k);
+            if (v != null) {
+                pool.put(k, v);
+            }
+        }
+        return pool;
+    }
+
+    private Map<String, TableRule> readTables(Node node, List<ShardSpec> shards, Set<String> known) {
+        Map<String, TableRule> tables = new LinkedHashMap<>();
+        MappingNode m = node == null ? null : mapping(node, "tables");
+        if (m == null) {
+            return tables;
+        }
+        for (NodeTuple t : m.getValue()) {
+            String table = scalar(t.getKeyNode()).toLowerCase(Locale.ROOT);
+            String path = "tables." + scalar(t.getKeyNode());
+            if (tables.containsKey(table)) {
+                problems.add(path, "duplicate table '" + table + "'");
+                continue;
+            }
+            MappingNode tm = mapping(t.getValueNode(), path);
+            if (tm == null) {
+                continue;
+            }
+            Map<String, Node> f = fields(tm, path, TABLE_KEYS);
+            boolean broadcast = bool(f.get("broadcast"), path + ".broadcast");
+            String pinned = text(f.get("shard"), path + ".shard");
+            int kinds = (broadcast ? 1 : 0) + (pinned != null ? 1 : 0) + (f.containsKey("strategy") ? 1 : 0);
+            if (kinds > 1) {
+                problems.add(path, "a table is either sharded (key + strategy), broadcast: true, or pinned (shard: name); this one says more than one");
+                continue;
+            }
+            if (broadcast) {
+                tables.put(table, TableRule.broadcast(table));
+            } else if (pinned != null) {
+                tables.put(table, TableRule.pinned(table, pinned));
+            } else {
+                String key = required(f, path, "key");
+                if (!f.containsKey("strategy")) {
+                    problems.add(path + ".strategy", "missing: a sharded table needs a strategy (or say broadcast: true or shard: <name>)");
+                    continue;
+                }
+                Strategy strategy = readStrategy(f.get("strategy"), path + ".strategy", shards, known);
+                if (key != null && strategy != null) {
+                    tables.put(table, TableRule.sharded(table, key, strategy));
+                }
+            }
+        }
+        return tables;
+    }
+
+    private Strategy readStrategy(Node node, String path, List<ShardSpec> shards, Set<String> known) {
+        MappingNode m = mapping(node, path);
+        if (m == null) {
+            return null;
+        }
+        Map<String, Node> f = fields(m, path, STRATEGY_KEYS);
+        String type = text(f.get("type"), path + ".type");
+        String className = text(f.get("class"), path + ".class");
+        if (type == null) {
+            type = className != null ? "class" : null;
+        }
+        if (type == null) {
+            problems.add(path + ".type", "missing (one of " + String.join(", ", TYPES) + ")");
+            return null;
+        }
+        if (!TYPES.contains(type)) {
+            problems.add(path + ".type", "unknown strategy '" + type + "' (known: " + String.join(", ", TYPES) + ")");
+            return null;
+        }
+        List<String> shardList = f.containsKey("shards") ? shardList(f.get("shards"), path + ".shards", known) : null;
+        List<String> all = new ArrayList<>();
+        for (ShardSpec s : shards) {
+            all.add(s.name());
+        }
+        List<String> over = shardList == null || shardList.isEmpty() ? all : shardList;
+        try {
+            switch (type) {
+                case "mod":
+                    return new ModStrategy(over);
+                case "hash":
+                    return new HashStrategy(over);
+                case "range":
+                    return range(f, path, shardList);
+                case "list":
+                    return list(f, path, known);
+                default:
+                    return custom(f, path, className, over);
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(path, e.getMessage());
+            return null;
+        }
+    }
+
+    private Strategy range(Map<String, Node> f, String path, List<String> shardList) {
+        if (shardList == null) {
+            problems.add(path + ".shards", "missing: range needs shards (one more than bounds)");
+            return null;
+        }
+        SequenceNode b = f.containsKey("bounds") ? sequence(f.get("bounds"), path + ".bounds") : null;
+        if (b == null) {
+            if (!f.containsKey("bounds")) {
+                problems.add(path + ".bounds", "missing: range needs ascending bounds");
+            }
+            return null;
+        }
+        List<Object> bounds = new ArrayList<>();
+        for (int i = 0; i < b.getValue().size(); i++) {
+            Node n = b.getValue().get(i);
+            String v = text(n, path + ".bounds[" + i + "]");
+            if (v == null) {
+                continue;
+            }
+            boolean quoted = n instanceof ScalarNode s && s.getTag().equals(Tag.STR) && !s.isPlain();
+            if (!quoted && v.matches("-?\\d+")) {
+                bounds.add(Long.valueOf(v));
+            } else {
+                bounds.add(v);
+            }
+        }
+        return new RangeStrategy(bounds, shardList);
+    }
+
+    private Strategy list(Map<String, Node> f, String path, Set<String> known) {
+        Map<String, String> values = new LinkedHashMap<>();
+        MappingNode vm = f.containsKey("values") ? mapping(f.get("values"), path + ".values") : null;
+        if (vm != null) {
+            for (NodeTuple t : vm.getValue()) {
+                String k = scalar(t.getKeyNode());
+                String shard = text(t.getValueNode(), path + ".values." + k);
+                if (shard != null) {
+                    ShardMap.checkShard(problems, path + ".values." + k, shard, known);
+                    values.put(k, shard);
+                }
+            }
+        }
+        String def = text(f.get("default"), path + ".default");
+        if (def != null) {
+            ShardMap.checkShard(problems, path + ".default", def, known);
+        }
+        return new ListStrategy(values, def);
+    }
+
+    private Strategy custom(Map<String, Node> f, String path, String className, List<String> shardList) {
+        if (className == null) {
+            problems.add(path + ".class", "missing: type class needs the name of a class implementing ShardChooser, IdChooser or QueryChooser");
+            return null;
+        }
+        Map<String, String> props = new LinkedHashMap<>();
+        MappingNode pm = f.containsKey("props") ? mapping(f.get("props"), path + ".props") : null;
+        if (pm != null) {
+            for (NodeTuple t : pm.getValue()) {
+                String k = scalar(t.getKeyNode());
+                props.put(k, text(t.getValueNode(), path + ".props." + k));
+            }
+        }
+        Object chooser = instantiate(className, path + ".class", shardList, props);
+        if (chooser == null) {
+            return null;
+        }
+        return new CustomStrategy(chooser, shardList, props);
+    }
+
+    private Object instantiate(String className, String path, List<String> shards, Map<String, String> props) {
+        Class<?> type;
+        try {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            type = Class.forName(className, true, loader != null ? loader : YamlShardMap.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            problems.add(path, "class " + className + " not found on the class path");
+            return null;
+        }
+        if (!io.shardkit.ShardChooser.class.isAssignableFrom(type) && !io.shardkit.IdChooser.class.isAssignableFrom(type)
+                && !io.shardkit.QueryChooser.class.isAssignableFrom(type)) {
+            problems.add(path, "class " + className + " implements none of ShardChooser, IdChooser, QueryChooser");
+            return null;
+        }
+        try {
+            for (Constructor<?> c : type.getConstructors()) {
+                Class<?>[] p = c.getParameterTypes();
+                if (p.length == 2 && p[0] == List.class && p[1] == Map.class) {
+                    return c.newInstance(List.copyOf(shards), Map.copyOf(props));
+                }
+            }
+            for (Constructor<?> c : type.getConstructors()) {
+                Class<?>[] p = c.getParameterTypes();
+                if (p.length == 1 && p[0] == Map.class) {
+                    return c.newInstance(Map.copyOf(props));
+                }
+            }
+            for (Constructor<?> c : type.getConstructors()) {
+                if (c.getParameterCount() == 0) {
+                    return c.newInstance();
+                }
+            }
+        } catch (InvocationTargetException e) {
+            problems.add(path, "class " + className + " failed to start: " + e.getCause());
+            return null;
+        } catch (ReflectiveOperationException e) {
+            problems.add(path, "class " + className + " cannot be made: " + e);
+            return null;
+        }
+        problems.add(path, "class " + className
+                + " needs a public constructor (List<String> shards, Map<String,String> props), (Map<String,String> props) or ()");
+        return null;
+    }
+
+    private List<String> shardList(Node node, String path, Set<String> known) {
+        SequenceNode seq = sequence(node, path);
+        if (seq == null) {
+            return List.of();
+        }
+        List<String> list = new ArrayList<>();
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            String shard = text(seq.getValue().get(i), path + "[" + i + "]");
+            if (shard == null) {
+                continue;
+            }
+            ShardMap.checkShard(problems, path + "[" + i + "]", shard, known);
+            list.add(shard);
+        }
+        if (list.isEmpty()) {
+            problems.add(path, "empty: name at least one shard");
+        }
+        return list;
+    }
+
+    // ---- node access with error reporting ----
+
+    private Map<String, Node> fields(MappingNode m, String path, Set<String> allowed) {
+        Map<String, Node> f = new LinkedHashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            String k = scalar(t.getKeyNode());
+            String p = path.isEmpty() ? k : path + "." + k;
+            if (!allowed.contains(k)) {
+                problems.add(p, "unknown key '" + k + "' (known: " + String.join(", ", new TreeSet<>(allowed)) + ")");
+            } else if (f.containsKey(k)) {
+                problems.add(p, "duplicate key '" + k + "'");
+            } else {
+                f.put(k, t.getValueNode());
+            }
+        }
+        return f;
+    }
+
+    private String required(Map<String, Node> f, String path, String key) {
+        if (!f.containsKey(key)) {
+            problems.add(path + "." + key, "missing");
+            return null;
+        }
+        String v = text(f.get(key), path + "." + key);
+        if (v == null || v.isBlank()) {
+            problems.add(path + "." + key, "empty");
+            return null;
+        }
+        return v;
+    }
+
+    private MappingNode mapping(Node node, String path) {
+        if (node instanceof MappingNode m) {
+            return m;
+        }
+        problems.add(path, "expected a mapping (key: value lines)");
+        return null;
+    }
+
+    private SequenceNode sequence(Node node, String path) {
+        if (node instanceof SequenceNode s) {
+            return s;
+        }
+        problems.add(path, "expected a list");
+        return null;
+    }
+
+    private static String scalar(Node node) {
+        return node instanceof ScalarNode s ? s.getValue() : String.valueOf(node);
+    }
+
+    /** The interpolated text of a scalar, {@code null} for a missing node or YAML null. */
+    private String text(Node node, String path) {
+        if (node == null) {
+            return null;
+        }
+        if (!(node instanceof ScalarNode s)) {
+            problems.add(path, "expected a single value");
+            return null;
+        }
+        if (s.getTag().equals(Tag.NULL)) {
+            return null;
+        }
+        return interpolate(s.getValue(), path);
+    }
+
+    private boolean bool(Node node, String path) {
+        String v = text(node, path);
+        if (v == null) {
+            return false;
+        }
+        if (v.equals("true") || v.equals("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        problems.add(path, "expected true or false, got '" + v + "'");
+        return false;
+    }
+
+    private String interpolate(String value, String path) {
+        if (value.indexOf("${") < 0) {
+            return value;
+        }
+        Matcher m = VARIABLE.matcher(value);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String v = env.apply(m.group(1));
+            if (v == null) {
+                if (m.group(2) == null) {
+                    problems.add(path, "environment variable " + m.group(1) + " is not set (write ${" + m.group(1)
+                            + ":-default} to give a default)");
+                    v = "";
+                } else {
+                    v = m.group(3);
+                }
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+}

@@ -1,0 +1,35 @@
+package io.shardkit.strategy;
+
+import java.util.List;
+import java.util.Map;
+
+/** Factories for the built-in strategies, for the Java builder. YAML names them by {@code type}. */
+public final class Strategies {
+    private Strategies() {
+    }
+
+    /** {@code floorMod(key, N)} over the shards in order; integer keys. */
+    public static Strategy mod(String... shards) {
+        return new ModStrategy(List.of(shards));
+    }
+
+    /** FNV-1a 64 of the key's canonical text, mod N; see {@link HashStrategy}. */
+    public static Strategy hash(String... shards) {
+        return new HashStrategy(List.of(shards));
+    }
+
+    /** Ascending bounds; one more shard than bounds. See {@link RangeStrategy}. */
+    public static Strategy range(List<?> bounds, List<String> shards) {
+        return new RangeStrategy(bounds, shards);
+    }
+
+    /** Value → shard; {@code defaultShard} may be {@code null}. */
+    public static Strategy list(Map<String, String> values, String defaultShard) {
+        return new ListStrategy(values, defaultShard);
+    }
+
+    /** A user object implementing one or more chooser interfaces, over the given shards. */
+    public static Strategy custom(Object chooser, List<String> shards) {
+        return new CustomStrategy(chooser, shards, Map.of());
+    }
+}
