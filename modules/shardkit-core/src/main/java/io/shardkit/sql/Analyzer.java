@@ -1,0 +1,751 @@
+package io.shardkit.sql;
+
+import io.shardkit.config.ShardMap;
+import io.shardkit.config.TableRule;
+import io.shardkit.strategy.Strategy;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.DoubleValue;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.SignedExpression;
+import net.sf.jsqlparser.expression.StringValue;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Commit;
+import net.sf.jsqlparser.statement.RollbackStatement;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.alter.Alter;
+import net.sf.jsqlparser.statement.create.index.CreateIndex;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.drop.Drop;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.select.Values;
+import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.truncate.Truncate;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.update.UpdateSet;
+import net.sf.jsqlparser.util.TablesNamesFinder;
+
+/**
+ * Parses SQL with JSqlParser and works out its {@link SqlAnalysis} against one shard map.
+ * Called once per distinct SQL text (see {@link AnalysisCache}); never on the cached path.
+ *
+ * <p>Decides here, not at run time, everything that depends only on the SQL and the map:
+ * refusals (joins of tables that are not co-located, subqueries over sharded tables, UPDATE of
+ * the shard key), the shard key predicate, and the constructs a multi-shard SELECT would have
+ * to merge.
+ */
+public final class Analyzer {
+    private static final Set<String> AGGREGATES = Set.of("count", "sum", "min", "max", "avg", "total",
+            "group_concat", "string_agg", "array_agg", "json_agg", "jsonb_agg", "json_object_agg",
+            "jsonb_object_agg", "json_group_array", "json_group_object", "json_arrayagg", "json_objectagg",
+            "listagg", "bool_and", "bool_or", "every", "bit_and", "bit_or", "bit_xor", "stddev", "stddev_pop",
+            "stddev_samp", "variance", "var_pop", "var_samp", "median", "percentile_cont", "percentile_disc",
+            "mode", "any_value", "xmlagg", "corr", "covar_pop", "covar_samp", "regr_slope", "regr_intercept",
+            "regr_count", "regr_r2", "regr_avgx", "regr_avgy", "regr_sxx", "regr_syy", "regr_sxy", "std");
+
+    private final ShardMap map;
+
+    public Analyzer(ShardMap map) {
+        this.map = map;
+    }
+
+    public SqlAnalysis analyze(String sql) {
+        Statement statement;
+        try {
+            statement = parse(sql);
+        } catch (Exception e) {
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            return new SqlAnalysis(sql, StatementKind.OTHER, SqlAnalysis.Shape.REFUSED, List.of(), null, null, null,
+                    null, null, List.of(), null, "shardkit cannot parse this statement to route it (" + reason
+                    + "); run it on a connection pinned to one shard (ShardedDataSource.connectionTo)");
+        }
+        return new Work(sql).run(statement);
+    }
+
+    /** The fast parser first; the complex grammar only when the fast one fails. */
+    static Statement parse(String sql) throws Exception {
+        try {
+            return CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(false).Statement();
+        } catch (Exception | Error simpleFailure) {
+            return CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(true).Statement();
+        }
+    }
+
+    static String name(String identifier) {
+        String n = identifier;
+        if (n.length() >= 2) {
+            char f = n.charAt(0);
+            char l = n.charAt(n.length() - 1);
+            if ((f == '"' && l == '"') || (f == '`' && l == '`') || (f == '[' && l == ']')) {
+                n = n.substring(1, n.length() - 1);
+            }
+        }
+        return n.toLowerCase(Locale.ROOT);
+    }
+
+    /** Finds every table with its subquery depth (0 = the statement itself). */
+    private static final class Finder extends TablesNamesFinder<Object> {
+        private int depth;
+        final List<String> top = new ArrayList<>();
+        final List<String> nested = new ArrayList<>();
+        final Set<String> cteNames = new LinkedHashSet<>();
+
+        @Override
+        public <S> Object visit(ParenthesedSelect select, S context) {
+            depth++;
+            try {
+                return super.visit(select, context);
+            } finally {
+                depth--;
+            }
+        }
+
+        @Override
+        public <S> Object visit(WithItem<?> item, S context) {
+            if (item.getAlias() != null) {
+                cteNames.add(name(item.getAlias().getName()));
+            }
+            depth++;
+            try {
+                return super.visit(item, context);
+            } finally {
+                depth--;
+            }
+        }
+
+        @Override
+        public <S> Object visit(Table table, S context) {
+            (depth == 0 ? top : nested).add(name(table.getName()));
+            return super.visit(table, context);
+        }
+    }
+
+    /** Finds aggregate and window functions in select items, without entering subqueries. */
+    private static final class Constructs extends ExpressionVisitorAdapter<Void> {
+        final Set<String> found = new LinkedHashSet<>();
+
+        @Override
+        public <S> Void visit(Function function, S context) {
+            String n = function.getName() == null ? "" : name(function.getName());
+            if (AGGREGATES.contains(n)) {
+                found.add("aggregate " + n.toUpperCase(Locale.ROOT));
+            }
+            return super.visit(function, context);
+        }
+
+        @Override
+        public <S> Void visit(AnalyticExpression expression, S context) {
+            found.add("window function " + expression.getName().toUpperCase(Locale.ROOT));
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(ParenthesedSelect select, S context) {
+            return null;
+        }
+    }
+
+    /** The analysis of one statement. */
+    private final class Work {
+        final String sql;
+        StatementKind kind = StatementKind.OTHER;
+        final List<String> allTables = new ArrayList<>();
+        final Map<String, String> aliases = new HashMap<>();
+        final List<String> merge = new ArrayList<>();
+        final List<Expression> conjuncts = new ArrayList<>();
+        final List<String[]> usingJoins = new ArrayList<>();
+
+        Work(String sql) {
+            this.sql = sql;
+        }
+
+        SqlAnalysis run(Statement st) {
+            Finder finder = new Finder();
+            try {
+                finder.getTables(st);
+            } catch (UnsupportedOperationException e) {
+                // some statement kinds are not walked by the finder; their tables come from below
+            }
+            List<String> top = without(finder.top, finder.cteNames);
+            List<String> nested = without(finder.nested, finder.cteNames);
+            if (st instanceof Select select) {
+                kind = StatementKind.SELECT;
+                select(select);
+            } else if (st instanceof Insert insert) {
+                kind = StatementKind.INSERT;
+                return insert(insert, top, nested);
+            } else if (st instanceof Update update) {
+                kind = StatementKind.UPDATE;
+                addFrom(update.getTable());
+                addFrom(update.getFromItem());
+                joins(update.getStartJoins());
+                joins(update.getJoins());
+                conjuncts(update.getWhere());
+                SqlAnalysis refused = updatesKey(update, top, nested);
+                if (refused != null) {
+                    return refused;
+                }
+            } else if (st instanceof Delete delete) {
+                kind = StatementKind.DELETE;
+                addFrom(delete.getTable());
+                joins(delete.getJoins());
+                conjuncts(delete.getWhere());
+            } else if (st instanceof CreateTable c) {
+                return ddl(List.of(c.getTable()));
+            } else if (st instanceof CreateIndex c) {
+                return ddl(List.of(c.getTable()));
+            } else if (st instanceof Drop d) {
+                return "TABLE".equalsIgnoreCase(d.getType()) ? ddl(List.of(d.getName())) : everyShard();
+            } else if (st instanceof Alter a) {
+                return ddl(List.of(a.getTable()));
+            } else if (st instanceof Truncate t) {
+                return ddl(t.getTables() != null && !t.getTables().isEmpty() ? t.getTables() : List.of(t.getTable()));
+            } else if (st instanceof Commit) {
+                return plain(StatementKind.COMMIT);
+            } else if (st instanceof RollbackStatement r) {
+                return r.getSavepointName() == null ? plain(StatementKind.ROLLBACK) : other(top, nested);
+            } else {
+                return other(top, nested);
+            }
+            return resolve(top, nested);
+        }
+
+        private List<String> without(List<String> names, Set<String> cte) {
+            List<String> out = new ArrayList<>();
+            for (String n : names) {
+                if (!cte.contains(n)) {
+                    out.add(n);
+                }
+            }
+            return out;
+        }
+
+        private SqlAnalysis plain(StatementKind k) {
+            return new SqlAnalysis(sql, k, SqlAnalysis.Shape.NO_TABLE, List.of(), null, null, null, null, null,
+                    List.of(), null, null);
+        }
+
+        private SqlAnalysis other(List<String> top, List<String> nested) {
+            kind = StatementKind.OTHER;
+            return resolve(top, nested);
+        }
+
+        // ---- SELECT ----
+
+        private void select(Select select) {
+            if (select.getWithItemsList() != null && !select.getWithItemsList().isEmpty()) {
+                merge.add("WITH");
+            }
+            if (select.getOrderByElements() != null && !select.getOrderByElements().isEmpty()) {
+                merge.add("ORDER BY");
+            }
+            if (select.getLimit() != null) {
+                merge.add("LIMIT");
+            }
+            if (select.getOffset() != null) {
+                merge.add("OFFSET");
+            }
+            if (select.getFetch() != null) {
+                merge.add("FETCH");
+            }
+            if (select instanceof ParenthesedSelect p) {
+                select(p.getSelect());
+            } else if (select instanceof SetOperationList set) {
+                for (var op : set.getOperations()) {
+                    merge.add(op.toString().toUpperCase(Locale.ROOT));
+                }
+            } else if (select instanceof PlainSelect ps) {
+                plainSelect(ps);
+            } else if (select instanceof Values) {
+                // a VALUES list touches no table
+            }
+        }
+
+        private void plainSelect(PlainSelect ps) {
+            if (ps.getDistinct() != null) {
+                merge.add("DISTINCT");
+            }
+            if (ps.getTop() != null) {
+                merge.add("TOP");
+            }
+            if (ps.getGroupBy() != null) {
+                merge.add("GROUP BY");
+            }
+            if (ps.getHaving() != null) {
+                merge.add("HAVING");
+            }
+            if (ps.getQualify() != null) {
+                merge.add("QUALIFY");
+            }
+            Constructs constructs = new Constructs();
+            for (SelectItem<?> item : ps.getSelectItems()) {
+                item.getExpression().accept(constructs, null);
+            }
+            if (ps.getOrderByElements() != null) {
+                for (var o : ps.getOrderByElements()) {
+                    o.getExpression().accept(constructs, null);
+                }
+            }
+            merge.addAll(constructs.found);
+            addFrom(ps.getFromItem());
+            joins(ps.getJoins());
+            conjuncts(ps.getWhere());
+        }
+
+        private void addFrom(FromItem item) {
+            if (item instanceof Table t) {
+                String table = name(t.getName());
+                aliases.put(table, table);
+                if (t.getAlias() != null) {
+                    aliases.put(name(t.getAlias().getName()), table);
+                }
+            }
+        }
+
+        private void joins(List<Join> joins) {
+            if (joins == null) {
+                return;
+            }
+            for (Join j : joins) {
+                addFrom(j.getRightItem());
+                boolean outer = j.isLeft() || j.isRight() || j.isFull() || j.isOuter();
+                for (Expression on : j.getOnExpressions()) {
+                    if (outer) {
+                        joinEdgesOnly(on);
+                    } else {
+                        conjuncts(on);
+                    }
+                }
+                if (j.getUsingColumns() != null && j.getRightItem() instanceof Table right) {
+                    for (Column c : j.getUsingColumns()) {
+                        usingJoins.add(new String[] {name(right.getName()), name(c.getColumnName())});
+                    }
+                }
+            }
+        }
+
+        private final List<Expression> edgeOnly = new ArrayList<>();
+
+        /** An outer join's ON clause links tables but does not filter the outer side. */
+        private void joinEdgesOnly(Expression on) {
+            List<Expression> parts = new ArrayList<>();
+            flatten(on, parts);
+            edgeOnly.addAll(parts);
+        }
+
+        private void conjuncts(Expression where) {
+            if (where != null) {
+                flatten(where, conjuncts);
+            }
+        }
+
+        private void flatten(Expression e, List<Expression> out) {
+            if (e instanceof AndExpression and) {
+                flatten(and.getLeftExpression(), out);
+                flatten(and.getRightExpression(), out);
+            } else if (e instanceof ParenthesedExpressionList<?> p && p.size() == 1) {
+                flatten(p.get(0), out);
+            } else {
+                out.add(e);
+            }
+        }
+
+        // ---- INSERT ----
+
+        private SqlAnalysis insert(Insert insert, List<String> top, List<String> nested) {
+            String table = name(insert.getTable().getName());
+            TableRule rule = map.tables().get(table);
+            Values values = insert.getValues();
+            if (rule == null || !rule.isSharded()) {
+                return resolve(top, nested);
+            }
+            if (values == null) {
+                return refused(List.of(table), "INSERT ... SELECT into sharded table " + table
+                        + " is not supported; select the rows and insert them");
+            }
+            if (insert.getColumns() == null || insert.getColumns().isEmpty()) {
+                return refused(List.of(table), "INSERT into sharded table " + table
+                        + " must list its columns, so that the shard key " + rule.keyColumn() + " can be found");
+            }
+            int keyAt = -1;
+            for (int i = 0; i < insert.getColumns().size(); i++) {
+                if (name(insert.getColumns().get(i).getColumnName()).equals(rule.keyColumn())) {
+                    keyAt = i;
+                }
+            }
+            if (keyAt < 0) {
+                return invalid(List.of(table), "INSERT into sharded table " + table + " does not set the shard key "
+                        + rule.keyColumn());
+            }
+            for (String n : nested) {
+                TableRule r = map.tables().get(n);
+                if (r != null && r.isSharded()) {
+                    return refused(List.of(table, n), "subquery over sharded table " + n + " in an INSERT");
+                }
+            }
+            ExpressionList<?> list = values.getExpressions();
+            List<ExpressionList<?>> rows = new ArrayList<>();
+            if (list instanceof ParenthesedExpressionList<?> single) {
+                rows.add(single);
+            } else {
+                for (Expression e : list) {
+                    if (e instanceof ExpressionList<?> row) {
+                        rows.add(row);
+                    } else {
+                        rows.add(list);
+                        break;
+                    }
+                }
+            }
+            List<ValueRef> keys = new ArrayList<>();
+            List<String> rowTexts = new ArrayList<>();
+            int[] rowParams = new int[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                ExpressionList<?> row = rows.get(r);
+                if (row.size() != insert.getColumns().size()) {
+                    return invalid(List.of(table), "INSERT row " + (r + 1) + " has " + row.size() + " values for "
+                            + insert.getColumns().size() + " columns");
+                }
+                ValueRef key = value(row.get(keyAt));
+                if (key == null) {
+                    return refused(List.of(table), "the shard key " + rule.keyColumn() + " of INSERT row " + (r + 1)
+                            + " is an expression (" + row.get(keyAt) + "); give a literal or a ? parameter");
+                }
+                keys.add(key);
+                String text = row instanceof ParenthesedExpressionList<?> ? row.toString() : "(" + row + ")";
+                rowTexts.add(text);
+                rowParams[r] = SqlText.countParameters(text);
+            }
+            values.setExpressions(new ExpressionList<>(new Column("__shardkit_rows__")));
+            String template = insert.toString();
+            int at = template.indexOf("__shardkit_rows__");
+            String head = template.substring(0, at);
+            String tail = template.substring(at + "__shardkit_rows__".length());
+            InsertRows insertRows = new InsertRows(keys, head, tail, rowTexts, SqlText.countParameters(head),
+                    SqlText.countParameters(tail), rowParams);
+            List<String> tables = new ArrayList<>(top);
+            tables.addAll(nested);
+            String pinned = null;
+            for (String t : tables) {
+                TableRule r = map.tables().get(t);
+                if (r != null && r.kind() == TableRule.Kind.PINNED) {
+                    pinned = r.shard();
+                }
+            }
+            return new SqlAnalysis(sql, kind, SqlAnalysis.Shape.SHARDED, distinct(tables), pinned, table,
+                    rule.strategy(), null, insertRows, List.of(), null, null);
+        }
+
+        // ---- UPDATE ----
+
+        private SqlAnalysis updatesKey(Update update, List<String> top, List<String> nested) {
+            if (update.getUpdateSets() == null) {
+                return null;
+            }
+            for (UpdateSet set : update.getUpdateSets()) {
+                for (Column c : set.getColumns()) {
+                    String column = name(c.getColumnName());
+                    for (String table : resolveColumn(c, top)) {
+                        TableRule rule = map.tables().get(table);
+                        if (rule != null && rule.isSharded() && rule.keyColumn().equals(column)) {
+                            return refused(List.of(table), "UPDATE changes the shard key " + table + "." + column
+                                    + "; a row cannot move between shards: delete it and insert it again");
+                        }
+                    }
+                }
+            }
+            return null;
+        }
+
+        // ---- DDL ----
+
+        private SqlAnalysis ddl(List<Table> targets) {
+            kind = StatementKind.DDL;
+            List<String> names = new ArrayList<>();
+            List<String> shards = null;
+            for (Table t : targets) {
+                String table = name(t.getName());
+                names.add(table);
+                List<String> s = shardsHolding(table);
+                if (s == null) {
+                    return invalid(names, notInMap(table));
+                }
+                if (shards != null && !shards.equals(s)) {
+                    return refused(names, "DDL over tables that live on different shards (" + shards + " and " + s
+                            + "); run one statement per table");
+                }
+                shards = s;
+            }
+            return new SqlAnalysis(sql, kind, SqlAnalysis.Shape.PINNED, names, null, null, null, null, null,
+                    List.of(), shards, null);
+        }
+
+        /** DDL whose table is not known (DROP INDEX, DROP VIEW): every shard, like the schema it changes. */
+        private SqlAnalysis everyShard() {
+            kind = StatementKind.DDL;
+            return new SqlAnalysis(sql, kind, SqlAnalysis.Shape.PINNED, List.of(), null, null, null, null, null,
+                    List.of(), map.shardNames(), null);
+        }
+
+        private List<String> shardsHolding(String table) {
+            TableRule rule = map.tables().get(table);
+            if (rule == null) {
+                return map.defaultShard() == null ? null : List.of(map.defaultShard());
+            }
+            return switch (rule.kind()) {
+                case SHARDED -> rule.strategy().shards();
+                case BROADCAST -> map.shardNames();
+                case PINNED -> List.of(rule.shard());
+            };
+        }
+
+        // ---- shape ----
+
+        private SqlAnalysis resolve(List<String> top, List<String> nested) {
+            List<String> tables = new ArrayList<>(top);
+            tables.addAll(nested);
+            tables = distinct(tables);
+            Set<String> pinnedShards = new LinkedHashSet<>();
+            Map<String, TableRule> sharded = new LinkedHashMap<>();
+            boolean broadcast = false;
+            for (String t : tables) {
+                TableRule rule = map.tables().get(t);
+                if (rule == null) {
+                    if (map.defaultShard() == null) {
+                        return invalid(tables, notInMap(t));
+                    }
+                    pinnedShards.add(map.defaultShard());
+                } else if (rule.kind() == TableRule.Kind.PINNED) {
+                    pinnedShards.add(rule.shard());
+                } else if (rule.kind() == TableRule.Kind.BROADCAST) {
+                    broadcast = true;
+                } else {
+                    sharded.put(t, rule);
+                }
+            }
+            if (pinnedShards.size() > 1) {
+                return refused(tables, "the statement joins tables that live on different shards " + pinnedShards);
+            }
+            String pinned = pinnedShards.isEmpty() ? null : pinnedShards.iterator().next();
+            if (sharded.isEmpty()) {
+                SqlAnalysis.Shape shape = pinned != null ? SqlAnalysis.Shape.PINNED
+                        : broadcast ? SqlAnalysis.Shape.BROADCAST : SqlAnalysis.Shape.NO_TABLE;
+                return new SqlAnalysis(sql, kind, shape, tables, pinned, null, null, null, null, merge, null, null);
+            }
+            Strategy strategy = null;
+            String first = null;
+            for (TableRule rule : sharded.values()) {
+                if (strategy == null) {
+                    strategy = rule.strategy();
+                    first = rule.table();
+                } else if (!strategy.equals(rule.strategy())) {
+                    return refused(tables, "tables " + first + " (" + strategy.describe() + ") and " + rule.table()
+                            + " (" + rule.strategy().describe() + ") are not co-located; a statement over both is not supported");
+                }
+            }
+            boolean multiShard = strategy.shards().size() > 1;
+            for (String n : nested) {
+                if (sharded.containsKey(n) && multiShard) {
+                    return refused(tables, "subquery over sharded table " + n
+                            + " (it would see only the rows of one shard)");
+                }
+            }
+            List<String> topSharded = new ArrayList<>();
+            for (String t : distinct(top)) {
+                if (sharded.containsKey(t)) {
+                    topSharded.add(t);
+                }
+            }
+            if (topSharded.size() > 1 && multiShard && !joinedOnKeys(topSharded, sharded)) {
+                return refused(tables, "tables " + String.join(", ", topSharded)
+                        + " are not joined on their shard keys (" + keyEquality(topSharded, sharded)
+                        + "); the join would miss rows on other shards");
+            }
+            List<ValueRef> keys = keyValues(sharded);
+            return new SqlAnalysis(sql, kind, SqlAnalysis.Shape.SHARDED, tables, pinned, topSharded.isEmpty()
+                    ? sharded.keySet().iterator().next() : topSharded.get(0), strategy, keys, null, merge, null, null);
+        }
+
+        private String keyEquality(List<String> tables, Map<String, TableRule> sharded) {
+            List<String> parts = new ArrayList<>();
+            for (String t : tables) {
+                parts.add(t + "." + sharded.get(t).keyColumn());
+            }
+            return String.join(" = ", parts);
+        }
+
+        /** Whether key equalities (in WHERE, ON or USING) connect every sharded table of the statement. */
+        private boolean joinedOnKeys(List<String> tables, Map<String, TableRule> sharded) {
+            Map<String, String> parent = new HashMap<>();
+            for (String t : tables) {
+                parent.put(t, t);
+            }
+            List<Expression> all = new ArrayList<>(conjuncts);
+            all.addAll(edgeOnly);
+            for (Expression e : all) {
+                if (e instanceof EqualsTo eq && eq.getLeftExpression() instanceof Column l
+                        && eq.getRightExpression() instanceof Column r) {
+                    for (String a : keyTables(l, sharded)) {
+                        for (String b : keyTables(r, sharded)) {
+                            union(parent, a, b);
+                        }
+                    }
+                }
+            }
+            for (String[] using : usingJoins) {
+                TableRule right = sharded.get(using[0]);
+                if (right != null && right.keyColumn().equals(using[1])) {
+                    for (String t : tables) {
+                        if (sharded.get(t).keyColumn().equals(using[1])) {
+                            union(parent, t, using[0]);
+                        }
+                    }
+                }
+            }
+            String root = find(parent, tables.get(0));
+            for (String t : tables) {
+                if (!find(parent, t).equals(root)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void union(Map<String, String> parent, String a, String b) {
+            if (parent.containsKey(a) && parent.containsKey(b)) {
+                parent.put(find(parent, a), find(parent, b));
+            }
+        }
+
+        private String find(Map<String, String> parent, String t) {
+            String p = parent.get(t);
+            return p.equals(t) ? t : find(parent, p);
+        }
+
+        /** The sharded tables whose shard key {@code c} names. */
+        private List<String> keyTables(Column c, Map<String, TableRule> sharded) {
+            String column = name(c.getColumnName());
+            List<String> out = new ArrayList<>();
+            for (String t : resolveColumn(c, new ArrayList<>(sharded.keySet()))) {
+                TableRule rule = sharded.get(t);
+                if (rule != null && rule.keyColumn().equals(column)) {
+                    out.add(t);
+                }
+            }
+            return out;
+        }
+
+        /** The tables a column may belong to: its qualifier's table, or every candidate when unqualified. */
+        private List<String> resolveColumn(Column c, Collection<String> candidates) {
+            Table q = c.getTable();
+            if (q != null && q.getName() != null) {
+                String t = aliases.get(name(q.getName()));
+                return t == null ? List.of(name(q.getName())) : List.of(t);
+            }
+            return new ArrayList<>(candidates);
+        }
+
+        private List<ValueRef> keyValues(Map<String, TableRule> sharded) {
+            for (Expression e : conjuncts) {
+                if (e instanceof EqualsTo eq) {
+                    List<ValueRef> v = keyValue(eq.getLeftExpression(), eq.getRightExpression(), sharded);
+                    if (v == null) {
+                        v = keyValue(eq.getRightExpression(), eq.getLeftExpression(), sharded);
+                    }
+                    if (v != null) {
+                        return v;
+                    }
+                } else if (e instanceof InExpression in && !in.isNot() && in.getLeftExpression() instanceof Column c
+                        && !keyTables(c, sharded).isEmpty() && in.getRightExpression() instanceof ExpressionList<?> list
+                        && !list.isEmpty()) {
+                    List<ValueRef> values = new ArrayList<>();
+                    for (Expression item : list) {
+                        ValueRef v = value(item);
+                        if (v == null) {
+                            values = null;
+                            break;
+                        }
+                        values.add(v);
+                    }
+                    if (values != null) {
+                        return values;
+                    }
+                }
+            }
+            return null;
+        }
+
+        private List<ValueRef> keyValue(Expression side, Expression other, Map<String, TableRule> sharded) {
+            if (side instanceof Column c && !keyTables(c, sharded).isEmpty()) {
+                ValueRef v = value(other);
+                return v == null ? null : List.of(v);
+            }
+            return null;
+        }
+
+        private SqlAnalysis refused(List<String> tables, String why) {
+            return new SqlAnalysis(sql, kind, SqlAnalysis.Shape.REFUSED, tables, null, null, null, null, null,
+                    List.of(), null, why);
+        }
+
+        private SqlAnalysis invalid(List<String> tables, String why) {
+            return new SqlAnalysis(sql, kind, SqlAnalysis.Shape.INVALID, tables, null, null, null, null, null,
+                    List.of(), null, why);
+        }
+
+        private String notInMap(String table) {
+            return "table " + table + " is not in the shard map and the map has no defaultShard";
+        }
+    }
+
+    /** A literal or parameter usable as a shard key value; {@code null} for anything else. */
+    static ValueRef value(Expression e) {
+        if (e instanceof JdbcParameter p) {
+            return p.getIndex() == null ? null : ValueRef.parameter(p.getIndex());
+        }
+        if (e instanceof LongValue l) {
+            return ValueRef.literal(l.getValue());
+        }
+        if (e instanceof StringValue s) {
+            return ValueRef.literal(s.getValue());
+        }
+        if (e instanceof DoubleValue d) {
+            return ValueRef.literal(new java.math.BigDecimal(d.toString()));
+        }
+        if (e instanceof SignedExpression s && s.getSign() == '-' && s.getExpression() instanceof LongValue l) {
+            return ValueRef.literal(-l.getValue());
+        }
+        return null;
+    }
+
+    static List<String> distinct(List<String> names) {
+        return new ArrayList<>(new LinkedHashSet<>(names));
+    }
+}

@@ -1,0 +1,136 @@
+package io.shardkit.sql;
+
+import io.shardkit.strategy.Strategy;
+import java.util.List;
+
+/**
+ * Everything routing needs to know about one SQL text, worked out once and cached by that text:
+ * what kind of statement it is, which tables it touches and how they live (its {@link Shape}),
+ * the shard key values it names, and which constructs would need a merge across shards.
+ *
+ * <p>Immutable and shared between threads. Depends on the shard map it was analysed against.
+ */
+public final class SqlAnalysis {
+
+    /** How the tables of a statement live, which decides how it is routed. */
+    public enum Shape {
+        /** No table: runs on the default shard (or the first). */
+        NO_TABLE,
+        /** Only broadcast tables: reads run on any one shard, writes on every shard. */
+        BROADCAST,
+        /** Only tables living whole on one shard (pinned, or unnamed tables on the default shard). */
+        PINNED,
+        /** Tables of one strategy (co-located), optionally with broadcast tables. */
+        SHARDED,
+        /** A statement shardkit cannot route or answer exactly; {@link #problem()} says why. */
+        REFUSED,
+        /** A statement that cannot be routed because of bad input; {@link #problem()} says why. */
+        INVALID
+    }
+
+    private final String sql;
+    private final StatementKind kind;
+    private final Shape shape;
+    private final List<String> tables;
+    private final String pinnedShard;
+    private final String shardedTable;
+    private final Strategy strategy;
+    private final List<ValueRef> keyValues;
+    private final InsertRows insertRows;
+    private final List<String> mergeConstructs;
+    private final List<String> ddlShards;
+    private final String problem;
+    private final int parameterCount;
+
+    SqlAnalysis(String sql, StatementKind kind, Shape shape, List<String> tables, String pinnedShard,
+            String shardedTable, Strategy strategy, List<ValueRef> keyValues, InsertRows insertRows,
+            List<String> mergeConstructs, List<String> ddlShards, String problem) {
+        this.sql = sql;
+        this.kind = kind;
+        this.shape = shape;
+        this.tables = List.copyOf(tables);
+        this.pinnedShard = pinnedShard;
+        this.shardedTable = shardedTable;
+        this.strategy = strategy;
+        this.keyValues = keyValues == null ? null : List.copyOf(keyValues);
+        this.insertRows = insertRows;
+        this.mergeConstructs = List.copyOf(mergeConstructs);
+        this.ddlShards = ddlShards == null ? null : List.copyOf(ddlShards);
+        this.problem = problem;
+        this.parameterCount = SqlText.countParameters(sql);
+    }
+
+    public String sql() {
+        return sql;
+    }
+
+    public StatementKind kind() {
+        return kind;
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    /** Every table the statement names (lower case, unqualified), subqueries included. */
+    public List<String> tables() {
+        return tables;
+    }
+
+    /**
+     * The one shard that pinned tables live on: the route for {@link Shape#PINNED}, and for
+     * {@link Shape#SHARDED} a constraint (the key must route there too). {@code null} if none.
+     */
+    public String pinnedShard() {
+        return pinnedShard;
+    }
+
+    /** The sharded table whose choosers route the statement ({@link Shape#SHARDED}). */
+    public String shardedTable() {
+        return shardedTable;
+    }
+
+    public Strategy strategy() {
+        return strategy;
+    }
+
+    /** The shard key values of a {@code key = v} or {@code key IN (...)} predicate; {@code null} when none. */
+    public List<ValueRef> keyValues() {
+        return keyValues;
+    }
+
+    /** The rows of an INSERT ... VALUES into a sharded table, else {@code null}. */
+    public InsertRows insertRows() {
+        return insertRows;
+    }
+
+    /**
+     * Constructs that need a merge when the statement runs on several shards ({@code ORDER BY},
+     * {@code LIMIT}, {@code aggregate COUNT}, ...). Empty when plain concatenation is exact.
+     */
+    public List<String> mergeConstructs() {
+        return mergeConstructs;
+    }
+
+    /** For DDL: the shards that hold the table; {@code null} for other statements. */
+    public List<String> ddlShards() {
+        return ddlShards;
+    }
+
+    /** Why the statement is {@link Shape#REFUSED} or {@link Shape#INVALID}; else {@code null}. */
+    public String problem() {
+        return problem;
+    }
+
+    public int parameterCount() {
+        return parameterCount;
+    }
+
+    @Override
+    public String toString() {
+        return "SqlAnalysis[" + kind + " " + shape + " tables=" + tables
+                + (keyValues != null ? " key=" + keyValues : "")
+                + (mergeConstructs.isEmpty() ? "" : " merge=" + mergeConstructs)
+                + (problem != null ? " problem=" + problem : "") + "]";
+    }
+}

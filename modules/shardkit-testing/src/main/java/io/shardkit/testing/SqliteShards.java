@@ -1,0 +1,16 @@
+package io.shardkit.testing;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Gives the annotated test class {@link ShardSet} parameters: four empty SQLite database files in a temporary folder (plus a reference file). See {@link SqliteShardsExtension}. */
+@Target({ElementType.TYPE, ElementType.METHOD})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@ExtendWith(SqliteShardsExtension.class)
+public @interface SqliteShards {
+}
