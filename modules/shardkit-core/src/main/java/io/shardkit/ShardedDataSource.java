@@ -1,0 +1,330 @@
+package io.shardkit;
+
+import io.shardkit.config.ShardMap;
+import io.shardkit.config.ShardSpec;
+import io.shardkit.config.TableRule;
+import io.shardkit.config.YamlShardMap;
+import io.shardkit.exec.ShardRegistry;
+import io.shardkit.jdbc.ShardKey;
+import io.shardkit.jdbc.ShardedConnection;
+import io.shardkit.plan.PlanNode;
+import io.shardkit.plan.Planner;
+import io.shardkit.route.RouteDecision;
+import io.shardkit.route.Router;
+import io.shardkit.sql.AnalysisCache;
+import io.shardkit.sql.Analyzer;
+import io.shardkit.sql.SqlAnalysis;
+import io.shardkit.strategy.Strategy;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ConnectionBuilder;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.ShardingKeyBuilder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Many databases as one {@link DataSource}. Built from a shard map (YAML or {@link #builder()}),
+ * it holds one HikariCP pool per shard; {@link #getConnection()} returns a lazy connection that
+ * routes each statement by its shard key through the table's choosers.
+ *
+ * <p>Thread-safe. No global state: any number of instances may live in one JVM. Closing it
+ * closes every pool.
+ */
+public final class ShardedDataSource implements DataSource, AutoCloseable {
+    /** Distinct SQL texts whose analysis is kept. */
+    public static final int DEFAULT_ANALYSIS_CACHE = 10_000;
+
+    private final ShardMap map;
+    private final ShardRegistry registry;
+    private final AnalysisCache cache;
+    private final Router router;
+    private volatile PrintWriter logWriter;
+    private volatile int loginTimeout;
+
+    private ShardedDataSource(ShardMap map, int cacheSize) throws ShardException {
+        this.map = map;
+        this.registry = new ShardRegistry(map);
+        this.cache = new AnalysisCache(new Analyzer(map), cacheSize);
+        this.router = new Router(map, registry);
+    }
+
+    /** Loads a YAML shard map (see {@code shard-config/shard-map.schema.json}) and opens its pools. */
+    public static ShardedDataSource fromYaml(Path file) throws SQLException {
+        return new ShardedDataSource(YamlShardMap.load(file), DEFAULT_ANALYSIS_CACHE);
+    }
+
+    /** Like {@link #fromYaml(Path)}; {@code ${VAR}} is read from the environment. */
+    public static ShardedDataSource fromYaml(InputStream yaml) throws SQLException {
+        return new ShardedDataSource(YamlShardMap.load(yaml, "<stream>", System::getenv), DEFAULT_ANALYSIS_CACHE);
+    }
+
+    /** A data source over a map built in Java; the map is validated first. */
+    public static ShardedDataSource of(ShardMap map) throws SQLException {
+        return new ShardedDataSource(map.validated("(built in Java)"), DEFAULT_ANALYSIS_CACHE);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A lazy connection that routes every statement; it borrows from a shard's pool only when a statement needs it. */
+    @Override
+    public Connection getConnection() throws SQLException {
+        return new ShardedConnection(registry, cache, router, -1);
+    }
+
+    /** Refused: credentials are per shard and come from the shard map. */
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("credentials are set per shard in the shard map; use getConnection()",
+                "0A000");
+    }
+
+    /**
+     * A connection pinned to one shard: every statement runs there as written, without routing
+     * or refusals. For maintenance, vendor SQL shardkit cannot parse, and per-shard work.
+     */
+    public Connection connectionTo(String shard) throws SQLException {
+        int i = registry.indexOf(shard);
+        if (i < 0) {
+            throw new ShardException("unknown shard '" + shard + "' (known: " + String.join(", ", map.shardNames()) + ")",
+                    ShardException.ROUTING);
+        }
+        return new ShardedConnection(registry, cache, router, i);
+    }
+
+    /**
+     * JDBC 4.3: {@code createConnectionBuilder().shardingKey(key).build()} pins the connection to the
+     * key's shard. The key is placed by the strategy of the table named by the super sharding key
+     * (a one-value key holding a table name), or, without one, by the one strategy all sharded
+     * tables share.
+     */
+    @Override
+    public ConnectionBuilder createConnectionBuilder() {
+        return new ConnectionBuilder() {
+            private ShardKey key;
+            private ShardKey superKey;
+
+            @Override
+            public ConnectionBuilder user(String username) {
+                return this;
+            }
+
+            @Override
+            public ConnectionBuilder password(String password) {
+                return this;
+            }
+
+            @Override
+            public ConnectionBuilder shardingKey(java.sql.ShardingKey shardingKey) {
+                key = (ShardKey) shardingKey;
+                return this;
+            }
+
+            @Override
+            public ConnectionBuilder superShardingKey(java.sql.ShardingKey superShardingKey) {
+                superKey = (ShardKey) superShardingKey;
+                return this;
+            }
+
+            @Override
+            public Connection build() throws SQLException {
+                if (key == null) {
+                    return getConnection();
+                }
+                return connectionTo(shardOf(key, superKey));
+            }
+        };
+    }
+
+    @Override
+    public ShardingKeyBuilder createShardingKeyBuilder() {
+        return ShardKey.builder();
+    }
+
+    private String shardOf(ShardKey key, ShardKey superKey) throws SQLException {
+        if (key.values().size() != 1) {
+            throw new ShardException("a sharding key must have exactly one subkey (the shard key value), got "
+                    + key.values().size(), ShardException.ROUTING);
+        }
+        TableRule rule;
+        if (superKey != null) {
+            String table = String.valueOf(superKey.values().get(0)).toLowerCase(java.util.Locale.ROOT);
+            rule = map.tables().get(table);
+            if (rule == null || !rule.isSharded()) {
+                throw new ShardException("super sharding key names '" + table + "', which is not a sharded table of the map",
+                        ShardException.ROUTING);
+            }
+        } else {
+            Set<Strategy> strategies = new LinkedHashSet<>();
+            rule = null;
+            for (TableRule r : map.tables().values()) {
+                if (r.isSharded()) {
+                    strategies.add(r.strategy());
+                    rule = r;
+                }
+            }
+            if (strategies.size() != 1) {
+                throw new ShardException("the map has " + strategies.size() + " different strategies; name the table in "
+                        + "a super sharding key: superShardingKey(createShardingKeyBuilder().subkey(\"players\", "
+                        + "JDBCType.VARCHAR).build())", ShardException.ROUTING);
+            }
+        }
+        return rule.strategy().candidates(rule.table(), key.values().get(0)).shards().get(0);
+    }
+
+    /**
+     * How a statement would be routed and planned, with the choosers' reasons. Runs nothing and
+     * opens no connection. Throws what executing it would throw when it is refused.
+     *
+     * @param params the values of its {@code ?} parameters, in order
+     */
+    public Explain explain(String sql, Object... params) throws SQLException {
+        SqlAnalysis a = cache.get(sql);
+        StringBuilder why = new StringBuilder();
+        RouteDecision d = router.route(a, params, -1, why);
+        PlanNode plan = Planner.plan(a, d, registry);
+        List<String> shards = new ArrayList<>();
+        for (int i = 0; i < d.size(); i++) {
+            shards.add(registry.name(d.shard(i)));
+        }
+        List<String> reasons = why.length() == 0 ? List.of() : Arrays.asList(why.toString().split("\n"));
+        return new Explain(sql, shards, reasons, plan);
+    }
+
+    public ShardMap shardMap() {
+        return map;
+    }
+
+    public List<String> shardNames() {
+        return map.shardNames();
+    }
+
+    /** Connections of a shard's pool currently borrowed (0 when nothing leaked). */
+    public int activeConnections(String shard) {
+        int i = registry.indexOf(shard);
+        if (i < 0) {
+            throw new IllegalArgumentException("unknown shard " + shard);
+        }
+        var mx = registry.pool(i).getHikariPoolMXBean();
+        return mx == null ? 0 : mx.getActiveConnections();
+    }
+
+    /** Closes every shard's pool. Connections still borrowed are closed by HikariCP. */
+    @Override
+    public void close() {
+        registry.close();
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        logWriter = out;
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+        loginTimeout = seconds;
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return loginTimeout;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("shardkit logs through SLF4J", "0A000");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+
+    /** Builds the same shard map as the YAML format does, in Java. */
+    public static final class Builder {
+        private final List<ShardSpec> shards = new ArrayList<>();
+        private final Map<String, Object> pool = new LinkedHashMap<>();
+        private final Map<String, TableRule> tables = new LinkedHashMap<>();
+        private String defaultShard;
+        private int cacheSize = DEFAULT_ANALYSIS_CACHE;
+
+        private Builder() {
+        }
+
+        public Builder shard(String name, String jdbcUrl) {
+            return shard(ShardSpec.of(name, jdbcUrl));
+        }
+
+        public Builder shard(ShardSpec spec) {
+            shards.add(spec);
+            return this;
+        }
+
+        /** A HikariCP setting for every shard's pool (see {@link io.shardkit.config.PoolSettings}). */
+        public Builder pool(String setting, Object value) {
+            pool.put(setting, value);
+            return this;
+        }
+
+        public Builder table(TableRule rule) {
+            tables.put(rule.table(), rule);
+            return this;
+        }
+
+        public Builder sharded(String table, String keyColumn, Strategy strategy) {
+            return table(TableRule.sharded(table, keyColumn, strategy));
+        }
+
+        public Builder broadcast(String table) {
+            return table(TableRule.broadcast(table));
+        }
+
+        public Builder pinned(String table, String shard) {
+            return table(TableRule.pinned(table, shard));
+        }
+
+        public Builder defaultShard(String shard) {
+            defaultShard = shard;
+            return this;
+        }
+
+        /** Distinct SQL texts whose analysis is kept (default {@value #DEFAULT_ANALYSIS_CACHE}). */
+        public Builder analysisCacheSize(int entries) {
+            cacheSize = entries;
+            return this;
+        }
+
+        public ShardMap map() {
+            return new ShardMap(shards, pool, tables, defaultShard);
+        }
+
+        public ShardedDataSource build() throws SQLException {
+            return new ShardedDataSource(map().validated("(built in Java)"), cacheSize);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.shardkit.jdbc;
+
+import io.shardkit.ShardException;
+import io.shardkit.route.RouteDecision;
+import io.shardkit.sql.SqlAnalysis;
+import java.sql.BatchUpdateException;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One {@code executeBatch}: each entry is routed on its own, entries for one shard are sent as
+ * that shard's physical batch, and the update counts are put back in the caller's order.
+ *
+ * <p>Order is kept where it matters: entries of one shard run in the order added, and an entry
+ * that spans shards (a key-less UPDATE, a multi-row INSERT split by shard) first flushes every
+ * pending shard batch, then runs alone. With autocommit on, shard batches already sent stay
+ * applied when a later shard fails; the {@link BatchUpdateException} says which entries ran.
+ */
+final class Batch {
+    private final ShardedStatement statement;
+    private final long[] counts;
+    private final List<List<Integer>> pending = new ArrayList<>();
+
+    Batch(ShardedStatement statement, int size) {
+        this.statement = statement;
+        this.counts = new long[size];
+        Arrays.fill(counts, Statement.EXECUTE_FAILED);
+        for (int i = 0; i < statement.conn.registry().size(); i++) {
+            pending.add(new ArrayList<>());
+        }
+    }
+
+    void add(int index, SqlAnalysis a, Parameters params, String sql) throws SQLException {
+        try {
+            RouteDecision d = statement.conn.route(a, params == null ? null : params.values());
+            if (d.isSingle() && d.sql(0) == null && a.kind().isWrite()) {
+                int shard = d.shard(0);
+                if (statement.conn.pinnedShard() < 0) {
+                    statement.conn.beforeWrite(a, d);
+                }
+                statement.addToPhysicalBatch(shard, sql, params, null, a.parameterCount());
+                pending.get(shard).add(index);
+                return;
+            }
+            flush();
+            counts[index] = statement.runAlone(a, params);
+        } catch (BatchUpdateException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    long[] finish() throws SQLException {
+        flush();
+        return counts;
+    }
+
+    private void flush() throws SQLException {
+        for (int shard = 0; shard < pending.size(); shard++) {
+            List<Integer> entries = pending.get(shard);
+            if (entries.isEmpty()) {
+                continue;
+            }
+            String name = statement.conn.registry().name(shard);
+            try {
+                int[] r = statement.physicalBatchOwner(shard).executeBatch();
+                for (int i = 0; i < entries.size() && i < r.length; i++) {
+                    counts[entries.get(i)] = r[i];
+                }
+            } catch (BatchUpdateException e) {
+                int[] r = e.getUpdateCounts();
+                for (int i = 0; r != null && i < entries.size() && i < r.length; i++) {
+                    counts[entries.get(i)] = r[i];
+                }
+                throw failure(ShardException.fromShard(name, null, e));
+            } catch (SQLException e) {
+                throw failure(ShardException.fromShard(name, null, e));
+            }
+            entries.clear();
+        }
+    }
+
+    private BatchUpdateException failure(SQLException e) {
+        return new BatchUpdateException(e.getMessage(), e.getSQLState(), e.getErrorCode(), counts.clone(), e);
+    }
+}

@@ -1,0 +1,684 @@
+package io.shardkit.jdbc;
+
+import io.shardkit.RefusedException;
+import io.shardkit.ShardException;
+import io.shardkit.exec.ShardRegistry;
+import io.shardkit.route.RouteDecision;
+import io.shardkit.route.Router;
+import io.shardkit.sql.AnalysisCache;
+import io.shardkit.sql.SqlAnalysis;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One logical connection over every shard. Lazy: it holds no physical connection until a
+ * statement runs on a shard, then keeps that shard's connection until closed, so a unit of work
+ * sees its own writes. Commit and rollback reach every physical connection held.
+ *
+ * <p>Transactions (autocommit off) are pinned to the first shard written: a write to a second
+ * shard in the same transaction is refused with both shards named, since there is no
+ * distributed commit. Reads may go to any shard. A connection pinned to one shard (explicitly
+ * or by a {@code ShardingKey}) sends every statement there without routing.
+ *
+ * <p>Not thread-safe, like any JDBC connection.
+ */
+public final class ShardedConnection implements Connection {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardedConnection.class);
+
+    private final ShardRegistry registry;
+    private final AnalysisCache cache;
+    private final Router router;
+    private final Connection[] physical;
+    private final List<ShardedStatement> statements = new ArrayList<>();
+    private final int pinned;
+    private int writeShard = -1;
+    private boolean autoCommit = true;
+    private boolean readOnly;
+    private int isolation = -1;
+    private String schema;
+    private int holdability = ResultSet.HOLD_CURSORS_OVER_COMMIT;
+    private boolean closed;
+
+    /** @param pinned the shard index every statement goes to, or -1 to route each statement */
+    public ShardedConnection(ShardRegistry registry, AnalysisCache cache, Router router, int pinned) {
+        this.registry = registry;
+        this.cache = cache;
+        this.router = router;
+        this.physical = new Connection[registry.size()];
+        this.pinned = pinned;
+    }
+
+    ShardRegistry registry() {
+        return registry;
+    }
+
+    AnalysisCache cache() {
+        return cache;
+    }
+
+    /** The shard this connection is pinned to, or -1. */
+    public int pinnedShard() {
+        return pinned;
+    }
+
+    /** Routes one execution; a pinned connection goes to its shard without asking the choosers. */
+    RouteDecision route(SqlAnalysis a, Object[] params) throws SQLException {
+        if (pinned >= 0) {
+            return router.single(pinned);
+        }
+        if (LOG.isDebugEnabled()) {
+            StringBuilder why = new StringBuilder();
+            RouteDecision d = router.route(a, params, preferred(), why);
+            LOG.debug("route {} → {}: {}", ShardException.shorten(a.sql()), names(d), why.toString().replace('\n', ';'));
+            return d;
+        }
+        return router.route(a, params, preferred(), null);
+    }
+
+    private String names(RouteDecision d) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < d.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(registry.name(d.shard(i)));
+        }
+        return sb.toString();
+    }
+
+    /** A shard already in use, preferred for reads that may run anywhere. */
+    private int preferred() {
+        if (writeShard >= 0) {
+            return writeShard;
+        }
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Checks a write before any SQL reaches a shard: read-only shards refuse it; inside a
+     * transaction every write must go to the transaction's one shard.
+     */
+    void beforeWrite(SqlAnalysis a, RouteDecision d) throws SQLException {
+        for (int i = 0; i < d.size(); i++) {
+            int s = d.shard(i);
+            if (registry.spec(s).readOnly()) {
+                throw new ShardException("shard " + registry.name(s) + " is read-only: " + a.kind()
+                        + " refused before it reached the shard [sql: " + ShardException.shorten(a.sql()) + "]",
+                        "25006", 0, registry.name(s), null);
+            }
+        }
+        if (autoCommit) {
+            return;
+        }
+        int target = writeShard;
+        for (int i = 0; i < d.size(); i++) {
+            int s = d.shard(i);
+            if (target < 0) {
+                target = s;
+            } else if (s != target) {
+                String already = writeShard >= 0 ? "this transaction already wrote to shard " + registry.name(writeShard)
+                        : "this statement writes to shard " + registry.name(target);
+                throw new RefusedException(already + " and would now write to shard " + registry.name(s)
+                        + "; a transaction may write to one shard only (there is no distributed commit): commit first,"
+                        + " or keep the transaction's writes on one shard", a.sql());
+            }
+        }
+        writeShard = target;
+    }
+
+    /** The physical connection to a shard, borrowed from its pool on first use. */
+    Connection physical(int shard) throws SQLException {
+        Connection c = physical[shard];
+        if (c != null) {
+            return c;
+        }
+        checkOpen();
+        c = registry.borrow(shard);
+        try {
+            if (!autoCommit) {
+                c.setAutoCommit(false);
+            }
+            if (readOnly) {
+                c.setReadOnly(true);
+            }
+            if (isolation >= 0) {
+                c.setTransactionIsolation(isolation);
+            }
+            if (schema != null) {
+                c.setSchema(schema);
+            }
+        } catch (SQLException e) {
+            c.close();
+            throw ShardException.fromShard(registry.name(shard), null, e);
+        }
+        physical[shard] = c;
+        return c;
+    }
+
+    /** Whether this connection holds a physical connection to a shard (for tests and monitoring). */
+    public boolean holds(String shard) {
+        int i = registry.indexOf(shard);
+        return i >= 0 && physical[i] != null;
+    }
+
+    void checkOpen() throws SQLException {
+        if (closed) {
+            throw new SQLException("connection is closed", "08003");
+        }
+    }
+
+    void forget(ShardedStatement st) {
+        statements.remove(st);
+    }
+
+    private <T extends ShardedStatement> T track(T st) {
+        statements.add(st);
+        return st;
+    }
+
+    private interface PhysicalAction {
+        void apply(Connection c) throws SQLException;
+    }
+
+    /** Applies to every held physical connection; errors name the shard. */
+    private void eachPhysical(PhysicalAction action) throws SQLException {
+        SQLException first = null;
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                try {
+                    action.apply(physical[i]);
+                } catch (SQLException e) {
+                    if (first == null) {
+                        first = ShardException.fromShard(registry.name(i), null, e);
+                    }
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    // ---- statements ----
+
+    @Override
+    public Statement createStatement() throws SQLException {
+        return createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, holdability);
+    }
+
+    @Override
+    public Statement createStatement(int type, int concurrency) throws SQLException {
+        return createStatement(type, concurrency, holdability);
+    }
+
+    @Override
+    public Statement createStatement(int type, int concurrency, int resultHoldability) throws SQLException {
+        checkOpen();
+        return track(new ShardedStatement(this, type, concurrency, resultHoldability));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql) throws SQLException {
+        return prepare(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, holdability, null);
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int type, int concurrency) throws SQLException {
+        return prepare(sql, type, concurrency, holdability, null);
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int type, int concurrency, int resultHoldability)
+            throws SQLException {
+        return prepare(sql, type, concurrency, resultHoldability, null);
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+        return prepare(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, holdability,
+                autoGeneratedKeys == Statement.RETURN_GENERATED_KEYS ? (Object) autoGeneratedKeys : null);
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+        return prepare(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, holdability, columnIndexes);
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+        return prepare(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, holdability, columnNames);
+    }
+
+    private PreparedStatement prepare(String sql, int type, int concurrency, int resultHoldability, Object keys)
+            throws SQLException {
+        checkOpen();
+        if (sql == null) {
+            throw new SQLException("SQL is null", "42000");
+        }
+        return track(new ShardedPreparedStatement(this, cache.get(sql), type, concurrency, resultHoldability, keys));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql) throws SQLException {
+        return prepareCall(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, holdability);
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int type, int concurrency) throws SQLException {
+        return prepareCall(sql, type, concurrency, holdability);
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int type, int concurrency, int resultHoldability)
+            throws SQLException {
+        checkOpen();
+        if (pinned < 0) {
+            throw new SQLFeatureNotSupportedException("stored procedure calls cannot be routed; call them on a "
+                    + "connection pinned to one shard (ShardedDataSource.connectionTo)", "0A000");
+        }
+        return physical(pinned).prepareCall(sql, type, concurrency, resultHoldability);
+    }
+
+    @Override
+    public String nativeSQL(String sql) throws SQLException {
+        checkOpen();
+        return sql;
+    }
+
+    // ---- transactions ----
+
+    @Override
+    public void setAutoCommit(boolean on) throws SQLException {
+        checkOpen();
+        if (on == autoCommit) {
+            return;
+        }
+        eachPhysical(c -> c.setAutoCommit(on));
+        autoCommit = on;
+        writeShard = -1;
+    }
+
+    @Override
+    public boolean getAutoCommit() throws SQLException {
+        checkOpen();
+        return autoCommit;
+    }
+
+    /** Commits every physical connection held, the shard written first. */
+    @Override
+    public void commit() throws SQLException {
+        checkOpen();
+        if (autoCommit) {
+            throw new SQLException("commit with autocommit on", "25000");
+        }
+        try {
+            if (writeShard >= 0 && physical[writeShard] != null) {
+                try {
+                    physical[writeShard].commit();
+                } catch (SQLException e) {
+                    throw ShardException.fromShard(registry.name(writeShard), null, e);
+                }
+            }
+            int written = writeShard;
+            for (int i = 0; i < physical.length; i++) {
+                if (i != written && physical[i] != null) {
+                    try {
+                        physical[i].commit();
+                    } catch (SQLException e) {
+                        throw ShardException.fromShard(registry.name(i), null, e);
+                    }
+                }
+            }
+        } finally {
+            writeShard = -1;
+        }
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        checkOpen();
+        if (autoCommit) {
+            throw new SQLException("rollback with autocommit on", "25000");
+        }
+        try {
+            eachPhysical(Connection::rollback);
+        } finally {
+            writeShard = -1;
+        }
+    }
+
+    private Connection only(String what) throws SQLException {
+        int held = -1;
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                if (held >= 0) {
+                    throw new SQLFeatureNotSupportedException(what + " while the connection uses several shards ("
+                            + registry.name(held) + ", " + registry.name(i) + ")", "0A000");
+                }
+                held = i;
+            }
+        }
+        if (held < 0) {
+            held = pinned >= 0 ? pinned : writeShard;
+        }
+        if (held < 0) {
+            throw new SQLFeatureNotSupportedException(what + " before any statement has chosen a shard", "0A000");
+        }
+        return physical(held);
+    }
+
+    @Override
+    public Savepoint setSavepoint() throws SQLException {
+        checkOpen();
+        return only("a savepoint").setSavepoint();
+    }
+
+    @Override
+    public Savepoint setSavepoint(String name) throws SQLException {
+        checkOpen();
+        return only("a savepoint").setSavepoint(name);
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        checkOpen();
+        only("rollback to a savepoint").rollback(savepoint);
+    }
+
+    @Override
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        checkOpen();
+        only("releasing a savepoint").releaseSavepoint(savepoint);
+    }
+
+    @Override
+    public void setTransactionIsolation(int level) throws SQLException {
+        checkOpen();
+        eachPhysical(c -> c.setTransactionIsolation(level));
+        isolation = level;
+    }
+
+    @Override
+    public int getTransactionIsolation() throws SQLException {
+        checkOpen();
+        if (isolation >= 0) {
+            return isolation;
+        }
+        return physical(pinned >= 0 ? pinned : Math.max(preferred(), 0)).getTransactionIsolation();
+    }
+
+    @Override
+    public void setReadOnly(boolean on) throws SQLException {
+        checkOpen();
+        eachPhysical(c -> c.setReadOnly(on));
+        readOnly = on;
+    }
+
+    @Override
+    public boolean isReadOnly() throws SQLException {
+        checkOpen();
+        return readOnly;
+    }
+
+    // ---- lifecycle ----
+
+    /** Closes every statement and returns every physical connection to its pool. */
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        SQLException first = null;
+        for (ShardedStatement st : new ArrayList<>(statements)) {
+            try {
+                st.close();
+            } catch (SQLException e) {
+                first = first == null ? e : first;
+            }
+        }
+        statements.clear();
+        for (int i = 0; i < physical.length; i++) {
+            Connection c = physical[i];
+            physical[i] = null;
+            if (c != null) {
+                try {
+                    if (!autoCommit && !c.isClosed()) {
+                        c.rollback();
+                    }
+                } catch (SQLException e) {
+                    first = first == null ? ShardException.fromShard(registry.name(i), null, e) : first;
+                } finally {
+                    try {
+                        c.close();
+                    } catch (SQLException e) {
+                        first = first == null ? ShardException.fromShard(registry.name(i), null, e) : first;
+                    }
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void abort(Executor executor) throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                physical[i].abort(executor);
+                physical[i] = null;
+            }
+        }
+    }
+
+    @Override
+    public boolean isValid(int timeout) throws SQLException {
+        if (closed) {
+            return false;
+        }
+        for (Connection c : physical) {
+            if (c != null && !c.isValid(timeout)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Refused: a connection's sharding key is fixed when it is made (see the connection builder). */
+    @Override
+    public void setShardingKey(java.sql.ShardingKey key, java.sql.ShardingKey superKey) throws SQLException {
+        checkOpen();
+        throw new SQLFeatureNotSupportedException("set the sharding key when the connection is made: "
+                + "ShardedDataSource.createConnectionBuilder().shardingKey(key).build()", "0A000");
+    }
+
+    @Override
+    public void setShardingKey(java.sql.ShardingKey key) throws SQLException {
+        setShardingKey(key, null);
+    }
+
+    // ---- metadata and factories: answered by one shard ----
+
+    private Connection any() throws SQLException {
+        int s = pinned >= 0 ? pinned : preferred();
+        return physical(s >= 0 ? s : 0);
+    }
+
+    @Override
+    public DatabaseMetaData getMetaData() throws SQLException {
+        checkOpen();
+        return any().getMetaData();
+    }
+
+    @Override
+    public void setCatalog(String catalog) throws SQLException {
+        checkOpen();
+        eachPhysical(c -> c.setCatalog(catalog));
+    }
+
+    @Override
+    public String getCatalog() throws SQLException {
+        checkOpen();
+        return any().getCatalog();
+    }
+
+    @Override
+    public void setSchema(String name) throws SQLException {
+        checkOpen();
+        eachPhysical(c -> c.setSchema(name));
+        schema = name;
+    }
+
+    @Override
+    public String getSchema() throws SQLException {
+        checkOpen();
+        return schema != null ? schema : any().getSchema();
+    }
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        checkOpen();
+        return null;
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+        checkOpen();
+        eachPhysical(Connection::clearWarnings);
+    }
+
+    @Override
+    public Map<String, Class<?>> getTypeMap() throws SQLException {
+        checkOpen();
+        return any().getTypeMap();
+    }
+
+    @Override
+    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+        throw new SQLFeatureNotSupportedException("custom type maps are not supported through shardkit", "0A000");
+    }
+
+    @Override
+    public void setHoldability(int value) throws SQLException {
+        checkOpen();
+        holdability = value;
+    }
+
+    @Override
+    public int getHoldability() throws SQLException {
+        checkOpen();
+        return holdability;
+    }
+
+    @Override
+    public Clob createClob() throws SQLException {
+        return any().createClob();
+    }
+
+    @Override
+    public Blob createBlob() throws SQLException {
+        return any().createBlob();
+    }
+
+    @Override
+    public NClob createNClob() throws SQLException {
+        return any().createNClob();
+    }
+
+    @Override
+    public SQLXML createSQLXML() throws SQLException {
+        return any().createSQLXML();
+    }
+
+    @Override
+    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+        return any().createArrayOf(typeName, elements);
+    }
+
+    @Override
+    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
+        return any().createStruct(typeName, attributes);
+    }
+
+    @Override
+    public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        // client info is advisory; shardkit does not forward it to shards
+    }
+
+    @Override
+    public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        // client info is advisory; shardkit does not forward it to shards
+    }
+
+    @Override
+    public String getClientInfo(String name) {
+        return null;
+    }
+
+    @Override
+    public Properties getClientInfo() {
+        return new Properties();
+    }
+
+    @Override
+    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+        checkOpen();
+        eachPhysical(c -> c.setNetworkTimeout(executor, milliseconds));
+    }
+
+    @Override
+    public int getNetworkTimeout() throws SQLException {
+        checkOpen();
+        return 0;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        if (pinned >= 0) {
+            return physical(pinned).unwrap(iface);
+        }
+        throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || (pinned >= 0 && physical(pinned).isWrapperFor(iface));
+    }
+}

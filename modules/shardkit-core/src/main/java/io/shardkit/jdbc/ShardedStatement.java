@@ -1,0 +1,768 @@
+package io.shardkit.jdbc;
+
+import io.shardkit.ShardException;
+import io.shardkit.plan.Concat;
+import io.shardkit.plan.PlanNode;
+import io.shardkit.plan.Planner;
+import io.shardkit.route.RouteDecision;
+import io.shardkit.sql.SqlAnalysis;
+import io.shardkit.sql.StatementKind;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A JDBC statement over the shards: each execution is analysed (cached by SQL text), routed,
+ * and run on one shard directly or on several through the planner's nodes.
+ *
+ * <p>Physical statements are created lazily, one per shard used, on the connection's physical
+ * connection to that shard, and reused until this statement closes. Statement options (fetch
+ * size, timeouts, max rows) are applied to each. Not thread-safe, like any JDBC statement.
+ */
+class ShardedStatement implements Statement {
+    static final int ANY = 0, QUERY = 1, UPDATE = 2;
+
+    final ShardedConnection conn;
+    final int resultSetType;
+    final int resultSetConcurrency;
+    final int resultSetHoldability;
+
+    private Statement[] physical;
+    private ResultSet current;
+    private long updateCount = -1;
+    /** The physical statements of the last execution, for generated keys and more results. */
+    private Statement[] lastStatements = new Statement[0];
+    private String[] lastShards = new String[0];
+    private List<String> batch;
+    private boolean closed;
+
+    private int fetchSize;
+    private int fetchDirection = ResultSet.FETCH_FORWARD;
+    private long maxRows;
+    private int queryTimeout;
+    private int maxFieldSize;
+    private boolean escapeProcessing = true;
+    private boolean poolable;
+    private boolean closeOnCompletion;
+
+    ShardedStatement(ShardedConnection conn, int type, int concurrency, int holdability) {
+        this.conn = conn;
+        this.resultSetType = type;
+        this.resultSetConcurrency = concurrency;
+        this.resultSetHoldability = holdability;
+        this.physical = new Statement[conn.registry().size()];
+    }
+
+    // ---- execution core, shared with ShardedPreparedStatement ----
+
+    /**
+     * Runs one execution. Returns whether the result is a result set (then in {@link #current}).
+     *
+     * @param params bound parameters, {@code null} for a plain statement
+     * @param keys generated-keys request for plain statements: {@code null}, an Integer flag, int[] or String[]
+     */
+    final boolean run(SqlAnalysis a, Parameters params, int mode, Object keys) throws SQLException {
+        checkOpen();
+        closeCurrent();
+        if (a.kind() == StatementKind.COMMIT && conn.pinnedShard() < 0) {
+            conn.commit();
+            updateCount = 0;
+            return false;
+        }
+        if (a.kind() == StatementKind.ROLLBACK && conn.pinnedShard() < 0) {
+            conn.rollback();
+            updateCount = 0;
+            return false;
+        }
+        RouteDecision d = conn.route(a, params == null ? null : params.values());
+        if (d.isSingle()) {
+            int shard = d.shard(0);
+            if (a.kind().isWrite() && conn.pinnedShard() < 0) {
+                conn.beforeWrite(a, d);
+            }
+            lastStatements = one(lastStatements);
+            lastShards = oneName(lastShards);
+            return runPart(a, d, 0, params, mode, keys, 0);
+        }
+        PlanNode plan = Planner.plan(a, d, conn.registry());
+        lastStatements = new Statement[d.size()];
+        lastShards = new String[d.size()];
+        if (plan instanceof Concat) {
+            if (mode == UPDATE) {
+                throw new SQLException("executeUpdate was given a query; use executeQuery", "07000");
+            }
+            ResultSet[] parts = new ResultSet[d.size()];
+            try {
+                for (int i = 0; i < d.size(); i++) {
+                    runPart(a, d, i, params, QUERY, keys, i);
+                    parts[i] = current;
+                    current = null;
+                }
+            } catch (SQLException e) {
+                closeQuietly(parts);
+                throw e;
+            }
+            current = new ConcatResultSet(this, lastShards.clone(), parts, effectiveMaxRows());
+            return true;
+        }
+        if (mode == QUERY) {
+            throw new SQLException("executeQuery was given a statement that writes to " + d.size()
+                    + " shards; use executeUpdate", "07000");
+        }
+        conn.beforeWrite(a, d);
+        updateCount = writeAll(a, d, params, keys);
+        return false;
+    }
+
+    /**
+     * Runs a write on every shard of the decision. In autocommit mode each shard's part runs in a
+     * local transaction and all are committed only after every part succeeded, so a failing shard
+     * leaves no shard written (short of a failure between the commits themselves).
+     */
+    private long writeAll(SqlAnalysis a, RouteDecision d, Parameters params, Object keys) throws SQLException {
+        boolean local = conn.getAutoCommit();
+        Connection[] cs = new Connection[d.size()];
+        for (int i = 0; i < cs.length; i++) {
+            cs[i] = conn.physical(d.shard(i));
+        }
+        long total = 0;
+        try {
+            if (local) {
+                for (int i = 0; i < cs.length; i++) {
+                    setAutoCommit(cs[i], false, d.shard(i));
+                }
+            }
+            for (int i = 0; i < cs.length; i++) {
+                runPart(a, d, i, params, UPDATE, keys, i);
+                total += Math.max(updateCount, 0);
+            }
+            if (local) {
+                for (int i = 0; i < cs.length; i++) {
+                    try {
+                        cs[i].commit();
+                    } catch (SQLException e) {
+                        throw ShardException.fromShard(conn.registry().name(d.shard(i)), a.sql(), e);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            if (local) {
+                for (Connection c : cs) {
+                    try {
+                        c.rollback();
+                    } catch (SQLException ignored) {
+                        // the statement's own error is the one reported
+                    }
+                }
+            }
+            throw e;
+        } finally {
+            if (local) {
+                for (int i = 0; i < cs.length; i++) {
+                    setAutoCommit(cs[i], true, d.shard(i));
+                }
+            }
+        }
+        return total;
+    }
+
+    private void setAutoCommit(Connection c, boolean on, int shard) throws SQLException {
+        try {
+            c.setAutoCommit(on);
+        } catch (SQLException e) {
+            throw ShardException.fromShard(conn.registry().name(shard), null, e);
+        }
+    }
+
+    /** Runs part {@code i} of a decision on its shard; the physical statement lands in lastStatements[slot]. */
+    final boolean runPart(SqlAnalysis a, RouteDecision d, int i, Parameters params, int mode, Object keys, int slot)
+            throws SQLException {
+        int shard = d.shard(i);
+        String shardName = conn.registry().name(shard);
+        String sql = d.sql(i) == null ? a.sql() : d.sql(i);
+        lastShards[slot] = shardName;
+        try {
+            Statement st = physicalFor(shard, sql, d.sql(i) != null);
+            lastStatements[slot] = st;
+            boolean result = execute(st, sql, params, d.parameters(i), a.parameterCount(), mode, keys);
+            if (result && mode == UPDATE) {
+                st.getResultSet().close();
+                throw new SQLException("executeUpdate was given a statement that returns rows; use executeQuery",
+                        "07000");
+            }
+            if (result) {
+                current = new ShardResultSet(this, shardName, st.getResultSet());
+                updateCount = -1;
+            } else {
+                long c = st.getUpdateCount();
+                updateCount = c;
+            }
+            return result;
+        } catch (ShardException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw ShardException.fromShard(shardName, sql, e);
+        }
+    }
+
+    /** The physical statement for a shard: plain statements keep one per shard. */
+    Statement physicalFor(int shard, String sql, boolean oneOff) throws SQLException {
+        Statement st = physical[shard];
+        if (st == null || st.isClosed()) {
+            Connection c = conn.physical(shard);
+            st = c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+            applyOptions(st);
+            physical[shard] = st;
+        }
+        return st;
+    }
+
+    /** Executes on a physical statement; plain statements pass the SQL text. */
+    boolean execute(Statement st, String sql, Parameters params, int[] map, int count, int mode, Object keys)
+            throws SQLException {
+        if (mode == QUERY) {
+            st.executeQuery(sql);
+            return true;
+        }
+        if (keys == null) {
+            return st.execute(sql);
+        }
+        if (keys instanceof Integer flag) {
+            return st.execute(sql, flag);
+        }
+        if (keys instanceof int[] columns) {
+            return st.execute(sql, columns);
+        }
+        return st.execute(sql, (String[]) keys);
+    }
+
+    final void applyOptions(Statement st) throws SQLException {
+        if (fetchSize != 0) {
+            st.setFetchSize(fetchSize);
+        }
+        if (maxRows != 0) {
+            st.setMaxRows((int) Math.min(maxRows, Integer.MAX_VALUE));
+        }
+        if (queryTimeout != 0) {
+            st.setQueryTimeout(queryTimeout);
+        }
+        if (maxFieldSize != 0) {
+            st.setMaxFieldSize(maxFieldSize);
+        }
+        if (!escapeProcessing) {
+            st.setEscapeProcessing(false);
+        }
+    }
+
+    /** Every physical statement this statement holds, for applying options and closing. */
+    List<Statement> physicalStatements() {
+        List<Statement> out = new ArrayList<>();
+        for (Statement s : physical) {
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private void forEachPhysical(SqlConsumer action) throws SQLException {
+        for (Statement s : physicalStatements()) {
+            if (!s.isClosed()) {
+                action.accept(s);
+            }
+        }
+    }
+
+    interface SqlConsumer {
+        void accept(Statement s) throws SQLException;
+    }
+
+    private long effectiveMaxRows() {
+        return maxRows;
+    }
+
+    final void closeCurrent() throws SQLException {
+        ResultSet rs = current;
+        current = null;
+        updateCount = -1;
+        if (rs != null) {
+            rs.close();
+        }
+    }
+
+    private static void closeQuietly(ResultSet[] parts) {
+        for (ResultSet rs : parts) {
+            if (rs != null) {
+                try {
+                    rs.close();
+                } catch (SQLException ignored) {
+                    // the first error is the one reported
+                }
+            }
+        }
+    }
+
+    private static Statement[] one(Statement[] a) {
+        return a.length == 1 ? a : new Statement[1];
+    }
+
+    private static String[] oneName(String[] a) {
+        return a.length == 1 ? a : new String[1];
+    }
+
+    final void checkOpen() throws SQLException {
+        if (closed) {
+            throw new SQLException("statement is closed", "HY010");
+        }
+        conn.checkOpen();
+    }
+
+    final SqlAnalysis analyze(String sql) throws SQLException {
+        if (sql == null) {
+            throw new SQLException("SQL is null", "42000");
+        }
+        return conn.cache().get(sql);
+    }
+
+    // ---- java.sql.Statement ----
+
+    @Override
+    public ResultSet executeQuery(String sql) throws SQLException {
+        run(analyze(sql), null, QUERY, null);
+        return current;
+    }
+
+    @Override
+    public int executeUpdate(String sql) throws SQLException {
+        run(analyze(sql), null, UPDATE, null);
+        return (int) Math.min(Math.max(updateCount, 0), Integer.MAX_VALUE);
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql) throws SQLException {
+        run(analyze(sql), null, UPDATE, null);
+        return Math.max(updateCount, 0);
+    }
+
+    @Override
+    public boolean execute(String sql) throws SQLException {
+        return run(analyze(sql), null, ANY, null);
+    }
+
+    @Override
+    public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        run(analyze(sql), null, UPDATE, autoGeneratedKeys);
+        return (int) Math.max(updateCount, 0);
+    }
+
+    @Override
+    public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        run(analyze(sql), null, UPDATE, columnIndexes);
+        return (int) Math.max(updateCount, 0);
+    }
+
+    @Override
+    public int executeUpdate(String sql, String[] columnNames) throws SQLException {
+        run(analyze(sql), null, UPDATE, columnNames);
+        return (int) Math.max(updateCount, 0);
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        run(analyze(sql), null, UPDATE, autoGeneratedKeys);
+        return Math.max(updateCount, 0);
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        run(analyze(sql), null, UPDATE, columnIndexes);
+        return Math.max(updateCount, 0);
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
+        run(analyze(sql), null, UPDATE, columnNames);
+        return Math.max(updateCount, 0);
+    }
+
+    @Override
+    public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
+        return run(analyze(sql), null, ANY, autoGeneratedKeys);
+    }
+
+    @Override
+    public boolean execute(String sql, int[] columnIndexes) throws SQLException {
+        return run(analyze(sql), null, ANY, columnIndexes);
+    }
+
+    @Override
+    public boolean execute(String sql, String[] columnNames) throws SQLException {
+        return run(analyze(sql), null, ANY, columnNames);
+    }
+
+    @Override
+    public ResultSet getResultSet() throws SQLException {
+        checkOpen();
+        return current;
+    }
+
+    @Override
+    public int getUpdateCount() throws SQLException {
+        checkOpen();
+        return current != null ? -1 : (int) Math.min(updateCount, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public long getLargeUpdateCount() throws SQLException {
+        checkOpen();
+        return current != null ? -1 : updateCount;
+    }
+
+    @Override
+    public boolean getMoreResults() throws SQLException {
+        return getMoreResults(CLOSE_CURRENT_RESULT);
+    }
+
+    @Override
+    public boolean getMoreResults(int current) throws SQLException {
+        checkOpen();
+        if (lastStatements.length == 1 && lastStatements[0] != null && !lastStatements[0].isClosed()) {
+            Statement st = lastStatements[0];
+            if (current == CLOSE_CURRENT_RESULT && this.current != null) {
+                this.current.close();
+            }
+            this.current = null;
+            try {
+                if (st.getMoreResults(current)) {
+                    this.current = new ShardResultSet(this, lastShards[0], st.getResultSet());
+                    updateCount = -1;
+                    return true;
+                }
+                updateCount = st.getUpdateCount();
+                return false;
+            } catch (SQLException e) {
+                throw ShardException.fromShard(lastShards[0], null, e);
+            }
+        }
+        closeCurrent();
+        return false;
+    }
+
+    @Override
+    public ResultSet getGeneratedKeys() throws SQLException {
+        checkOpen();
+        int n = 0;
+        for (Statement s : lastStatements) {
+            n += s == null ? 0 : 1;
+        }
+        if (n == 0) {
+            throw new SQLException("no statement has run yet, so there are no generated keys", "HY010");
+        }
+        if (lastStatements.length == 1) {
+            try {
+                return new ShardResultSet(this, lastShards[0], lastStatements[0].getGeneratedKeys());
+            } catch (SQLException e) {
+                throw ShardException.fromShard(lastShards[0], null, e);
+            }
+        }
+        ResultSet[] parts = new ResultSet[lastStatements.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                parts[i] = lastStatements[i].getGeneratedKeys();
+            } catch (SQLException e) {
+                closeQuietly(parts);
+                throw ShardException.fromShard(lastShards[i], null, e);
+            }
+        }
+        return new ConcatResultSet(this, lastShards.clone(), parts, 0);
+    }
+
+    /** For the connection's multi-shard write: records the physical statements used. */
+    final void recordPart(int slot, Statement st, String shard) {
+        lastStatements[slot] = st;
+        lastShards[slot] = shard;
+    }
+
+    @Override
+    public void addBatch(String sql) throws SQLException {
+        checkOpen();
+        if (batch == null) {
+            batch = new ArrayList<>();
+        }
+        batch.add(sql);
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        checkOpen();
+        if (batch != null) {
+            batch.clear();
+        }
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        long[] counts = executeLargeBatch();
+        int[] out = new int[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            out[i] = (int) Math.min(counts[i], Integer.MAX_VALUE);
+        }
+        return out;
+    }
+
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        checkOpen();
+        closeCurrent();
+        List<String> entries = batch == null ? List.of() : new ArrayList<>(batch);
+        if (batch != null) {
+            batch.clear();
+        }
+        Batch b = new Batch(this, entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            String sql = entries.get(i);
+            b.add(i, analyze(sql), null, sql);
+        }
+        return b.finish();
+    }
+
+    /** Adds one batch entry to the physical statement of a shard (plain: the SQL text). */
+    void addToPhysicalBatch(int shard, String sql, Parameters params, int[] map, int count) throws SQLException {
+        physicalFor(shard, sql, false).addBatch(sql);
+    }
+
+    /** The physical statement whose batch holds a shard's pending entries. */
+    Statement physicalBatchOwner(int shard) throws SQLException {
+        return physicalFor(shard, null, false);
+    }
+
+    /** Runs one batch entry on its own (an entry that spans shards); returns its update count. */
+    long runAlone(SqlAnalysis a, Parameters params) throws SQLException {
+        run(a, params, UPDATE, null);
+        long c = Math.max(updateCount, 0);
+        updateCount = -1;
+        return c;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        SQLException first = null;
+        try {
+            closeCurrent();
+        } catch (SQLException e) {
+            first = e;
+        }
+        for (Statement s : physicalStatements()) {
+            try {
+                s.close();
+            } catch (SQLException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        Arrays.fill(physical, null);
+        conn.forget(this);
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        checkOpen();
+        return conn;
+    }
+
+    @Override
+    public int getMaxFieldSize() {
+        return maxFieldSize;
+    }
+
+    @Override
+    public void setMaxFieldSize(int max) throws SQLException {
+        checkOpen();
+        maxFieldSize = max;
+        forEachPhysical(s -> s.setMaxFieldSize(max));
+    }
+
+    @Override
+    public int getMaxRows() {
+        return (int) Math.min(maxRows, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public void setMaxRows(int max) throws SQLException {
+        setLargeMaxRows(max);
+    }
+
+    @Override
+    public long getLargeMaxRows() {
+        return maxRows;
+    }
+
+    @Override
+    public void setLargeMaxRows(long max) throws SQLException {
+        checkOpen();
+        if (max < 0) {
+            throw new SQLException("maxRows must be >= 0, got " + max, "22023");
+        }
+        maxRows = max;
+        forEachPhysical(s -> s.setMaxRows((int) Math.min(max, Integer.MAX_VALUE)));
+    }
+
+    @Override
+    public void setEscapeProcessing(boolean enable) throws SQLException {
+        checkOpen();
+        escapeProcessing = enable;
+        forEachPhysical(s -> s.setEscapeProcessing(enable));
+    }
+
+    @Override
+    public int getQueryTimeout() {
+        return queryTimeout;
+    }
+
+    @Override
+    public void setQueryTimeout(int seconds) throws SQLException {
+        checkOpen();
+        if (seconds < 0) {
+            throw new SQLException("query timeout must be >= 0, got " + seconds, "22023");
+        }
+        queryTimeout = seconds;
+        forEachPhysical(s -> s.setQueryTimeout(seconds));
+    }
+
+    @Override
+    public void cancel() throws SQLException {
+        checkOpen();
+        for (Statement s : physicalStatements()) {
+            s.cancel();
+        }
+    }
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        checkOpen();
+        SQLWarning first = null;
+        for (Statement s : physicalStatements()) {
+            SQLWarning w = s.getWarnings();
+            if (w != null) {
+                if (first == null) {
+                    first = w;
+                } else {
+                    first.setNextWarning(w);
+                }
+            }
+        }
+        return first;
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+        checkOpen();
+        forEachPhysical(Statement::clearWarnings);
+    }
+
+    @Override
+    public void setCursorName(String name) throws SQLException {
+        throw new SQLFeatureNotSupportedException("named cursors are not supported through shardkit", "0A000");
+    }
+
+    @Override
+    public void setFetchDirection(int direction) throws SQLException {
+        checkOpen();
+        fetchDirection = direction;
+        forEachPhysical(s -> s.setFetchDirection(direction));
+    }
+
+    @Override
+    public int getFetchDirection() {
+        return fetchDirection;
+    }
+
+    @Override
+    public void setFetchSize(int rows) throws SQLException {
+        checkOpen();
+        if (rows < 0) {
+            throw new SQLException("fetch size must be >= 0, got " + rows, "22023");
+        }
+        fetchSize = rows;
+        forEachPhysical(s -> s.setFetchSize(rows));
+    }
+
+    @Override
+    public int getFetchSize() {
+        return fetchSize;
+    }
+
+    @Override
+    public int getResultSetConcurrency() {
+        return resultSetConcurrency;
+    }
+
+    @Override
+    public int getResultSetType() {
+        return resultSetType;
+    }
+
+    @Override
+    public int getResultSetHoldability() {
+        return resultSetHoldability;
+    }
+
+    @Override
+    public void setPoolable(boolean poolable) throws SQLException {
+        checkOpen();
+        this.poolable = poolable;
+    }
+
+    @Override
+    public boolean isPoolable() {
+        return poolable;
+    }
+
+    @Override
+    public void closeOnCompletion() throws SQLException {
+        checkOpen();
+        closeOnCompletion = true;
+    }
+
+    @Override
+    public boolean isCloseOnCompletion() {
+        return closeOnCompletion;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+
+    static BatchUpdateException batchFailure(SQLException e, long[] counts) {
+        return new BatchUpdateException(e.getMessage(), e.getSQLState(), e.getErrorCode(), counts, e);
+    }
+}

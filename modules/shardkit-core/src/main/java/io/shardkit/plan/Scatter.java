@@ -1,0 +1,30 @@
+package io.shardkit.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a statement on several shards. For writes the update counts are summed; in autocommit
+ * mode the shards' writes are committed together after all succeeded, and rolled back together
+ * if any failed. Reads sit under a merge node ({@link Concat}).
+ */
+public record Scatter(List<Route> routes, boolean write) implements PlanNode {
+
+    public Scatter {
+        routes = List.copyOf(routes);
+    }
+
+    @Override
+    public String describe() {
+        List<String> shards = new ArrayList<>();
+        for (Route r : routes) {
+            shards.add(r.shard());
+        }
+        return "Scatter over " + routes.size() + " shards " + shards + (write ? " (update counts summed)" : "");
+    }
+
+    @Override
+    public List<PlanNode> children() {
+        return List.copyOf(routes);
+    }
+}

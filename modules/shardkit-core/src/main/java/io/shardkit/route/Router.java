@@ -1,0 +1,324 @@
+package io.shardkit.route;
+
+import io.shardkit.Candidates;
+import io.shardkit.RefusedException;
+import io.shardkit.ShardChoice;
+import io.shardkit.ShardException;
+import io.shardkit.Targets;
+import io.shardkit.config.ShardMap;
+import io.shardkit.config.TableRule;
+import io.shardkit.exec.ShardRegistry;
+import io.shardkit.sql.InsertRows;
+import io.shardkit.sql.SqlAnalysis;
+import io.shardkit.sql.StatementKind;
+import io.shardkit.sql.ValueRef;
+import io.shardkit.strategy.Strategy;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Turns an analysis plus this execution's parameters into shards, by asking the table's
+ * choosers. Thread-safe and stateless but for a round-robin counter for broadcast reads.
+ *
+ * <p>The hot path (one key, one candidate) allocates nothing: decisions for one shard are
+ * pre-built. Reasons are only put into words when a {@code why} builder is passed (explain, or
+ * DEBUG logging).
+ */
+public final class Router {
+    /** SQLState for a statement that names a table the map does not know, or lacks a shard key. */
+    public static final String INVALID = "42000";
+
+    private final ShardMap map;
+    private final ShardRegistry registry;
+    private final int defaultShard;
+    private final RouteDecision[] single;
+    private final RouteDecision all;
+    private final AtomicInteger roundRobin = new AtomicInteger();
+
+    public Router(ShardMap map, ShardRegistry registry) {
+        this.map = map;
+        this.registry = registry;
+        this.defaultShard = map.defaultShard() == null ? -1 : registry.indexOf(map.defaultShard());
+        int n = registry.size();
+        single = new RouteDecision[n];
+        int[] every = new int[n];
+        for (int i = 0; i < n; i++) {
+            single[i] = new RouteDecision(new int[] {i}, null, null);
+            every[i] = i;
+        }
+        all = new RouteDecision(every, null, null);
+    }
+
+    /** The pre-built decision for running the statement's own SQL on one shard. */
+    public RouteDecision single(int shard) {
+        return single[shard];
+    }
+
+    /**
+     * @param params parameter values by 0-based index, or {@code null} for a plain statement
+     * @param preferred a shard the connection already uses (for reads that may run anywhere), or -1
+     * @param why receives the reasons, or {@code null}
+     */
+    public RouteDecision route(SqlAnalysis a, Object[] params, int preferred, StringBuilder why) throws SQLException {
+        switch (a.shape()) {
+            case REFUSED:
+                throw new RefusedException(a.problem(), a.sql());
+            case INVALID:
+                throw new ShardException(a.problem() + " [sql: " + ShardException.shorten(a.sql()) + "]", INVALID);
+            case NO_TABLE:
+                return noTable(a, preferred, why);
+            case PINNED:
+                return pinned(a, why);
+            case BROADCAST:
+                return broadcast(a, preferred, why);
+            default:
+                return sharded(a, params, why);
+        }
+    }
+
+    private RouteDecision noTable(SqlAnalysis a, int preferred, StringBuilder why) throws SQLException {
+        if (a.kind() == StatementKind.SELECT) {
+            int s = preferred >= 0 ? preferred : defaultShard >= 0 ? defaultShard : 0;
+            note(why, "no table → " + registry.name(s) + (preferred >= 0 ? " (already in use by this connection)"
+                    : defaultShard >= 0 ? " (the default shard)" : " (the first shard)"));
+            return single[s];
+        }
+        if (defaultShard >= 0) {
+            note(why, "no table → the default shard " + registry.name(defaultShard));
+            return single[defaultShard];
+        }
+        if (registry.size() == 1) {
+            note(why, "no table → the only shard " + registry.name(0));
+            return single[0];
+        }
+        throw new RefusedException("cannot tell which shard this statement is for: it names no table and the map has"
+                + " no defaultShard; use ShardedDataSource.connectionTo(shard)", a.sql());
+    }
+
+    private RouteDecision pinned(SqlAnalysis a, StringBuilder why) throws SQLException {
+        List<String> ddl = a.ddlShards();
+        if (ddl != null) {
+            note(why, "DDL on " + (a.tables().isEmpty() ? "an unnamed object" : String.join(", ", a.tables()))
+                    + " → every shard that holds it: " + ddl);
+            return ddl.size() == registry.size() ? all : decision(indexes(ddl, "DDL target"));
+        }
+        int s = index(a.pinnedShard(), "pinned table");
+        note(why, String.join(", ", a.tables()) + " live(s) on " + a.pinnedShard());
+        return single[s];
+    }
+
+    private RouteDecision broadcast(SqlAnalysis a, int preferred, StringBuilder why) {
+        if (a.kind().isWrite()) {
+            note(why, "write to broadcast table " + String.join(", ", a.tables()) + " → every shard");
+            return all;
+        }
+        int s = preferred >= 0 ? preferred : Math.floorMod(roundRobin.getAndIncrement(), registry.size());
+        note(why, "read of broadcast table " + String.join(", ", a.tables()) + " → any one shard: " + registry.name(s));
+        return single[s];
+    }
+
+    private RouteDecision sharded(SqlAnalysis a, Object[] params, StringBuilder why) throws SQLException {
+        Strategy strategy = a.strategy();
+        String table = a.shardedTable();
+        RouteDecision d;
+        if (a.insertRows() != null) {
+            d = insert(a, strategy, table, params, why);
+        } else if (a.kind() == StatementKind.DDL) {
+            d = decision(indexes(strategy.shards(), "strategy of " + table));
+        } else if (a.keyValues() != null) {
+            d = keyed(a, strategy, table, params, why);
+        } else {
+            Targets t = strategy.chooseShards(table, a.sql());
+            if (t == null) {
+                throw new ShardException("the QueryChooser of table " + table + " returned null", ShardException.ROUTING);
+            }
+            note(why, table + ": " + t.reason());
+            d = t.all() ? decision(indexes(strategy.shards(), "strategy of " + table))
+                    : decision(indexes(t.shards(), "QueryChooser of " + table));
+        }
+        if (a.pinnedShard() != null) {
+            int p = index(a.pinnedShard(), "pinned table");
+            if (!d.isSingle() || d.shard(0) != p) {
+                throw new RefusedException("the statement combines tables pinned to " + a.pinnedShard()
+                        + " with sharded table " + table + " whose rows here are not all on " + a.pinnedShard(), a.sql());
+            }
+        }
+        return d;
+    }
+
+    private RouteDecision keyed(SqlAnalysis a, Strategy strategy, String table, Object[] params, StringBuilder why)
+            throws SQLException {
+        List<ValueRef> keys = a.keyValues();
+        if (keys.size() == 1) {
+            Object key = keys.get(0).resolve(params);
+            if (key == null) {
+                return nullKey(a, strategy, table, why);
+            }
+            Candidates c = strategy.candidates(table, key);
+            checkAnswer(c, "IdChooser", table);
+            if (why != null) {
+                note(why, table + "." + keyName(a) + " = " + show(key) + ": " + c.reason());
+            }
+            if (c.shards().size() == 1) {
+                return single[index(c.shards().get(0), "IdChooser of " + table)];
+            }
+            return decision(indexes(c.shards(), "IdChooser of " + table));
+        }
+        List<String> shards = new ArrayList<>();
+        for (ValueRef ref : keys) {
+            Object key = ref.resolve(params);
+            if (key == null) {
+                continue;
+            }
+            Candidates c = strategy.candidates(table, key);
+            checkAnswer(c, "IdChooser", table);
+            if (why != null) {
+                note(why, table + "." + keyName(a) + " = " + show(key) + ": " + c.reason());
+            }
+            for (String s : c.shards()) {
+                if (!shards.contains(s)) {
+                    shards.add(s);
+                }
+            }
+        }
+        if (shards.isEmpty()) {
+            return nullKey(a, strategy, table, why);
+        }
+        return decision(indexes(shards, "IdChooser of " + table));
+    }
+
+    /** {@code key = NULL} matches no row anywhere: one shard answers exactly (with nothing). */
+    private RouteDecision nullKey(SqlAnalysis a, Strategy strategy, String table, StringBuilder why)
+            throws SQLException {
+        String s = strategy.shards().get(0);
+        note(why, table + "." + keyName(a) + " = NULL matches no row → any one shard: " + s);
+        return single[index(s, "strategy of " + table)];
+    }
+
+    private RouteDecision insert(SqlAnalysis a, Strategy strategy, String table, Object[] params, StringBuilder why)
+            throws SQLException {
+        InsertRows rows = a.insertRows();
+        int n = rows.rowCount();
+        int[] shardOfRow = new int[n];
+        int first = -1;
+        boolean oneShard = true;
+        for (int r = 0; r < n; r++) {
+            Object key = rows.keys().get(r).resolve(params);
+            if (key == null) {
+                throw new ShardException("INSERT into " + table + ": row " + (r + 1) + " has no value for the shard key ("
+                        + "NULL or unbound) [sql: " + ShardException.shorten(a.sql()) + "]", INVALID);
+            }
+            ShardChoice c = strategy.chooseShard(table, key);
+            if (c == null) {
+                throw new ShardException("the ShardChooser of table " + table + " returned null", ShardException.ROUTING);
+            }
+            int s = index(c.shard(), "ShardChooser of " + table);
+            if (why != null) {
+                note(why, (n > 1 ? "row " + (r + 1) + ": " : "") + table + " key " + show(key) + ": " + c.reason());
+            }
+            shardOfRow[r] = s;
+            if (first < 0) {
+                first = s;
+            } else if (s != first) {
+                oneShard = false;
+            }
+        }
+        if (oneShard) {
+            return single[first];
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int s : shardOfRow) {
+            if (!order.contains(s)) {
+                order.add(s);
+            }
+        }
+        int parts = order.size();
+        int[] shards = new int[parts];
+        String[] sql = new String[parts];
+        int[][] maps = new int[parts][];
+        int[] picked = new int[n];
+        for (int p = 0; p < parts; p++) {
+            int s = order.get(p);
+            int count = 0;
+            for (int r = 0; r < n; r++) {
+                if (shardOfRow[r] == s) {
+                    picked[count++] = r;
+                }
+            }
+            shards[p] = s;
+            sql[p] = rows.sqlFor(picked, count);
+            maps[p] = rows.parametersFor(picked, count);
+        }
+        return new RouteDecision(shards, sql, maps);
+    }
+
+    private void checkAnswer(Candidates c, String chooser, String table) throws ShardException {
+        if (c == null) {
+            throw new ShardException("the " + chooser + " of table " + table + " returned null", ShardException.ROUTING);
+        }
+    }
+
+    private int index(String shard, String who) throws ShardException {
+        int i = registry.indexOf(shard);
+        if (i < 0) {
+            throw new ShardException(who + " returned unknown shard '" + shard + "' (known: "
+                    + String.join(", ", names()) + ")", ShardException.ROUTING);
+        }
+        return i;
+    }
+
+    private int[] indexes(List<String> shards, String who) throws ShardException {
+        int[] out = new int[shards.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = index(shards.get(i), who);
+        }
+        return out;
+    }
+
+    private RouteDecision decision(int[] shards) {
+        if (shards.length == 1) {
+            return single[shards[0]];
+        }
+        if (shards.length == registry.size()) {
+            int[] sorted = shards.clone();
+            Arrays.sort(sorted);
+            boolean every = true;
+            for (int i = 0; i < sorted.length; i++) {
+                every &= sorted[i] == i;
+            }
+            if (every && Arrays.equals(sorted, shards)) {
+                return all;
+            }
+        }
+        return new RouteDecision(shards, null, null);
+    }
+
+    private List<String> names() {
+        List<String> n = new ArrayList<>();
+        for (int i = 0; i < registry.size(); i++) {
+            n.add(registry.name(i));
+        }
+        return n;
+    }
+
+    private String keyName(SqlAnalysis a) {
+        TableRule rule = map.tables().get(a.shardedTable());
+        return rule == null ? "key" : rule.keyColumn();
+    }
+
+    private static String show(Object key) {
+        return key instanceof String ? "'" + key + "'" : String.valueOf(key);
+    }
+
+    private static void note(StringBuilder why, String reason) {
+        if (why != null) {
+            if (why.length() > 0) {
+                why.append('\n');
+            }
+            why.append(reason);
+        }
+    }
+}
