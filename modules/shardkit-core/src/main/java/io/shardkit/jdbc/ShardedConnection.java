@@ -58,7 +58,8 @@ public final class ShardedConnection implements Connection {
     private boolean readOnly;
     private int isolation = -1;
     private String schema;
-    private int holdability = ResultSet.HOLD_CURSORS_OVER_COMMIT;
+    /** -1 until set: each shard's driver default applies. */
+    private int holdability = -1;
     private boolean closed;
 
     /** @param pinned the shard index every statement goes to, or -1 to route each statement */
@@ -601,7 +602,7 @@ public final class ShardedConnection implements Connection {
     @Override
     public int getHoldability() throws SQLException {
         checkOpen();
-        return holdability;
+        return holdability >= 0 ? holdability : any().getHoldability();
     }
 
     @Override

@@ -77,23 +77,26 @@ final class ShardedPreparedStatement extends ShardedStatement implements Prepare
             ps = c.prepareStatement(sql, columns);
         } else if (keys instanceof String[] names) {
             ps = c.prepareStatement(sql, names);
-        } else {
+        } else if (resultSetHoldability >= 0) {
             ps = c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+        } else if (resultSetType != ResultSet.TYPE_FORWARD_ONLY || resultSetConcurrency != ResultSet.CONCUR_READ_ONLY) {
+            ps = c.prepareStatement(sql, resultSetType, resultSetConcurrency);
+        } else {
+            ps = c.prepareStatement(sql);
         }
         applyOptions(ps);
         return ps;
     }
 
     @Override
-    boolean execute(Statement st, String sql, Parameters p, int[] map, int count, int mode, Object k)
+    ResultSet execute(Statement st, String sql, Parameters p, int[] map, int count, int mode, Object k)
             throws SQLException {
         PreparedStatement ps = (PreparedStatement) st;
         p.applyTo(ps, map, count);
         if (mode == QUERY) {
-            ps.executeQuery();
-            return true;
+            return ps.executeQuery();
         }
-        return ps.execute();
+        return ps.execute() ? ps.getResultSet() : null;
     }
 
     @Override

