@@ -56,6 +56,13 @@ public final class YamlShardMap {
     private static final Set<String> STRATEGY_KEYS =
             Set.of("type", "shards", "bounds", "values", "default", "class", "props");
     private static final List<String> TYPES = List.of("mod", "hash", "range", "list", "class");
+    /** The keys each strategy type reads; any other strategy key would be silently ignored, so it is an error. */
+    private static final Map<String, Set<String>> TYPE_KEYS = Map.of(
+            "mod", Set.of("type", "shards"),
+            "hash", Set.of("type", "shards"),
+            "range", Set.of("type", "bounds", "shards"),
+            "list", Set.of("type", "values", "default"),
+            "class", Set.of("type", "class", "props", "shards"));
 
     private final String source;
     private final UnaryOperator<String> env;
@@ -97,6 +104,7 @@ public final class YamlShardMap {
             throw new ShardMapException(source, "the file is empty", null);
         }
         index(root.get(), "");
+        aliasTables();
         problems = new Problems(source, lines);
         MappingNode top = mapping(root.get(), "(root)");
         if (top == null) {
@@ -135,6 +143,24 @@ public final class YamlShardMap {
         }
     }
 
+    /**
+     * Tables are keyed in lower case, and {@link ShardMap#validate} names them so; give those
+     * paths the lines of the table as written ({@code AuditLog} → {@code tables.auditlog}).
+     */
+    private void aliasTables() {
+        Map<String, Integer> aliases = new HashMap<>();
+        for (Map.Entry<String, Integer> e : lines.entrySet()) {
+            String path = e.getKey();
+            if (path.startsWith("tables.")) {
+                int end = path.indexOf('.', 7);
+                String table = end < 0 ? path.substring(7) : path.substring(7, end);
+                String rest = end < 0 ? "" : path.substring(end);
+                aliases.put("tables." + table.toLowerCase(Locale.ROOT) + rest, e.getValue());
+            }
+        }
+        aliases.forEach(lines::putIfAbsent);
+    }
+
     private List<ShardSpec> readShards(Node node) {
         List<ShardSpec> shards = new ArrayList<>();
         if (node == null) {
@@ -152,16 +178,9 @@ public final class YamlShardMap {
                 continue;
             }
             Map<String, Node> f = fields(m, path, SHARD_KEYS);
-            String name = required(f, path, "name");
-            String url = required(f, path, "url");
-            Map<String, String> props = new LinkedHashMap<>();
-            MappingNode pm = f.containsKey("properties") ? mapping(f.get("properties"), path + ".properties") : null;
-            if (pm != null) {
-                for (NodeTuple t : pm.getValue()) {
-                    String k = scalar(t.getKeyNode());
-                    props.put(k, text(t.getValueNode(), path + ".properties." + k));
-                }
-            }
+            String name = required(f, path, "name", "every shard needs a name");
+            String url = required(f, path, "url", "every shard needs a JDBC URL (jdbc:<driver>:<database>)");
+            Map<String, String> props = values(f.get("properties"), path + ".properties");
             boolean readOnly = bool(f.get("readOnly"), path + ".readOnly");
             String tier = text(f.get("tier"), path + ".tier");
             shards.add(new ShardSpec(name == null ? "" : name, url == null ? "" : url,
@@ -172,19 +191,7 @@ public final class YamlShardMap {
     }
 
     private Map<String, Object> readPool(Node node, String path) {
-        Map<String, Object> pool = new LinkedHashMap<>();
-        MappingNode m = node == null ? null : mapping(node, path);
-        if (m == null) {
-            return pool;
-        }
-        for (NodeTuple t : m.getValue()) {
-            String k = scalar(t.getKeyNode());
-            String v = text(t.getValueNode(), path + "." + k);
-            if (v != null) {
-                pool.put(k, v);
-            }
-        }
-        return pool;
+        return new LinkedHashMap<>(values(node, path));
     }
 
     private Map<String, TableRule> readTables(Node node, List<ShardSpec> shards, Set<String> known) {
@@ -207,7 +214,8 @@ public final class YamlShardMap {
             Map<String, Node> f = fields(tm, path, TABLE_KEYS);
             boolean broadcast = bool(f.get("broadcast"), path + ".broadcast");
             String pinned = text(f.get("shard"), path + ".shard");
-            int kinds = (broadcast ? 1 : 0) + (pinned != null ? 1 : 0) + (f.containsKey("strategy") ? 1 : 0);
+            boolean sharded = f.containsKey("strategy") || f.containsKey("key");
+            int kinds = (broadcast ? 1 : 0) + (pinned != null ? 1 : 0) + (sharded ? 1 : 0);
             if (kinds > 1) {
                 problems.add(path, "a table is either sharded (key + strategy), broadcast: true, or pinned (shard: name); this one says more than one");
                 continue;
@@ -217,7 +225,8 @@ public final class YamlShardMap {
             } else if (pinned != null) {
                 tables.put(table, TableRule.pinned(table, pinned));
             } else {
-                String key = required(f, path, "key");
+                String key = required(f, path, "key",
+                        "a sharded table needs a shard key column (or say broadcast: true or shard: <name>)");
                 if (!f.containsKey("strategy")) {
                     problems.add(path + ".strategy", "missing: a sharded table needs a strategy (or say broadcast: true or shard: <name>)");
                     continue;
@@ -249,6 +258,13 @@ public final class YamlShardMap {
         if (!TYPES.contains(type)) {
             problems.add(path + ".type", "unknown strategy '" + type + "' (known: " + String.join(", ", TYPES) + ")");
             return null;
+        }
+        Set<String> takes = TYPE_KEYS.get(type);
+        for (String k : f.keySet()) {
+            if (!takes.contains(k)) {
+                problems.add(path + "." + k, "'" + k + "' does not apply to a " + type + " strategy (" + type
+                        + " takes: " + String.join(", ", new TreeSet<>(takes)) + ")");
+            }
         }
         List<String> shardList = f.containsKey("shards") ? shardList(f.get("shards"), path + ".shards", known) : null;
         List<String> all = new ArrayList<>();
@@ -295,8 +311,18 @@ public final class YamlShardMap {
                 continue;
             }
             boolean quoted = n instanceof ScalarNode s && s.getTag().equals(Tag.STR) && !s.isPlain();
+            if (!quoted && n.getTag().equals(Tag.FLOAT)) {
+                problems.add(path + ".bounds[" + i + "]", "range bounds are integers or strings, got " + v
+                        + " (quote it to compare keys as text)");
+                return null;
+            }
             if (!quoted && v.matches("-?\\d+")) {
-                bounds.add(Long.valueOf(v));
+                try {
+                    bounds.add(Long.valueOf(v));
+                } catch (NumberFormatException e) {
+                    problems.add(path + ".bounds[" + i + "]", "bound " + v + " does not fit a 64-bit integer");
+                    return null;
+                }
             } else {
                 bounds.add(v);
             }
@@ -305,17 +331,9 @@ public final class YamlShardMap {
     }
 
     private Strategy list(Map<String, Node> f, String path, Set<String> known) {
-        Map<String, String> values = new LinkedHashMap<>();
-        MappingNode vm = f.containsKey("values") ? mapping(f.get("values"), path + ".values") : null;
-        if (vm != null) {
-            for (NodeTuple t : vm.getValue()) {
-                String k = scalar(t.getKeyNode());
-                String shard = text(t.getValueNode(), path + ".values." + k);
-                if (shard != null) {
-                    ShardMap.checkShard(problems, path + ".values." + k, shard, known);
-                    values.put(k, shard);
-                }
-            }
+        Map<String, String> values = values(f.get("values"), path + ".values");
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            ShardMap.checkShard(problems, path + ".values." + e.getKey(), e.getValue(), known);
         }
         String def = text(f.get("default"), path + ".default");
         if (def != null) {
@@ -329,14 +347,7 @@ public final class YamlShardMap {
             problems.add(path + ".class", "missing: type class needs the name of a class implementing ShardChooser, IdChooser or QueryChooser");
             return null;
         }
-        Map<String, String> props = new LinkedHashMap<>();
-        MappingNode pm = f.containsKey("props") ? mapping(f.get("props"), path + ".props") : null;
-        if (pm != null) {
-            for (NodeTuple t : pm.getValue()) {
-                String k = scalar(t.getKeyNode());
-                props.put(k, text(t.getValueNode(), path + ".props." + k));
-            }
-        }
+        Map<String, String> props = values(f.get("props"), path + ".props");
         Object chooser = instantiate(className, path + ".class", shardList, props);
         if (chooser == null) {
             return null;
@@ -426,17 +437,46 @@ public final class YamlShardMap {
         return f;
     }
 
-    private String required(Map<String, Node> f, String path, String key) {
+    /** @param why completes "missing: ..." and "empty: ..." */
+    private String required(Map<String, Node> f, String path, String key, String why) {
         if (!f.containsKey(key)) {
-            problems.add(path + "." + key, "missing");
+            problems.add(path + "." + key, "missing: " + why);
             return null;
         }
         String v = text(f.get(key), path + "." + key);
         if (v == null || v.isBlank()) {
-            problems.add(path + "." + key, "empty");
+            problems.add(path + "." + key, "empty: " + why);
             return null;
         }
         return v;
+    }
+
+    /**
+     * A mapping of single values (driver properties, pool settings, list values, class props),
+     * in file order; absent gives an empty map. A key without a value is an error rather than
+     * dropped, since {@code maximumPoolSize:} with nothing after it is a typo, not a default.
+     */
+    private Map<String, String> values(Node node, String path) {
+        Map<String, String> out = new LinkedHashMap<>();
+        MappingNode m = node == null ? null : mapping(node, path);
+        if (m == null) {
+            return out;
+        }
+        for (NodeTuple t : m.getValue()) {
+            String k = scalar(t.getKeyNode());
+            String p = path + "." + k;
+            if (out.containsKey(k)) {
+                problems.add(p, "duplicate key '" + k + "'");
+                continue;
+            }
+            String v = text(t.getValueNode(), p);
+            if (v != null) {
+                out.put(k, v);
+            } else if (t.getValueNode() instanceof ScalarNode) {
+                problems.add(p, "no value (write '' for an empty one)");
+            }
+        }
+        return out;
     }
 
     private MappingNode mapping(Node node, String path) {
@@ -492,12 +532,12 @@ public final class YamlShardMap {
         }
         Matcher m = VARIABLE.matcher(value);
         StringBuilder sb = new StringBuilder();
+        List<String> unset = new ArrayList<>();
         while (m.find()) {
             String v = env.apply(m.group(1));
             if (v == null) {
                 if (m.group(2) == null) {
-                    problems.add(path, "environment variable " + m.group(1) + " is not set (write ${" + m.group(1)
-                            + ":-default} to give a default)");
+                    unset.add(m.group(1));
                     v = "";
                 } else {
                     v = m.group(3);
@@ -506,6 +546,11 @@ public final class YamlShardMap {
             m.appendReplacement(sb, Matcher.quoteReplacement(v));
         }
         m.appendTail(sb);
+        if (!unset.isEmpty()) {
+            problems.add(path, (unset.size() == 1 ? "environment variable " + unset.get(0) + " is not set"
+                    : "environment variables " + String.join(", ", unset) + " are not set")
+                    + " (write ${" + unset.get(0) + ":-default} to give a default)");
+        }
         return sb.toString();
     }
 }

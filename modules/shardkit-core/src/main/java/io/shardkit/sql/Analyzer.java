@@ -86,7 +86,14 @@ public final class Analyzer {
                     null, null, List.of(), null, "shardkit cannot parse this statement to route it (" + reason
                     + "); run it on a connection pinned to one shard (ShardedDataSource.connectionTo)");
         }
-        return new Work(sql).run(statement);
+        try {
+            return new Work(sql).run(statement);
+        } catch (RuntimeException e) {
+            // a statement shape the analysis does not know: refuse rather than guess
+            return new SqlAnalysis(sql, StatementKind.OTHER, SqlAnalysis.Shape.REFUSED, List.of(), null, null, null,
+                    null, null, List.of(), null, "shardkit cannot analyse this statement (" + e
+                    + "); run it on a connection pinned to one shard (ShardedDataSource.connectionTo)");
+        }
     }
 
     /** The fast parser first; the complex grammar only when the fast one fails. */
@@ -382,7 +389,7 @@ public final class Analyzer {
         private SqlAnalysis insert(Insert insert, List<String> top, List<String> nested) {
             String table = name(insert.getTable().getName());
             TableRule rule = map.tables().get(table);
-            Values values = insert.getValues();
+            Values values = insert.getSelect() instanceof Values v ? v : null;
             if (rule == null || !rule.isSharded()) {
                 return resolve(top, nested);
             }

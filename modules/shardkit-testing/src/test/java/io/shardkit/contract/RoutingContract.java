@@ -494,4 +494,72 @@ abstract class RoutingContract {
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isNotEqualTo("0A000"));
         }
     }
+
+    @Test
+    void thirtyTwoThreadsOfPointReadsAndWrites() throws Exception {
+        int threads = 32;
+        int ops = 150;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        List<java.util.concurrent.Future<java.util.Map<Long, Integer>>> results = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            long base = t * 100_000L;
+            long seed = 7919L * t;
+            results.add(pool.submit(() -> {
+                java.util.Random random = new java.util.Random(seed);
+                java.util.Map<Long, Integer> expected = new java.util.HashMap<>();
+                List<Long> mine = new ArrayList<>();
+                for (int i = 0; i < ops; i++) {
+                    int op = mine.isEmpty() ? 0 : random.nextInt(3);
+                    try (Connection c = ds.getConnection()) {
+                        if (op == 0) {
+                            long id = base + i;
+                            try (PreparedStatement ps = c.prepareStatement(
+                                    "INSERT INTO players (player_id, name, score) VALUES (?, ?, ?)")) {
+                                ps.setLong(1, id);
+                                ps.setString(2, "t" + id);
+                                ps.setInt(3, 0);
+                                ps.executeUpdate();
+                            }
+                            mine.add(id);
+                            expected.put(id, 0);
+                        } else if (op == 1) {
+                            long id = mine.get(random.nextInt(mine.size()));
+                            try (PreparedStatement ps = c.prepareStatement(
+                                    "UPDATE players SET score = score + 1 WHERE player_id = ?")) {
+                                ps.setLong(1, id);
+                                assertThat(ps.executeUpdate()).isEqualTo(1);
+                            }
+                            expected.merge(id, 1, Integer::sum);
+                        } else {
+                            long id = mine.get(random.nextInt(mine.size()));
+                            try (PreparedStatement ps = c.prepareStatement(
+                                    "SELECT name, score FROM players WHERE player_id = ?")) {
+                                ps.setLong(1, id);
+                                try (ResultSet rs = ps.executeQuery()) {
+                                    assertThat(rs.next()).isTrue();
+                                    assertThat(rs.getString(1)).isEqualTo("t" + id);
+                                    assertThat(rs.getInt(2)).isEqualTo(expected.get(id));
+                                }
+                            }
+                        }
+                    }
+                }
+                return expected;
+            }));
+        }
+        pool.shutdown();
+        java.util.Map<Long, Integer> all = new java.util.HashMap<>();
+        for (var f : results) {
+            all.putAll(f.get(5, java.util.concurrent.TimeUnit.MINUTES));
+        }
+        assertEveryRowOnItsShard("players", all.size());
+        for (int s = 0; s < SHARDS; s++) {
+            try (Connection c = shards.open(s); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT player_id, score FROM players")) {
+                while (rs.next()) {
+                    assertThat(rs.getInt(2)).as("score of " + rs.getLong(1)).isEqualTo(all.get(rs.getLong(1)));
+                }
+            }
+        }
+    }
 }
