@@ -417,7 +417,7 @@ public class YamlShardMapTest {
                    tier: hot
                 """);
         assertThat(e.problems()).hasSize(1);
-        assertThat(e.problems().get(0)).isEqualTo("not valid YAML: XX (line 4)");
+        assertThat(e.problems().get(0)).isEqualTo("not valid YAML: expected <block end>, but found '<block mapping start>' (line 4)");
         assertThat(e.getMessage()).startsWith("invalid shard map test.yaml: not valid YAML: ");
     }
 
