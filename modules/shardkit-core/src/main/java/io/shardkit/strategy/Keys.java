@@ -47,13 +47,20 @@ final class Keys {
             return key.toString();
         }
         if (key instanceof BigDecimal d) {
-            BigDecimal stripped = d.stripTrailingZeros();
-            return stripped.scale() <= 0 ? stripped.toBigInteger().toString() : stripped.toPlainString();
+            return decimal(d);
+        }
+        if ((key instanceof Double || key instanceof Float) && Double.isFinite(((Number) key).doubleValue())) {
+            return decimal(new BigDecimal(key.toString()));
         }
         if (key instanceof byte[] bytes) {
             return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         }
         return key.toString();
+    }
+
+    private static String decimal(BigDecimal d) {
+        BigDecimal stripped = d.stripTrailingZeros();
+        return stripped.scale() <= 0 ? stripped.toBigInteger().toString() : stripped.toPlainString();
     }
 
     static String describe(Object key) {

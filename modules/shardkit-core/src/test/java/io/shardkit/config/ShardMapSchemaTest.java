@@ -1,0 +1,264 @@
+package io.shardkit.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion.VersionFlag;
+import com.networknt.schema.ValidationMessage;
+import io.shardkit.ShardMapException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/**
+ * {@code shard-config/shard-map.schema.json} describes what {@link YamlShardMap} accepts: every
+ * YAML file of the repository validates against it, its pool settings are exactly
+ * {@link PoolSettings#KNOWN}, and on a set of edge cases the schema and the loader agree.
+ */
+class ShardMapSchemaTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path root;
+    private static JsonNode schemaNode;
+    private static JsonSchema schema;
+
+    @BeforeAll
+    static void readSchema() throws IOException {
+        String rootProperty = System.getProperty("shardkit.repo.root");
+        assertThat(rootProperty).as("system property shardkit.repo.root (set by surefire)").isNotBlank();
+        root = Path.of(rootProperty);
+        schemaNode = JSON.readTree(root.resolve("shard-config/shard-map.schema.json").toFile());
+        schema = JsonSchemaFactory.getInstance(VersionFlag.V202012).getSchema(schemaNode);
+    }
+
+    @Test
+    void schemaIsValidDraft202012() {
+        JsonSchema meta = JsonSchemaFactory.getInstance(VersionFlag.V202012)
+                .getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+        assertThat(meta.validate(schemaNode)).isEmpty();
+    }
+
+    @Test
+    void everyYamlFileOfTheRepositoryMatchesTheSchema() throws IOException {
+        List<Path> files = yamlFiles();
+        assertThat(files).as("YAML files under " + root + " (none found: the walk is broken)").isNotEmpty();
+        assertThat(files).as("the example map is among them").contains(root.resolve("shard-config/game-sqlite.yaml"));
+
+        Map<Path, Set<String>> failures = new TreeMap<>();
+        for (Path file : files) {
+            Set<String> errors = errors(Files.readString(file));
+            if (!errors.isEmpty()) {
+                failures.put(root.relativize(file), errors);
+            }
+        }
+        if (!failures.isEmpty()) {
+            StringBuilder sb = new StringBuilder("YAML files that do not match shard-map.schema.json:");
+            failures.forEach((file, errors) -> {
+                sb.append("\n").append(file);
+                errors.forEach(e -> sb.append("\n    ").append(e));
+            });
+            fail(sb.toString());
+        }
+    }
+
+    @Test
+    void refusesUnknownTopLevelKeyAndShardWithoutUrl() {
+        Set<String> errors = errors("""
+                shards:
+                  - name: s0
+                tables:
+                  players: {broadcast: true}
+                colour: blue
+                """);
+        assertThat(errors).anySatisfy(e -> assertThat(e).contains("colour"));
+        assertThat(errors).anySatisfy(e -> assertThat(e).contains("$.shards[0]").contains("url"));
+    }
+
+    /** Drift guard: the schema's pool settings and their types are those of {@link PoolSettings#KNOWN}. */
+    @Test
+    void poolSettingsAreThoseOfPoolSettings() {
+        JsonNode props = schemaNode.at("/$defs/pool/properties");
+        Set<String> names = new TreeSet<>();
+        props.fieldNames().forEachRemaining(names::add);
+        assertThat(names).isEqualTo(PoolSettings.KNOWN.keySet());
+
+        Map<Class<?>, String> refs = Map.of(Integer.class, "#/$defs/int32", Long.class, "#/$defs/int64",
+                Boolean.class, "#/$defs/boolean", String.class, "#/$defs/scalar");
+        PoolSettings.KNOWN.forEach((name, type) ->
+                assertThat(props.get(name).path("$ref").asText()).as(name).isEqualTo(refs.get(type)));
+    }
+
+    /** Every property of the schema says what it is for. */
+    @Test
+    void everyPropertyHasADescription() {
+        List<String> missing = new ArrayList<>();
+        describeCheck(schemaNode, "", missing);
+        assertThat(missing).isEmpty();
+    }
+
+    /** Edge cases on which the schema and the loader must give the same verdict. */
+    static List<Object[]> cases() {
+        String shard = "shards:\n  - name: s0\n    url: jdbc:sqlite:target/t/s0.db\n  - name: s1\n    url: jdbc:sqlite:target/t/s1.db\n";
+        return List.of(
+                new Object[] {"minimal", true, shard},
+                new Object[] {"no shards", false, "tables: {}\n"},
+                new Object[] {"empty shard list", false, "shards: []\n"},
+                new Object[] {"unknown shard key", false, shard + "    colour: blue\n"},
+                new Object[] {"url without jdbc:", false, "shards:\n  - name: s0\n    url: sqlite:x.db\n"},
+                new Object[] {"url from a variable", true, "shards:\n  - name: s0\n    url: ${URL:-jdbc:sqlite:x.db}\n"},
+                new Object[] {"tier archive", true, shard + "    tier: archive\n"},
+                new Object[] {"tier warm", false, shard + "    tier: warm\n"},
+                new Object[] {"readOnly as text", true, shard + "    readOnly: 'true'\n"},
+                new Object[] {"readOnly yes", false, shard + "    readOnly: yes\n"},
+                new Object[] {"driver properties", true, shard + "    properties: {ssl: true, loginTimeout: 5}\n"},
+                new Object[] {"driver property without value", false, shard + "    properties: {ssl: }\n"},
+                new Object[] {"pool", true, shard + "pool: {maximumPoolSize: 4, connectionTimeout: '30000', registerMbeans: false}\n"},
+                new Object[] {"pool from variables", true, shard + "pool: {maximumPoolSize: '${POOL:-4}', registerMbeans: '${JMX:-true}'}\n"},
+                new Object[] {"unknown pool setting", false, shard + "pool: {maxPoolSize: 4}\n"},
+                new Object[] {"pool value not a number", false, shard + "pool: {idleTimeout: soon}\n"},
+                new Object[] {"pool size too big", false, shard + "pool: {maximumPoolSize: 3000000000}\n"},
+                new Object[] {"broadcast", true, shard + "tables: {items: {broadcast: true}}\n"},
+                new Object[] {"broadcast false alone", false, shard + "tables: {items: {broadcast: false}}\n"},
+                new Object[] {"broadcast with a key", false, shard + "tables: {items: {broadcast: true, key: id}}\n"},
+                new Object[] {"pinned", true, shard + "tables: {log: {shard: s1}}\n"},
+                new Object[] {"pinned and broadcast", false, shard + "tables: {log: {shard: s1, broadcast: true}}\n"},
+                new Object[] {"sharded without key", false, shard + "tables: {p: {strategy: {type: mod}}}\n"},
+                new Object[] {"sharded without strategy", false, shard + "tables: {p: {key: id}}\n"},
+                new Object[] {"unknown table key", false, shard + "tables: {p: {key: id, strategy: {type: mod}, colour: 1}}\n"},
+                new Object[] {"mod", true, shard + "tables: {p: {key: id, strategy: {type: mod, shards: [s0, s1]}}}\n"},
+                new Object[] {"hash over every shard", true, shard + "tables: {p: {key: id, strategy: {type: hash}}}\n"},
+                new Object[] {"mod with empty shards", false, shard + "tables: {p: {key: id, strategy: {type: mod, shards: []}}}\n"},
+                new Object[] {"mod with a default", false, shard + "tables: {p: {key: id, strategy: {type: mod, default: s0}}}\n"},
+                new Object[] {"unknown strategy type", false, shard + "tables: {p: {key: id, strategy: {type: modulo}}}\n"},
+                new Object[] {"strategy without type", false, shard + "tables: {p: {key: id, strategy: {shards: [s0]}}}\n"},
+                new Object[] {"range", true, shard + "tables: {p: {key: id, strategy: {type: range, bounds: [10, 20], shards: [s0, s1, s0]}}}\n"},
+                new Object[] {"range on text", true, shard + "tables: {p: {key: id, strategy: {type: range, bounds: [g, n], shards: [s0, s1, s0]}}}\n"},
+                new Object[] {"range without bounds", false, shard + "tables: {p: {key: id, strategy: {type: range, shards: [s0]}}}\n"},
+                new Object[] {"range without shards", false, shard + "tables: {p: {key: id, strategy: {type: range, bounds: []}}}\n"},
+                new Object[] {"range mixed bounds", false, shard + "tables: {p: {key: id, strategy: {type: range, bounds: [10, g], shards: [s0, s1, s0]}}}\n"},
+                new Object[] {"range float bound", false, shard + "tables: {p: {key: id, strategy: {type: range, bounds: [1.5], shards: [s0, s1]}}}\n"},
+                new Object[] {"list", true, shard + "tables: {p: {key: r, strategy: {type: list, values: {eu: s0, 7: s1}}}}\n"},
+                new Object[] {"list default only", true, shard + "tables: {p: {key: r, strategy: {type: list, default: s1}}}\n"},
+                new Object[] {"list with nothing", false, shard + "tables: {p: {key: r, strategy: {type: list, values: {}}}}\n"},
+                new Object[] {"list with shards", false, shard + "tables: {p: {key: r, strategy: {type: list, default: s1, shards: [s0]}}}\n"},
+                new Object[] {"class without type", true, shard + "tables: {p: {key: id, strategy: {class: " + Pick.class.getName() + ", props: {a: 1}}}}\n"},
+                new Object[] {"class with type", true, shard + "tables: {p: {key: id, strategy: {type: class, class: " + Pick.class.getName() + ", shards: [s1]}}}\n"},
+                new Object[] {"type class without class", false, shard + "tables: {p: {key: id, strategy: {type: class}}}\n"},
+                new Object[] {"class with type mod", false, shard + "tables: {p: {key: id, strategy: {type: mod, class: " + Pick.class.getName() + "}}}\n"},
+                new Object[] {"default shard", true, shard + "defaultShard: s1\n"});
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void schemaAndLoaderAgree(String name, boolean valid, String yaml) {
+        Set<String> errors = errors(yaml);
+        List<String> problems;
+        try {
+            YamlShardMap.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), name, v -> null);
+            problems = List.of();
+        } catch (ShardMapException e) {
+            problems = e.problems();
+        }
+        assertThat(errors.isEmpty()).as("schema says valid; errors: " + errors).isEqualTo(valid);
+        assertThat(problems.isEmpty()).as("loader says valid; problems: " + problems).isEqualTo(valid);
+    }
+
+    /** A chooser the agreement cases can name. */
+    public static final class Pick implements io.shardkit.ShardChooser {
+        @Override
+        public io.shardkit.ShardChoice chooseShard(String table, Object key) {
+            return new io.shardkit.ShardChoice("s0", "always s0");
+        }
+    }
+
+    // ---- helpers ----
+
+    /** Schema errors of a YAML text, read as plain objects the way any YAML tool would. */
+    private static Set<String> errors(String yaml) {
+        Object data = new Load(LoadSettings.builder().build()).loadFromString(yaml);
+        JsonNode node = JSON.valueToTree(data);
+        Set<String> errors = new TreeSet<>();
+        for (ValidationMessage m : schema.validate(node)) {
+            errors.add(m.getMessage());
+        }
+        return errors;
+    }
+
+    /** Every *.yaml / *.yml file of the repository, outside build output and dot-directories. */
+    private static List<Path> yamlFiles() throws IOException {
+        List<Path> files = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+                boolean skip = !dir.equals(root) && (name.equals("target") || name.startsWith("."));
+                return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+                    files.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        files.sort(null);
+        return files;
+    }
+
+    /** Walks the schema through its subschema keywords; every named property must carry a description. */
+    private static void describeCheck(JsonNode schema, String path, List<String> missing) {
+        if (!schema.isObject()) {
+            return;
+        }
+        JsonNode props = schema.path("properties");
+        for (Iterator<Map.Entry<String, JsonNode>> it = props.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String p = path + "/properties/" + e.getKey();
+            // a branch may narrow a property it describes elsewhere (list: values minProperties)
+            boolean narrowing = !e.getValue().has("type") && !e.getValue().has("$ref") && !e.getValue().has("anyOf")
+                    && !e.getValue().has("enum") && !e.getValue().has("const");
+            if (!narrowing && !e.getValue().hasNonNull("description")) {
+                missing.add(p);
+            }
+            describeCheck(e.getValue(), p, missing);
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("$defs").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            describeCheck(e.getValue(), path + "/$defs/" + e.getKey(), missing);
+        }
+        for (String keyword : List.of("items", "additionalProperties")) {
+            describeCheck(schema.path(keyword), path + "/" + keyword, missing);
+        }
+        for (String keyword : List.of("oneOf", "anyOf", "allOf")) {
+            JsonNode list = schema.path(keyword);
+            for (int i = 0; i < list.size(); i++) {
+                describeCheck(list.get(i), path + "/" + keyword + "/" + i, missing);
+            }
+        }
+    }
+}
