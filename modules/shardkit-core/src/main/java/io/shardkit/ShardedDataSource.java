@@ -49,14 +49,34 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
     private final ShardRegistry registry;
     private final AnalysisCache cache;
     private final Router router;
+    private final java.util.concurrent.ExecutorService scatter;
+    private final long mergeRowLimit;
     private volatile PrintWriter logWriter;
     private volatile int loginTimeout;
 
-    private ShardedDataSource(ShardMap map, int cacheSize) throws ShardException {
+    /** Rows a merge may hold in memory (sort of groups, hash grouping, distinct) before it fails. */
+    public static final long DEFAULT_MERGE_ROW_LIMIT = 1_000_000;
+
+    private ShardedDataSource(ShardMap map, int cacheSize, int scatterThreads, long mergeRowLimit)
+            throws ShardException {
         this.map = map;
         this.registry = new ShardRegistry(map);
         this.cache = new AnalysisCache(new Analyzer(map), cacheSize);
         this.router = new Router(map, registry);
+        this.mergeRowLimit = mergeRowLimit;
+        int threads = scatterThreads > 0 ? scatterThreads : Math.max(4, map.shards().size());
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        this.scatter = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 30, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "shardkit-scatter-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        ((java.util.concurrent.ThreadPoolExecutor) scatter).allowCoreThreadTimeOut(true);
+    }
+
+    private ShardedDataSource(ShardMap map, int cacheSize) throws ShardException {
+        this(map, cacheSize, 0, DEFAULT_MERGE_ROW_LIMIT);
     }
 
     /** Loads a YAML shard map (see {@code shard-config/shard-map.schema.json}) and opens its pools. */
@@ -81,7 +101,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
     /** A lazy connection that routes every statement; it borrows from a shard's pool only when a statement needs it. */
     @Override
     public Connection getConnection() throws SQLException {
-        return new ShardedConnection(registry, cache, router, -1);
+        return new ShardedConnection(registry, cache, router, -1, scatter, mergeRowLimit);
     }
 
     /** Refused: credentials are per shard and come from the shard map. */
@@ -101,7 +121,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
             throw new ShardException("unknown shard '" + shard + "' (known: " + String.join(", ", map.shardNames()) + ")",
                     ShardException.ROUTING);
         }
-        return new ShardedConnection(registry, cache, router, i);
+        return new ShardedConnection(registry, cache, router, i, scatter, mergeRowLimit);
     }
 
     /**
@@ -194,7 +214,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         SqlAnalysis a = cache.get(sql);
         StringBuilder why = new StringBuilder();
         RouteDecision d = router.route(a, params, -1, why);
-        PlanNode plan = Planner.plan(a, d, registry);
+        PlanNode plan = Planner.plan(a, d, registry, params);
         List<String> shards = new ArrayList<>();
         for (int i = 0; i < d.size(); i++) {
             shards.add(registry.name(d.shard(i)));
@@ -224,6 +244,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
     /** Closes every shard's pool. Connections still borrowed are closed by HikariCP. */
     @Override
     public void close() {
+        scatter.shutdownNow();
         registry.close();
     }
 
@@ -272,6 +293,8 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         private final Map<String, TableRule> tables = new LinkedHashMap<>();
         private String defaultShard;
         private int cacheSize = DEFAULT_ANALYSIS_CACHE;
+        private int scatterThreads;
+        private long mergeRowLimit = DEFAULT_MERGE_ROW_LIMIT;
 
         private Builder() {
         }
@@ -319,12 +342,24 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
             return this;
         }
 
+        /** Threads that start the shard queries of a merged read (default: max(4, shards)). */
+        public Builder scatterThreads(int threads) {
+            scatterThreads = threads;
+            return this;
+        }
+
+        /** Rows a merge may hold in memory before failing with SQLState 54000 (default 1,000,000). */
+        public Builder mergeRowLimit(long rows) {
+            mergeRowLimit = rows;
+            return this;
+        }
+
         public ShardMap map() {
             return new ShardMap(shards, pool, tables, defaultShard);
         }
 
         public ShardedDataSource build() throws SQLException {
-            return new ShardedDataSource(map().validated("(built in Java)"), cacheSize);
+            return new ShardedDataSource(map().validated("(built in Java)"), cacheSize, scatterThreads, mergeRowLimit);
         }
     }
 }

@@ -32,6 +32,8 @@ public final class ShardRegistry implements AutoCloseable {
     private final Dialect[] dialects;
     private final HikariDataSource[] pools;
     private final Map<String, Integer> index = new HashMap<>();
+    /** Per shard: null until probed, then whether its text order is code point order. */
+    private final Boolean[] binaryTextOrder;
 
     public ShardRegistry(ShardMap map) throws ShardException {
         int n = map.shards().size();
@@ -39,6 +41,7 @@ public final class ShardRegistry implements AutoCloseable {
         names = new String[n];
         dialects = new Dialect[n];
         pools = new HikariDataSource[n];
+        binaryTextOrder = new Boolean[n];
         try {
             for (int i = 0; i < n; i++) {
                 names[i] = specs[i].name();
@@ -150,6 +153,40 @@ public final class ShardRegistry implements AutoCloseable {
     /** The pool of a shard, for monitoring (active and idle counts). */
     public HikariDataSource pool(int shard) {
         return pools[shard];
+    }
+
+    /**
+     * Whether the shard orders text by code point, as a merge sort in Java does: SQLite's default
+     * BINARY collation does; a PostgreSQL database does when its collation is C or POSIX (asked
+     * once, then remembered); MySQL's default collations do not.
+     */
+    public boolean binaryTextOrder(int shard) {
+        Boolean known = binaryTextOrder[shard];
+        if (known != null) {
+            return known;
+        }
+        boolean binary = switch (dialects[shard]) {
+            case SQLITE -> true;
+            case POSTGRESQL -> postgresCollationIsC(shard);
+            default -> false;
+        };
+        binaryTextOrder[shard] = binary;
+        return binary;
+    }
+
+    private boolean postgresCollationIsC(int shard) {
+        try (Connection c = pools[shard].getConnection();
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery(
+                        "SELECT datcollate FROM pg_database WHERE datname = current_database()")) {
+            if (!rs.next()) {
+                return false;
+            }
+            String collate = rs.getString(1);
+            return collate.equals("C") || collate.equals("POSIX") || collate.startsWith("C.");
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** Borrows a connection from a shard's pool; errors name the shard. */

@@ -50,6 +50,8 @@ public final class ShardedConnection implements Connection {
     private final ShardRegistry registry;
     private final AnalysisCache cache;
     private final Router router;
+    private final java.util.concurrent.ExecutorService scatter;
+    private final long mergeRowLimit;
     private final Connection[] physical;
     private final List<ShardedStatement> statements = new ArrayList<>();
     private final int pinned;
@@ -62,17 +64,41 @@ public final class ShardedConnection implements Connection {
     private int holdability = -1;
     private boolean closed;
 
-    /** @param pinned the shard index every statement goes to, or -1 to route each statement */
-    public ShardedConnection(ShardRegistry registry, AnalysisCache cache, Router router, int pinned) {
+    /**
+     * @param pinned the shard index every statement goes to, or -1 to route each statement
+     * @param scatter runs the shard queries of a merged read in parallel
+     * @param mergeRowLimit the most rows a merge may hold in memory
+     */
+    public ShardedConnection(ShardRegistry registry, AnalysisCache cache, Router router, int pinned,
+            java.util.concurrent.ExecutorService scatter, long mergeRowLimit) {
         this.registry = registry;
         this.cache = cache;
         this.router = router;
+        this.scatter = scatter;
+        this.mergeRowLimit = mergeRowLimit;
         this.physical = new Connection[registry.size()];
         this.pinned = pinned;
     }
 
     ShardRegistry registry() {
         return registry;
+    }
+
+    Router router() {
+        return router;
+    }
+
+    java.util.concurrent.ExecutorService scatter() {
+        return scatter;
+    }
+
+    long mergeRowLimit() {
+        return mergeRowLimit;
+    }
+
+    /** The physical connection already held for a shard, or {@code null}; never borrows. */
+    Connection heldConnection(int shard) {
+        return physical[shard];
     }
 
     AnalysisCache cache() {

@@ -1,7 +1,8 @@
 package io.shardkit.jdbc;
 
 import io.shardkit.ShardException;
-import io.shardkit.plan.Concat;
+import io.shardkit.merge.Cursor;
+import io.shardkit.plan.RowSource;
 import io.shardkit.plan.PlanNode;
 import io.shardkit.plan.Planner;
 import io.shardkit.route.RouteDecision;
@@ -43,6 +44,8 @@ class ShardedStatement implements Statement {
     private String[] lastShards = new String[0];
     private List<String> batch;
     private boolean closed;
+    /** The last merged read, for tests that check how many rows a merge held. */
+    private ScatterExecution lastExecution;
 
     private int fetchSize;
     private int fetchDirection = ResultSet.FETCH_FORWARD;
@@ -92,25 +95,28 @@ class ShardedStatement implements Statement {
             lastShards = oneName(lastShards);
             return runPart(a, d, 0, params, mode, keys, 0);
         }
-        PlanNode plan = Planner.plan(a, d, conn.registry());
+        PlanNode plan = Planner.plan(a, d, conn.registry(), params == null ? null : params.values());
         lastStatements = new Statement[d.size()];
         lastShards = new String[d.size()];
-        if (plan instanceof Concat) {
+        if (plan instanceof RowSource root) {
             if (mode == UPDATE) {
                 throw new SQLException("executeUpdate was given a query; use executeQuery", "07000");
             }
-            ResultSet[] parts = new ResultSet[d.size()];
+            int[] shards = new int[d.size()];
+            for (int i = 0; i < shards.length; i++) {
+                shards[i] = d.shard(i);
+            }
+            ScatterExecution ex = new ScatterExecution(conn, conn.scatter(), params, fetchSize, queryTimeout, shards,
+                    conn.mergeRowLimit());
+            Cursor rows = root.open(ex);
             try {
-                for (int i = 0; i < d.size(); i++) {
-                    runPart(a, d, i, params, QUERY, keys, i);
-                    parts[i] = current;
-                    current = null;
-                }
-            } catch (SQLException e) {
-                closeQuietly(parts);
+                current = new MergedResultSet(this, rows, ex.metaData(), maxRows);
+            } catch (SQLException | RuntimeException e) {
+                rows.close();
                 throw e;
             }
-            current = new ConcatResultSet(this, lastShards.clone(), parts, effectiveMaxRows());
+            lastExecution = ex;
+            updateCount = -1;
             return true;
         }
         if (mode == QUERY) {
@@ -486,6 +492,11 @@ class ShardedStatement implements Statement {
             }
         }
         return new ConcatResultSet(this, lastShards.clone(), parts, 0);
+    }
+
+    /** The most rows a merge node held during the last merged read of this statement (0 if none). */
+    public long lastMergeHeldRows() {
+        return lastExecution == null ? 0 : lastExecution.maxHeld();
     }
 
     /** For the connection's multi-shard write: records the physical statements used. */

@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * One node of a statement's plan tree. Nodes are immutable and describe themselves, so
- * {@code explain} is the tree printed.
+ * {@code explain} is the tree printed. Nodes that produce rows are {@link RowSource}s.
  */
-public sealed interface PlanNode permits Route, Scatter, Concat {
+public interface PlanNode {
 
     /** One line about this node alone. */
     String describe();
@@ -16,17 +16,17 @@ public sealed interface PlanNode permits Route, Scatter, Concat {
     /** The tree from this node down, indented two spaces a level. */
     default String render() {
         StringBuilder sb = new StringBuilder();
-        render(sb, 0);
+        render(this, sb, 0);
         return sb.toString();
     }
 
-    private void render(StringBuilder sb, int depth) {
+    private static void render(PlanNode node, StringBuilder sb, int depth) {
         if (sb.length() > 0) {
             sb.append('\n');
         }
-        sb.append("  ".repeat(depth)).append(describe());
-        for (PlanNode child : children()) {
-            child.render(sb, depth + 1);
+        sb.append("  ".repeat(depth)).append(node.describe());
+        for (PlanNode child : node.children()) {
+            render(child, sb, depth + 1);
         }
     }
 }

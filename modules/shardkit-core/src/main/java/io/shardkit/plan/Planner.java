@@ -2,44 +2,102 @@ package io.shardkit.plan;
 
 import io.shardkit.RefusedException;
 import io.shardkit.exec.ShardRegistry;
+import io.shardkit.merge.SortKey;
 import io.shardkit.route.RouteDecision;
+import io.shardkit.sql.MergeSpec;
 import io.shardkit.sql.SqlAnalysis;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Chooses the plan nodes for a routed statement: a {@link Route} for one shard, a {@link Scatter}
- * for a write over several, a {@link Concat} over a {@link Scatter} for a read over several. A
- * read whose result across shards is not the concatenation of per-shard results is refused,
- * naming the construct.
+ * for a write over several, and for a read over several the merge its {@link MergeSpec} calls
+ * for (worked out once per SQL text):
+ *
+ * <pre>
+ * Scatter → MergeSort | Concat → [Aggregate | GroupBy] → [Having] → [Distinct] → [Sort] → [Limit] → [Project]
+ * </pre>
+ *
+ * A read whose result across shards cannot be computed exactly is refused, naming the construct.
  */
 public final class Planner {
     private Planner() {
     }
 
-    public static PlanNode plan(SqlAnalysis a, RouteDecision d, ShardRegistry registry) throws RefusedException {
+    /** @param params this execution's parameters (a LIMIT given as {@code ?} shapes the shard SQL) */
+    public static PlanNode plan(SqlAnalysis a, RouteDecision d, ShardRegistry registry, Object[] params)
+            throws SQLException {
         if (d.isSingle()) {
             return route(a, d, 0, registry);
         }
-        List<Route> routes = new ArrayList<>(d.size());
         List<String> shards = new ArrayList<>(d.size());
         for (int i = 0; i < d.size(); i++) {
-            routes.add(route(a, d, i, registry));
             shards.add(registry.name(d.shard(i)));
         }
         if (a.kind().isWrite()) {
+            List<Route> routes = new ArrayList<>(d.size());
+            for (int i = 0; i < d.size(); i++) {
+                routes.add(route(a, d, i, registry));
+            }
             return new Scatter(routes, true);
         }
-        if (!a.mergeConstructs().isEmpty()) {
-            throw new RefusedException(String.join(", ", a.mergeConstructs()) + " across shards is not supported yet"
-                    + " (the statement runs on " + shards.size() + " shards " + shards
-                    + " and their rows cannot simply be concatenated); add a shard key predicate", a.sql());
+        MergeSpec m = a.merge();
+        if (m == null) {
+            List<Route> routes = new ArrayList<>(d.size());
+            for (int i = 0; i < d.size(); i++) {
+                routes.add(route(a, d, i, registry));
+            }
+            return new Concat(new Scatter(routes, false));
         }
-        return new Concat(new Scatter(routes, false));
+        if (m.isRefused()) {
+            throw new RefusedException(m.refusal() + " is not supported (the statement runs on " + shards.size()
+                    + " shards " + shards + "); add a shard key predicate to run it on one shard", a.sql());
+        }
+        String sql = m.shardSql();
+        if (sql.contains(MergeSpec.LIMIT_TOKEN)) {
+            long rows = m.count().resolve(params) + (m.offset() == null ? 0 : m.offset().resolve(params));
+            sql = sql.replace(MergeSpec.LIMIT_TOKEN, Long.toString(rows));
+        }
+        List<Route> routes = new ArrayList<>(d.size());
+        for (String shard : shards) {
+            routes.add(new Route(shard, sql, m.shardParameters()));
+        }
+        Scatter scatter = new Scatter(routes, false);
+        RowSource node = m.shardOrder().isEmpty() ? new Concat(scatter) : new MergeSort(m.shardOrder(), scatter);
+        if (m.aggregate()) {
+            node = m.groupKeys().isEmpty() ? new Aggregate(m.aggregates(), m.outputs(), node)
+                    : new GroupBy(m.groupKeys(), m.streamedGroups(), m.aggregates(), m.outputs(), node);
+            if (m.having() != null) {
+                node = new Having(m.having(), node);
+            }
+        }
+        if (m.distinct()) {
+            node = new Distinct(m.hidden(), node);
+        }
+        if (m.aggregate() && !m.finalOrder().isEmpty()) {
+            node = new Sort(m.finalOrder(), node);
+        }
+        if (m.offset() != null || m.count() != null) {
+            node = new Limit(m.offset(), m.count(), node);
+        }
+        if (m.hidden() > 0) {
+            node = new Project(m.hidden(), node);
+        }
+        return node;
     }
 
     private static Route route(SqlAnalysis a, RouteDecision d, int part, ShardRegistry registry) {
         String sql = d.sql(part) == null ? a.sql() : d.sql(part);
-        return new Route(registry.name(d.shard(part)), sql);
+        return new Route(registry.name(d.shard(part)), sql, d.parameters(part));
+    }
+
+    /** Sort keys given from the end of the row (-1 = last column), made absolute for a row width. */
+    static List<SortKey> absolute(List<SortKey> keys, int width) {
+        List<SortKey> out = new ArrayList<>(keys.size());
+        for (SortKey k : keys) {
+            out.add(k.column() < 0 ? new SortKey(width + 1 + k.column(), k.descending(), k.nullsFirst()) : k);
+        }
+        return out;
     }
 }

@@ -2,8 +2,17 @@ package io.shardkit.plan;
 
 import java.util.List;
 
-/** Runs SQL on one shard; its rows or update count are the result. The leaf of every plan. */
-public record Route(String shard, String sql) implements PlanNode {
+/**
+ * Runs SQL on one shard; its rows or update count are the result. The leaf of every plan.
+ *
+ * @param parameters for each {@code ?} of {@code sql}, the statement's parameter it takes
+ *     (1-based); {@code null} when they pass through unchanged
+ */
+public record Route(String shard, String sql, int[] parameters) implements PlanNode {
+
+    public Route(String shard, String sql) {
+        this(shard, sql, null);
+    }
 
     @Override
     public String describe() {
@@ -13,5 +22,16 @@ public record Route(String shard, String sql) implements PlanNode {
     @Override
     public List<PlanNode> children() {
         return List.of();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Route r && r.shard.equals(shard) && r.sql.equals(sql)
+                && java.util.Arrays.equals(r.parameters, parameters);
+    }
+
+    @Override
+    public int hashCode() {
+        return shard.hashCode() * 31 + sql.hashCode();
     }
 }

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Runs a statement on several shards. For writes the update counts are summed; in autocommit
  * mode the shards' writes are committed together after all succeeded, and rolled back together
- * if any failed. Reads sit under a merge node ({@link Concat}).
+ * if any failed. For reads it is the leaf under a merge node, which opens it through
+ * {@link Execution#open}: the shard queries start in parallel.
  */
 public record Scatter(List<Route> routes, boolean write) implements PlanNode {
 

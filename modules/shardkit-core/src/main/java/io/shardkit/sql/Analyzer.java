@@ -71,9 +71,11 @@ public final class Analyzer {
             "regr_count", "regr_r2", "regr_avgx", "regr_avgy", "regr_sxx", "regr_syy", "regr_sxy", "std");
 
     private final ShardMap map;
+    private final Dialect dialect;
 
     public Analyzer(ShardMap map) {
         this.map = map;
+        this.dialect = map.shards().isEmpty() ? Dialect.OTHER : Dialect.fromUrl(map.shards().get(0).url());
     }
 
     public SqlAnalysis analyze(String sql) {
@@ -84,7 +86,7 @@ public final class Analyzer {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             return new SqlAnalysis(sql, StatementKind.OTHER, SqlAnalysis.Shape.REFUSED, List.of(), null, null, null,
                     null, null, List.of(), null, "shardkit cannot parse this statement to route it (" + reason
-                    + "); run it on a connection pinned to one shard (ShardedDataSource.connectionTo)");
+                    + "); run it on a connection pinned to one shard (ShardedDataSource.connectionTo)", dialect);
         }
         try {
             return new Work(sql).run(statement);
@@ -92,7 +94,7 @@ public final class Analyzer {
             // a statement shape the analysis does not know: refuse rather than guess
             return new SqlAnalysis(sql, StatementKind.OTHER, SqlAnalysis.Shape.REFUSED, List.of(), null, null, null,
                     null, null, List.of(), null, "shardkit cannot analyse this statement (" + e
-                    + "); run it on a connection pinned to one shard (ShardedDataSource.connectionTo)");
+                    + "); run it on a connection pinned to one shard (ShardedDataSource.connectionTo)", dialect);
         }
     }
 
@@ -103,6 +105,11 @@ public final class Analyzer {
         } catch (Exception | Error simpleFailure) {
             return CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(true).Statement();
         }
+    }
+
+    /** Whether a function name is an aggregate (any database's), so a merge must account for it. */
+    static boolean isAggregate(String function) {
+        return AGGREGATES.contains(name(function));
     }
 
     static String name(String identifier) {
@@ -256,7 +263,7 @@ public final class Analyzer {
 
         private SqlAnalysis plain(StatementKind k) {
             return new SqlAnalysis(sql, k, SqlAnalysis.Shape.NO_TABLE, List.of(), null, null, null, null, null,
-                    List.of(), null, null);
+                    List.of(), null, null, dialect);
         }
 
         private SqlAnalysis other(List<String> top, List<String> nested) {
@@ -467,7 +474,7 @@ public final class Analyzer {
                 }
             }
             return new SqlAnalysis(sql, kind, SqlAnalysis.Shape.SHARDED, distinct(tables), pinned, table,
-                    rule.strategy(), null, insertRows, List.of(), null, null);
+                    rule.strategy(), null, insertRows, List.of(), null, null, dialect);
         }
 
         // ---- UPDATE ----
@@ -511,14 +518,14 @@ public final class Analyzer {
                 shards = s;
             }
             return new SqlAnalysis(sql, kind, SqlAnalysis.Shape.PINNED, names, null, null, null, null, null,
-                    List.of(), shards, null);
+                    List.of(), shards, null, dialect);
         }
 
         /** DDL whose table is not known (DROP INDEX, DROP VIEW): every shard, like the schema it changes. */
         private SqlAnalysis everyShard() {
             kind = StatementKind.DDL;
             return new SqlAnalysis(sql, kind, SqlAnalysis.Shape.PINNED, List.of(), null, null, null, null, null,
-                    List.of(), map.shardNames(), null);
+                    List.of(), map.shardNames(), null, dialect);
         }
 
         private List<String> shardsHolding(String table) {
@@ -564,7 +571,7 @@ public final class Analyzer {
             if (sharded.isEmpty()) {
                 SqlAnalysis.Shape shape = pinned != null ? SqlAnalysis.Shape.PINNED
                         : broadcast ? SqlAnalysis.Shape.BROADCAST : SqlAnalysis.Shape.NO_TABLE;
-                return new SqlAnalysis(sql, kind, shape, tables, pinned, null, null, null, null, merge, null, null);
+                return new SqlAnalysis(sql, kind, shape, tables, pinned, null, null, null, null, merge, null, null, dialect);
             }
             Strategy strategy = null;
             String first = null;
@@ -597,7 +604,7 @@ public final class Analyzer {
             }
             List<ValueRef> keys = keyValues(sharded);
             return new SqlAnalysis(sql, kind, SqlAnalysis.Shape.SHARDED, tables, pinned, topSharded.isEmpty()
-                    ? sharded.keySet().iterator().next() : topSharded.get(0), strategy, keys, null, merge, null, null);
+                    ? sharded.keySet().iterator().next() : topSharded.get(0), strategy, keys, null, merge, null, null, dialect);
         }
 
         private String keyEquality(List<String> tables, Map<String, TableRule> sharded) {
@@ -719,12 +726,12 @@ public final class Analyzer {
 
         private SqlAnalysis refused(List<String> tables, String why) {
             return new SqlAnalysis(sql, kind, SqlAnalysis.Shape.REFUSED, tables, null, null, null, null, null,
-                    List.of(), null, why);
+                    List.of(), null, why, dialect);
         }
 
         private SqlAnalysis invalid(List<String> tables, String why) {
             return new SqlAnalysis(sql, kind, SqlAnalysis.Shape.INVALID, tables, null, null, null, null, null,
-                    List.of(), null, why);
+                    List.of(), null, why, dialect);
         }
 
         private String notInMap(String table) {

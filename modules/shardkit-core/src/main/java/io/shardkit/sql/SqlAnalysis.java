@@ -41,10 +41,12 @@ public final class SqlAnalysis {
     private final List<String> ddlShards;
     private final String problem;
     private final int parameterCount;
+    private final Dialect dialect;
+    private volatile MergeSpec merge;
 
     SqlAnalysis(String sql, StatementKind kind, Shape shape, List<String> tables, String pinnedShard,
             String shardedTable, Strategy strategy, List<ValueRef> keyValues, InsertRows insertRows,
-            List<String> mergeConstructs, List<String> ddlShards, String problem) {
+            List<String> mergeConstructs, List<String> ddlShards, String problem, Dialect dialect) {
         this.sql = sql;
         this.kind = kind;
         this.shape = shape;
@@ -58,6 +60,24 @@ public final class SqlAnalysis {
         this.ddlShards = ddlShards == null ? null : List.copyOf(ddlShards);
         this.problem = problem;
         this.parameterCount = SqlText.countParameters(sql);
+        this.dialect = dialect;
+    }
+
+    /** Marks "no merge needed" in the lazily filled {@link #merge} field. */
+    private static final MergeSpec CONCAT = MergeSpec.refused("(plain concatenation)");
+
+    /**
+     * How this SELECT is merged when it runs on several shards, or {@code null} when the shards'
+     * rows are simply concatenated (nothing in it needs a merge). Worked out on first use, since a
+     * point query never needs it, and kept.
+     */
+    public MergeSpec merge() {
+        MergeSpec m = merge;
+        if (m == null) {
+            m = mergeConstructs.isEmpty() ? CONCAT : MergeAnalysis.analyze(sql, dialect);
+            merge = m;
+        }
+        return m == CONCAT ? null : m;
     }
 
     public String sql() {

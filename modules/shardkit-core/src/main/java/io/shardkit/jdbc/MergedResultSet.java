@@ -1,0 +1,229 @@
+package io.shardkit.jdbc;
+
+import io.shardkit.merge.Cursor;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+
+/**
+ * The one result of a statement merged from several shards. A row that is a shard's row passed
+ * through (concatenation, merge sort, limit, distinct) is read in place with that driver's own
+ * getters; a computed row (a merged group) is read from its values. Forward-only and read-only.
+ *
+ * <p>Closing it, or reaching the end, closes every shard cursor and returns the connections the
+ * scatter borrowed. A shard failing mid-stream fails {@code next()} with an error naming the
+ * shard, after everything else is closed.
+ */
+final class MergedResultSet extends RowValues {
+    private final Statement owner;
+    private final Cursor cursor;
+    private final ResultSetMetaData metaData;
+    private final int visible;
+    private final long maxRows;
+    private long returned;
+    private boolean closed;
+    private boolean onRow;
+
+    MergedResultSet(Statement owner, Cursor cursor, ResultSetMetaData shardMetaData, long maxRows)
+            throws SQLException {
+        this.owner = owner;
+        this.cursor = cursor;
+        this.visible = cursor.columnCount();
+        this.metaData = new MergedMetaData(shardMetaData, visible);
+        this.maxRows = maxRows;
+    }
+
+    @Override
+    protected ResultSet current() throws SQLException {
+        ResultSet source = onRow ? cursor.source() : null;
+        return source != null ? source : super.current();
+    }
+
+    @Override
+    protected Object raw(int index) throws SQLException {
+        if (!onRow) {
+            throw new SQLException("no current row (call next() first)", "24000");
+        }
+        if (index < 1 || index > visible) {
+            throw new SQLException("column index " + index + " is out of range (1.." + visible + ")", "07009");
+        }
+        return cursor.get(index);
+    }
+
+    @Override
+    public boolean next() throws SQLException {
+        if (closed) {
+            throw new SQLException("result set is closed", "24000");
+        }
+        if (maxRows > 0 && returned >= maxRows) {
+            onRow = false;
+            cursor.close();
+            return false;
+        }
+        try {
+            onRow = cursor.next();
+        } catch (SQLException | RuntimeException e) {
+            onRow = false;
+            try {
+                cursor.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        if (onRow) {
+            returned++;
+        } else {
+            cursor.close();
+        }
+        return onRow;
+    }
+
+    /** Reads from the shard row in place where there is one, else from the computed values. */
+    private boolean passThrough() {
+        return onRow && cursor.source() != null;
+    }
+
+    @Override
+    public String getString(int index) throws SQLException {
+        return passThrough() ? checked(index).getString(index) : super.getString(index);
+    }
+
+    @Override
+    public long getLong(int index) throws SQLException {
+        return passThrough() ? checked(index).getLong(index) : super.getLong(index);
+    }
+
+    @Override
+    public int getInt(int index) throws SQLException {
+        return passThrough() ? checked(index).getInt(index) : super.getInt(index);
+    }
+
+    @Override
+    public double getDouble(int index) throws SQLException {
+        return passThrough() ? checked(index).getDouble(index) : super.getDouble(index);
+    }
+
+    @Override
+    public Object getObject(int index) throws SQLException {
+        return passThrough() ? checked(index).getObject(index) : super.getObject(index);
+    }
+
+    @Override
+    public java.math.BigDecimal getBigDecimal(int index) throws SQLException {
+        return passThrough() ? checked(index).getBigDecimal(index) : super.getBigDecimal(index);
+    }
+
+    @Override
+    public boolean getBoolean(int index) throws SQLException {
+        return passThrough() ? checked(index).getBoolean(index) : super.getBoolean(index);
+    }
+
+    @Override
+    public java.sql.Timestamp getTimestamp(int index) throws SQLException {
+        return passThrough() ? checked(index).getTimestamp(index) : super.getTimestamp(index);
+    }
+
+    @Override
+    public <T> T getObject(int index, Class<T> type) throws SQLException {
+        return passThrough() ? checked(index).getObject(index, type) : super.getObject(index, type);
+    }
+
+    @Override
+    public boolean wasNull() throws SQLException {
+        return passThrough() ? cursor.source().wasNull() : super.wasNull();
+    }
+
+    private ResultSet checked(int index) throws SQLException {
+        if (index < 1 || index > visible) {
+            throw new SQLException("column index " + index + " is out of range (1.." + visible + ")", "07009");
+        }
+        return cursor.source();
+    }
+
+    @Override
+    public int findColumn(String label) throws SQLException {
+        for (int i = 1; i <= visible; i++) {
+            if (metaData.getColumnLabel(i).equalsIgnoreCase(label)) {
+                return i;
+            }
+        }
+        throw new SQLException("no column labelled '" + label + "' in the result", "42703");
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (!closed) {
+            closed = true;
+            onRow = false;
+            cursor.close();
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public Statement getStatement() {
+        return owner;
+    }
+
+    @Override
+    public ResultSetMetaData getMetaData() {
+        return metaData;
+    }
+
+    @Override
+    public int getType() {
+        return TYPE_FORWARD_ONLY;
+    }
+
+    @Override
+    public int getConcurrency() {
+        return CONCUR_READ_ONLY;
+    }
+
+    @Override
+    public int getRow() {
+        return onRow ? (int) returned : 0;
+    }
+
+    @Override
+    public int getFetchSize() throws SQLException {
+        return owner.getFetchSize();
+    }
+
+    @Override
+    public void setFetchSize(int rows) {
+        // the shard queries were started with the statement's fetch size
+    }
+
+    @Override
+    public int getFetchDirection() {
+        return FETCH_FORWARD;
+    }
+
+    @Override
+    public java.sql.SQLWarning getWarnings() {
+        return null;
+    }
+
+    @Override
+    public void clearWarnings() {
+        // no warnings are kept for merged results
+    }
+
+    @Override
+    public boolean isBeforeFirst() {
+        return returned == 0 && !closed;
+    }
+
+    @Override
+    public String toString() {
+        return "MergedResultSet[" + visible + " columns, " + returned + " rows read]".toLowerCase(Locale.ROOT);
+    }
+}

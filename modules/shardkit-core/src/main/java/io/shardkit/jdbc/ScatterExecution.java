@@ -1,0 +1,224 @@
+package io.shardkit.jdbc;
+
+import io.shardkit.ShardException;
+import io.shardkit.exec.ShardRegistry;
+import io.shardkit.merge.Arithmetic;
+import io.shardkit.merge.Cursor;
+import io.shardkit.merge.Values;
+import io.shardkit.plan.Execution;
+import io.shardkit.plan.Route;
+import io.shardkit.plan.Scatter;
+import io.shardkit.sql.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Runs the shard queries of one merged read. The queries start in parallel on the data source's
+ * scatter executor (the calling thread runs one of them itself). Outside a transaction each shard
+ * the connection does not already hold gets a connection borrowed for this read only, returned
+ * when its cursor closes, so a LIMIT that is satisfied early, or a result set closed early, gives
+ * connections back at once. Inside a transaction the connection's own shard connections are used,
+ * so the read sees the transaction's writes.
+ *
+ * <p>On PostgreSQL a borrowed connection reads in a transaction, so the driver streams rows in
+ * batches of the fetch size instead of loading the whole result.
+ */
+final class ScatterExecution implements Execution {
+    /** Rows per round trip for merged reads when the statement sets no fetch size. */
+    static final int DEFAULT_FETCH = 1000;
+
+    private final ShardedConnection conn;
+    private final ShardRegistry registry;
+    private final ExecutorService executor;
+    private final Parameters params;
+    private final int fetchSize;
+    private final int queryTimeout;
+    private final int[] shards;
+    private final long rowLimit;
+    private Values values;
+    private Arithmetic arithmetic;
+    private ResultSetMetaData metaData;
+    private long maxHeld;
+
+    ScatterExecution(ShardedConnection conn, ExecutorService executor, Parameters params, int fetchSize,
+            int queryTimeout, int[] shards, long rowLimit) {
+        this.conn = conn;
+        this.registry = conn.registry();
+        this.executor = executor;
+        this.params = params;
+        this.fetchSize = fetchSize;
+        this.queryTimeout = queryTimeout;
+        this.shards = shards;
+        this.rowLimit = rowLimit;
+    }
+
+    @Override
+    public List<Cursor> open(Scatter scatter) throws SQLException {
+        List<Route> routes = scatter.routes();
+        int n = routes.size();
+        Connection[] held = new Connection[n];
+        boolean transaction = !conn.getAutoCommit();
+        for (int i = 0; i < n; i++) {
+            int shard = registry.indexOf(routes.get(i).shard());
+            held[i] = transaction ? conn.physical(shard) : conn.heldConnection(shard);
+        }
+        List<Future<ShardCursor>> started = new ArrayList<>(n);
+        for (int i = 0; i < n - 1; i++) {
+            int part = i;
+            started.add(executor.submit(() -> openShard(routes.get(part), held[part])));
+        }
+        List<Cursor> cursors = new ArrayList<>(n);
+        SQLException failure = null;
+        ShardCursor last = null;
+        try {
+            last = openShard(routes.get(n - 1), held[n - 1]);
+        } catch (SQLException e) {
+            failure = e;
+        }
+        for (Future<ShardCursor> f : started) {
+            try {
+                cursors.add(f.get());
+            } catch (ExecutionException e) {
+                failure = failure != null ? failure : asSql(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure != null ? failure : new SQLException("interrupted while starting shard queries", "HY008");
+            }
+        }
+        if (last != null) {
+            cursors.add(last);
+        }
+        if (failure != null) {
+            for (Cursor c : cursors) {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    failure.addSuppressed(e);
+                }
+            }
+            throw failure;
+        }
+        if (metaData == null && !cursors.isEmpty()) {
+            ResultSetMetaData shardMeta = cursors.get(0).source().getMetaData();
+            metaData = new MergedMetaData(shardMeta, shardMeta.getColumnCount());
+        }
+        return cursors;
+    }
+
+    private static SQLException asSql(Throwable t) {
+        return t instanceof SQLException e ? e : new SQLException("shard query failed: " + t, "HY000", t);
+    }
+
+    private ShardCursor openShard(Route route, Connection held) throws SQLException {
+        int shard = registry.indexOf(route.shard());
+        Connection c = held;
+        boolean borrowed = c == null;
+        boolean streamInTransaction = false;
+        Statement st = null;
+        try {
+            if (borrowed) {
+                c = registry.borrow(shard);
+                if (registry.dialect(shard) == Dialect.POSTGRESQL) {
+                    c.setAutoCommit(false);
+                    streamInTransaction = true;
+                }
+            }
+            if (params == null && route.parameters() == null) {
+                st = c.createStatement();
+                prepare(st);
+                return new ShardCursor(route.shard(), st, st.executeQuery(route.sql()),
+                        borrowed ? c : null, streamInTransaction);
+            }
+            PreparedStatement ps = c.prepareStatement(route.sql());
+            st = ps;
+            prepare(ps);
+            if (params != null) {
+                params.applyTo(ps, route.parameters(), io.shardkit.sql.SqlText.countParameters(route.sql()));
+            }
+            return new ShardCursor(route.shard(), ps, ps.executeQuery(), borrowed ? c : null, streamInTransaction);
+        } catch (SQLException | RuntimeException e) {
+            if (st != null) {
+                try {
+                    st.close();
+                } catch (SQLException ignored) {
+                    // the query's own error is reported
+                }
+            }
+            if (borrowed && c != null) {
+                try {
+                    if (streamInTransaction) {
+                        c.rollback();
+                    }
+                    c.close();
+                } catch (SQLException ignored) {
+                    // the query's own error is reported
+                }
+            }
+            if (e instanceof SQLException se) {
+                throw ShardException.fromShard(route.shard(), route.sql(), se);
+            }
+            throw e;
+        }
+    }
+
+    private void prepare(Statement st) throws SQLException {
+        st.setFetchSize(fetchSize > 0 ? fetchSize : DEFAULT_FETCH);
+        if (queryTimeout > 0) {
+            st.setQueryTimeout(queryTimeout);
+        }
+    }
+
+    @Override
+    public Values values() {
+        if (values == null) {
+            Dialect dialect = registry.dialect(shards[0]);
+            boolean binary = true;
+            for (int s : shards) {
+                binary &= registry.dialect(s) == dialect && registry.binaryTextOrder(s);
+            }
+            values = new Values(dialect, binary);
+        }
+        return values;
+    }
+
+    @Override
+    public Arithmetic arithmetic() {
+        if (arithmetic == null) {
+            arithmetic = new Arithmetic(registry.dialect(shards[0]));
+        }
+        return arithmetic;
+    }
+
+    @Override
+    public Object[] parameters() {
+        return params == null ? null : params.values();
+    }
+
+    @Override
+    public long rowLimit() {
+        return rowLimit;
+    }
+
+    @Override
+    public void holding(String node, long rows) {
+        maxHeld = Math.max(maxHeld, rows);
+    }
+
+    /** The most rows any node held at once during this execution. */
+    long maxHeld() {
+        return maxHeld;
+    }
+
+    /** A shard's column metadata, once a scatter has opened. */
+    ResultSetMetaData metaData() {
+        return metaData;
+    }
+}

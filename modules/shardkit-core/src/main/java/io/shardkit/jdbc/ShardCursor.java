@@ -1,0 +1,109 @@
+package io.shardkit.jdbc;
+
+import io.shardkit.ShardException;
+import io.shardkit.merge.Cursor;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * One shard's rows in a scatter: the driver's result set, its statement, and, when the scatter
+ * borrowed a connection just for this read, that connection, which closing returns to its pool.
+ * Errors name the shard.
+ */
+final class ShardCursor implements Cursor {
+    private final String shard;
+    private final Statement statement;
+    private final ResultSet rows;
+    private final Connection borrowed;
+    private final boolean endTransaction;
+    private final int columns;
+    private boolean closed;
+
+    /**
+     * @param borrowed a connection owned by this cursor (returned on close), or {@code null}
+     * @param endTransaction roll back the borrowed connection's read transaction on close (opened for streaming)
+     */
+    ShardCursor(String shard, Statement statement, ResultSet rows, Connection borrowed, boolean endTransaction)
+            throws SQLException {
+        this.shard = shard;
+        this.statement = statement;
+        this.rows = rows;
+        this.borrowed = borrowed;
+        this.endTransaction = endTransaction;
+        this.columns = rows.getMetaData().getColumnCount();
+    }
+
+    String shard() {
+        return shard;
+    }
+
+    @Override
+    public boolean next() throws SQLException {
+        if (closed) {
+            return false;
+        }
+        try {
+            return rows.next();
+        } catch (SQLException e) {
+            throw ShardException.fromShard(shard, null, e);
+        }
+    }
+
+    @Override
+    public Object get(int column) throws SQLException {
+        try {
+            return rows.getObject(column);
+        } catch (SQLException e) {
+            throw ShardException.fromShard(shard, null, e);
+        }
+    }
+
+    @Override
+    public int columnCount() {
+        return columns;
+    }
+
+    @Override
+    public ResultSet source() {
+        return rows;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        SQLException first = null;
+        try {
+            rows.close();
+        } catch (SQLException e) {
+            first = e;
+        }
+        try {
+            statement.close();
+        } catch (SQLException e) {
+            first = first == null ? e : first;
+        }
+        if (borrowed != null) {
+            try {
+                if (endTransaction) {
+                    borrowed.rollback();
+                }
+            } catch (SQLException e) {
+                first = first == null ? e : first;
+            } finally {
+                try {
+                    borrowed.close();
+                } catch (SQLException e) {
+                    first = first == null ? e : first;
+                }
+            }
+        }
+        if (first != null) {
+            throw ShardException.fromShard(shard, null, first);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.shardkit.merge;
+
+import io.shardkit.sql.Dialect;
+import java.math.BigDecimal;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The merged state of one aggregate in one group, fed the per-shard partial results.
+ *
+ * <p>COUNT sums the shards' counts; SUM adds partial sums in a long until it would overflow, then
+ * in a BigDecimal (decimals are always added exactly; floating values as doubles); MIN and MAX
+ * keep the extreme in the dialect's order; AVG divides the merged SUM by the merged COUNT.
+ * DISTINCT aggregates collect the distinct values themselves (the shard query groups by them).
+ */
+public final class Accumulator {
+    private final AggregateSpec spec;
+    private final Values values;
+    private final Arithmetic arithmetic;
+    private long count;
+    private long longSum;
+    private boolean longOverflowed;
+    private BigDecimal decimalSum;
+    private double doubleSum;
+    private boolean sawDouble;
+    private boolean sawDecimal;
+    private boolean sawValue;
+    private Object extreme;
+    private Set<Object> seen;
+    private List<Object> distinctValues;
+
+    public Accumulator(AggregateSpec spec, Values values, Arithmetic arithmetic) {
+        this.spec = spec;
+        this.values = values;
+        this.arithmetic = arithmetic;
+        if (spec.distinct()) {
+            seen = new HashSet<>();
+            distinctValues = new ArrayList<>();
+        }
+    }
+
+    /** Adds one shard row (a partial result). */
+    public void add(Cursor row) throws SQLException {
+        if (spec.distinct()) {
+            Object v = row.get(spec.column());
+            if (v != null && seen.add(values.identity(v))) {
+                distinctValues.add(v);
+            }
+            return;
+        }
+        switch (spec.kind()) {
+            case COUNT -> count += ((Number) nonNull(row.get(spec.column()), 0L)).longValue();
+            case SUM -> addToSum(row.get(spec.column()));
+            case AVG -> {
+                addToSum(row.get(spec.column()));
+                count += ((Number) nonNull(row.get(spec.countColumn()), 0L)).longValue();
+            }
+            default -> {
+                Object v = row.get(spec.column());
+                if (v != null) {
+                    int c = extreme == null ? 0 : values.compare(v, extreme);
+                    if (extreme == null || (spec.kind() == AggregateSpec.Kind.MIN ? c < 0 : c > 0)) {
+                        extreme = v;
+                    }
+                }
+            }
+        }
+    }
+
+    private static Object nonNull(Object v, Object fallback) {
+        return v == null ? fallback : v;
+    }
+
+    private void addToSum(Object v) {
+        if (v == null) {
+            return;
+        }
+        Number n = v instanceof Number x ? x : new BigDecimal(v.toString());
+        sawValue = true;
+        if (n instanceof Double || n instanceof Float) {
+            sawDouble = true;
+            doubleSum += n.doubleValue();
+            return;
+        }
+        if (n instanceof BigDecimal || n instanceof java.math.BigInteger) {
+            sawDecimal = true;
+            decimalSum = decimalSum == null ? Values.decimal(n) : decimalSum.add(Values.decimal(n));
+            return;
+        }
+        long l = n.longValue();
+        if (!longOverflowed) {
+            try {
+                longSum = Math.addExact(longSum, l);
+                return;
+            } catch (ArithmeticException e) {
+                longOverflowed = true;
+                decimalSum = (decimalSum == null ? BigDecimal.ZERO : decimalSum).add(BigDecimal.valueOf(longSum));
+                longSum = 0;
+            }
+        }
+        decimalSum = decimalSum.add(BigDecimal.valueOf(l));
+    }
+
+    /** The exact sum so far: Long, BigDecimal or Double; {@code null} when no value was added. */
+    private Object sum() {
+        if (!sawValue) {
+            return null;
+        }
+        if (sawDouble) {
+            double d = doubleSum + longSum + (decimalSum == null ? 0 : decimalSum.doubleValue());
+            return d;
+        }
+        if (sawDecimal || longOverflowed) {
+            return (decimalSum == null ? BigDecimal.ZERO : decimalSum).add(BigDecimal.valueOf(longSum));
+        }
+        return longSum;
+    }
+
+    /** The merged result. */
+    public Object result() throws SQLException {
+        if (spec.distinct()) {
+            return distinctResult();
+        }
+        return switch (spec.kind()) {
+            case COUNT -> count;
+            case SUM -> sum();
+            case AVG -> average(sum(), count);
+            default -> extreme;
+        };
+    }
+
+    private Object distinctResult() throws SQLException {
+        if (spec.kind() == AggregateSpec.Kind.COUNT) {
+            return (long) distinctValues.size();
+        }
+        if (spec.kind() == AggregateSpec.Kind.MIN || spec.kind() == AggregateSpec.Kind.MAX) {
+            Object best = null;
+            for (Object v : distinctValues) {
+                int c = best == null ? 0 : values.compare(v, best);
+                if (best == null || (spec.kind() == AggregateSpec.Kind.MIN ? c < 0 : c > 0)) {
+                    best = v;
+                }
+            }
+            return best;
+        }
+        for (Object v : distinctValues) {
+            addToSum(v);
+        }
+        Object s = sum();
+        return spec.kind() == AggregateSpec.Kind.SUM ? s : average(s, distinctValues.size());
+    }
+
+    private Object average(Object sum, long n) throws SQLException {
+        if (sum == null || n == 0) {
+            return null;
+        }
+        if (sum instanceof Double d) {
+            return d / n;
+        }
+        if (arithmetic.dialect() == Dialect.SQLITE) {
+            return ((Number) sum).doubleValue() / n;
+        }
+        return arithmetic.divide(Values.decimal((Number) sum), BigDecimal.valueOf(n));
+    }
+}

@@ -1,0 +1,46 @@
+package io.shardkit.merge;
+
+import java.math.BigDecimal;
+
+/**
+ * Gives a merged value the Java type the shards return for that column, so a merged COUNT is a
+ * Long where PostgreSQL returns bigint, and an Integer where SQLite returns a small integer.
+ */
+public final class Coerce {
+    private Coerce() {
+    }
+
+    public static Object to(Object v, Class<?> hint) {
+        if (v == null || hint == null || hint.isInstance(v) || !(v instanceof Number n)) {
+            return v;
+        }
+        if (hint == Integer.class) {
+            if (Values.isIntegral(n) && !(n instanceof java.math.BigInteger) && n.longValue() == (int) n.longValue()) {
+                return (int) n.longValue();
+            }
+            return Values.isIntegral(n) ? (Object) n.longValue() : v;
+        }
+        if (hint == Long.class) {
+            if (Values.isIntegral(n) && !(n instanceof java.math.BigInteger)) {
+                return n.longValue();
+            }
+            if (n instanceof BigDecimal d && d.stripTrailingZeros().scale() <= 0 && d.toBigInteger().bitLength() < 63) {
+                return d.longValueExact();
+            }
+            return v;
+        }
+        if (hint == BigDecimal.class) {
+            return Values.decimal(n);
+        }
+        if (hint == Double.class) {
+            return n.doubleValue();
+        }
+        if (hint == Float.class) {
+            return n.floatValue();
+        }
+        if (hint == Short.class && Values.isIntegral(n) && n.longValue() == (short) n.longValue()) {
+            return (short) n.longValue();
+        }
+        return v;
+    }
+}

@@ -1,0 +1,78 @@
+package io.shardkit.plan;
+
+import io.shardkit.merge.Cursor;
+import io.shardkit.merge.MergeLimitException;
+import io.shardkit.merge.Values;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * DISTINCT across shards: each shard already removed its own duplicates; this drops rows another
+ * shard already returned. Streams, keeping the first occurrence (so a sorted input stays
+ * sorted), and holds the identity of every distinct row seen, up to the memory bound.
+ *
+ * @param hidden trailing columns that are not part of the result (and so not of distinctness)
+ */
+public record Distinct(int hidden, RowSource input) implements RowSource {
+
+    @Override
+    public String describe() {
+        return "Distinct (hashed)";
+    }
+
+    @Override
+    public List<PlanNode> children() {
+        return List.of(input);
+    }
+
+    @Override
+    public Cursor open(Execution execution) throws SQLException {
+        Cursor in = input.open(execution);
+        int visible = in.columnCount() - hidden;
+        Set<Values.RowKey> seen = new HashSet<>();
+        long limit = execution.rowLimit();
+        return new Cursor() {
+            @Override
+            public boolean next() throws SQLException {
+                while (in.next()) {
+                    Object[] values = new Object[visible];
+                    for (int i = 0; i < visible; i++) {
+                        values[i] = in.get(i + 1);
+                    }
+                    if (seen.add(execution.values().rowKey(values))) {
+                        if (seen.size() > limit) {
+                            throw new MergeLimitException("Distinct", limit);
+                        }
+                        execution.holding("Distinct", seen.size());
+                        return true;
+                    }
+                }
+                in.close();
+                return false;
+            }
+
+            @Override
+            public Object get(int column) throws SQLException {
+                return in.get(column);
+            }
+
+            @Override
+            public int columnCount() throws SQLException {
+                return in.columnCount();
+            }
+
+            @Override
+            public ResultSet source() {
+                return in.source();
+            }
+
+            @Override
+            public void close() throws SQLException {
+                in.close();
+            }
+        };
+    }
+}

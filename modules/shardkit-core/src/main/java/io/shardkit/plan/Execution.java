@@ -1,0 +1,34 @@
+package io.shardkit.plan;
+
+import io.shardkit.merge.Arithmetic;
+import io.shardkit.merge.Cursor;
+import io.shardkit.merge.Values;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * What plan nodes need from the outside while they run: shard I/O (the only way a node reaches a
+ * shard, so nodes are tested with fake cursors), the dialect's value rules, the parameters of
+ * this execution, and the memory bound.
+ */
+public interface Execution {
+
+    /**
+     * Runs a scatter's shard queries (in parallel where the executor allows) and returns one cursor
+     * per route, in route order. On failure every cursor already opened is closed.
+     */
+    List<Cursor> open(Scatter scatter) throws SQLException;
+
+    Values values();
+
+    Arithmetic arithmetic();
+
+    /** Parameter values by 0-based index, or {@code null}. */
+    Object[] parameters();
+
+    /** The most rows a node may hold in memory (sort, hash grouping, distinct). */
+    long rowLimit();
+
+    /** Reports that a node now holds {@code rows} rows; for tests and monitoring. */
+    void holding(String node, long rows);
+}

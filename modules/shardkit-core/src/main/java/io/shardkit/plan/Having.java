@@ -1,0 +1,80 @@
+package io.shardkit.plan;
+
+import io.shardkit.merge.Cursor;
+import io.shardkit.merge.Expr;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * HAVING, evaluated after the groups of every shard are merged (a shard's HAVING would see only
+ * its own part of each group, so it is taken off the shard query). Reads the merged row: columns
+ * 1..W, and the merged aggregates after them.
+ */
+public record Having(Expr predicate, RowSource input) implements RowSource {
+
+    @Override
+    public String describe() {
+        return "Having " + predicate.describe();
+    }
+
+    @Override
+    public List<PlanNode> children() {
+        return List.of(input);
+    }
+
+    @Override
+    public Cursor open(Execution execution) throws SQLException {
+        Cursor in = input.open(execution);
+        int width = in.columnCount();
+        Expr.Scope scope = new Expr.Scope() {
+            @Override
+            public Object column(int index) throws SQLException {
+                return in.get(index);
+            }
+
+            @Override
+            public Object aggregate(int index) throws SQLException {
+                return in.get(width + index + 1);
+            }
+
+            @Override
+            public Object parameter(int index) {
+                Object[] p = execution.parameters();
+                return p == null || index > p.length ? null : p[index - 1];
+            }
+        };
+        return new Cursor() {
+            @Override
+            public boolean next() throws SQLException {
+                while (in.next()) {
+                    if (Boolean.TRUE.equals(predicate.eval(scope, execution.values(), execution.arithmetic()))) {
+                        return true;
+                    }
+                }
+                in.close();
+                return false;
+            }
+
+            @Override
+            public Object get(int column) throws SQLException {
+                return in.get(column);
+            }
+
+            @Override
+            public int columnCount() throws SQLException {
+                return in.columnCount();
+            }
+
+            @Override
+            public ResultSet source() {
+                return in.source();
+            }
+
+            @Override
+            public void close() throws SQLException {
+                in.close();
+            }
+        };
+    }
+}

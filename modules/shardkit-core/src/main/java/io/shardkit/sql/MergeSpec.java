@@ -1,0 +1,50 @@
+package io.shardkit.sql;
+
+import io.shardkit.merge.AggregateSpec;
+import io.shardkit.merge.Bound;
+import io.shardkit.merge.Expr;
+import io.shardkit.merge.Output;
+import io.shardkit.merge.SortKey;
+import java.util.List;
+
+/**
+ * How a SELECT is answered exactly when it runs on several shards, worked out once per SQL text:
+ * the SQL each shard runs (rewritten: hidden sort keys and aggregate parts added, AVG split into
+ * SUM and COUNT, HAVING and OFFSET taken off, LIMIT raised to offset+count) and the merge steps
+ * that turn the shards' rows into the one answer. The planner turns it into plan nodes.
+ *
+ * <p>A query that cannot be merged exactly has a {@link #refusal()} instead; it is refused only
+ * when it actually runs on several shards (on one shard it is exact as written).
+ *
+ * @param shardSql the shard query; contains {@link #LIMIT_TOKEN} when its LIMIT depends on parameters
+ * @param shardParameters for each {@code ?} of the shard query the statement parameter it takes, or
+ *     {@code null} when they are the statement's own
+ * @param hidden trailing shard columns that are not part of the result
+ * @param shardOrder keys the shards sort by and the merge sort uses (column &lt; 0 counts from the end); empty: concatenate
+ * @param groupKeys for aggregate queries: the group key columns (empty: one group)
+ * @param outputs for aggregate queries: how each merged column is made
+ * @param finalOrder ORDER BY over merged groups (aggregate queries)
+ * @param offset {@code null} when none
+ * @param count {@code null} when none
+ */
+public record MergeSpec(String refusal, String shardSql, int[] shardParameters, int hidden, List<SortKey> shardOrder,
+        boolean aggregate, List<Integer> groupKeys, boolean streamedGroups, List<AggregateSpec> aggregates,
+        List<Output> outputs, Expr having, boolean distinct, List<SortKey> finalOrder, Bound offset, Bound count) {
+
+    /** Stands for the shard LIMIT (offset + count) when it is only known at execution. */
+    public static final String LIMIT_TOKEN = "__shardkit_limit__";
+
+    public static MergeSpec refused(String why) {
+        return new MergeSpec(why, null, null, 0, List.of(), false, List.of(), false, List.of(), List.of(), null,
+                false, List.of(), null, null);
+    }
+
+    public boolean isRefused() {
+        return refusal != null;
+    }
+
+    /** Whether the merged rows are exactly the shards' rows one after the other. */
+    public boolean isPlainConcat() {
+        return !aggregate && !distinct && shardOrder.isEmpty() && offset == null && count == null && hidden == 0;
+    }
+}
