@@ -1,0 +1,84 @@
+package io.shardkit.plan;
+
+import io.shardkit.merge.Arithmetic;
+import io.shardkit.merge.Cursor;
+import io.shardkit.merge.Values;
+import io.shardkit.sql.Dialect;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** An execution whose scatter hands out prepared fake cursors; records the most rows a node held. */
+final class FakeExecution implements Execution {
+    final List<FakeCursor> cursors;
+    final Dialect dialect;
+    long rowLimit = 1_000_000;
+    long maxHeld;
+    Object[] parameters;
+
+    FakeExecution(Dialect dialect, FakeCursor... cursors) {
+        this.dialect = dialect;
+        this.cursors = List.of(cursors);
+    }
+
+    /** A scatter with one route per fake cursor. */
+    Scatter scatter() {
+        List<Route> routes = new ArrayList<>();
+        for (int i = 0; i < cursors.size(); i++) {
+            routes.add(new Route("s" + i, "SELECT ..."));
+        }
+        return new Scatter(routes, false);
+    }
+
+    @Override
+    public List<Cursor> open(Scatter scatter) {
+        return new ArrayList<>(cursors);
+    }
+
+    @Override
+    public Values values() {
+        return Values.of(dialect);
+    }
+
+    @Override
+    public Arithmetic arithmetic() {
+        return new Arithmetic(dialect);
+    }
+
+    @Override
+    public Object[] parameters() {
+        return parameters;
+    }
+
+    @Override
+    public long rowLimit() {
+        return rowLimit;
+    }
+
+    @Override
+    public void holding(String node, long rows) {
+        maxHeld = Math.max(maxHeld, rows);
+    }
+
+    boolean allClosed() {
+        for (FakeCursor c : cursors) {
+            if (!c.closed) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every row of a cursor, as lists. */
+    static List<List<Object>> drain(Cursor c) throws SQLException {
+        List<List<Object>> out = new ArrayList<>();
+        while (c.next()) {
+            List<Object> row = new ArrayList<>();
+            for (int i = 1; i <= c.columnCount(); i++) {
+                row.add(c.get(i));
+            }
+            out.add(row);
+        }
+        return out;
+    }
+}
