@@ -75,23 +75,23 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         ((java.util.concurrent.ThreadPoolExecutor) scatter).allowCoreThreadTimeOut(true);
     }
 
-    private ShardedDataSource(ShardMap map, int cacheSize) throws ShardException {
-        this(map, cacheSize, 0, DEFAULT_MERGE_ROW_LIMIT);
+    private ShardedDataSource(ShardMap map) throws ShardException {
+        this(map, map.settings().analysisCacheSize(), map.settings().scatterThreads(), map.settings().mergeRowLimit());
     }
 
     /** Loads a YAML shard map (see {@code shard-config/shard-map.schema.json}) and opens its pools. */
     public static ShardedDataSource fromYaml(Path file) throws SQLException {
-        return new ShardedDataSource(YamlShardMap.load(file), DEFAULT_ANALYSIS_CACHE);
+        return new ShardedDataSource(YamlShardMap.load(file));
     }
 
     /** Like {@link #fromYaml(Path)}; {@code ${VAR}} is read from the environment. */
     public static ShardedDataSource fromYaml(InputStream yaml) throws SQLException {
-        return new ShardedDataSource(YamlShardMap.load(yaml, "<stream>", System::getenv), DEFAULT_ANALYSIS_CACHE);
+        return new ShardedDataSource(YamlShardMap.load(yaml, "<stream>", System::getenv));
     }
 
     /** A data source over a map built in Java; the map is validated first. */
     public static ShardedDataSource of(ShardMap map) throws SQLException {
-        return new ShardedDataSource(map.validated("(built in Java)"), DEFAULT_ANALYSIS_CACHE);
+        return new ShardedDataSource(map.validated("(built in Java)"));
     }
 
     public static Builder builder() {
@@ -355,11 +355,12 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         }
 
         public ShardMap map() {
-            return new ShardMap(shards, pool, tables, defaultShard);
+            return new ShardMap(shards, pool, tables, defaultShard,
+                    new io.shardkit.config.Settings(cacheSize, scatterThreads, mergeRowLimit));
         }
 
         public ShardedDataSource build() throws SQLException {
-            return new ShardedDataSource(map().validated("(built in Java)"), cacheSize, scatterThreads, mergeRowLimit);
+            return new ShardedDataSource(map().validated("(built in Java)"));
         }
     }
 }

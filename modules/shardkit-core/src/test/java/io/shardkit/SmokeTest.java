@@ -31,9 +31,6 @@ class SmokeTest {
                 int n = 0;
                 try (ResultSet rs = st.executeQuery("SELECT * FROM players")) { while (rs.next()) n++; }
                 assertThat(n).isEqualTo(23);
-                System.out.println(ds.explain("SELECT name FROM players WHERE player_id = ?", 1042L));
-                System.out.println(ds.explain("SELECT name FROM players"));
-                System.out.println(ds.explain("INSERT INTO players (player_id, name, score) VALUES (100, 'a', 1), (101, 'b', 2), (?, 'c', ?)", 7, 8));
             }
             for (String s : ds.shardNames()) assertThat(ds.activeConnections(s)).isZero();
         }

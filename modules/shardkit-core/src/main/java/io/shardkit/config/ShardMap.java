@@ -22,9 +22,14 @@ import java.util.TreeSet;
  * @param defaultShard where tables the map does not name live; {@code null} means such tables are an error
  */
 public record ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<String, TableRule> tables,
-        String defaultShard) {
+        String defaultShard, Settings settings) {
+
+    public ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<String, TableRule> tables, String defaultShard) {
+        this(shards, pool, tables, defaultShard, Settings.DEFAULTS);
+    }
 
     public ShardMap {
+        settings = settings == null ? Settings.DEFAULTS : settings;
         shards = List.copyOf(shards);
         pool = Collections.unmodifiableMap(new LinkedHashMap<>(pool));
         tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));

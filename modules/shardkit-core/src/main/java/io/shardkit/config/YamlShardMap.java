@@ -49,7 +49,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 public final class YamlShardMap {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
-    private static final Set<String> ROOT_KEYS = Set.of("shards", "pool", "tables", "defaultShard");
+    private static final Set<String> ROOT_KEYS = Set.of("shards", "pool", "tables", "defaultShard", "settings");
+    private static final Set<String> SETTINGS_KEYS = Set.of("analysisCacheSize", "scatterThreads", "mergeRowLimit");
     private static final Set<String> SHARD_KEYS =
             Set.of("name", "url", "user", "password", "properties", "pool", "readOnly", "tier");
     private static final Set<String> TABLE_KEYS = Set.of("key", "strategy", "broadcast", "shard");
@@ -119,7 +120,7 @@ public final class YamlShardMap {
         Map<String, Object> pool = readPool(fields.get("pool"), "pool");
         Map<String, TableRule> tables = readTables(fields.get("tables"), shards, known);
         String defaultShard = text(fields.get("defaultShard"), "defaultShard");
-        ShardMap map = new ShardMap(shards, pool, tables, defaultShard);
+        ShardMap map = new ShardMap(shards, pool, tables, defaultShard, readSettings(fields.get("settings")));
         map.validate(problems, false);
         problems.throwIfAny();
         return map;
@@ -188,6 +189,36 @@ public final class YamlShardMap {
                     props, readPool(f.get("pool"), path + ".pool"), readOnly, tier));
         }
         return shards;
+    }
+
+    private Settings readSettings(Node node) {
+        Settings d = Settings.DEFAULTS;
+        MappingNode m = node == null ? null : mapping(node, "settings");
+        if (m == null) {
+            return d;
+        }
+        Map<String, Node> f = fields(m, "settings", SETTINGS_KEYS);
+        long cache = number(f.get("analysisCacheSize"), "settings.analysisCacheSize", d.analysisCacheSize(), 1);
+        long threads = number(f.get("scatterThreads"), "settings.scatterThreads", d.scatterThreads(), 0);
+        long rows = number(f.get("mergeRowLimit"), "settings.mergeRowLimit", d.mergeRowLimit(), 1);
+        return new Settings((int) Math.min(cache, Integer.MAX_VALUE), (int) Math.min(threads, 1024), rows);
+    }
+
+    private long number(Node node, String path, long fallback, long min) {
+        String v = text(node, path);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(v.strip());
+            if (n >= min) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(path, "expected a whole number of at least " + min + ", got '" + v + "'");
+        return fallback;
     }
 
     private Map<String, Object> readPool(Node node, String path) {

@@ -203,6 +203,26 @@ public class YamlShardMapTest {
     }
 
     @Test
+    void engineSettingsLoadAndAreChecked() throws Exception {
+        ShardMap map = load(FOUR_SHARDS + """
+                settings:
+                  analysisCacheSize: 500
+                  scatterThreads: 3
+                  mergeRowLimit: ${ROWS:-20000}
+                """, Map.of());
+        assertThat(map.settings()).isEqualTo(new Settings(500, 3, 20_000));
+        assertThat(load(FOUR_SHARDS, Map.of()).settings()).isEqualTo(Settings.DEFAULTS);
+        assertProblem(FOUR_SHARDS + """
+                settings:
+                  mergeRowLimit: 0
+                """, "settings.mergeRowLimit: expected a whole number of at least 1, got '0' (line 11)");
+        assertProblem(FOUR_SHARDS + """
+                settings:
+                  threads: 4
+                """, "settings.threads: unknown key 'threads' (known: analysisCacheSize, mergeRowLimit, scatterThreads) (line 11)");
+    }
+
+    @Test
     void duplicateShardName() {
         assertProblem("""
                 shards:
@@ -346,7 +366,7 @@ public class YamlShardMapTest {
         assertProblem(FOUR_SHARDS + """
                 table:
                   players: {broadcast: true}
-                """, "table: unknown key 'table' (known: defaultShard, pool, shards, tables) (line 10)");
+                """, "table: unknown key 'table' (known: defaultShard, pool, settings, shards, tables) (line 10)");
     }
 
     @Test
@@ -450,7 +470,7 @@ public class YamlShardMapTest {
                 """;
         ShardMapException e = refused(yaml);
         assertThat(e.problems()).containsExactlyInAnyOrder(
-                "colour: unknown key 'colour' (known: defaultShard, pool, shards, tables) (line 18)",
+                "colour: unknown key 'colour' (known: defaultShard, pool, settings, shards, tables) (line 18)",
                 "tables.players.strategy.shards[1]: unknown shard 's7' (known: s0, s1) (line 14)",
                 "shards[1].url: malformed JDBC URL 'foo' (expected jdbc:<driver>:<database>) (line 5)",
                 "shards[2].name: duplicate shard 's0' (also shards[0]) (line 6)",

@@ -1,0 +1,25 @@
+package io.shardkit.config;
+
+/**
+ * Engine settings of a shard map (YAML {@code settings:}): how many SQL texts keep their analysis,
+ * how many threads start the shard queries of a merged read, and how many rows a merge may hold
+ * in memory (sorting groups, hash grouping, DISTINCT) before it fails with SQLState 54000.
+ *
+ * @param scatterThreads 0 for the default, max(4, number of shards)
+ */
+public record Settings(int analysisCacheSize, int scatterThreads, long mergeRowLimit) {
+
+    public static final Settings DEFAULTS = new Settings(10_000, 0, 1_000_000);
+
+    public Settings {
+        if (analysisCacheSize < 1) {
+            throw new IllegalArgumentException("analysisCacheSize must be at least 1, got " + analysisCacheSize);
+        }
+        if (scatterThreads < 0) {
+            throw new IllegalArgumentException("scatterThreads must be 0 (default) or more, got " + scatterThreads);
+        }
+        if (mergeRowLimit < 1) {
+            throw new IllegalArgumentException("mergeRowLimit must be at least 1, got " + mergeRowLimit);
+        }
+    }
+}
