@@ -43,6 +43,7 @@ public final class GameDemo {
             long[] someone = playMatches(ds);
             lookUp(ds, someone);
             distribution(ds);
+            leaderboard(ds);
             explainAndRefuse(ds);
         }
         System.out.printf("done in %d ms%n", (System.nanoTime() - start) / 1_000_000);
@@ -142,12 +143,35 @@ public final class GameDemo {
         System.out.println("players at level 25 or more, read from all shards and concatenated: " + total);
     }
 
+    /** Queries over every shard, merged exactly: a top-5 leaderboard and statistics per level band. */
+    private static void leaderboard(ShardedDataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            System.out.println("leaderboard (ORDER BY score DESC LIMIT 5 over 4 shards, merged):");
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT player_id, name, score FROM players ORDER BY score DESC, player_id LIMIT 5")) {
+                int rank = 1;
+                while (rs.next()) {
+                    System.out.printf("  %d. %-12s %6d%n", rank++, rs.getString("name"), rs.getInt("score"));
+                }
+            }
+            System.out.println("level bands with more than 150 players (GROUP BY + HAVING across shards):");
+            try (ResultSet rs = st.executeQuery("SELECT level / 10 AS band, COUNT(*) AS players, AVG(score) AS average,"
+                    + " MAX(score) - MIN(score) AS spread FROM players GROUP BY level / 10 HAVING COUNT(*) > 150"
+                    + " ORDER BY band")) {
+                while (rs.next()) {
+                    System.out.printf("  band %d: %d players, average score %.1f, spread %d%n", rs.getInt(1),
+                            rs.getInt(2), rs.getDouble(3), rs.getInt(4));
+                }
+            }
+        }
+    }
+
     private static void explainAndRefuse(ShardedDataSource ds) throws SQLException {
         System.out.println();
         System.out.println(ds.explain("SELECT name, score FROM players WHERE player_id = ?", 1042L));
-        System.out.println(ds.explain("INSERT INTO players (player_id, name) VALUES (?, 'a'), (?, 'b')", 5L, 6L));
+        System.out.println(ds.explain("SELECT player_id, name, score FROM players ORDER BY score DESC, player_id LIMIT 5"));
         try {
-            ds.explain("SELECT name, score FROM players ORDER BY score DESC LIMIT 10");
+            ds.explain("SELECT name, RANK() OVER (ORDER BY score DESC) FROM players");
         } catch (RefusedException e) {
             System.out.println("refused (SQLState " + e.getSQLState() + "): " + e.getMessage());
         }
