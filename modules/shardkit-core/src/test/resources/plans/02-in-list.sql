@@ -1,0 +1,1 @@
+SELECT name FROM players WHERE player_id IN (1, 2, 5)

@@ -1,0 +1,1 @@
+SELECT player_id, name FROM players WHERE score > 100

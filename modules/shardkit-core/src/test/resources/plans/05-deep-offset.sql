@@ -1,0 +1,1 @@
+SELECT name FROM players ORDER BY score DESC, player_id LIMIT 10 OFFSET 1000000

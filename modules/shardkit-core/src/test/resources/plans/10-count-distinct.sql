@@ -1,0 +1,1 @@
+SELECT level, COUNT(DISTINCT region) FROM players GROUP BY level

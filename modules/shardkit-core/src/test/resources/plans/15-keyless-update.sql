@@ -1,0 +1,1 @@
+UPDATE players SET score = 0 WHERE level > 10

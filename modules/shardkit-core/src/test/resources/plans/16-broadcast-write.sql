@@ -1,0 +1,1 @@
+INSERT INTO items (item_id, name) VALUES (1, 'sword')
