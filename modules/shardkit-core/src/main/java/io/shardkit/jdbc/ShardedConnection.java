@@ -150,6 +150,10 @@ public final class ShardedConnection implements Connection {
      * transaction every write must go to the transaction's one shard.
      */
     void beforeWrite(SqlAnalysis a, RouteDecision d) throws SQLException {
+        if (readOnly) {
+            throw new ShardException("the connection is read-only: " + a.kind() + " refused before it reached a shard [sql: "
+                    + ShardException.shorten(a.sql()) + "]", "25006");
+        }
         for (int i = 0; i < d.size(); i++) {
             int s = d.shard(i);
             if (registry.spec(s).readOnly()) {
@@ -189,7 +193,7 @@ public final class ShardedConnection implements Connection {
             if (!autoCommit) {
                 c.setAutoCommit(false);
             }
-            if (readOnly) {
+            if (readOnly && registry.dialect(shard) != io.shardkit.sql.Dialect.SQLITE) {
                 c.setReadOnly(true);
             }
             if (isolation >= 0) {
@@ -458,10 +462,27 @@ public final class ShardedConnection implements Connection {
         return physical(pinned >= 0 ? pinned : Math.max(preferred(), 0)).getTransactionIsolation();
     }
 
+    /**
+     * Read-only is enforced by shardkit itself (writes are refused before they reach a shard, on
+     * every dialect) and passed to the shards that support it (not SQLite, whose driver fixes it
+     * when the connection opens).
+     */
     @Override
     public void setReadOnly(boolean on) throws SQLException {
         checkOpen();
-        eachPhysical(c -> c.setReadOnly(on));
+        SQLException first = null;
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null && registry.dialect(i) != io.shardkit.sql.Dialect.SQLITE) {
+                try {
+                    physical[i].setReadOnly(on);
+                } catch (SQLException e) {
+                    first = first == null ? ShardException.fromShard(registry.name(i), null, e) : first;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
         readOnly = on;
     }
 

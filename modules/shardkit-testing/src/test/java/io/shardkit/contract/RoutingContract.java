@@ -467,6 +467,26 @@ abstract class RoutingContract {
     }
 
     @Test
+    void readOnlyConnectionsRefuseWritesAndStillRead() throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            insertPlayers(c, 1, 3);
+            c.setReadOnly(true);
+            assertThat(c.isReadOnly()).isTrue();
+            assertThatThrownBy(() -> insertPlayers(c, 5, 6))
+                    .isInstanceOf(io.shardkit.ShardException.class)
+                    .hasMessageContaining("the connection is read-only: INSERT refused before it reached a shard")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("25006"));
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM players")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(2);
+            }
+            c.setReadOnly(false);
+            insertPlayers(c, 5, 6);
+        }
+        assertEveryRowOnItsShard("players", 3);
+    }
+
+    @Test
     void aShardingKeyPinsTheConnectionToTheKeysShard() throws SQLException {
         var key = ds.createShardingKeyBuilder().subkey(7L, JDBCType.BIGINT).build();
         try (Connection c = ds.createConnectionBuilder().shardingKey(key).build(); Statement st = c.createStatement()) {
