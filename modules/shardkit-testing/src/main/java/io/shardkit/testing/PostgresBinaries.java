@@ -64,13 +64,17 @@ final class PostgresBinaries {
             jar.setUseCaches(false);
             return Long.toHexString(jar.getJarEntry().getCrc());
         }
-        return Long.toHexString(connection.getContentLengthLong()) + "-" + Long.toHexString(connection.getLastModified());
+        return Long.toHexString(connection.getContentLengthLong()) + "-"
+                + Long.toHexString(connection.getLastModified());
     }
 
     private static void unpack(URL archive, Path target) throws IOException {
         Files.createDirectories(target);
+        // Readable by all, whatever the umask: under setpriv the server runs as another user.
+        Files.setPosixFilePermissions(target, permissions(0755));
         try (InputStream raw = archive.openStream();
-             TarArchiveInputStream tar = new TarArchiveInputStream(new XZInputStream(new BufferedInputStream(raw, 1 << 16)))) {
+             InputStream xz = new XZInputStream(new BufferedInputStream(raw, 1 << 16));
+             TarArchiveInputStream tar = new TarArchiveInputStream(xz)) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Path path = target.resolve(entry.getName()).normalize();

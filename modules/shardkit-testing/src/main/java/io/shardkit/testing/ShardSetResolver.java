@@ -55,7 +55,8 @@ final class ShardSetResolver {
     ShardSet resolve(ExtensionContext context) {
         ExtensionContext owner = classContext(context);
         Class<?> testClass = owner.getRequiredTestClass();
-        ExtensionContext.Store store = owner.getStore(ExtensionContext.Namespace.create(ShardSetResolver.class, dialect));
+        ExtensionContext.Store store =
+                owner.getStore(ExtensionContext.Namespace.create(ShardSetResolver.class, dialect));
         return store.getOrComputeIfAbsent("shards", key -> {
             try {
                 return factory.make(stem(testClass));

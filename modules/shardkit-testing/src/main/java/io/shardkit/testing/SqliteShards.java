@@ -7,7 +7,10 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Gives the annotated test class {@link ShardSet} parameters: four empty SQLite database files in a temporary folder (plus a reference file). See {@link SqliteShardsExtension}. */
+/**
+ * Gives a test class {@link ShardSet} parameters: four empty SQLite database files and a reference
+ * file in a new temporary folder. Shorthand for {@code @ExtendWith(SqliteShardsExtension.class)}.
+ */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented

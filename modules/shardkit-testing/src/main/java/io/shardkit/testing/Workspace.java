@@ -88,7 +88,8 @@ final class Workspace {
                 } catch (NumberFormatException e) {
                     continue;
                 }
-                if (pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                if (pid == ProcessHandle.current().pid() || alive) {
                     continue;
                 }
                 stop.accept(dir);

@@ -20,7 +20,8 @@ final class RoundTrip {
         for (int i = 0; i < shards.size(); i++) {
             try (Connection c = shards.open(i); Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE players (player_id INT PRIMARY KEY, name VARCHAR(40) NOT NULL)");
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO players (player_id, name) VALUES (?, ?)")) {
+                String sql = "INSERT INTO players (player_id, name) VALUES (?, ?)";
+                try (PreparedStatement insert = c.prepareStatement(sql)) {
                     insert.setInt(1, 100 + i);
                     insert.setString(2, "player on " + shards.name(i) + " ü");
                     assertThat(insert.executeUpdate()).isEqualTo(1);

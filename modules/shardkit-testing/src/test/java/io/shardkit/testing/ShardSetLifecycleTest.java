@@ -32,15 +32,18 @@ class ShardSetLifecycleTest {
         run(PostgresCase.class, 2);
         assertThat(databasesLike(EmbeddedPostgres.get().openAdmin(),
                 "SELECT count(*) FROM pg_database WHERE datname LIKE 'sk_postgrescase_%'")).isZero();
-        assertThatThrownBy(() -> seen.open(0).close()).isInstanceOf(SQLException.class).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> seen.open(0).close())
+                .isInstanceOf(SQLException.class).hasMessageContaining("does not exist");
     }
 
     @Test
     void mariaDbDatabasesAreDroppedAfterTheClass() throws SQLException {
         run(MariaDbCase.class, 2);
         assertThat(databasesLike(EmbeddedMariaDb.get().openAdmin(),
-                "SELECT count(*) FROM information_schema.schemata WHERE schema_name LIKE 'sk\\_mariadbcase\\_%'")).isZero();
-        assertThatThrownBy(() -> seen.open(0).close()).isInstanceOf(SQLException.class).hasMessageContaining("Unknown database");
+                "SELECT count(*) FROM information_schema.schemata WHERE schema_name LIKE 'sk\\_mariadbcase\\_%'"))
+                .isZero();
+        assertThatThrownBy(() -> seen.open(0).close())
+                .isInstanceOf(SQLException.class).hasMessageContaining("Unknown database");
     }
 
     @Test
