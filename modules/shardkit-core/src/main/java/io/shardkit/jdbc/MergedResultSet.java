@@ -64,6 +64,14 @@ final class MergedResultSet extends RowValues {
         }
         try {
             onRow = cursor.next();
+            if (onRow && cursor.source() == null) {
+                // a computed value whose computation failed is kept in the row until the row is
+                // returned (a group HAVING drops must not fail the query); read every value so that
+                // next() fails for it, as the database's would
+                for (int i = 1; i <= visible; i++) {
+                    cursor.get(i);
+                }
+            }
         } catch (SQLException | RuntimeException e) {
             onRow = false;
             try {

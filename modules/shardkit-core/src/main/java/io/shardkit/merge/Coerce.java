@@ -10,6 +10,20 @@ public final class Coerce {
     private Coerce() {
     }
 
+    /**
+     * The type SQLite's driver gives this value. SQLite types values, not columns: one column
+     * holds integers and reals side by side (a DECIMAL column stores 12.00 as the integer 12), and
+     * the driver returns an Integer for an integer that fits in 32 bits, else a Long, and a Double
+     * for a real. So a merged value takes the type of its own value, never another row's.
+     */
+    public static Object sqlite(Object v) {
+        if (v instanceof Number n && Values.isIntegral(n) && !(n instanceof java.math.BigInteger)) {
+            long l = n.longValue();
+            return l == (int) l ? (Object) (int) l : (Object) l;
+        }
+        return v;
+    }
+
     public static Object to(Object v, Class<?> hint) {
         if (v == null || hint == null || hint.isInstance(v) || !(v instanceof Number n)) {
             return v;

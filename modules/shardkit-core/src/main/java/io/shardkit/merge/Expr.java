@@ -1,6 +1,7 @@
 package io.shardkit.merge;
 
 import io.shardkit.RefusedException;
+import io.shardkit.sql.Dialect;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.SQLException;
@@ -246,14 +247,35 @@ public sealed interface Expr {
                     if (x == null || d == null) {
                         return null;
                     }
-                    int digits = ((Number) d).intValue();
-                    if (x instanceof Double || x instanceof Float) {
-                        return Values.decimal((Number) x).setScale(digits, RoundingMode.HALF_UP).doubleValue();
-                    }
-                    BigDecimal r = Values.decimal((Number) x).setScale(digits, RoundingMode.HALF_UP);
-                    return Values.isIntegral((Number) x) && digits >= 0 ? (Object) x : r;
+                    return round((Number) x, ((Number) d).intValue(), a.dialect());
                 }
             }
+        }
+
+        /**
+         * ROUND as the database does it. SQLite always answers a real, clamps the digits to
+         * 0..30 and rounds the double's exact binary value half away from zero (2521.475 is
+         * stored as 2521.474999..., so it rounds down, where its shortest decimal form would
+         * round up). PostgreSQL rounds a double to an integer half to even (rint), and a
+         * decimal half away from zero.
+         */
+        static Object round(Number x, int digits, Dialect dialect) {
+            boolean floating = x instanceof Double || x instanceof Float;
+            if (dialect == Dialect.SQLITE) {
+                double r = x.doubleValue();
+                if (Double.isNaN(r) || Double.isInfinite(r) || Math.abs(r) > 4503599627370496.0) {
+                    return r; // no fractional part to round
+                }
+                return new BigDecimal(r).setScale(Math.max(0, Math.min(30, digits)), RoundingMode.HALF_UP).doubleValue();
+            }
+            if (floating && dialect == Dialect.POSTGRESQL && digits == 0) {
+                return Math.rint(x.doubleValue());
+            }
+            if (floating) {
+                return Values.decimal(x).setScale(digits, RoundingMode.HALF_UP).doubleValue();
+            }
+            BigDecimal r = Values.decimal(x).setScale(digits, RoundingMode.HALF_UP);
+            return Values.isIntegral(x) && digits >= 0 ? (Object) x : r;
         }
 
         public String describe() {

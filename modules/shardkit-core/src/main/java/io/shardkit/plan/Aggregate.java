@@ -42,6 +42,9 @@ public record Aggregate(List<AggregateSpec> aggregates, List<Output> outputs, Ro
                 group.add(in);
             }
             if (group == null) {
+                // no shard returned a row (the shards grouped by a DISTINCT argument): the one row is made
+                // up, with the column types of the shard result
+                merge.typesFrom(in);
                 group = merge.group(null);
             }
             Object[] row = group.finish();

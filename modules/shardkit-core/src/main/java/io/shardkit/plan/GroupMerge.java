@@ -6,6 +6,9 @@ import io.shardkit.merge.Coerce;
 import io.shardkit.merge.Cursor;
 import io.shardkit.merge.Expr;
 import io.shardkit.merge.Output;
+import io.shardkit.sql.Dialect;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -15,8 +18,13 @@ import java.util.List;
  * replaced by merged values, followed by the merged aggregates themselves (W+1..W+A), which
  * HAVING reads.
  *
- * <p>Each merged value takes the Java type the shards returned in that column, so the merged
- * result has the types one database would return.
+ * <p>Each merged value takes the Java type of its column in the shard result (on SQLite, whose
+ * types belong to values, the type of its own value), so the merged result has the types one
+ * database would return.
+ *
+ * <p>An expression over merged aggregates that fails (a division by a COUNT that is zero) does
+ * not fail the merge at once: the database evaluates the select list only for the groups HAVING
+ * keeps, so the error is kept in the row and thrown when the value is read.
  */
 final class GroupMerge {
     private final List<AggregateSpec> aggregates;
@@ -24,6 +32,7 @@ final class GroupMerge {
     private final Execution execution;
     private final int width;
     private final Class<?>[] hints;
+    private boolean typed;
 
     GroupMerge(List<AggregateSpec> aggregates, List<Output> outputs, Execution execution, int width) {
         this.aggregates = aggregates;
@@ -55,6 +64,9 @@ final class GroupMerge {
             for (Accumulator a : accumulators) {
                 a.add(row);
             }
+            if (!typed) {
+                typesFrom(row);
+            }
             for (Output o : outputs) {
                 if (!o.isFirst() && hints[o.column()] == null) {
                     Object v = row.get(o.column());
@@ -68,6 +80,7 @@ final class GroupMerge {
         /** The merged row: W columns, then the A merged aggregates. */
         Object[] finish() throws SQLException {
             Object[] row = new Object[width + aggregates.size()];
+            boolean sqlite = execution.values().dialect() == Dialect.SQLITE;
             System.arraycopy(first, 0, row, 0, width);
             for (int i = 0; i < accumulators.length; i++) {
                 row[width + i] = accumulators[i].result();
@@ -93,9 +106,15 @@ final class GroupMerge {
                 if (o.isFirst()) {
                     continue;
                 }
-                Object v = o.expr() != null ? o.expr().eval(scope, execution.values(), execution.arithmetic())
-                        : row[width + o.aggregate()];
-                row[o.column() - 1] = Coerce.to(v, hints[o.column()]);
+                Object v;
+                try {
+                    v = o.expr() != null ? o.expr().eval(scope, execution.values(), execution.arithmetic())
+                            : row[width + o.aggregate()];
+                } catch (SQLException e) {
+                    row[o.column() - 1] = new MaterializedRows.Failure(e);
+                    continue;
+                }
+                row[o.column() - 1] = sqlite ? Coerce.sqlite(v) : Coerce.to(v, hints[o.column()]);
             }
             return row;
         }
@@ -103,6 +122,46 @@ final class GroupMerge {
 
     Group group(Cursor firstRow) throws SQLException {
         return new Group(firstRow);
+    }
+
+    /**
+     * Takes the merged columns' types from a shard's result metadata, once. Values alone do not
+     * always say: the shard query leaves expressions over aggregates NULL (see MergeAnalysis), and
+     * a query whose shards return no row has no value at all. PostgreSQL and MySQL type columns;
+     * SQLite types values, so there the values decide ({@link Coerce#sqlite}).
+     */
+    void typesFrom(Cursor in) throws SQLException {
+        ResultSet source = typed ? null : in.source();
+        if (source == null) {
+            return;
+        }
+        typed = true;
+        if (execution.values().dialect() == Dialect.SQLITE) {
+            return;
+        }
+        java.sql.ResultSetMetaData meta = source.getMetaData();
+        for (Output o : outputs) {
+            if (!o.isFirst()) {
+                Class<?> type = numberClass(meta.getColumnClassName(o.column()));
+                hints[o.column()] = type != null ? type : hints[o.column()];
+            }
+        }
+    }
+
+    /** The number types Coerce converts to, by the class name a driver reports; {@code null} for others. */
+    private static Class<?> numberClass(String name) {
+        if (name == null) {
+            return null;
+        }
+        return switch (name) {
+            case "java.lang.Integer" -> Integer.class;
+            case "java.lang.Long" -> Long.class;
+            case "java.lang.Short" -> Short.class;
+            case "java.lang.Double" -> Double.class;
+            case "java.lang.Float" -> Float.class;
+            case "java.math.BigDecimal" -> BigDecimal.class;
+            default -> null;
+        };
     }
 
     static String describe(List<AggregateSpec> aggregates) {

@@ -14,8 +14,16 @@ abstract class MaterializedRows implements Cursor {
     }
 
     @Override
-    public Object get(int column) {
-        return row[column - 1];
+    public Object get(int column) throws java.sql.SQLException {
+        Object v = row[column - 1];
+        if (v instanceof Failure f) {
+            throw f.error();
+        }
+        return v;
+    }
+
+    /** A value whose computation failed, in place of the value: reading it throws the error. */
+    record Failure(java.sql.SQLException error) {
     }
 
     @Override

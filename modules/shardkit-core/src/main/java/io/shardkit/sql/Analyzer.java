@@ -330,7 +330,42 @@ public final class Analyzer {
             merge.addAll(constructs.found);
             addFrom(ps.getFromItem());
             joins(ps.getJoins());
+            outerJoinsKeepingRowsOfEveryShard(ps.getFromItem(), ps.getJoins());
             conjuncts(ps.getWhere());
+        }
+
+        /**
+         * An outer join that keeps the unmatched rows of a table every shard holds (broadcast, or
+         * no sharded table on that side) against a sharded table: each shard would return those
+         * rows, so a concatenation repeats them. Recorded as an unmergeable construct, refused only
+         * when the statement runs on several shards.
+         */
+        private void outerJoinsKeepingRowsOfEveryShard(FromItem from, List<Join> joins) {
+            if (joins == null) {
+                return;
+            }
+            String leftSharded = shardedTable(from);
+            String leftName = from instanceof Table t ? name(t.getName()) : String.valueOf(from);
+            for (Join j : joins) {
+                String rightSharded = shardedTable(j.getRightItem());
+                String rightName = j.getRightItem() instanceof Table t ? name(t.getName()) : String.valueOf(j.getRightItem());
+                String kept = (j.isLeft() || j.isFull()) && rightSharded != null && leftSharded == null ? leftName
+                        : (j.isRight() || j.isFull()) && rightSharded == null && leftSharded != null ? rightName : null;
+                if (kept != null) {
+                    merge.add(SqlAnalysis.UNMERGEABLE + "an outer join keeping the unmatched rows of " + kept
+                            + ", which every shard holds, against sharded table "
+                            + (rightSharded != null ? rightSharded : leftSharded) + " (each shard would return them)");
+                }
+                leftSharded = leftSharded != null ? leftSharded : rightSharded;
+            }
+        }
+
+        private String shardedTable(FromItem item) {
+            if (!(item instanceof Table t)) {
+                return null;
+            }
+            TableRule rule = map.tables().get(name(t.getName()));
+            return rule != null && rule.isSharded() ? name(t.getName()) : null;
         }
 
         private void addFrom(FromItem item) {

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.AnalyticType;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.CaseExpression;
 import net.sf.jsqlparser.expression.DoubleValue;
@@ -127,7 +128,8 @@ final class MergeAnalysis {
         Bound count = null;
         Bound offset = null;
         Limit limit = ps.getLimit();
-        if (limit != null && !limit.isLimitAll() && !limit.isLimitNull() && limit.getRowCount() != null) {
+        if (limit != null && !limit.isLimitAll() && !limit.isLimitNull() && limit.getRowCount() != null
+                && !(dialect == Dialect.SQLITE && negative(limit.getRowCount()))) {
             count = bound(limit.getRowCount(), "LIMIT");
         }
         if (limit != null && limit.getOffset() != null) {
@@ -151,6 +153,12 @@ final class MergeAnalysis {
         return aggregate ? aggregateQuery(ps, calls, offset, count) : plainQuery(ps, offset, count);
     }
 
+    /** A negative LIMIT, which SQLite reads as no limit ({@code LIMIT -1 OFFSET n} is its idiom for OFFSET alone). */
+    private static boolean negative(Expression e) {
+        return e instanceof LongValue l && l.getValue() < 0
+                || e instanceof SignedExpression s && s.getSign() == '-' && s.getExpression() instanceof LongValue;
+    }
+
     private Bound bound(Expression e, String what) {
         if (e instanceof LongValue l) {
             return Bound.of(l.getValue());
@@ -166,7 +174,14 @@ final class MergeAnalysis {
         ExpressionVisitorAdapter<Void> finder = new ExpressionVisitorAdapter<>() {
             @Override
             public <S> Void visit(AnalyticExpression e, S context) {
-                throw new Refusal("window function " + e.getName().toUpperCase(Locale.ROOT)
+                String name = e.getName().toUpperCase(Locale.ROOT);
+                if (e.getType() == AnalyticType.FILTER_ONLY) {
+                    throw new Refusal("aggregate " + name + " with FILTER (WHERE ...) across shards");
+                }
+                if (e.getType() == AnalyticType.WITHIN_GROUP) {
+                    throw new Refusal("aggregate " + name + " WITHIN GROUP across shards");
+                }
+                throw new Refusal("window function " + name
                         + " across shards (it would number or aggregate each shard's rows apart)");
             }
 
@@ -305,8 +320,16 @@ final class MergeAnalysis {
             hidden.add(new SelectItem<>(e.getValue(), new Alias("__d" + d++)));
         }
         List<Output> outputs = new ArrayList<>();
+        boolean shardsMayReturnNoRow = groupExprs.isEmpty() && !distinctArgs.isEmpty();
         for (int i = 0; i < width; i++) {
-            outputs.add(output(i + 1, items.get(i).getExpression(), aggList, groupExprs, items));
+            Output out = output(i + 1, items.get(i).getExpression(), aggList, groupExprs, items);
+            if (out.isFirst() && shardsMayReturnNoRow) {
+                // the shards group by the DISTINCT arguments: when no row matches, no shard returns a
+                // row to take this value from, so the merge computes it
+                out = Output.expression(i + 1, translate(items.get(i).getExpression(), aggList, groupExprs, items,
+                        false));
+            }
+            outputs.add(out);
         }
         List<SortKey> finalOrder = new ArrayList<>();
         if (ps.getOrderByElements() != null) {
@@ -348,6 +371,7 @@ final class MergeAnalysis {
             collectParameters(ps.getHaving(), droppedParameters);
         }
         // the shard query
+        neverEvaluated(outputs, items, hidden);
         ps.addSelectItems(hidden);
         ps.setHaving(null);
         ps.setOrderByElements(null);
@@ -372,6 +396,26 @@ final class MergeAnalysis {
         }
         return new MergeSpec(null, ps.toString(), shardParameters(), hidden.size(), shardOrder, true, groupKeys,
                 streamed, specs, outputs, having, ps.getDistinct() != null, finalOrder, offset, count);
+    }
+
+    /**
+     * The merge computes expressions over aggregates from the merged aggregates. On a shard they
+     * would see only that shard's part of each group and could fail where the whole group does
+     * not (a division by a COUNT that is zero on one shard, or in a group HAVING drops), so the
+     * shard query keeps them only for their column type: {@code CASE WHEN 1 = 0 THEN e END},
+     * never evaluated, always NULL.
+     */
+    private void neverEvaluated(List<Output> outputs, List<SelectItem<?>> items, List<SelectItem<?>> hidden) {
+        for (Output o : outputs) {
+            if (o.expr() == null) {
+                continue;
+            }
+            List<SelectItem<?>> list = o.column() <= width ? items : hidden;
+            int i = o.column() <= width ? o.column() - 1 : o.column() - width - 1;
+            SelectItem<?> item = list.get(i);
+            list.set(i, new SelectItem<>(parseExpression("CASE WHEN 1 = 0 THEN " + item.getExpression() + " END"),
+                    item.getAlias()));
+        }
     }
 
     /** {@code GROUP BY 2} and {@code GROUP BY alias} name a select item; anything else is the expression itself. */

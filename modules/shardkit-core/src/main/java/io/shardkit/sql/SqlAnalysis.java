@@ -63,6 +63,9 @@ public final class SqlAnalysis {
         this.dialect = dialect;
     }
 
+    /** Prefix of a merge construct no merge can answer exactly; the rest is the refusal. */
+    static final String UNMERGEABLE = "unmergeable: ";
+
     /** Marks "no merge needed" in the lazily filled {@link #merge} field. */
     private static final MergeSpec CONCAT = MergeSpec.refused("(plain concatenation)");
 
@@ -74,7 +77,13 @@ public final class SqlAnalysis {
     public MergeSpec merge() {
         MergeSpec m = merge;
         if (m == null) {
-            m = mergeConstructs.isEmpty() ? CONCAT : MergeAnalysis.analyze(sql, dialect);
+            m = mergeConstructs.isEmpty() ? CONCAT : null;
+            for (String c : mergeConstructs) {
+                if (c.startsWith(UNMERGEABLE) && m == null) {
+                    m = MergeSpec.refused(c.substring(UNMERGEABLE.length()));
+                }
+            }
+            m = m != null ? m : MergeAnalysis.analyze(sql, dialect);
             merge = m;
         }
         return m == CONCAT ? null : m;

@@ -1,0 +1,230 @@
+package io.shardkit.oracle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardkit.RefusedException;
+import io.shardkit.ShardedDataSource;
+import io.shardkit.testing.ShardSet;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The differential oracle: the same seeded rows go into four shards (through shardkit) and into
+ * one reference database (directly); the same seeded SELECTs run on both, and every answer
+ * shardkit gives must be the reference's answer. A refusal (0A000) is never a failure, except for
+ * a query that cannot be merged exactly, which must be refused; any other error is a failure.
+ *
+ * <p>Every failure is collected, with the seed, the query number, the SQL, both results and the
+ * plan, and the test fails once at the end with all of them. Run with
+ * {@code -Dshardkit.oracle.seed=N} to try another seed; {@code -Dshardkit.oracle.queries=N} for more queries.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class DifferentialOracle {
+    static final long DEFAULT_SEED = 20_261_121L;
+    static final int QUERIES = 600;
+    static final int MIN_GENERATED = 500;
+    static final int MIN_ACCEPTED = 400;
+    private static final int SHOWN_ROWS = 8;
+
+    private final long seed = Long.getLong("shardkit.oracle.seed", DEFAULT_SEED);
+    private final int count = Integer.getInteger("shardkit.oracle.queries", QUERIES);
+    private ShardSet shards;
+    private ShardedDataSource ds;
+    private OracleData data;
+
+    @BeforeAll
+    void load(ShardSet shards) throws Exception {
+        this.shards = shards;
+        String yaml = shards.yamlShards() + """
+                pool:
+                  maximumPoolSize: 6
+                  connectionTimeout: 20000
+                tables:
+                  players:
+                    key: player_id
+                    strategy: {type: mod, shards: [s0, s1, s2, s3]}
+                  matches:
+                    key: player_id
+                    strategy: {type: mod, shards: [s0, s1, s2, s3]}
+                  regions:
+                    broadcast: true
+                defaultShard: s0
+                """;
+        ds = ShardedDataSource.fromYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+        data = OracleData.generate(seed);
+        try (Connection ref = shards.openReference()) {
+            data.load(ref);
+        }
+        try (Connection c = ds.getConnection()) {
+            data.load(c);
+        }
+    }
+
+    @AfterAll
+    void close() {
+        if (ds != null) {
+            ds.close();
+        }
+    }
+
+    /** What happened to one query on one side. */
+    private record Outcome(Results.Rows rows, SQLException error) {
+        boolean refused() {
+            return error != null && (error instanceof RefusedException
+                    || RefusedException.SQL_STATE.equals(error.getSQLState()));
+        }
+    }
+
+    @Test
+    void shardedAnswersEqualTheReference() throws Exception {
+        List<Query> queries = OracleQueries.generate(seed, data, shards.dialect(), count);
+        List<String> failures = new ArrayList<>();
+        Map<String, Integer> refusals = new TreeMap<>();
+        Map<String, int[]> shapes = new TreeMap<>();
+        int accepted = 0;
+        int refused = 0;
+        int agreedErrors = 0;
+        long started = System.nanoTime();
+        try (Connection ref = shards.openReference(); Connection sharded = ds.getConnection()) {
+            for (Query q : queries) {
+                Outcome want = run(ref, q);
+                Outcome got = run(sharded, q);
+                int[] tally = shapes.computeIfAbsent(q.shape(), s -> new int[2]);
+                if (got.refused()) {
+                    refused++;
+                    tally[1]++;
+                    refusals.merge(reason(got.error()), 1, Integer::sum);
+                    if (want.error() != null) {
+                        failures.add(failure(q, "the reference failed (a generator bug): " + want.error(), want, got));
+                    }
+                    continue;
+                }
+                if (q.mustRefuse()) {
+                    failures.add(failure(q, "must be refused but was " + (got.error() == null ? "answered"
+                            : "failed with " + got.error()), want, got));
+                    continue;
+                }
+                if (want.error() != null && got.error() != null && dataException(want.error())
+                        && want.error().getSQLState().equals(got.error().getSQLState())) {
+                    // e.g. division by zero in some group: an error is the answer, and shardkit gave it too
+                    accepted++;
+                    tally[0]++;
+                    agreedErrors++;
+                    continue;
+                }
+                if (want.error() != null) {
+                    failures.add(failure(q, (dataException(want.error()) ? "the reference failed: "
+                            : "the reference failed (a generator bug): ") + want.error(), want, got));
+                    continue;
+                }
+                if (got.error() != null) {
+                    failures.add(failure(q, "shardkit failed: " + got.error(), want, got));
+                    continue;
+                }
+                String difference = Results.difference(q, want.rows(), got.rows());
+                if (difference != null) {
+                    failures.add(failure(q, difference, want, got));
+                    continue;
+                }
+                accepted++;
+                tally[0]++;
+            }
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        System.out.println(summary(queries.size(), accepted, agreedErrors, refused, failures.size(), refusals, shapes,
+                millis));
+        assertThat(failures).as("differential oracle on %s, seed %d: %d of %d queries differ",
+                shards.dialect(), seed, failures.size(), queries.size()).isEmpty();
+        assertThat(queries).as("distinct generated queries").hasSizeGreaterThanOrEqualTo(MIN_GENERATED);
+        assertThat(accepted).as("queries answered and matching (too many legitimate shapes refused is a merge gap)")
+                .isGreaterThanOrEqualTo(MIN_ACCEPTED);
+    }
+
+    private Outcome run(Connection c, Query q) {
+        try {
+            if (q.params().isEmpty()) {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(q.sql())) {
+                    return new Outcome(Results.read(rs), null);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(q.sql())) {
+                for (int i = 0; i < q.params().size(); i++) {
+                    ps.setObject(i + 1, q.params().get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    return new Outcome(Results.read(rs), null);
+                }
+            }
+        } catch (SQLException e) {
+            return new Outcome(null, e);
+        }
+    }
+
+    private String failure(Query q, String what, Outcome want, Outcome got) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("seed ").append(seed).append(", query ").append(q.describe()).append('\n');
+        sb.append("  ").append(what).append('\n');
+        sb.append("  ordered comparison: ").append(q.total()).append(q.keyColumns().isEmpty() ? ""
+                : ", order key columns " + q.keyColumns()).append('\n');
+        sb.append("  reference:\n").append(want.rows() != null ? Results.head(want.rows(), SHOWN_ROWS)
+                : "      " + want.error() + "\n");
+        sb.append("  shardkit:\n").append(got.rows() != null ? Results.head(got.rows(), SHOWN_ROWS)
+                : "      " + got.error() + "\n");
+        sb.append("  plan:\n");
+        try {
+            for (String line : ds.explain(q.sql(), q.params().toArray()).toString().split("\n")) {
+                sb.append("    ").append(line).append('\n');
+            }
+        } catch (SQLException | RuntimeException e) {
+            sb.append("    (no plan: ").append(e.getMessage()).append(")\n");
+        }
+        return sb.toString();
+    }
+
+    /** An error in the data (SQLState class 22: division by zero, out of range), not in the statement. */
+    private static boolean dataException(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("22");
+    }
+
+    /** A refusal message without the statement-specific tail, so equal reasons count together. */
+    private static String reason(SQLException e) {
+        String m = e.getMessage();
+        int end = m.indexOf(" is not supported");
+        if (end < 0) {
+            end = m.indexOf(" [sql:");
+        }
+        return end < 0 ? m : m.substring(0, end);
+    }
+
+    private String summary(int generated, int accepted, int agreedErrors, int refused, int failed,
+            Map<String, Integer> refusals, Map<String, int[]> shapes, long millis) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("\n=== differential oracle on ").append(shards.dialect()).append(", seed ").append(seed).append(" ===\n");
+        sb.append(String.format("generated %d, accepted and matching %d (of which the same data error %d), refused %d,"
+                + " failed %d (%d ms)%n", generated, accepted, agreedErrors, refused, failed, millis));
+        sb.append("top refusal reasons:\n");
+        List<Map.Entry<String, Integer>> top = new ArrayList<>(refusals.entrySet());
+        top.sort((a, b) -> b.getValue() - a.getValue());
+        for (int i = 0; i < Math.min(10, top.size()); i++) {
+            sb.append(String.format("  %4d  %s%n", top.get(i).getValue(), top.get(i).getKey()));
+        }
+        sb.append("by shape (matching / refused):\n");
+        for (Map.Entry<String, int[]> e : shapes.entrySet()) {
+            sb.append(String.format("  %-28s %4d / %d%n", e.getKey(), e.getValue()[0], e.getValue()[1]));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,7 @@
+package io.shardkit.oracle;
+
+import io.shardkit.testing.PostgresShards;
+
+@PostgresShards
+class PostgresDifferentialTest extends DifferentialOracle {
+}

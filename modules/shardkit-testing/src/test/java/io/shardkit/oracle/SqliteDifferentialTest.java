@@ -1,0 +1,7 @@
+package io.shardkit.oracle;
+
+import io.shardkit.testing.SqliteShards;
+
+@SqliteShards
+class SqliteDifferentialTest extends DifferentialOracle {
+}
