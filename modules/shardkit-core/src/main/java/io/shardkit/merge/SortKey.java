@@ -14,6 +14,15 @@ public record SortKey(int column, boolean descending, Boolean nullsFirst) {
         return descending != values.nullsFirstWhenAscending();
     }
 
+    /** The keys for explain, comma-separated. */
+    public static String describe(java.util.List<SortKey> keys) {
+        StringBuilder sb = new StringBuilder();
+        for (SortKey k : keys) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(k.describe());
+        }
+        return sb.toString();
+    }
+
     public String describe() {
         return "#" + column + (descending ? " DESC" : " ASC")
                 + (nullsFirst == null ? "" : nullsFirst ? " NULLS FIRST" : " NULLS LAST");

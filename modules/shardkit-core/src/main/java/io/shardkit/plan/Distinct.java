@@ -3,7 +3,6 @@ package io.shardkit.plan;
 import io.shardkit.merge.Cursor;
 import io.shardkit.merge.MergeLimitException;
 import io.shardkit.merge.Values;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +33,7 @@ public record Distinct(int hidden, RowSource input) implements RowSource {
         int visible = in.columnCount() - hidden;
         Set<Values.RowKey> seen = new HashSet<>();
         long limit = execution.rowLimit();
-        return new Cursor() {
+        return new PassThrough(in) {
             @Override
             public boolean next() throws SQLException {
                 while (in.next()) {
@@ -52,26 +51,6 @@ public record Distinct(int hidden, RowSource input) implements RowSource {
                 }
                 in.close();
                 return false;
-            }
-
-            @Override
-            public Object get(int column) throws SQLException {
-                return in.get(column);
-            }
-
-            @Override
-            public int columnCount() throws SQLException {
-                return in.columnCount();
-            }
-
-            @Override
-            public ResultSet source() {
-                return in.source();
-            }
-
-            @Override
-            public void close() throws SQLException {
-                in.close();
             }
         };
     }

@@ -2,7 +2,6 @@ package io.shardkit.plan;
 
 import io.shardkit.merge.Cursor;
 import io.shardkit.merge.Expr;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -44,7 +43,7 @@ public record Having(Expr predicate, RowSource input) implements RowSource {
                 return p == null || index > p.length ? null : p[index - 1];
             }
         };
-        return new Cursor() {
+        return new PassThrough(in) {
             @Override
             public boolean next() throws SQLException {
                 while (in.next()) {
@@ -54,26 +53,6 @@ public record Having(Expr predicate, RowSource input) implements RowSource {
                 }
                 in.close();
                 return false;
-            }
-
-            @Override
-            public Object get(int column) throws SQLException {
-                return in.get(column);
-            }
-
-            @Override
-            public int columnCount() throws SQLException {
-                return in.columnCount();
-            }
-
-            @Override
-            public ResultSet source() {
-                return in.source();
-            }
-
-            @Override
-            public void close() throws SQLException {
-                in.close();
             }
         };
     }

@@ -22,11 +22,7 @@ public record MergeSort(List<SortKey> keys, Scatter input) implements RowSource 
 
     @Override
     public String describe() {
-        List<String> k = new ArrayList<>();
-        for (SortKey key : keys) {
-            k.add(key.describe());
-        }
-        return "MergeSort by " + String.join(", ", k) + " (heap of one row per shard)";
+        return "MergeSort by " + SortKey.describe(keys) + " (heap of one row per shard)";
     }
 
     @Override

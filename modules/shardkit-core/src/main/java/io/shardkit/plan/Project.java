@@ -1,7 +1,6 @@
 package io.shardkit.plan;
 
 import io.shardkit.merge.Cursor;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -24,30 +23,15 @@ public record Project(int hidden, RowSource input) implements RowSource {
     @Override
     public Cursor open(Execution execution) throws SQLException {
         Cursor in = input.open(execution);
-        return new Cursor() {
+        return new PassThrough(in) {
             @Override
             public boolean next() throws SQLException {
                 return in.next();
             }
 
             @Override
-            public Object get(int column) throws SQLException {
-                return in.get(column);
-            }
-
-            @Override
             public int columnCount() throws SQLException {
                 return in.columnCount() - hidden;
-            }
-
-            @Override
-            public ResultSet source() {
-                return in.source();
-            }
-
-            @Override
-            public void close() throws SQLException {
-                in.close();
             }
         };
     }

@@ -21,11 +21,7 @@ public record Sort(List<SortKey> keys, RowSource input) implements RowSource {
 
     @Override
     public String describe() {
-        List<String> k = new ArrayList<>();
-        for (SortKey key : keys) {
-            k.add(key.describe());
-        }
-        return "Sort by " + String.join(", ", k) + " (in memory)";
+        return "Sort by " + SortKey.describe(keys) + " (in memory)";
     }
 
     @Override

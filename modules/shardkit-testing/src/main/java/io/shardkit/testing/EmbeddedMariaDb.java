@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-public final class EmbeddedMariaDb implements ShardServer {
+public final class EmbeddedMariaDb extends ShardServer {
 
     /**
      * Connector/J options for the embedded server: no TLS (the server runs without it: nothing to
@@ -50,16 +50,9 @@ public final class EmbeddedMariaDb implements ShardServer {
     private static EmbeddedMariaDb instance;
     private static IllegalStateException failure; // a failed start is not retried by every test class
 
-    private final String adminUrl;
-    private final String user;
-    private final String password;
-    private final boolean external;
 
     private EmbeddedMariaDb(String adminUrl, String user, String password, boolean external) {
-        this.adminUrl = adminUrl;
-        this.user = user;
-        this.password = password;
-        this.external = external;
+        super(adminUrl, user, password, external);
     }
 
     /**
@@ -91,38 +84,11 @@ public final class EmbeddedMariaDb implements ShardServer {
         return "mysql";
     }
 
-    /** The URL of {@code database}, for example {@code jdbc:mysql://127.0.0.1:41234/sk_s0?sslMode=DISABLED&...}. */
-    @Override
-    public String jdbcUrl(String database) {
-        return ShardServer.withDatabase(adminUrl, database);
-    }
 
-    /** The URL of the server without a default database. */
-    public String adminUrl() {
-        return adminUrl;
-    }
 
-    /** {@code root} when embedded; may be null for an external server. */
-    @Override
-    public String user() {
-        return user;
-    }
 
-    /** Null when embedded (root has no password). */
-    @Override
-    public String password() {
-        return password;
-    }
 
-    /** True when {@code SHARDKIT_MARIADB_URL} named the server and none was started. */
-    public boolean isExternal() {
-        return external;
-    }
 
-    /** A connection without a default database. */
-    public Connection openAdmin() throws SQLException {
-        return DriverManager.getConnection(adminUrl, user, password);
-    }
 
     /**
      * Makes an empty database {@code name}: drops any database of that name first, then creates it,
@@ -154,7 +120,7 @@ public final class EmbeddedMariaDb implements ShardServer {
 
     @Override
     public String toString() {
-        return "EmbeddedMariaDb[" + adminUrl + (external ? ", external]" : "]");
+        return "EmbeddedMariaDb[" + adminUrl() + (isExternal() ? ", external]" : "]");
     }
 
     private static EmbeddedMariaDb start() {

@@ -31,23 +31,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-public final class EmbeddedPostgres implements ShardServer {
+public final class EmbeddedPostgres extends ShardServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
     private static final String SUPERUSER = "postgres";
     private static EmbeddedPostgres instance;
     private static IllegalStateException failure; // a failed start is not retried by every test class
 
-    private final String adminUrl;
-    private final String user;
-    private final String password;
-    private final boolean external;
 
     private EmbeddedPostgres(String adminUrl, String user, String password, boolean external) {
-        this.adminUrl = adminUrl;
-        this.user = user;
-        this.password = password;
-        this.external = external;
+        super(adminUrl, user, password, external);
     }
 
     /**
@@ -79,38 +72,11 @@ public final class EmbeddedPostgres implements ShardServer {
         return "postgresql";
     }
 
-    /** The URL of {@code database}, for example {@code jdbc:postgresql://127.0.0.1:41234/sk_s0}. */
-    @Override
-    public String jdbcUrl(String database) {
-        return ShardServer.withDatabase(adminUrl, database);
-    }
 
-    /** The URL of the administrative database ({@code postgres} when embedded). */
-    public String adminUrl() {
-        return adminUrl;
-    }
 
-    /** {@code postgres} when embedded; may be null for an external server. */
-    @Override
-    public String user() {
-        return user;
-    }
 
-    /** Null when embedded (trust authentication needs none). */
-    @Override
-    public String password() {
-        return password;
-    }
 
-    /** True when {@code SHARDKIT_PG_URL} named the server and none was started. */
-    public boolean isExternal() {
-        return external;
-    }
 
-    /** A connection to the administrative database. */
-    public Connection openAdmin() throws SQLException {
-        return DriverManager.getConnection(adminUrl, user, password);
-    }
 
     /**
      * Makes an empty database {@code name}: drops any database of that name first (closing its
@@ -137,7 +103,7 @@ public final class EmbeddedPostgres implements ShardServer {
 
     @Override
     public String toString() {
-        return "EmbeddedPostgres[" + adminUrl + (external ? ", external]" : "]");
+        return "EmbeddedPostgres[" + adminUrl() + (isExternal() ? ", external]" : "]");
     }
 
     /** The embedded server process: where it lives, how it starts and stops. */

@@ -1,26 +1,69 @@
 package io.shardkit.testing;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.regex.Pattern;
 
-/** What the shard extensions need from a database server: make databases and name them in URLs. */
-interface ShardServer {
+/**
+ * What the shard extensions need from a database server: make databases and name them in URLs.
+ * Holds the administrative URL and credentials every server has, embedded or external.
+ */
+abstract class ShardServer {
 
     /** Database names we create and drop: safe to quote in either dialect, within both length limits. */
-    Pattern DATABASE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    static final Pattern DATABASE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+    private final String adminUrl;
+    private final String user;
+    private final String password;
+    private final boolean external;
+
+    ShardServer(String adminUrl, String user, String password, boolean external) {
+        this.adminUrl = adminUrl;
+        this.user = user;
+        this.password = password;
+        this.external = external;
+    }
 
     /** The {@link ShardSet#dialect()} of databases on this server. */
-    String dialect();
+    public abstract String dialect();
 
-    String jdbcUrl(String database);
+    /** Makes an empty database {@code name}, dropping any database of that name first. */
+    public abstract void createDatabase(String name) throws SQLException;
 
-    String user();
+    /** Drops database {@code name} if it exists. */
+    public abstract void dropDatabase(String name) throws SQLException;
 
-    String password();
+    /** The URL of {@code database} on this server, with the server's URL options. */
+    public String jdbcUrl(String database) {
+        return withDatabase(adminUrl, database);
+    }
 
-    void createDatabase(String name) throws SQLException;
+    /** The URL of the administrative database (or of the server without a database). */
+    public String adminUrl() {
+        return adminUrl;
+    }
 
-    void dropDatabase(String name) throws SQLException;
+    /** The superuser when embedded; may be null for an external server. */
+    public String user() {
+        return user;
+    }
+
+    /** Null when embedded (no password is needed on loopback). */
+    public String password() {
+        return password;
+    }
+
+    /** True when an environment variable named the server and none was started. */
+    public boolean isExternal() {
+        return external;
+    }
+
+    /** A connection to the administrative database. */
+    public Connection openAdmin() throws SQLException {
+        return DriverManager.getConnection(adminUrl, user, password);
+    }
 
     static String checkName(String name) {
         if (name == null || !DATABASE_NAME.matcher(name).matches()) {
