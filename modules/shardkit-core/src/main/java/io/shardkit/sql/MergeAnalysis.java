@@ -425,8 +425,13 @@ final class MergeAnalysis {
         }
         if (e instanceof Column c && c.getTable() == null) {
             for (SelectItem<?> item : items) {
-                if (item.getAlias() != null && Analyzer.name(item.getAlias().getName()).equals(Analyzer.name(c.getColumnName()))
-                        && !(item.getExpression() instanceof Column)) {
+                if (item.getAlias() != null && Analyzer.name(item.getAlias().getName()).equals(Analyzer.name(c.getColumnName()))) {
+                    if (item.getExpression() instanceof Column named
+                            && !Analyzer.name(named.getColumnName()).equals(Analyzer.name(c.getColumnName()))) {
+                        // databases disagree on whether such a name means the alias or a column of that name
+                        throw new Refusal("GROUP BY " + c + ", the alias of column " + named
+                                + ", across shards (group by " + named + " itself)");
+                    }
                     return item.getExpression();
                 }
             }
