@@ -223,6 +223,32 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         return new Explain(sql, shards, reasons, plan);
     }
 
+    /**
+     * A new, unpooled, writable connection straight to a shard, for maintenance that must write where
+     * applications may not (the {@link Archiver} filling a read-only archive). Not routed; the caller
+     * closes it. Package-private on purpose: applications keep the read-only rule.
+     */
+    Connection openAdmin(String shard) throws SQLException {
+        int i = registry.indexOf(shard);
+        if (i < 0) {
+            throw new ShardException("unknown shard '" + shard + "'", ShardException.ROUTING);
+        }
+        ShardSpec spec = registry.spec(i);
+        java.util.Properties props = new java.util.Properties();
+        props.putAll(spec.properties());
+        if (spec.user() != null) {
+            props.setProperty("user", spec.user());
+        }
+        if (spec.password() != null) {
+            props.setProperty("password", spec.password());
+        }
+        try {
+            return java.sql.DriverManager.getConnection(spec.url(), props);
+        } catch (SQLException e) {
+            throw ShardException.fromShard(shard, null, e);
+        }
+    }
+
     public ShardMap shardMap() {
         return map;
     }

@@ -93,6 +93,9 @@ public record ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<Str
                             checkShard(problems, path + ".strategy.shards[" + i + "]", used.get(i), known);
                         }
                     }
+                    if (rule.archive() != null) {
+                        checkArchive(problems, path + ".archive", rule, known, checkStrategyShards);
+                    }
                 }
                 case PINNED -> checkShard(problems, path + ".shard", rule.shard(), known);
                 case BROADCAST -> { }
@@ -100,6 +103,28 @@ public record ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<Str
         }
         if (defaultShard != null) {
             checkShard(problems, "defaultShard", defaultShard, known);
+        }
+    }
+
+    /** Archive shards exist, are read-only, and are not also hot shards of the table. */
+    private void checkArchive(Problems problems, String path, TableRule rule, Set<String> known, boolean checkNames) {
+        List<String> archive = rule.archive().shards();
+        for (int i = 0; i < archive.size(); i++) {
+            String name = archive.get(i);
+            String at = path + ".shards[" + i + "]";
+            if (!known.contains(name)) {
+                if (checkNames) {
+                    checkShard(problems, at, name, known);
+                }
+                continue;
+            }
+            ShardSpec spec = shards.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+            if (!spec.readOnly()) {
+                problems.add(at, "archive shard '" + name + "' must be readOnly: true (the archive refuses writes)");
+            }
+            if (rule.strategy().shards().contains(name)) {
+                problems.add(at, "shard '" + name + "' is both a hot shard and an archive shard of " + rule.table());
+            }
         }
     }
 

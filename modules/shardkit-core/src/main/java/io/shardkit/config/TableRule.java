@@ -8,11 +8,18 @@ import java.util.Objects;
  * Where a logical table lives: split over shards by a key and a strategy ({@link Kind#SHARDED}),
  * copied to every shard ({@link Kind#BROADCAST}), or whole on one named shard ({@link Kind#PINNED}).
  */
-public record TableRule(String table, Kind kind, String keyColumn, Strategy strategy, String shard) {
+public record TableRule(String table, Kind kind, String keyColumn, Strategy strategy, String shard, Archive archive) {
 
     public enum Kind { SHARDED, BROADCAST, PINNED }
 
+    public TableRule(String table, Kind kind, String keyColumn, Strategy strategy, String shard) {
+        this(table, kind, keyColumn, strategy, shard, null);
+    }
+
     public TableRule {
+        if (archive != null && kind != Kind.SHARDED) {
+            throw new IllegalArgumentException("only a sharded table can have an archive tier: " + table);
+        }
         table = table.toLowerCase(Locale.ROOT);
         keyColumn = keyColumn == null ? null : keyColumn.toLowerCase(Locale.ROOT);
         Objects.requireNonNull(kind, "kind");
@@ -31,6 +38,15 @@ public record TableRule(String table, Kind kind, String keyColumn, Strategy stra
         return new TableRule(table, Kind.PINNED, null, null, Objects.requireNonNull(shard, "shard"));
     }
 
+    /** This table with a read-only archive tier behind its (hot) shards. */
+    public TableRule withArchive(Archive value) {
+        return new TableRule(table, kind, keyColumn, strategy, shard, value);
+    }
+
+    public boolean isTiered() {
+        return archive != null;
+    }
+
     public boolean isSharded() {
         return kind == Kind.SHARDED;
     }
@@ -38,7 +54,8 @@ public record TableRule(String table, Kind kind, String keyColumn, Strategy stra
     /** One line for explain: {@code players sharded by player_id: mod 4 over [s0, s1, s2, s3]}. */
     public String describe() {
         return switch (kind) {
-            case SHARDED -> table + " sharded by " + keyColumn + ": " + strategy.describe();
+            case SHARDED -> table + " sharded by " + keyColumn + ": " + strategy.describe()
+                    + (archive == null ? "" : ", " + archive.describe());
             case BROADCAST -> table + " broadcast to every shard";
             case PINNED -> table + " pinned to " + shard;
         };

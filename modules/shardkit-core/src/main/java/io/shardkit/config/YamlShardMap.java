@@ -53,7 +53,10 @@ public final class YamlShardMap {
     private static final Set<String> SETTINGS_KEYS = Set.of("analysisCacheSize", "scatterThreads", "mergeRowLimit");
     private static final Set<String> SHARD_KEYS =
             Set.of("name", "url", "user", "password", "properties", "pool", "readOnly", "tier");
-    private static final Set<String> TABLE_KEYS = Set.of("key", "strategy", "broadcast", "shard");
+    private static final Set<String> TABLE_KEYS = Set.of("key", "strategy", "broadcast", "shard", "archive");
+    private static final Set<String> ARCHIVE_KEYS = Set.of("shards", "id", "lookup", "cutoff", "placement");
+    private static final Set<String> CUTOFF_KEYS = Set.of("column", "age", "before", "below");
+    private static final Set<String> PLACEMENT_KEYS = Set.of("column", "strategy");
     private static final Set<String> STRATEGY_KEYS =
             Set.of("type", "shards", "bounds", "values", "default", "class", "props");
     private static final List<String> TYPES = List.of("mod", "hash", "range", "list", "class");
@@ -264,11 +267,96 @@ public final class YamlShardMap {
                 }
                 Strategy strategy = readStrategy(f.get("strategy"), path + ".strategy", shards, known);
                 if (key != null && strategy != null) {
-                    tables.put(table, TableRule.sharded(table, key, strategy));
+                    TableRule rule = TableRule.sharded(table, key, strategy);
+                    if (f.containsKey("archive")) {
+                        Archive archive = readArchive(f.get("archive"), path + ".archive", key, shards, known);
+                        rule = archive == null ? rule : rule.withArchive(archive);
+                    }
+                    tables.put(table, rule);
                 }
             }
         }
         return tables;
+    }
+
+    private Archive readArchive(Node node, String path, String key, List<ShardSpec> shards, Set<String> known) {
+        MappingNode m = mapping(node, path);
+        if (m == null) {
+            return null;
+        }
+        Map<String, Node> f = fields(m, path, ARCHIVE_KEYS);
+        if (!f.containsKey("shards")) {
+            problems.add(path + ".shards", "missing: name the archive shards in the order lookups try them");
+            return null;
+        }
+        List<String> archiveShards = shardList(f.get("shards"), path + ".shards", known);
+        String id = text(f.get("id"), path + ".id");
+        String lookup = text(f.get("lookup"), path + ".lookup");
+        if (lookup != null && !lookup.equals("first") && !lookup.equals("all")) {
+            problems.add(path + ".lookup", "expected first or all, got '" + lookup + "'");
+        }
+        Cutoff cutoff = f.containsKey("cutoff") ? readCutoff(f.get("cutoff"), path + ".cutoff") : null;
+        if (archiveShards.isEmpty()) {
+            return null;
+        }
+        Archive archive = new Archive(archiveShards, id == null ? key : id, "all".equals(lookup), cutoff, null, null);
+        if (f.containsKey("placement")) {
+            MappingNode pm = mapping(f.get("placement"), path + ".placement");
+            if (pm != null) {
+                Map<String, Node> pf = fields(pm, path + ".placement", PLACEMENT_KEYS);
+                String column = required(pf, path + ".placement", "column", "the column whose value picks the archive shard");
+                Strategy placement = pf.containsKey("strategy")
+                        ? readStrategy(pf.get("strategy"), path + ".placement.strategy", shards, known) : null;
+                if (!pf.containsKey("strategy")) {
+                    problems.add(path + ".placement.strategy", "missing: the strategy that picks an archive shard by "
+                            + (column == null ? "the column" : column));
+                }
+                if (column != null && placement != null) {
+                    for (String s : placement.shards()) {
+                        if (!archiveShards.contains(s)) {
+                            problems.add(path + ".placement.strategy", "places rows on '" + s
+                                    + "', which is not one of the archive shards " + archiveShards);
+                        }
+                    }
+                    archive = archive.placedBy(column, placement);
+                }
+            }
+        }
+        return archive;
+    }
+
+    private Cutoff readCutoff(Node node, String path) {
+        MappingNode m = mapping(node, path);
+        if (m == null) {
+            return null;
+        }
+        Map<String, Node> f = fields(m, path, CUTOFF_KEYS);
+        String column = required(f, path, "column", "the column that tells archive rows from hot rows");
+        String age = text(f.get("age"), path + ".age");
+        String before = text(f.get("before"), path + ".before");
+        String below = text(f.get("below"), path + ".below");
+        int given = (age != null ? 1 : 0) + (before != null ? 1 : 0) + (below != null ? 1 : 0);
+        if (given != 1) {
+            problems.add(path, "a cutoff needs exactly one of age (90d), before (a date) or below (an id watermark)");
+            return null;
+        }
+        try {
+            if (column == null) {
+                return null;
+            }
+            if (age != null) {
+                return Cutoff.age(column, Cutoff.parseAge(age));
+            }
+            if (before != null) {
+                return Cutoff.before(column, before);
+            }
+            return Cutoff.below(column, Long.parseLong(below.strip()));
+        } catch (NumberFormatException e) {
+            problems.add(path + ".below", "expected a whole number, got '" + below + "'");
+        } catch (IllegalArgumentException e) {
+            problems.add(path + (age != null ? ".age" : ".before"), e.getMessage());
+        }
+        return null;
     }
 
     private Strategy readStrategy(Node node, String path, List<ShardSpec> shards, Set<String> known) {
