@@ -22,7 +22,8 @@ import java.util.Map;
  * ({@code initializationFailTimeout = -1}, {@code minimumIdle = 0} unless configured), so a
  * shard that is down does not stop the others from being used.
  *
- * <p>SQLite file shards get their parent folder created, a busy timeout, and WAL journaling; an
+ * <p>SQLite file shards get their parent folder created, a busy timeout, and WAL journaling (or,
+ * for a read-only shard, SQLite's read-only open mode); an
  * in-memory SQLite shard ({@code jdbc:sqlite::memory:}) gets a pool of exactly one connection
  * that never retires, since each connection would otherwise be a different, empty database.
  */
@@ -102,7 +103,12 @@ public final class ShardRegistry implements AutoCloseable {
             } catch (IOException e) {
                 throw new IllegalStateException("shard " + spec.name() + ": cannot create folder " + parent + ": " + e, e);
             }
-            c.addDataSourceProperty("journal_mode", "WAL");
+            if (spec.readOnly()) {
+                // opened read-only by SQLite itself, so a write fails at the database even if it bypassed shardkit
+                c.addDataSourceProperty("open_mode", "1");
+            } else {
+                c.addDataSourceProperty("journal_mode", "WAL");
+            }
         }
         c.addDataSourceProperty("busy_timeout", "10000");
     }

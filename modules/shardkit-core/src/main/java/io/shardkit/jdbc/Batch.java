@@ -36,6 +36,9 @@ final class Batch {
     void add(int index, SqlAnalysis a, Parameters params, String sql) throws SQLException {
         try {
             RouteDecision d = statement.conn.route(a, params == null ? null : params.values());
+            if (d.archiveProbe() != null) {
+                statement.conn.checkArchive(a, d.archiveProbe(), params);
+            }
             if (d.isSingle() && d.sql(0) == null && a.kind().isWrite()) {
                 int shard = d.shard(0);
                 if (statement.conn.pinnedShard() < 0) {

@@ -177,6 +177,43 @@ final class ScatterExecution implements Execution {
     }
 
     @Override
+    public java.util.Set<Object> present(List<String> hotShards, String table, String idColumn, List<Object> ids)
+            throws SQLException {
+        java.util.Set<Object> found = new java.util.HashSet<>();
+        if (ids.isEmpty()) {
+            return found;
+        }
+        StringBuilder sql = new StringBuilder("SELECT ").append(idColumn).append(" FROM ").append(table)
+                .append(" WHERE ").append(idColumn).append(" IN (");
+        for (int i = 0; i < ids.size(); i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+        }
+        sql.append(')');
+        for (String name : hotShards) {
+            int shard = registry.indexOf(name);
+            Connection held = conn.getAutoCommit() ? conn.heldConnection(shard) : conn.physical(shard);
+            Connection c = held != null ? held : registry.borrow(shard);
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < ids.size(); i++) {
+                    ps.setObject(i + 1, ids.get(i));
+                }
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(values().identity(rs.getObject(1)));
+                    }
+                }
+            } catch (SQLException e) {
+                throw ShardException.fromShard(name, sql.toString(), e);
+            } finally {
+                if (held == null) {
+                    c.close();
+                }
+            }
+        }
+        return found;
+    }
+
+    @Override
     public Values values() {
         if (values == null) {
             Dialect dialect = registry.dialect(shards[0]);

@@ -181,6 +181,40 @@ public final class ShardedConnection implements Connection {
         writeShard = target;
     }
 
+    /**
+     * Refuses a write to a tiered table when an archive shard holds rows it would change: runs the
+     * analysis's probe ({@code SELECT 1 FROM t WHERE <the write's condition>}) on each archive shard
+     * before anything is written (SQLState 25006, naming the shard and the table).
+     */
+    void checkArchive(SqlAnalysis a, int[] archiveShards, Parameters params) throws SQLException {
+        io.shardkit.sql.Tiering t = a.tiering();
+        for (int shard : archiveShards) {
+            String name = registry.name(shard);
+            Connection held = physical[shard];
+            Connection c = held != null ? held : registry.borrow(shard);
+            boolean found;
+            try (PreparedStatement ps = c.prepareStatement(t.probeSql())) {
+                if (params != null) {
+                    params.applyTo(ps, t.probeParameters(), t.probeParameters().length);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    found = rs.next();
+                }
+            } catch (SQLException e) {
+                throw ShardException.fromShard(name, t.probeSql(), e);
+            } finally {
+                if (held == null) {
+                    c.close();
+                }
+            }
+            if (found) {
+                throw new ShardException(a.kind() + " would change rows of " + t.table() + " held by read-only archive shard "
+                        + name + "; archived rows cannot be changed (refused before any shard was written) [sql: "
+                        + ShardException.shorten(a.sql()) + "]", "25006", 0, name, null);
+            }
+        }
+    }
+
     /** The physical connection to a shard, borrowed from its pool on first use. */
     Connection physical(int shard) throws SQLException {
         Connection c = physical[shard];

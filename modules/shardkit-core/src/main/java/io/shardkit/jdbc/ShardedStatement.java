@@ -86,6 +86,9 @@ class ShardedStatement implements Statement {
             return false;
         }
         RouteDecision d = conn.route(a, params == null ? null : params.values());
+        if (d.archiveProbe() != null) {
+            conn.checkArchive(a, d.archiveProbe(), params);
+        }
         if (d.isSingle()) {
             int shard = d.shard(0);
             if (a.kind().isWrite() && conn.pinnedShard() < 0) {

@@ -10,7 +10,7 @@ import java.util.List;
  * is a plain union of per-shard results: no ORDER BY, LIMIT, aggregate, DISTINCT or GROUP BY
  * (or their rows are merged by the nodes above). Holds no row.
  */
-public record Concat(Scatter input) implements RowSource {
+public record Concat(ShardSource input) implements RowSource {
 
     @Override
     public String describe() {
@@ -24,7 +24,7 @@ public record Concat(Scatter input) implements RowSource {
 
     @Override
     public Cursor open(Execution execution) throws SQLException {
-        return new Rows(execution.open(input));
+        return new Rows(input.openAll(execution));
     }
 
     static final class Rows implements Cursor {

@@ -19,6 +19,13 @@ public interface Execution {
      */
     List<Cursor> open(Scatter scatter) throws SQLException;
 
+    /**
+     * Which of {@code ids} a table holds on the given (hot) shards, as {@link Values#identity}
+     * keys: one {@code SELECT id FROM table WHERE id IN (...)} per shard.
+     */
+    java.util.Set<Object> present(List<String> shards, String table, String idColumn, List<Object> ids)
+            throws SQLException;
+
     Values values();
 
     Arithmetic arithmetic();

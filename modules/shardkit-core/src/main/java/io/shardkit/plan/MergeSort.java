@@ -14,7 +14,7 @@ import java.util.List;
  * one row per shard (its key values) and streams the rest; the winning shard's row is read in
  * place, not copied.
  */
-public record MergeSort(List<SortKey> keys, Scatter input) implements RowSource {
+public record MergeSort(List<SortKey> keys, ShardSource input) implements RowSource {
 
     public MergeSort {
         keys = List.copyOf(keys);
@@ -32,7 +32,7 @@ public record MergeSort(List<SortKey> keys, Scatter input) implements RowSource 
 
     @Override
     public Cursor open(Execution execution) throws SQLException {
-        List<Cursor> parts = execution.open(input);
+        List<Cursor> parts = input.openAll(execution);
         try {
             List<SortKey> resolved = Planner.absolute(keys, parts.isEmpty() ? 0 : parts.get(0).columnCount());
             return new Rows(parts, new RowOrder(resolved, execution.values()), execution);

@@ -16,8 +16,10 @@ import java.util.List;
  * for (worked out once per SQL text):
  *
  * <pre>
- * Scatter → MergeSort | Concat → [Aggregate | GroupBy] → [Having] → [Distinct] → [Sort] → [Limit] → [Project]
+ * Scatter → [Shadow] → MergeSort | Concat → [Aggregate | GroupBy] → [Having] → [Distinct] → [Sort] → [Limit] → [Project]
  * </pre>
+ *
+ * A key lookup over the tiers of a tiered table is a {@link FirstHit} instead.
  *
  * A read whose result across shards cannot be computed exactly is refused, naming the construct.
  */
@@ -42,6 +44,13 @@ public final class Planner {
             }
             return new Scatter(routes, true);
         }
+        if (d.firstHit()) {
+            List<Route> routes = new ArrayList<>(d.size());
+            for (int i = 0; i < d.size(); i++) {
+                routes.add(route(a, d, i, registry));
+            }
+            return new FirstHit(routes);
+        }
         MergeSpec m = a.merge();
         if (m == null) {
             List<Route> routes = new ArrayList<>(d.size());
@@ -59,11 +68,16 @@ public final class Planner {
             long rows = m.count().resolve(params) + (m.offset() == null ? 0 : m.offset().resolve(params));
             sql = sql.replace(MergeSpec.LIMIT_TOKEN, Long.toString(rows));
         }
+        int hot = d.hotCount();
         List<Route> routes = new ArrayList<>(d.size());
-        for (String shard : shards) {
-            routes.add(new Route(shard, sql, m.shardParameters()));
+        for (int i = 0; i < shards.size(); i++) {
+            boolean archive = hot >= 0 && i >= hot;
+            routes.add(new Route(shards.get(i), archive ? m.archiveSql() : sql, m.shardParameters()));
         }
-        Scatter scatter = new Scatter(routes, false);
+        ShardSource scatter = new Scatter(routes, false);
+        if (hot > 0 && hot < routes.size()) {
+            scatter = new Shadow(scatter, hot, a.tiering().table(), a.tiering().archive().id());
+        }
         RowSource node = m.shardOrder().isEmpty() ? new Concat(scatter) : new MergeSort(m.shardOrder(), scatter);
         if (m.aggregate()) {
             node = m.groupKeys().isEmpty() ? new Aggregate(m.aggregates(), m.outputs(), node)

@@ -9,7 +9,7 @@ import java.util.List;
  * if any failed. For reads it is the leaf under a merge node, which opens it through
  * {@link Execution#open}: the shard queries start in parallel.
  */
-public record Scatter(List<Route> routes, boolean write) implements PlanNode {
+public record Scatter(List<Route> routes, boolean write) implements ShardSource {
 
     public Scatter {
         routes = List.copyOf(routes);
@@ -27,5 +27,10 @@ public record Scatter(List<Route> routes, boolean write) implements PlanNode {
     @Override
     public List<PlanNode> children() {
         return List.copyOf(routes);
+    }
+
+    @Override
+    public List<io.shardkit.merge.Cursor> openAll(Execution execution) throws java.sql.SQLException {
+        return execution.open(this);
     }
 }

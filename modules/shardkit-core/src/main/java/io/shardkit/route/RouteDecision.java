@@ -9,11 +9,43 @@ public final class RouteDecision {
     private final int[] shards;
     private final String[] sql;
     private final int[][] parameters;
+    private final int hotCount;
+    private final boolean firstHit;
+    private final int[] archiveProbe;
 
     RouteDecision(int[] shards, String[] sql, int[][] parameters) {
+        this(shards, sql, parameters, -1, false, null);
+    }
+
+    /**
+     * @param hotCount for a read of a tiered table: how many leading shards are hot (the rest are
+     *     archive shards, whose rows hot rows shadow); -1 for any other statement
+     * @param firstHit try the shards in order and answer from the first that has rows
+     * @param archiveProbe for a write to a tiered table: archive shards to check first (a matching
+     *     row there refuses the write), or {@code null}
+     */
+    RouteDecision(int[] shards, String[] sql, int[][] parameters, int hotCount, boolean firstHit, int[] archiveProbe) {
         this.shards = shards;
         this.sql = sql;
         this.parameters = parameters;
+        this.hotCount = hotCount;
+        this.firstHit = firstHit;
+        this.archiveProbe = archiveProbe;
+    }
+
+    /** For a read of a tiered table, the number of leading hot shards; -1 otherwise. */
+    public int hotCount() {
+        return hotCount;
+    }
+
+    /** Whether the shards are tried in order, the first with rows answering (a key lookup over tiers). */
+    public boolean firstHit() {
+        return firstHit;
+    }
+
+    /** Archive shards a write must be checked against before it runs, or {@code null}. */
+    public int[] archiveProbe() {
+        return archiveProbe;
     }
 
     public int size() {

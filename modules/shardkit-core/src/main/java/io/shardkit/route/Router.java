@@ -5,15 +5,20 @@ import io.shardkit.RefusedException;
 import io.shardkit.ShardChoice;
 import io.shardkit.ShardException;
 import io.shardkit.Targets;
+import io.shardkit.config.Archive;
+import io.shardkit.config.Cutoff;
 import io.shardkit.config.ShardMap;
 import io.shardkit.config.TableRule;
 import io.shardkit.exec.ShardRegistry;
 import io.shardkit.sql.InsertRows;
 import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.sql.StatementKind;
+import io.shardkit.sql.Tiering;
 import io.shardkit.sql.ValueRef;
 import io.shardkit.strategy.Strategy;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -139,6 +144,9 @@ public final class Router {
             d = t.all() ? decision(indexes(strategy.shards(), "strategy of " + table))
                     : decision(indexes(t.shards(), "QueryChooser of " + table));
         }
+        if (a.tiering() != null) {
+            d = tiered(a, a.tiering(), d, params, why);
+        }
         if (a.pinnedShard() != null) {
             int p = index(a.pinnedShard(), "pinned table");
             if (!d.isSingle() || d.shard(0) != p) {
@@ -147,6 +155,156 @@ public final class Router {
             }
         }
         return d;
+    }
+
+    /**
+     * Adds the archive tier to a decision made over the hot shards. Writes stay hot (UPDATE and
+     * DELETE first check the archive); reads go to hot and then every archive shard unless a cutoff
+     * predicate proves a tier holds none of the wanted rows.
+     */
+    private RouteDecision tiered(SqlAnalysis a, Tiering t, RouteDecision hot, Object[] params, StringBuilder why)
+            throws SQLException {
+        Archive archive = t.archive();
+        String tier = cutoffTier(t, params, why);
+        boolean skipArchive = "hot".equals(tier);
+        boolean skipHot = false;
+        int[] archiveShards = indexes(archive.shards(), "archive of " + t.table());
+        StatementKind kind = a.kind();
+        if (kind == StatementKind.INSERT || kind == StatementKind.DDL) {
+            note(why, "archive " + archive.shards() + " is read-only: " + kind + " goes to the hot shards only");
+            return hot;
+        }
+        if (kind == StatementKind.UPDATE || kind == StatementKind.DELETE) {
+            if (skipArchive) {
+                return hot;
+            }
+            note(why, kind + " first checks archive " + archive.shards() + " for matching rows (the archive is read-only)");
+            return new RouteDecision(shardsOf(hot), sqlOf(hot), paramsOf(hot), -1, false, archiveShards);
+        }
+        if (kind != StatementKind.SELECT || skipArchive) {
+            return hot;
+        }
+        if (t.forUpdate()) {
+            throw new ShardException("SELECT ... FOR UPDATE on " + t.table() + " would lock rows in read-only archive shards "
+                    + archive.shards() + "; add a cutoff predicate that keeps it in the hot tier [sql: "
+                    + ShardException.shorten(a.sql()) + "]", "25006");
+        }
+        if (t.joined()) {
+            throw new RefusedException("a join of " + t.table() + " with another sharded table across its hot and archive tiers"
+                    + " (the other table has no archive)", a.sql());
+        }
+        int[] hotShards = skipHot ? new int[0] : shardsOf(hot);
+        int[] all = new int[hotShards.length + archiveShards.length];
+        System.arraycopy(hotShards, 0, all, 0, hotShards.length);
+        System.arraycopy(archiveShards, 0, all, hotShards.length, archiveShards.length);
+        List<ValueRef> keys = a.keyValues();
+        boolean firstHit = keys != null && keys.size() == 1 && !archive.lookupAll() && a.mergeConstructs().isEmpty()
+                && all.length > 1;
+        note(why, firstHit ? t.table() + " lookup by key: hot first, then archive " + archive.shards() + " in order;"
+                + " the first tier with rows answers"
+                : t.table() + (skipHot ? "" : ": hot and") + " archive " + archive.shards()
+                + (skipHot ? "" : ", archive rows whose " + archive.id() + " is also hot are shadowed by the hot row"));
+        return new RouteDecision(all, null, null, hotShards.length, firstHit, null);
+    }
+
+    /**
+     * Whether a statement's cutoff predicates confine it to the hot tier ("hot"), else {@code null}.
+     * Only the archive is ever skipped: the archiver moves nothing newer than the boundary, so a
+     * predicate wanting only rows at or after it cannot match an archive row. Hot is never skipped:
+     * a row older than the boundary stays hot until the archiver moves it (or was inserted late),
+     * and skipping hot would silently lose it.
+     */
+    private String cutoffTier(Tiering t, Object[] params, StringBuilder why) throws SQLException {
+        Cutoff cutoff = t.archive().cutoff();
+        if (cutoff == null || t.bounds().isEmpty()) {
+            return null;
+        }
+        Comparable<Object> boundary = boundary(cutoff);
+        for (Tiering.CutoffBound b : t.bounds()) {
+            Object v = b.value().resolve(params);
+            Comparable<Object> value = v == null ? null : comparable(cutoff, v);
+            if (value == null) {
+                continue;
+            }
+            int c = value.compareTo(boundary);
+            boolean recent = (b.op().equals(">=") || b.op().equals(">") || b.op().equals("=")) && c >= 0;
+            if (recent) {
+                note(why, "cutoff: " + cutoff.column() + " " + b.op() + " " + v + " wants only rows on or after the boundary "
+                        + boundary + " → archive tier skipped");
+                return "hot";
+            }
+            boolean old = (b.op().equals("<") && c <= 0) || ((b.op().equals("<=") || b.op().equals("=")) && c < 0);
+            if (old) {
+                note(why, "cutoff: " + cutoff.column() + " " + b.op() + " " + v + " wants only rows before the boundary "
+                        + boundary + ", but hot is still read: such rows stay hot until the archiver moves them");
+            }
+        }
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Comparable<Object> boundary(Cutoff cutoff) {
+        return (Comparable<Object>) (Comparable<?>) (cutoff.isTime() ? cutoff.boundary(Instant.now())
+                : (Object) cutoff.below());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Comparable<Object> comparable(Cutoff cutoff, Object v) throws SQLException {
+        try {
+            if (!cutoff.isTime()) {
+                return (Comparable<Object>) (Comparable<?>) Long.valueOf(v instanceof Number n ? n.longValue()
+                        : Long.parseLong(v.toString().strip()));
+            }
+            Instant instant;
+            if (v instanceof java.sql.Timestamp ts) {
+                instant = ts.toLocalDateTime().toInstant(ZoneOffset.UTC);
+            } else if (v instanceof java.sql.Date d) {
+                instant = d.toLocalDate().atStartOfDay().toInstant(ZoneOffset.UTC);
+            } else if (v instanceof java.time.LocalDateTime t) {
+                instant = t.toInstant(ZoneOffset.UTC);
+            } else if (v instanceof java.time.LocalDate d) {
+                instant = d.atStartOfDay().toInstant(ZoneOffset.UTC);
+            } else if (v instanceof java.time.OffsetDateTime t) {
+                instant = t.toInstant();
+            } else if (v instanceof Instant i) {
+                instant = i;
+            } else {
+                instant = Cutoff.parseInstant(v.toString());
+            }
+            return (Comparable<Object>) (Comparable<?>) instant;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static int[] shardsOf(RouteDecision d) {
+        int[] out = new int[d.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = d.shard(i);
+        }
+        return out;
+    }
+
+    private static String[] sqlOf(RouteDecision d) {
+        if (d.sql(0) == null) {
+            return null;
+        }
+        String[] out = new String[d.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = d.sql(i);
+        }
+        return out;
+    }
+
+    private static int[][] paramsOf(RouteDecision d) {
+        if (d.parameters(0) == null) {
+            return null;
+        }
+        int[][] out = new int[d.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = d.parameters(i);
+        }
+        return out;
     }
 
     private RouteDecision keyed(SqlAnalysis a, Strategy strategy, String table, Object[] params, StringBuilder why)

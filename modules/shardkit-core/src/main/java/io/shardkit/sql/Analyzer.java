@@ -195,6 +195,10 @@ public final class Analyzer {
         final List<String> merge = new ArrayList<>();
         final List<Expression> conjuncts = new ArrayList<>();
         final List<String[]> usingJoins = new ArrayList<>();
+        Expression updateWhere;
+        Expression deleteWhere;
+        String targetText;
+        boolean forUpdate;
 
         Work(String sql) {
             this.sql = sql;
@@ -217,6 +221,8 @@ public final class Analyzer {
                 return insert(insert, top, nested);
             } else if (st instanceof Update update) {
                 kind = StatementKind.UPDATE;
+                updateWhere = update.getWhere();
+                targetText = update.getTable().toString();
                 addFrom(update.getTable());
                 addFrom(update.getFromItem());
                 joins(update.getStartJoins());
@@ -228,6 +234,8 @@ public final class Analyzer {
                 }
             } else if (st instanceof Delete delete) {
                 kind = StatementKind.DELETE;
+                deleteWhere = delete.getWhere();
+                targetText = delete.getTable().toString();
                 addFrom(delete.getTable());
                 joins(delete.getJoins());
                 conjuncts(delete.getWhere());
@@ -303,6 +311,7 @@ public final class Analyzer {
         }
 
         private void plainSelect(PlainSelect ps) {
+            forUpdate |= ps.getForMode() != null || ps.getForUpdateTable() != null;
             if (ps.getDistinct() != null) {
                 merge.add("DISTINCT");
             }
@@ -638,8 +647,89 @@ public final class Analyzer {
                         + "); the join would miss rows on other shards");
             }
             List<ValueRef> keys = keyValues(sharded);
-            return new SqlAnalysis(sql, kind, SqlAnalysis.Shape.SHARDED, tables, pinned, topSharded.isEmpty()
-                    ? sharded.keySet().iterator().next() : topSharded.get(0), strategy, keys, null, merge, null, null, dialect);
+            String routed = topSharded.isEmpty() ? sharded.keySet().iterator().next() : topSharded.get(0);
+            SqlAnalysis analysis = new SqlAnalysis(sql, kind, SqlAnalysis.Shape.SHARDED, tables, pinned, routed, strategy,
+                    keys, null, merge, null, null, dialect);
+            TableRule rule = sharded.get(routed);
+            return rule.isTiered() ? analysis.withTiering(tiering(rule, sharded.size() > 1)) : analysis;
+        }
+
+        /** The tier facts: cutoff predicates, FOR UPDATE, and for UPDATE/DELETE the archive probe. */
+        private Tiering tiering(TableRule rule, boolean joined) {
+            List<Tiering.CutoffBound> bounds = new ArrayList<>();
+            io.shardkit.config.Cutoff cutoff = rule.archive().cutoff();
+            if (cutoff != null) {
+                for (Expression e : conjuncts) {
+                    cutoffBounds(e, rule.table(), cutoff.column(), bounds);
+                }
+            }
+            String probe = null;
+            int[] probeParams = null;
+            Expression where = kind == StatementKind.UPDATE ? updateWhere : kind == StatementKind.DELETE ? deleteWhere : null;
+            if (kind == StatementKind.UPDATE || kind == StatementKind.DELETE) {
+                probe = "SELECT 1 FROM " + targetText + (where == null ? "" : " WHERE " + where);
+                List<Integer> params = new ArrayList<>();
+                if (where != null) {
+                    where.accept(new ExpressionVisitorAdapter<Void>() {
+                        @Override
+                        public <S> Void visit(JdbcParameter p, S context) {
+                            params.add(p.getIndex() == null ? 0 : p.getIndex());
+                            return null;
+                        }
+                    }, null);
+                }
+                probeParams = new int[params.size()];
+                for (int i = 0; i < probeParams.length; i++) {
+                    probeParams[i] = params.get(i);
+                }
+            }
+            return new Tiering(rule.table(), rule.archive(), bounds, forUpdate, joined, probe, probeParams);
+        }
+
+        private void cutoffBounds(Expression e, String table, String column, List<Tiering.CutoffBound> out) {
+            if (e instanceof net.sf.jsqlparser.expression.operators.relational.Between b && !b.isNot()
+                    && isColumn(b.getLeftExpression(), table, column)) {
+                ValueRef lo = value(b.getBetweenExpressionStart());
+                ValueRef hi = value(b.getBetweenExpressionEnd());
+                if (lo != null) {
+                    out.add(new Tiering.CutoffBound(">=", lo));
+                }
+                if (hi != null) {
+                    out.add(new Tiering.CutoffBound("<=", hi));
+                }
+                return;
+            }
+            String op = e instanceof EqualsTo ? "=" : e instanceof net.sf.jsqlparser.expression.operators.relational.GreaterThan ? ">"
+                    : e instanceof net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals ? ">="
+                    : e instanceof net.sf.jsqlparser.expression.operators.relational.MinorThan ? "<"
+                    : e instanceof net.sf.jsqlparser.expression.operators.relational.MinorThanEquals ? "<=" : null;
+            if (op == null) {
+                return;
+            }
+            net.sf.jsqlparser.expression.BinaryExpression b = (net.sf.jsqlparser.expression.BinaryExpression) e;
+            if (isColumn(b.getLeftExpression(), table, column)) {
+                ValueRef v = value(b.getRightExpression());
+                if (v != null) {
+                    out.add(new Tiering.CutoffBound(op, v));
+                }
+            } else if (isColumn(b.getRightExpression(), table, column)) {
+                ValueRef v = value(b.getLeftExpression());
+                String flipped = switch (op) {
+                    case ">" -> "<";
+                    case ">=" -> "<=";
+                    case "<" -> ">";
+                    case "<=" -> ">=";
+                    default -> op;
+                };
+                if (v != null) {
+                    out.add(new Tiering.CutoffBound(flipped, v));
+                }
+            }
+        }
+
+        private boolean isColumn(Expression e, String table, String column) {
+            return e instanceof Column c && name(c.getColumnName()).equals(column)
+                    && resolveColumn(c, List.of(table)).contains(table);
         }
 
         private String keyEquality(List<String> tables, Map<String, TableRule> sharded) {

@@ -73,6 +73,9 @@ final class MergeAnalysis {
     private final String sql;
     private final Dialect dialect;
     private final Set<Integer> droppedParameters = new TreeSet<>();
+    /** The tiered table and its row id column, or {@code null}. */
+    private String tieredTable;
+    private String tieredId;
     /** Visible columns of an aggregate query; its group keys are the hidden columns right after them. */
     private int width;
 
@@ -82,12 +85,25 @@ final class MergeAnalysis {
     }
 
     static MergeSpec analyze(String sql, Dialect dialect) {
+        return analyzeTiered(sql, dialect, null, null);
+    }
+
+    /**
+     * The merge of a SELECT over a table with an archive tier ({@code table} non-null): as for any
+     * table, plus the row id as the last, hidden shard column so archive rows a hot row shadows can
+     * be dropped. Aggregates, GROUP BY and DISTINCT over both tiers are refused (a row caught
+     * mid-move would count twice).
+     */
+    static MergeSpec analyzeTiered(String sql, Dialect dialect, String table, String id) {
         try {
             Statement st = Analyzer.parse(sql);
             if (!(st instanceof Select select)) {
                 return MergeSpec.refused("this statement across shards");
             }
-            return new MergeAnalysis(sql, dialect).select(select);
+            MergeAnalysis analysis = new MergeAnalysis(sql, dialect);
+            analysis.tieredTable = table;
+            analysis.tieredId = id;
+            return analysis.select(select);
         } catch (Refusal r) {
             return MergeSpec.refused(r.getMessage());
         } catch (Exception e) {
@@ -147,6 +163,11 @@ final class MergeAnalysis {
         }
         List<Function> calls = aggregateCalls(ps);
         boolean aggregate = !calls.isEmpty() || ps.getGroupBy() != null;
+        if (tieredTable != null && (aggregate || ps.getDistinct() != null)) {
+            throw new Refusal((aggregate ? "aggregates or GROUP BY" : "DISTINCT") + " over " + tieredTable
+                    + " across its hot and archive tiers (a row caught mid-move would count twice; read the rows,"
+                    + " or add a cutoff predicate that keeps the query in one tier)");
+        }
         ps.setLimit(null);
         ps.setOffset(null);
         ps.setFetch(null);
@@ -226,18 +247,40 @@ final class MergeAnalysis {
                 order.add(new SortKey(column, !o.isAsc(), nulls(o)));
             }
         }
-        int nHidden = hidden.size();
+        int nHidden = hidden.size() + (tieredTable != null ? 1 : 0);
         List<SortKey> keys = new ArrayList<>();
         for (SortKey k : order) {
-            // hidden keys were numbered -1, -2, ... in order added; the last added is the last column
+            // hidden key i was numbered -(i+1); counted from the end it is -(nHidden - i)
             keys.add(k.column() < 0 ? new SortKey(-(nHidden + k.column() + 1), k.descending(), k.nullsFirst()) : k);
         }
         for (int i = 0; i < hidden.size(); i++) {
             ps.addSelectItem(hidden.get(i), new Alias("__sk" + i));
         }
+        String archiveSql = null;
+        if (tieredTable != null) {
+            ps.addSelectItem(new Column(qualifier(ps) + "." + tieredId), new Alias("__id"));
+            archiveSql = ps.toString();
+        }
         limitShards(ps, offset, count);
         return new MergeSpec(null, ps.toString(), shardParameters(), nHidden, keys, false, List.of(), false, List.of(),
-                List.of(), null, distinct, List.of(), offset, count);
+                List.of(), null, distinct, List.of(), offset, count, archiveSql);
+    }
+
+    /** How the query names the tiered table: its alias, or its name. */
+    private String qualifier(PlainSelect ps) {
+        List<net.sf.jsqlparser.statement.select.FromItem> items = new ArrayList<>();
+        items.add(ps.getFromItem());
+        if (ps.getJoins() != null) {
+            for (net.sf.jsqlparser.statement.select.Join j : ps.getJoins()) {
+                items.add(j.getRightItem());
+            }
+        }
+        for (net.sf.jsqlparser.statement.select.FromItem item : items) {
+            if (item instanceof net.sf.jsqlparser.schema.Table t && Analyzer.name(t.getName()).equals(tieredTable)) {
+                return t.getAlias() != null ? t.getAlias().getName() : t.getFullyQualifiedName();
+            }
+        }
+        throw new Refusal("a query over " + tieredTable + " that does not name it in FROM");
     }
 
     private int starPosition() {
@@ -395,7 +438,7 @@ final class MergeAnalysis {
             ps.setOrderByElements(byKeys);
         }
         return new MergeSpec(null, ps.toString(), shardParameters(), hidden.size(), shardOrder, true, groupKeys,
-                streamed, specs, outputs, having, ps.getDistinct() != null, finalOrder, offset, count);
+                streamed, specs, outputs, having, ps.getDistinct() != null, finalOrder, offset, count, null);
     }
 
     /**

@@ -26,17 +26,26 @@ import java.util.List;
  * @param finalOrder ORDER BY over merged groups (aggregate queries)
  * @param offset {@code null} when none
  * @param count {@code null} when none
+ * @param archiveSql for a table with an archive tier: the query for archive shards, without the LIMIT
+ *     (archive rows a hot row shadows are dropped after the query, so a LIMIT there could cut too
+ *     early); its last column, like the shard query's, is the row id. {@code null} otherwise
  */
 public record MergeSpec(String refusal, String shardSql, int[] shardParameters, int hidden, List<SortKey> shardOrder,
         boolean aggregate, List<Integer> groupKeys, boolean streamedGroups, List<AggregateSpec> aggregates,
-        List<Output> outputs, Expr having, boolean distinct, List<SortKey> finalOrder, Bound offset, Bound count) {
+        List<Output> outputs, Expr having, boolean distinct, List<SortKey> finalOrder, Bound offset, Bound count,
+        String archiveSql) {
 
     /** Stands for the shard LIMIT (offset + count) when it is only known at execution. */
     public static final String LIMIT_TOKEN = "__shardkit_limit__";
 
     public static MergeSpec refused(String why) {
         return new MergeSpec(why, null, null, 0, List.of(), false, List.of(), false, List.of(), List.of(), null,
-                false, List.of(), null, null);
+                false, List.of(), null, null, null);
+    }
+
+    /** Whether this merges a tiered table: the last shard column is the row id, archive rows are shadowed. */
+    public boolean isTiered() {
+        return archiveSql != null;
     }
 
     public boolean isRefused() {

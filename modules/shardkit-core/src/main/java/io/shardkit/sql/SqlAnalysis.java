@@ -43,6 +43,8 @@ public final class SqlAnalysis {
     private final int parameterCount;
     private final Dialect dialect;
     private volatile MergeSpec merge;
+    /** Set once by the analyzer before the analysis is published; {@code null} for untiered tables. */
+    private Tiering tiering;
 
     SqlAnalysis(String sql, StatementKind kind, Shape shape, List<String> tables, String pinnedShard,
             String shardedTable, Strategy strategy, List<ValueRef> keyValues, InsertRows insertRows,
@@ -74,6 +76,16 @@ public final class SqlAnalysis {
      * rows are simply concatenated (nothing in it needs a merge). Worked out on first use, since a
      * point query never needs it, and kept.
      */
+    /** The tier facts of a statement on a table with an archive tier, or {@code null}. */
+    public Tiering tiering() {
+        return tiering;
+    }
+
+    SqlAnalysis withTiering(Tiering value) {
+        this.tiering = value;
+        return this;
+    }
+
     public MergeSpec merge() {
         MergeSpec m = merge;
         if (m == null) {
@@ -82,6 +94,9 @@ public final class SqlAnalysis {
                 if (c.startsWith(UNMERGEABLE) && m == null) {
                     m = MergeSpec.refused(c.substring(UNMERGEABLE.length()));
                 }
+            }
+            if (tiering != null && (m == null || m == CONCAT)) {
+                m = MergeAnalysis.analyzeTiered(sql, dialect, tiering.table(), tiering.archive().id());
             }
             m = m != null ? m : MergeAnalysis.analyze(sql, dialect);
             merge = m;

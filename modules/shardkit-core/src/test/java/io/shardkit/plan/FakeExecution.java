@@ -35,6 +35,24 @@ final class FakeExecution implements Execution {
         return new ArrayList<>(cursors);
     }
 
+    /** Ids the fake hot tier holds, as {@link Values#identity} keys. */
+    final java.util.Set<Object> hotIds = new java.util.HashSet<>();
+    int probes;
+
+    @Override
+    public java.util.Set<Object> present(List<String> shards, String table, String idColumn, List<Object> ids)
+            throws SQLException {
+        probes++;
+        java.util.Set<Object> found = new java.util.HashSet<>();
+        for (Object id : ids) {
+            Object key = values().identity(id);
+            if (hotIds.contains(key)) {
+                found.add(key);
+            }
+        }
+        return found;
+    }
+
     @Override
     public Values values() {
         return Values.of(dialect);
