@@ -73,6 +73,10 @@ public final class ShardRegistry implements AutoCloseable {
         if (dialect == Dialect.SQLITE) {
             sqlite(c, spec);
         }
+        if (dialect == Dialect.POSTGRESQL && spec.readOnly()) {
+            // pgjdbc applies setReadOnly(true) only inside transactions unless told otherwise
+            c.addDataSourceProperty("readOnlyMode", "always");
+        }
         Map<String, Object> settings = new LinkedHashMap<>(map.pool());
         settings.putAll(spec.pool());
         for (Map.Entry<String, Object> e : settings.entrySet()) {
