@@ -30,9 +30,14 @@ final class FakeExecution implements Execution {
         return new Scatter(routes, false);
     }
 
+    /** The cursors of the routes asked for: route {@code sN} is the N-th fake cursor. */
     @Override
     public List<Cursor> open(Scatter scatter) {
-        return new ArrayList<>(cursors);
+        List<Cursor> out = new ArrayList<>();
+        for (Route r : scatter.routes()) {
+            out.add(cursors.get(Integer.parseInt(r.shard().substring(1))));
+        }
+        return out;
     }
 
     /** Ids the fake hot tier holds, as {@link Values#identity} keys. */

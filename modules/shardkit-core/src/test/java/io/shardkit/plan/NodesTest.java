@@ -237,4 +237,38 @@ class NodesTest {
         assertThatThrownBy(concat::close).isInstanceOf(ShardException.class).hasMessageContaining("close failed");
         assertThat(ex.allClosed()).isTrue();
     }
+
+    @Test
+    void firstHitAnswersFromTheFirstShardWithRowsAndNeverOpensTheRest() throws Exception {
+        FakeCursor hot = new FakeCursor("s0", List.of(), -1, false, 2);
+        FakeCursor a2025 = FakeCursor.of("s1", r(7L, "archived 2025"));
+        FakeCursor a2024 = FakeCursor.of("s2", r(7L, "stale"));
+        FakeExecution ex = new FakeExecution(Dialect.SQLITE, hot, a2025, a2024);
+        FirstHit lookup = new FirstHit(ex.scatter().routes());
+        assertThat(FakeExecution.drain(lookup.open(ex))).containsExactly(l(7L, "archived 2025"));
+        assertThat(hot.closed).isTrue();
+        assertThat(a2024.reads).as("the last archive is never read").isZero();
+    }
+
+    @Test
+    void shadowDropsArchiveRowsWhoseIdIsHotInBatches() throws Exception {
+        // rows: id, value; the id is the last column as the shard query puts it
+        FakeCursor hot = FakeCursor.of("s0", r("hot", 3L), r("hot", 5L));
+        Object[][] archived = new Object[600][];
+        for (int i = 0; i < archived.length; i++) {
+            archived[i] = r("archive", (long) i);
+        }
+        FakeCursor archive = new FakeCursor("s1", List.of(archived), -1, false);
+        FakeExecution ex = new FakeExecution(Dialect.SQLITE, hot, archive);
+        ex.hotIds.add(ex.values().identity(3L));
+        ex.hotIds.add(ex.values().identity(5L));
+        ex.hotIds.add(ex.values().identity(599L));
+        Concat scan = new Concat(new Shadow(ex.scatter(), 1, "orders", "id"));
+        List<List<Object>> rows = FakeExecution.drain(scan.open(ex));
+        assertThat(rows).hasSize(2 + 600 - 3);
+        assertThat(rows).contains(l("hot", 3L), l("hot", 5L)).doesNotContain(l("archive", 3L), l("archive", 599L));
+        assertThat(ex.probes).as("one hot lookup per batch of " + Shadow.BATCH).isEqualTo(3);
+        assertThat(ex.maxHeld).isLessThanOrEqualTo(Shadow.BATCH);
+        assertThat(ex.allClosed()).isTrue();
+    }
 }
