@@ -159,4 +159,32 @@ class TieredReadTest {
                     .isInstanceOf(SQLException.class);
         }
     }
+
+    @Test
+    void lookupAllReadsEveryTierAndMergesWithTheHotRowWinning() throws Exception {
+        String yaml = """
+                shards:
+                  - {name: hot, url: "jdbc:sqlite:DIR/hot.db"}
+                  - {name: a2025, url: "jdbc:sqlite:DIR/a2025.db", readOnly: true, tier: archive}
+                  - {name: a2024, url: "jdbc:sqlite:DIR/a2024.db", readOnly: true, tier: archive}
+                tables:
+                  orders:
+                    key: order_id
+                    strategy: {type: mod, shards: [hot]}
+                    archive: {shards: [a2025, a2024], lookup: all}
+                """.replace("DIR", dir.toString());
+        try (ShardedDataSource all = ShardedDataSource.fromYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+                Connection c = all.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT note FROM orders WHERE order_id = ?")) {
+            Explain e = all.explain("SELECT note FROM orders WHERE order_id = ?", 3L);
+            assertThat(e.shards()).containsExactly("hot", "a2025", "a2024");
+            assertThat(e.toString()).contains("Shadow").doesNotContain("FirstHit");
+            ps.setLong(1, 3);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("hot copy");
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
 }
