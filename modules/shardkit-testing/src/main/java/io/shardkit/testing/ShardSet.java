@@ -97,6 +97,14 @@ public record ShardSet(String dialect, List<String> names, List<String> urls, St
      * </pre>
      */
     public String yamlShards() {
+        return yamlShards(java.util.Set.of());
+    }
+
+    /**
+     * Like {@link #yamlShards()}, with the named shards marked {@code readOnly: true} and
+     * {@code tier: archive}, for maps with an archive tier.
+     */
+    public String yamlShards(java.util.Set<String> archives) {
         StringBuilder yaml = new StringBuilder("shards:\n");
         for (int i = 0; i < names.size(); i++) {
             yaml.append("  - name: ").append(scalar(names.get(i))).append('\n');
@@ -106,6 +114,9 @@ public record ShardSet(String dialect, List<String> names, List<String> urls, St
             }
             if (password != null) {
                 yaml.append("    password: ").append(scalar(password)).append('\n');
+            }
+            if (archives.contains(names.get(i))) {
+                yaml.append("    readOnly: true\n    tier: archive\n");
             }
         }
         return yaml.toString();

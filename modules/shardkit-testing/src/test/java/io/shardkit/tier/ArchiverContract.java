@@ -66,20 +66,7 @@ abstract class ArchiverContract {
         zone = TimeZone.getDefault();
         TimeZone.setDefault(TimeZone.getTimeZone("Asia/Tokyo"));
         this.shards = shards;
-        StringBuilder yaml = new StringBuilder("shards:\n");
-        for (int i = 0; i < 3; i++) {
-            yaml.append("  - name: ").append(shards.name(i)).append('\n');
-            yaml.append("    url: \"").append(shards.url(i)).append("\"\n");
-            if (shards.user() != null) {
-                yaml.append("    user: \"").append(shards.user()).append("\"\n");
-            }
-            if (shards.password() != null) {
-                yaml.append("    password: \"").append(shards.password()).append("\"\n");
-            }
-            if (i > 0) {
-                yaml.append("    readOnly: true\n    tier: archive\n");
-            }
-        }
+        StringBuilder yaml = new StringBuilder(shards.yamlShards(java.util.Set.of("s1", "s2")));
         yaml.append("""
                 tables:
                   events:
