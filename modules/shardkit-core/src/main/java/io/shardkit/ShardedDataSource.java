@@ -249,10 +249,16 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         }
     }
 
+    /** Shards opened and closed at runtime (a database per tenant, a file per album). */
+    public Shards shards() {
+        return new Shards(registry);
+    }
+
     public ShardMap shardMap() {
         return map;
     }
 
+    /** The shards of the shard map (runtime shards: {@link #shards()}). */
     public List<String> shardNames() {
         return map.shardNames();
     }
@@ -263,7 +269,8 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         if (i < 0) {
             throw new IllegalArgumentException("unknown shard " + shard);
         }
-        var mx = registry.pool(i).getHikariPoolMXBean();
+        var pool = registry.pool(i);
+        var mx = pool == null ? null : pool.getHikariPoolMXBean();
         return mx == null ? 0 : mx.getActiveConnections();
     }
 
@@ -321,6 +328,8 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         private int cacheSize = DEFAULT_ANALYSIS_CACHE;
         private int scatterThreads;
         private long mergeRowLimit = DEFAULT_MERGE_ROW_LIMIT;
+        private long runtimeIdleTimeout = io.shardkit.config.Settings.DEFAULTS.runtimeIdleTimeout();
+        private int runtimeConnectionCap = io.shardkit.config.Settings.DEFAULTS.runtimeConnectionCap();
 
         private Builder() {
         }
@@ -380,9 +389,22 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
             return this;
         }
 
+        /** Milliseconds without use after which a runtime shard's pool closes (default 60,000). */
+        public Builder runtimeIdleTimeout(long millis) {
+            runtimeIdleTimeout = millis;
+            return this;
+        }
+
+        /** The most connections all runtime shards together may hold (default 32). */
+        public Builder runtimeConnectionCap(int connections) {
+            runtimeConnectionCap = connections;
+            return this;
+        }
+
         public ShardMap map() {
             return new ShardMap(shards, pool, tables, defaultShard,
-                    new io.shardkit.config.Settings(cacheSize, scatterThreads, mergeRowLimit));
+                    new io.shardkit.config.Settings(cacheSize, scatterThreads, mergeRowLimit, runtimeIdleTimeout,
+                            runtimeConnectionCap));
         }
 
         public ShardedDataSource build() throws SQLException {

@@ -6,12 +6,25 @@ package io.shardkit.config;
  * in memory (sorting groups, hash grouping, DISTINCT) before it fails with SQLState 54000.
  *
  * @param scatterThreads 0 for the default, max(4, number of shards)
+ * @param runtimeIdleTimeout ms without use after which a runtime shard's pool closes (it reopens on next use)
+ * @param runtimeConnectionCap the most connections all runtime shards together may hold
  */
-public record Settings(int analysisCacheSize, int scatterThreads, long mergeRowLimit) {
+public record Settings(int analysisCacheSize, int scatterThreads, long mergeRowLimit, long runtimeIdleTimeout,
+        int runtimeConnectionCap) {
 
-    public static final Settings DEFAULTS = new Settings(10_000, 0, 1_000_000);
+    public static final Settings DEFAULTS = new Settings(10_000, 0, 1_000_000, 60_000, 32);
+
+    public Settings(int analysisCacheSize, int scatterThreads, long mergeRowLimit) {
+        this(analysisCacheSize, scatterThreads, mergeRowLimit, DEFAULTS.runtimeIdleTimeout, DEFAULTS.runtimeConnectionCap);
+    }
 
     public Settings {
+        if (runtimeIdleTimeout < 1) {
+            throw new IllegalArgumentException("runtimeIdleTimeout must be at least 1 ms, got " + runtimeIdleTimeout);
+        }
+        if (runtimeConnectionCap < 1) {
+            throw new IllegalArgumentException("runtimeConnectionCap must be at least 1, got " + runtimeConnectionCap);
+        }
         if (analysisCacheSize < 1) {
             throw new IllegalArgumentException("analysisCacheSize must be at least 1, got " + analysisCacheSize);
         }

@@ -50,7 +50,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 public final class YamlShardMap {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
     private static final Set<String> ROOT_KEYS = Set.of("shards", "pool", "tables", "defaultShard", "settings");
-    private static final Set<String> SETTINGS_KEYS = Set.of("analysisCacheSize", "scatterThreads", "mergeRowLimit");
+    private static final Set<String> SETTINGS_KEYS = Set.of("analysisCacheSize", "scatterThreads", "mergeRowLimit",
+            "runtimeIdleTimeout", "runtimeConnectionCap");
     private static final Set<String> SHARD_KEYS =
             Set.of("name", "url", "user", "password", "properties", "pool", "readOnly", "tier");
     private static final Set<String> TABLE_KEYS = Set.of("key", "strategy", "broadcast", "shard", "archive");
@@ -204,7 +205,10 @@ public final class YamlShardMap {
         long cache = number(f.get("analysisCacheSize"), "settings.analysisCacheSize", d.analysisCacheSize(), 1);
         long threads = number(f.get("scatterThreads"), "settings.scatterThreads", d.scatterThreads(), 0);
         long rows = number(f.get("mergeRowLimit"), "settings.mergeRowLimit", d.mergeRowLimit(), 1);
-        return new Settings((int) Math.min(cache, Integer.MAX_VALUE), (int) Math.min(threads, 1024), rows);
+        long idle = number(f.get("runtimeIdleTimeout"), "settings.runtimeIdleTimeout", d.runtimeIdleTimeout(), 1);
+        long cap = number(f.get("runtimeConnectionCap"), "settings.runtimeConnectionCap", d.runtimeConnectionCap(), 1);
+        return new Settings((int) Math.min(cache, Integer.MAX_VALUE), (int) Math.min(threads, 1024), rows, idle,
+                (int) Math.min(cap, Integer.MAX_VALUE));
     }
 
     private long number(Node node, String path, long fallback, long min) {

@@ -28,31 +28,168 @@ import java.util.Map;
  * that never retires, since each connection would otherwise be a different, empty database.
  */
 public final class ShardRegistry implements AutoCloseable {
-    private final ShardSpec[] specs;
-    private final String[] names;
-    private final Dialect[] dialects;
-    private final HikariDataSource[] pools;
-    private final Map<String, Integer> index = new HashMap<>();
-    /** Per shard: null until probed, then whether its text order is code point order. */
-    private final Boolean[] binaryTextOrder;
+
+    /** One shard: configured in the map, or opened at runtime. Replaced, never changed, on reopen. */
+    private static final class Slot {
+        final ShardSpec spec;
+        final Dialect dialect;
+        final boolean runtime;
+        /** Created on first use for runtime shards; null again after an idle close. Guarded by this slot. */
+        volatile HikariDataSource pool;
+        volatile boolean closed;
+        volatile long lastUsed;
+        volatile Boolean binaryTextOrder;
+
+        Slot(ShardSpec spec, boolean runtime) {
+            this.spec = spec;
+            this.dialect = Dialect.fromUrl(spec.url());
+            this.runtime = runtime;
+        }
+    }
+
+    private final ShardMap map;
+    private final int configured;
+    private volatile Slot[] slots;
+    private final Map<String, Integer> index = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.Semaphore runtimePermits;
+    private java.util.concurrent.ScheduledExecutorService idleCloser;
 
     public ShardRegistry(ShardMap map) throws ShardException {
+        this.map = map;
         int n = map.shards().size();
-        specs = map.shards().toArray(new ShardSpec[0]);
-        names = new String[n];
-        dialects = new Dialect[n];
-        pools = new HikariDataSource[n];
-        binaryTextOrder = new Boolean[n];
+        this.configured = n;
+        this.runtimePermits = new java.util.concurrent.Semaphore(map.settings().runtimeConnectionCap(), true);
+        Slot[] initial = new Slot[n];
+        slots = initial;
         try {
             for (int i = 0; i < n; i++) {
-                names[i] = specs[i].name();
-                dialects[i] = Dialect.fromUrl(specs[i].url());
-                index.put(names[i], i);
-                pools[i] = new HikariDataSource(config(map, specs[i], dialects[i]));
+                ShardSpec spec = map.shards().get(i);
+                initial[i] = new Slot(spec, false);
+                index.put(spec.name(), i);
+                initial[i].pool = new HikariDataSource(config(map, spec, initial[i].dialect));
             }
         } catch (RuntimeException e) {
             close();
             throw new ShardException("cannot create the connection pools: " + e.getMessage(), "08001", 0, null, e);
+        }
+    }
+
+    /**
+     * Adds a shard while the data source runs (a tenant's database, an album file). Its pool is
+     * created on first use, closed again after {@code settings.runtimeIdleTimeout} without use, and
+     * its connections count against {@code settings.runtimeConnectionCap}, shared by every runtime
+     * shard. A runtime shard closed earlier may be opened again under the same name (a new URL is
+     * fine: the file moved).
+     *
+     * @return the shard's index
+     */
+    public synchronized int open(ShardSpec spec) throws ShardException {
+        Integer existing = index.get(spec.name());
+        if (existing != null) {
+            Slot old = slots[existing];
+            if (!old.runtime) {
+                throw new ShardException("shard " + spec.name() + " is configured in the shard map; pick another name",
+                        ShardException.ROUTING);
+            }
+            if (!old.closed) {
+                throw new ShardException("shard " + spec.name() + " is already open", ShardException.ROUTING);
+            }
+            Slot[] copy = slots.clone();
+            copy[existing] = new Slot(spec, true);
+            slots = copy;
+            return existing;
+        }
+        Slot[] copy = java.util.Arrays.copyOf(slots, slots.length + 1);
+        copy[slots.length] = new Slot(spec, true);
+        slots = copy;
+        index.put(spec.name(), slots.length - 1);
+        startIdleCloser();
+        return slots.length - 1;
+    }
+
+    /**
+     * Closes a runtime shard: its pool closes (connections in use are closed when HikariCP shuts the
+     * pool down), so a SQLite file is released and may be moved or deleted. Using it afterwards
+     * fails until it is opened again.
+     */
+    public void close(String shard) throws ShardException {
+        int i = indexOf(shard);
+        if (i < 0) {
+            throw new ShardException("unknown shard '" + shard + "'", ShardException.ROUTING);
+        }
+        Slot slot = slots[i];
+        if (!slot.runtime) {
+            throw new ShardException("shard " + shard + " is configured in the shard map and closes with the data source",
+                    ShardException.ROUTING);
+        }
+        synchronized (slot) {
+            slot.closed = true;
+            closePool(slot);
+        }
+    }
+
+    private static void closePool(Slot slot) {
+        HikariDataSource p = slot.pool;
+        slot.pool = null;
+        if (p != null) {
+            p.close();
+        }
+    }
+
+    /** Whether a shard is open (configured shards always are until the data source closes). */
+    public boolean isOpen(String shard) {
+        int i = indexOf(shard);
+        return i >= 0 && !slots[i].closed;
+    }
+
+    /** Runtime shards that are open, in the order they were first opened. */
+    public java.util.List<String> runtimeShards() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (Slot s : slots) {
+            if (s.runtime && !s.closed) {
+                out.add(s.spec.name());
+            }
+        }
+        return out;
+    }
+
+    /** Runtime shards whose pool is currently open (not yet started, or idle-closed, do not count). */
+    public int openRuntimePools() {
+        int n = 0;
+        for (Slot s : slots) {
+            n += s.runtime && s.pool != null ? 1 : 0;
+        }
+        return n;
+    }
+
+    private synchronized void startIdleCloser() {
+        if (idleCloser != null) {
+            return;
+        }
+        long period = Math.max(50, Math.min(map.settings().runtimeIdleTimeout() / 4, 30_000));
+        idleCloser = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "shardkit-idle-closer");
+            t.setDaemon(true);
+            return t;
+        });
+        idleCloser.scheduleWithFixedDelay(this::closeIdlePools, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes the pools of runtime shards unused for the idle timeout; they reopen on next use. */
+    void closeIdlePools() {
+        long now = System.currentTimeMillis();
+        long idle = map.settings().runtimeIdleTimeout();
+        for (Slot slot : slots) {
+            if (!slot.runtime || slot.pool == null || now - slot.lastUsed < idle) {
+                continue;
+            }
+            synchronized (slot) {
+                HikariDataSource p = slot.pool;
+                var mx = p == null ? null : p.getHikariPoolMXBean();
+                if (p != null && now - slot.lastUsed >= idle && (mx == null || mx.getActiveConnections() == 0)) {
+                    closePool(slot);
+                }
+            }
         }
     }
 
@@ -138,31 +275,32 @@ public final class ShardRegistry implements AutoCloseable {
         }
     }
 
+    /** The shards of the shard map; runtime shards have the indexes after these. */
     public int size() {
-        return names.length;
+        return configured;
     }
 
-    /** The index of a shard, or -1 when the map has no such shard. */
+    /** Every shard index in use, configured and runtime: the length per-shard arrays need. */
+    public int slots() {
+        return slots.length;
+    }
+
+    /** The index of a shard, or -1 when there is no such shard. */
     public int indexOf(String shard) {
         Integer i = index.get(shard);
         return i == null ? -1 : i;
     }
 
     public String name(int shard) {
-        return names[shard];
+        return slots[shard].spec.name();
     }
 
     public ShardSpec spec(int shard) {
-        return specs[shard];
+        return slots[shard].spec;
     }
 
     public Dialect dialect(int shard) {
-        return dialects[shard];
-    }
-
-    /** The pool of a shard, for monitoring (active and idle counts). */
-    public HikariDataSource pool(int shard) {
-        return pools[shard];
+        return slots[shard].dialect;
     }
 
     /**
@@ -171,21 +309,22 @@ public final class ShardRegistry implements AutoCloseable {
      * once, then remembered); MySQL's default collations do not.
      */
     public boolean binaryTextOrder(int shard) {
-        Boolean known = binaryTextOrder[shard];
+        Slot slot = slots[shard];
+        Boolean known = slot.binaryTextOrder;
         if (known != null) {
             return known;
         }
-        boolean binary = switch (dialects[shard]) {
+        boolean binary = switch (slot.dialect) {
             case SQLITE -> true;
             case POSTGRESQL -> postgresCollationIsC(shard);
             default -> false;
         };
-        binaryTextOrder[shard] = binary;
+        slot.binaryTextOrder = binary;
         return binary;
     }
 
     private boolean postgresCollationIsC(int shard) {
-        try (Connection c = pools[shard].getConnection();
+        try (Connection c = borrow(shard);
                 java.sql.Statement st = c.createStatement();
                 java.sql.ResultSet rs = st.executeQuery(
                         "SELECT datcollate FROM pg_database WHERE datname = current_database()")) {
@@ -199,20 +338,83 @@ public final class ShardRegistry implements AutoCloseable {
         }
     }
 
-    /** Borrows a connection from a shard's pool; errors name the shard. */
+    /** The pool of a configured shard (or an open runtime shard), for monitoring; may be null for runtime shards. */
+    public HikariDataSource pool(int shard) {
+        return slots[shard].pool;
+    }
+
+    /**
+     * Borrows a connection from a shard's pool; errors name the shard. The configured shards'
+     * path takes no lock; a runtime shard starts its pool if needed and takes a permit of the
+     * runtime connection cap, given back when the connection closes.
+     */
     public Connection borrow(int shard) throws SQLException {
+        Slot slot = slots[shard];
         try {
-            return pools[shard].getConnection();
+            if (!slot.runtime) {
+                return slot.pool.getConnection();
+            }
+            return borrowRuntime(slot);
+        } catch (ShardException e) {
+            throw e;
         } catch (SQLException e) {
-            throw ShardException.fromShard(names[shard], null, e);
+            throw ShardException.fromShard(slot.spec.name(), null, e);
+        }
+    }
+
+    private Connection borrowRuntime(Slot slot) throws SQLException {
+        long timeout = slot.pool != null ? slot.pool.getConnectionTimeout() : 30_000;
+        boolean permitted;
+        try {
+            permitted = runtimePermits.tryAcquire(timeout, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShardException("interrupted waiting for a connection to " + slot.spec.name(), "08001");
+        }
+        if (!permitted) {
+            throw new ShardException("runtime shards hold " + map.settings().runtimeConnectionCap() + " connections,"
+                    + " the cap (settings.runtimeConnectionCap); none came back within " + timeout + " ms for shard "
+                    + slot.spec.name(), "08004", 0, slot.spec.name(), null);
+        }
+        try {
+            HikariDataSource p;
+            synchronized (slot) {
+                if (slot.closed) {
+                    throw new ShardException("shard " + slot.spec.name() + " is closed; open it again to use it", "08003",
+                            0, slot.spec.name(), null);
+                }
+                p = slot.pool;
+                if (p == null) {
+                    p = new HikariDataSource(config(map, slot.spec, slot.dialect));
+                    slot.pool = p;
+                }
+                slot.lastUsed = System.currentTimeMillis();
+            }
+            Connection c = p.getConnection();
+            return new PermitConnection(c, () -> {
+                slot.lastUsed = System.currentTimeMillis();
+                runtimePermits.release();
+            });
+        } catch (SQLException | RuntimeException e) {
+            runtimePermits.release();
+            throw e;
         }
     }
 
     @Override
     public void close() {
-        for (HikariDataSource p : pools) {
-            if (p != null) {
-                p.close();
+        synchronized (this) {
+            if (idleCloser != null) {
+                idleCloser.shutdownNow();
+            }
+        }
+        Slot[] all = slots;
+        for (Slot slot : all) {
+            if (slot != null) {
+                synchronized (slot) {
+                    slot.closed = slot.runtime || slot.closed;
+                    closePool(slot);
+                }
             }
         }
     }

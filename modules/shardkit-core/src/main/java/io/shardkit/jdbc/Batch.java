@@ -28,7 +28,7 @@ final class Batch {
         this.statement = statement;
         this.counts = new long[size];
         Arrays.fill(counts, Statement.EXECUTE_FAILED);
-        for (int i = 0; i < statement.conn.registry().size(); i++) {
+        for (int i = 0; i < statement.conn.registry().slots(); i++) {
             pending.add(new ArrayList<>());
         }
     }

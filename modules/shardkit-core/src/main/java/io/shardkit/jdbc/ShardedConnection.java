@@ -52,7 +52,8 @@ public final class ShardedConnection implements Connection {
     private final Router router;
     private final java.util.concurrent.ExecutorService scatter;
     private final long mergeRowLimit;
-    private final Connection[] physical;
+    /** Per shard index; grows when a runtime shard opened after this connection is used. */
+    private Connection[] physical;
     private final List<ShardedStatement> statements = new ArrayList<>();
     private final int pinned;
     private int writeShard = -1;
@@ -76,7 +77,7 @@ public final class ShardedConnection implements Connection {
         this.router = router;
         this.scatter = scatter;
         this.mergeRowLimit = mergeRowLimit;
-        this.physical = new Connection[registry.size()];
+        this.physical = new Connection[registry.slots()];
         this.pinned = pinned;
     }
 
@@ -98,7 +99,7 @@ public final class ShardedConnection implements Connection {
 
     /** The physical connection already held for a shard, or {@code null}; never borrows. */
     Connection heldConnection(int shard) {
-        return physical[shard];
+        return shard < physical.length ? physical[shard] : null;
     }
 
     AnalysisCache cache() {
@@ -190,7 +191,7 @@ public final class ShardedConnection implements Connection {
         io.shardkit.sql.Tiering t = a.tiering();
         for (int shard : archiveShards) {
             String name = registry.name(shard);
-            Connection held = physical[shard];
+            Connection held = heldConnection(shard);
             Connection c = held != null ? held : registry.borrow(shard);
             boolean found;
             try (PreparedStatement ps = c.prepareStatement(t.probeSql())) {
@@ -217,6 +218,9 @@ public final class ShardedConnection implements Connection {
 
     /** The physical connection to a shard, borrowed from its pool on first use. */
     Connection physical(int shard) throws SQLException {
+        if (shard >= physical.length) {
+            physical = java.util.Arrays.copyOf(physical, registry.slots());
+        }
         Connection c = physical[shard];
         if (c != null) {
             return c;
@@ -247,7 +251,7 @@ public final class ShardedConnection implements Connection {
     /** Whether this connection holds a physical connection to a shard (for tests and monitoring). */
     public boolean holds(String shard) {
         int i = registry.indexOf(shard);
-        return i >= 0 && physical[i] != null;
+        return i >= 0 && i < physical.length && physical[i] != null;
     }
 
     void checkOpen() throws SQLException {

@@ -40,7 +40,8 @@ final class ShardedPreparedStatement extends ShardedStatement implements Prepare
     private final SqlAnalysis analysis;
     private final Parameters params;
     private final Object keys;
-    private final PreparedStatement[] prepared;
+    /** Per shard index; grows when a runtime shard opened after this statement is used. */
+    private PreparedStatement[] prepared;
     /** Statements for SQL that differs from ours (a split INSERT's parts); closed at the next run. */
     private final List<Statement> oneOffs = new ArrayList<>();
     private List<Parameters> batch;
@@ -51,7 +52,7 @@ final class ShardedPreparedStatement extends ShardedStatement implements Prepare
         this.analysis = analysis;
         this.params = new Parameters(analysis.parameterCount());
         this.keys = keys;
-        this.prepared = new PreparedStatement[conn.registry().size()];
+        this.prepared = new PreparedStatement[conn.registry().slots()];
     }
 
     @Override
@@ -60,6 +61,9 @@ final class ShardedPreparedStatement extends ShardedStatement implements Prepare
             PreparedStatement ps = prepare(conn.physical(shard), sql);
             oneOffs.add(ps);
             return ps;
+        }
+        if (shard >= prepared.length) {
+            prepared = java.util.Arrays.copyOf(prepared, conn.registry().slots());
         }
         PreparedStatement ps = prepared[shard];
         if (ps == null || ps.isClosed()) {

@@ -36,6 +36,7 @@ class ShardedStatement implements Statement {
     /** -1: the driver's default (SQLite supports only CLOSE_CURSORS_AT_COMMIT). */
     final int resultSetHoldability;
 
+    /** Per shard index; grows when a runtime shard opened after this statement is used. */
     private Statement[] physical;
     private ResultSet current;
     private long updateCount = -1;
@@ -61,7 +62,7 @@ class ShardedStatement implements Statement {
         this.resultSetType = type;
         this.resultSetConcurrency = concurrency;
         this.resultSetHoldability = holdability;
-        this.physical = new Statement[conn.registry().size()];
+        this.physical = new Statement[conn.registry().slots()];
     }
 
     // ---- execution core, shared with ShardedPreparedStatement ----
@@ -223,6 +224,9 @@ class ShardedStatement implements Statement {
 
     /** The physical statement for a shard: plain statements keep one per shard. */
     Statement physicalFor(int shard, String sql, boolean oneOff) throws SQLException {
+        if (shard >= physical.length) {
+            physical = Arrays.copyOf(physical, conn.registry().slots());
+        }
         Statement st = physical[shard];
         if (st == null || st.isClosed()) {
             Connection c = conn.physical(shard);

@@ -57,9 +57,12 @@ public final class Router {
         all = new RouteDecision(every, null, null);
     }
 
-    /** The pre-built decision for running the statement's own SQL on one shard. */
+    /**
+     * The decision for running the statement's own SQL on one shard: pre-built for the map's
+     * shards, made on demand for runtime shards.
+     */
     public RouteDecision single(int shard) {
-        return single[shard];
+        return shard < single.length ? single[shard] : new RouteDecision(new int[] {shard}, null, null);
     }
 
     /**

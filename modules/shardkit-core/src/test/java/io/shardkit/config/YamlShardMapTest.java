@@ -219,7 +219,7 @@ public class YamlShardMapTest {
         assertProblem(FOUR_SHARDS + """
                 settings:
                   threads: 4
-                """, "settings.threads: unknown key 'threads' (known: analysisCacheSize, mergeRowLimit, scatterThreads) (line 11)");
+                """, "settings.threads: unknown key 'threads' (known: analysisCacheSize, mergeRowLimit, runtimeConnectionCap, runtimeIdleTimeout, scatterThreads) (line 11)");
     }
 
     @Test

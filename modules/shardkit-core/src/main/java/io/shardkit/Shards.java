@@ -1,0 +1,65 @@
+package io.shardkit;
+
+import io.shardkit.config.ShardSpec;
+import io.shardkit.exec.ShardRegistry;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Shards opened and closed while the data source runs: a database per tenant, a SQLite file per
+ * photo album. Use one through {@link ShardedDataSource#connectionTo(String)}.
+ *
+ * <p>A runtime shard's pool starts on first use and closes again after
+ * {@code settings.runtimeIdleTimeout} without use (reopening on next use), and all runtime shards
+ * together hold at most {@code settings.runtimeConnectionCap} connections, so many tenants do not
+ * mean thousands of connections. Closing a shard closes its pool: a SQLite file is released and may
+ * be moved, copied or deleted, then opened again, from its new place if need be.
+ *
+ * <p>Thread-safe.
+ */
+public final class Shards {
+    private final ShardRegistry registry;
+
+    Shards(ShardRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Opens a writable shard at a JDBC URL (a SQLite file's parent folder is created). */
+    public void open(String name, String url) throws SQLException {
+        open(ShardSpec.of(name, url));
+    }
+
+    /** Opens a shard with credentials, driver properties, pool settings or read-only as given. */
+    public void open(ShardSpec spec) throws SQLException {
+        if (spec.name().isBlank()) {
+            throw new ShardException("a shard needs a name", ShardException.ROUTING);
+        }
+        if (!spec.url().startsWith("jdbc:") || spec.url().indexOf(':', 5) < 0) {
+            throw new ShardException("malformed JDBC URL '" + spec.url() + "' for shard " + spec.name()
+                    + " (expected jdbc:<driver>:<database>)", ShardException.ROUTING);
+        }
+        registry.open(spec);
+    }
+
+    /**
+     * Closes a runtime shard and its pool. Connections still borrowed from it are closed by the
+     * pool; statements using it afterwards fail until it is opened again.
+     */
+    public void close(String name) throws SQLException {
+        registry.close(name);
+    }
+
+    public boolean isOpen(String name) {
+        return registry.isOpen(name);
+    }
+
+    /** The runtime shards that are open (configured shards are not listed). */
+    public List<String> names() {
+        return registry.runtimeShards();
+    }
+
+    /** How many runtime shards have a pool open right now (idle ones close theirs). */
+    public int openPools() {
+        return registry.openRuntimePools();
+    }
+}
