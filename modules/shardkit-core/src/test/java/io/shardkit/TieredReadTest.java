@@ -187,4 +187,39 @@ class TieredReadTest {
             }
         }
     }
+
+    @Test
+    void aShardKeyThatIsNotTheRowIdReadsEveryTier() throws Exception {
+        String yaml = """
+                shards:
+                  - {name: hot, url: "jdbc:sqlite:DIR/hot.db"}
+                  - {name: a2025, url: "jdbc:sqlite:DIR/a2025.db", readOnly: true, tier: archive}
+                  - {name: a2024, url: "jdbc:sqlite:DIR/a2024.db", readOnly: true, tier: archive}
+                tables:
+                  matches:
+                    key: player_id
+                    strategy: {type: mod, shards: [hot]}
+                    archive: {shards: [a2025, a2024], id: match_id}
+                """.replace("DIR", dir.toString());
+        for (String shard : List.of("hot", "a2025", "a2024")) {
+            admin(shard, "CREATE TABLE matches (match_id INTEGER PRIMARY KEY, player_id INTEGER, points INTEGER)");
+        }
+        admin("a2024", "INSERT INTO matches VALUES (1, 7, 10), (2, 8, 20)");
+        admin("hot", "INSERT INTO matches VALUES (3, 7, 30)");
+        try (ShardedDataSource byPlayer = ShardedDataSource.fromYaml(
+                new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+                Connection c = byPlayer.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT match_id FROM matches WHERE player_id = ? ORDER BY match_id")) {
+            assertThat(byPlayer.explain("SELECT match_id FROM matches WHERE player_id = ?", 7L).toString())
+                    .as("a player's matches may be in several tiers: no first-hit").doesNotContain("FirstHit");
+            ps.setLong(1, 7);
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            assertThat(ids).containsExactly(1L, 3L);
+        }
+    }
 }

@@ -201,8 +201,11 @@ public final class Router {
         System.arraycopy(hotShards, 0, all, 0, hotShards.length);
         System.arraycopy(archiveShards, 0, all, hotShards.length, archiveShards.length);
         List<ValueRef> keys = a.keyValues();
-        boolean firstHit = keys != null && keys.size() == 1 && !archive.lookupAll() && a.mergeConstructs().isEmpty()
-                && all.length > 1;
+        // stopping at the first tier with rows is exact only when the key names one row: the row id
+        TableRule rule = map.tables().get(t.table());
+        boolean keyIsId = rule != null && archive.id().equals(rule.keyColumn());
+        boolean firstHit = keys != null && keys.size() == 1 && keyIsId && !archive.lookupAll()
+                && a.mergeConstructs().isEmpty() && all.length > 1;
         note(why, firstHit ? t.table() + " lookup by key: hot first, then archive " + archive.shards() + " in order;"
                 + " the first tier with rows answers"
                 : t.table() + (skipHot ? "" : ": hot and") + " archive " + archive.shards()

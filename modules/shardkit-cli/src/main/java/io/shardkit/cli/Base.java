@@ -1,0 +1,30 @@
+package io.shardkit.cli;
+
+import io.shardkit.ShardedDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import picocli.CommandLine.Option;
+
+/** What every subcommand shares: the streams, {@code --verbose}, and opening the shard map. */
+abstract class Base {
+    final Main.Io io;
+
+    @Option(names = "--verbose", description = "print stack traces of errors")
+    boolean verbose;
+
+    Base(Main.Io io) {
+        this.io = io;
+    }
+
+    /** Opens the shard map at {@code path}; a missing file is a usage error. */
+    ShardedDataSource open(Path path) throws SQLException {
+        if (path == null) {
+            throw new Main.UsageException("give the shard map with -c map.yaml");
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new Main.UsageException("no shard map at " + path);
+        }
+        return ShardedDataSource.fromYaml(path);
+    }
+}

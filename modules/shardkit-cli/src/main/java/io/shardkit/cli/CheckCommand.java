@@ -1,0 +1,75 @@
+package io.shardkit.cli;
+
+import io.shardkit.ShardedDataSource;
+import io.shardkit.config.ShardSpec;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shardkit check -c map.yaml}: validates the map (every problem with its YAML path and line)
+ * and connects to every shard, printing its URL with the password hidden, status, latency and
+ * server version. Exits 3 if any shard is down, 2 if the map is invalid.
+ */
+@Command(name = "check", description = "Validate the shard map and connect to every shard.")
+final class CheckCommand extends Base implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, description = "the shard map (YAML)", required = true)
+    Path config;
+
+    CheckCommand(Main.Io io) {
+        super(io);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try (ShardedDataSource ds = open(config)) {
+            io.out().println("shard map " + config + ": valid, " + ds.shardNames().size() + " shards, "
+                    + ds.shardMap().tables().size() + " tables");
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"shard", "url", "status", "latency", "server"});
+            int down = 0;
+            for (ShardSpec spec : ds.shardMap().shards()) {
+                long start = System.nanoTime();
+                String status;
+                String server = "";
+                try (Connection c = ds.connectionTo(spec.name()); Statement st = c.createStatement()) {
+                    try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                        rs.next();
+                    }
+                    DatabaseMetaData md = c.getMetaData();
+                    server = md.getDatabaseProductName() + " " + md.getDatabaseProductVersion();
+                    status = spec.readOnly() ? "up (read-only)" : "up";
+                } catch (SQLException e) {
+                    status = "DOWN: " + firstLine(e.getMessage());
+                    down++;
+                }
+                long micros = (System.nanoTime() - start) / 1000;
+                rows.add(new String[] {spec.name(), hidePassword(spec.url()), status,
+                        String.format("%.1f ms", micros / 1000.0), server});
+            }
+            Table.print(rows, new boolean[5], io.out());
+            if (down > 0) {
+                io.err().println("error: " + down + " of " + ds.shardNames().size() + " shards are down");
+                return Main.SHARD_DOWN;
+            }
+            return Main.OK;
+        }
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    /** A URL with any {@code password=...} value replaced by stars. */
+    static String hidePassword(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("//([^:/@]+):[^@/]*@", "//$1:***@");
+    }
+}
