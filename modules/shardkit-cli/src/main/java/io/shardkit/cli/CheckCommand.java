@@ -24,6 +24,10 @@ final class CheckCommand extends Base implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, description = "the shard map (YAML)", required = true)
     Path config;
 
+    @Option(names = "--timeout", description = "seconds to wait for each shard (default ${DEFAULT-VALUE})",
+            defaultValue = "5")
+    int timeoutSeconds;
+
     CheckCommand(Main.Io io) {
         super(io);
     }
@@ -40,7 +44,7 @@ final class CheckCommand extends Base implements Callable<Integer> {
                 long start = System.nanoTime();
                 String status;
                 String server = "";
-                try (Connection c = ds.connectionTo(spec.name()); Statement st = c.createStatement()) {
+                try (Connection c = connect(spec); Statement st = c.createStatement()) {
                     try (ResultSet rs = st.executeQuery("SELECT 1")) {
                         rs.next();
                     }
@@ -62,6 +66,26 @@ final class CheckCommand extends Base implements Callable<Integer> {
             }
             return Main.OK;
         }
+    }
+
+    /**
+     * A direct connection, not through the pool, so a shard that is down fails within the login
+     * timeout instead of the pool's connection timeout.
+     */
+    private Connection connect(ShardSpec spec) throws SQLException {
+        java.util.Properties props = new java.util.Properties();
+        props.putAll(spec.properties());
+        if (spec.user() != null) {
+            props.setProperty("user", spec.user());
+        }
+        if (spec.password() != null) {
+            props.setProperty("password", spec.password());
+        }
+        if (spec.url().startsWith("jdbc:sqlite:") && spec.readOnly()) {
+            props.setProperty("open_mode", "1");
+        }
+        java.sql.DriverManager.setLoginTimeout(timeoutSeconds);
+        return java.sql.DriverManager.getConnection(spec.url(), props);
     }
 
     private static String firstLine(String s) {

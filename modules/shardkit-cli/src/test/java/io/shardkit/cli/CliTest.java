@@ -1,0 +1,151 @@
+package io.shardkit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line end to end, through {@link Main#run}: output, exit codes and one-line errors.
+ * The demo runs once in a reduced size and its shard map serves the other commands.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CliTest {
+    Path dir;
+    Path map;
+    String demoOutput;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Main.Io io = new Main.Io(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                false);
+        int code = Main.run(args, io);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @BeforeAll
+    void demo(@TempDir Path tmp) {
+        dir = tmp.resolve("demo");
+        Result r = run("", "demo", "--dir", dir.toString(), "--players", "1000", "--matches", "5000");
+        assertThat(r.code()).as(r.err()).isZero();
+        demoOutput = r.out();
+        map = dir.resolve("shardkit.yaml");
+    }
+
+    @Test
+    void theDemoLoadsArchivesAndQueriesShowingTheShardsTouched() {
+        assertThat(demoOutput)
+                .contains("100% 1,000/1,000", "100% 5,000/5,000")
+                .contains("archived 1000 matches from before 2025")
+                .contains("== leaderboard: top 10 by score across all shards")
+                .contains("(shards: s0, s1, s2, s3;")
+                .contains("== archived-match lookup")
+                .contains("2024-")
+                .contains("== tenant query", "acme raiders", "(shards: tenant_acme;")
+                .contains("demo done in");
+    }
+
+    @Test
+    void theDemoRunsTwice() {
+        Result again = run("", "demo", "--dir", dir.resolve("again").toString(), "--players", "50", "--matches", "100");
+        assertThat(again.code()).as(again.err()).isZero();
+        Result third = run("", "demo", "--dir", dir.resolve("again").toString(), "--players", "50", "--matches", "100");
+        assertThat(third.code()).as(third.err()).isZero();
+        assertThat(third.out()).contains("leaderboard");
+    }
+
+    @Test
+    void sqlRunsStatementsAndPrintsAlignedTablesWithTheShards() {
+        Result r = run("", "sql", "-c", map.toString(), "-e", "SELECT COUNT(*) AS n FROM players",
+                "-e", "SELECT player_id, name FROM players WHERE player_id = 7");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("n\n----\n1000\n(1 row)").contains("(shards: s0, s1, s2, s3;")
+                .contains("player-7").contains("(shards: s3;");
+    }
+
+    @Test
+    void aScriptOnStdinStopsAtTheFirstErrorWithExitCode1() {
+        Result r = run("SELECT 1 AS one;\n-- a comment\nSELECT * FROM nowhere;\nSELECT 2 AS two;\n", "sql", "-c",
+                map.toString());
+        assertThat(r.code()).isEqualTo(Main.FAILED);
+        assertThat(r.out()).contains("one").doesNotContain("two");
+        assertThat(r.err()).isEqualTo("error: table nowhere is not in the shard map and the map has no defaultShard"
+                + " [sql: SELECT * FROM nowhere] (SQLState 42000)\n");
+    }
+
+    @Test
+    void metaCommandsWork() {
+        Result r = run("\\shards\n\\timing\nSELECT 3 AS three;\n\\explain SELECT name FROM players WHERE player_id = 2\n",
+                "sql", "-c", map.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("archive | ", "read-only archive", "timing off", "three")
+                .doesNotContain("(shards: s0; ").contains("Route s2: SELECT name FROM players WHERE player_id = 2");
+    }
+
+    @Test
+    void explainPrintsRouteReasonsAndPlan() {
+        Result r = run("", "explain", "-c", map.toString(), "SELECT * FROM players WHERE player_id = ?", "42");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Shards: s2", "players.player_id = 42: mod 4 = 2 → s2", "Route s2:");
+        Result refused = run("", "explain", "-c", map.toString(), "SELECT name, RANK() OVER (ORDER BY score) FROM players");
+        assertThat(refused.code()).isEqualTo(Main.FAILED);
+        assertThat(refused.err()).startsWith("error: window function RANK").endsWith("(SQLState 0A000)\n")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void checkConnectsToEveryShardAndFailsWhenOneIsDown() throws Exception {
+        Result ok = run("", "check", "-c", map.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("valid, 5 shards", "s3 ", "up (read-only)", "SQLite");
+        String broken = Files.readString(map).replace(dir.resolve("s1.db").toString(),
+                dir.resolve("missing/deeper/s1.db").toString()).replace("url: \"jdbc:sqlite:" + dir.resolve("archive.db"),
+                "url: \"jdbc:sqlite:" + dir.resolve("nowhere/archive.db"));
+        Path brokenMap = dir.resolve("broken.yaml");
+        Files.writeString(brokenMap, broken);
+        Result down = run("", "check", "-c", brokenMap.toString());
+        assertThat(down.code()).isEqualTo(Main.SHARD_DOWN);
+        assertThat(down.out()).contains("DOWN");
+        assertThat(down.err()).contains("shards are down");
+    }
+
+    @Test
+    void badInputIsOneClearLineAndExitCode2() throws Exception {
+        Result missing = run("", "sql", "-c", dir.resolve("none.yaml").toString(), "-e", "SELECT 1");
+        assertThat(missing.code()).isEqualTo(Main.USAGE);
+        assertThat(missing.err()).isEqualTo("error: no shard map at " + dir.resolve("none.yaml") + "\n");
+        Path invalid = dir.resolve("invalid.yaml");
+        Files.writeString(invalid, "shards:\n  - name: s0\n    url: foo\n");
+        Result bad = run("", "check", "-c", invalid.toString());
+        assertThat(bad.code()).isEqualTo(Main.USAGE);
+        assertThat(bad.err()).contains("shards[0].url: malformed JDBC URL 'foo'").contains("(line 3)");
+        Result usage = run("", "sql");
+        assertThat(usage.code()).isEqualTo(Main.USAGE);
+        assertThat(usage.err()).contains("Missing required option");
+        Result verbose = run("", "sql", "-c", map.toString(), "--verbose", "-e", "SELECT * FROM nowhere");
+        assertThat(verbose.err()).contains("\tat ");
+    }
+
+    @Test
+    void archiveHasADryRun() {
+        Result r = run("", "archive", "-c", map.toString(), "--table", "matches", "--dry-run");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("dry run: 0 rows would move");
+        Result untiered = run("", "archive", "-c", map.toString(), "--table", "players");
+        assertThat(untiered.code()).isEqualTo(Main.USAGE);
+        assertThat(untiered.err()).startsWith("error: ").contains("players");
+    }
+}
