@@ -37,6 +37,9 @@ final class SqlCommand extends Base implements Callable<Integer> {
     @Option(names = {"-e", "--execute"}, description = "a statement to run (repeatable)")
     List<String> statements;
 
+    @Option(names = {"-i", "--interactive"}, description = "the interactive shell even when input is not a terminal")
+    boolean forceInteractive;
+
     private boolean timing = true;
 
     SqlCommand(Main.Io io) {
@@ -55,7 +58,7 @@ final class SqlCommand extends Base implements Callable<Integer> {
                 }
                 return Main.OK;
             }
-            return io.interactive() ? shell(session) : script(session);
+            return io.interactive() || forceInteractive ? shell(session) : script(session);
         }
     }
 
@@ -75,21 +78,62 @@ final class SqlCommand extends Base implements Callable<Integer> {
         return rest.isBlank() || session.run(rest) ? Main.OK : Main.FAILED;
     }
 
+    /** Where the shell's lines come from: JLine on a real terminal, plain lines otherwise. */
+    private interface Lines extends AutoCloseable {
+        /** The next line, or {@code null} at end of input; an interrupted line is empty. */
+        String read(String prompt) throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    private Lines lines() throws IOException {
+        if (!io.interactive()) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
+            return new Lines() {
+                @Override
+                public String read(String prompt) throws IOException {
+                    io.out().print(prompt);
+                    io.out().flush();
+                    return in.readLine();
+                }
+
+                @Override
+                public void close() {
+                    // the caller's stream
+                }
+            };
+        }
+        Terminal terminal = TerminalBuilder.builder().system(true).build();
+        LineReader reader = LineReaderBuilder.builder().terminal(terminal)
+                .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".shardkit_history"))
+                .build();
+        return new Lines() {
+            @Override
+            public String read(String prompt) {
+                try {
+                    return reader.readLine(prompt);
+                } catch (UserInterruptException e) {
+                    return "";
+                } catch (EndOfFileException e) {
+                    return null;
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                terminal.close();
+            }
+        };
+    }
+
     private int shell(Session session) throws IOException {
-        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-            LineReader reader = LineReaderBuilder.builder().terminal(terminal)
-                    .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".shardkit_history"))
-                    .build();
+        try (Lines lines = lines()) {
             io.out().println("shardkit sql: statements end with ;  \\explain SQL, \\shards, \\timing, \\q to quit");
             Splitter splitter = new Splitter();
             while (true) {
-                String line;
-                try {
-                    line = reader.readLine(splitter.pending() ? "   ...> " : "shardkit> ");
-                } catch (UserInterruptException e) {
-                    splitter = new Splitter();
-                    continue;
-                } catch (EndOfFileException e) {
+                String line = lines.read(splitter.pending() ? "   ...> " : "shardkit> ");
+                if (line == null) {
                     return Main.OK;
                 }
                 for (String command : splitter.add(line)) {

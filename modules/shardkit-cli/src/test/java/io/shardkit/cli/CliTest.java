@@ -148,4 +148,13 @@ class CliTest {
         assertThat(untiered.code()).isEqualTo(Main.USAGE);
         assertThat(untiered.err()).startsWith("error: ").contains("players");
     }
+
+    @Test
+    void theInteractiveShellReadsLinesPromptsForMoreAndQuits() {
+        Result r = run("SELECT COUNT(*)\n  AS n FROM players;\nSELECT * FROM nowhere;\n\\q\nSELECT 9 AS never;\n",
+                "sql", "-c", map.toString(), "--interactive");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("shardkit> ", "...> ", "1000", "(shards: s0, s1, s2, s3;").doesNotContain("never");
+        assertThat(r.err()).contains("error: table nowhere is not in the shard map");
+    }
 }
