@@ -49,6 +49,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
     private final ShardRegistry registry;
     private final AnalysisCache cache;
     private final Router router;
+    private final Tenants tenants;
     private final java.util.concurrent.ExecutorService scatter;
     private final long mergeRowLimit;
     private volatile PrintWriter logWriter;
@@ -63,6 +64,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         this.registry = new ShardRegistry(map);
         this.cache = new AnalysisCache(new Analyzer(map), cacheSize);
         this.router = new Router(map, registry);
+        this.tenants = new Tenants(this, map, registry);
         this.mergeRowLimit = mergeRowLimit;
         int threads = scatterThreads > 0 ? scatterThreads : Math.max(4, map.shards().size());
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
@@ -122,6 +124,30 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
                     ShardException.ROUTING);
         }
         return new ShardedConnection(registry, cache, router, i, scatter, mergeRowLimit);
+    }
+
+    /**
+     * One tenant's view of this data source (schema-per-tenant tenancy, YAML {@code tenancy:}): its
+     * connections run every statement in the tenant's schema, over the same pools as every other
+     * tenant. A tenant listed in the map or created through {@link #tenants()} is answered from
+     * memory; another is looked up in the database once.
+     *
+     * @throws SQLException SQLState {@value Tenants#INVALID_NAME} for a name that is not a plain
+     *     lower-case identifier (or too long, or reserved), {@value Tenants#UNKNOWN_TENANT} for a
+     *     tenant without a schema; never a fallback to a default schema
+     */
+    public TenantDataSource forTenant(String tenant) throws SQLException {
+        return tenants.forTenant(tenant);
+    }
+
+    /** Create, migrate, list and drop the tenants of schema-per-tenant tenancy at runtime. */
+    public Tenants tenants() {
+        return tenants;
+    }
+
+    /** A lazy routing connection for one tenant; see {@link TenantDataSource#getConnection()}. */
+    Connection tenantConnection(io.shardkit.tenant.TenantScope tenant) {
+        return new ShardedConnection(registry, cache, router, -1, scatter, mergeRowLimit, tenant);
     }
 
     /**
@@ -330,8 +356,18 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         private long mergeRowLimit = DEFAULT_MERGE_ROW_LIMIT;
         private long runtimeIdleTimeout = io.shardkit.config.Settings.DEFAULTS.runtimeIdleTimeout();
         private int runtimeConnectionCap = io.shardkit.config.Settings.DEFAULTS.runtimeConnectionCap();
+        private io.shardkit.config.Tenancy tenancy;
 
         private Builder() {
+        }
+
+        /**
+         * Schema-per-tenant tenancy, as the YAML {@code tenancy:} section: for example
+         * {@code Tenancy.rewrite("tenant_{tenant}").withShared("public.users").withTenants("client1")}.
+         */
+        public Builder tenancy(io.shardkit.config.Tenancy value) {
+            tenancy = value;
+            return this;
         }
 
         public Builder shard(String name, String jdbcUrl) {
@@ -404,7 +440,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         public ShardMap map() {
             return new ShardMap(shards, pool, tables, defaultShard,
                     new io.shardkit.config.Settings(cacheSize, scatterThreads, mergeRowLimit, runtimeIdleTimeout,
-                            runtimeConnectionCap));
+                            runtimeConnectionCap), tenancy);
         }
 
         public ShardedDataSource build() throws SQLException {

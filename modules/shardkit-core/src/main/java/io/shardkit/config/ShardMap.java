@@ -20,12 +20,18 @@ import java.util.TreeSet;
  *
  * @param tables lower-case table name → rule
  * @param defaultShard where tables the map does not name live; {@code null} means such tables are an error
+ * @param tenancy schema-per-tenant settings (YAML {@code tenancy:}), or {@code null} when there are none
  */
 public record ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<String, TableRule> tables,
-        String defaultShard, Settings settings) {
+        String defaultShard, Settings settings, Tenancy tenancy) {
 
     public ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<String, TableRule> tables, String defaultShard) {
         this(shards, pool, tables, defaultShard, Settings.DEFAULTS);
+    }
+
+    public ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<String, TableRule> tables, String defaultShard,
+            Settings settings) {
+        this(shards, pool, tables, defaultShard, settings, null);
     }
 
     public ShardMap {
@@ -103,6 +109,9 @@ public record ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<Str
         }
         if (defaultShard != null) {
             checkShard(problems, "defaultShard", defaultShard, known);
+        }
+        if (tenancy != null) {
+            tenancy.validate(problems, this);
         }
     }
 

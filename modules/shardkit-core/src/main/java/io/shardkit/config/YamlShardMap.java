@@ -49,7 +49,9 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 public final class YamlShardMap {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
-    private static final Set<String> ROOT_KEYS = Set.of("shards", "pool", "tables", "defaultShard", "settings");
+    private static final Set<String> ROOT_KEYS =
+            Set.of("shards", "pool", "tables", "defaultShard", "settings", "tenancy");
+    private static final Set<String> TENANCY_KEYS = Set.of("mode", "schema", "logicalSchemas", "shared", "tenants");
     private static final Set<String> SETTINGS_KEYS = Set.of("analysisCacheSize", "scatterThreads", "mergeRowLimit",
             "runtimeIdleTimeout", "runtimeConnectionCap");
     private static final Set<String> SHARD_KEYS =
@@ -124,7 +126,8 @@ public final class YamlShardMap {
         Map<String, Object> pool = readPool(fields.get("pool"), "pool");
         Map<String, TableRule> tables = readTables(fields.get("tables"), shards, known);
         String defaultShard = text(fields.get("defaultShard"), "defaultShard");
-        ShardMap map = new ShardMap(shards, pool, tables, defaultShard, readSettings(fields.get("settings")));
+        ShardMap map = new ShardMap(shards, pool, tables, defaultShard, readSettings(fields.get("settings")),
+                fields.containsKey("tenancy") ? readTenancy(fields.get("tenancy")) : null);
         map.validate(problems, false);
         problems.throwIfAny();
         return map;
@@ -193,6 +196,43 @@ public final class YamlShardMap {
                     props, readPool(f.get("pool"), path + ".pool"), readOnly, tier));
         }
         return shards;
+    }
+
+    /** The {@code tenancy:} section; its names are checked by {@link Tenancy}'s validation. */
+    private Tenancy readTenancy(Node node) {
+        MappingNode m = mapping(node, "tenancy");
+        if (m == null) {
+            return null;
+        }
+        Map<String, Node> f = fields(m, "tenancy", TENANCY_KEYS);
+        String modeName = text(f.get("mode"), "tenancy.mode");
+        Tenancy.Mode mode = modeName == null ? Tenancy.Mode.REWRITE : Tenancy.Mode.fromYaml(modeName);
+        if (mode == null) {
+            problems.add("tenancy.mode", "unknown mode '" + modeName + "' (known: rewrite, search_path)");
+        }
+        if (f.get("schema") instanceof MappingNode) {
+            problems.add("tenancy.schema", "put the pattern in quotes (schema: '{tenant}'): unquoted, YAML reads {tenant}"
+                    + " as a mapping");
+        }
+        String schema = required(f, "tenancy", "schema",
+                "the tenant's schema name, with {tenant} where the tenant's name goes (for example tenant_{tenant})");
+        return new Tenancy(mode, schema == null ? Tenancy.PLACEHOLDER : schema,
+                names(f.get("logicalSchemas"), "tenancy.logicalSchemas"), names(f.get("shared"), "tenancy.shared"),
+                names(f.get("tenants"), "tenancy.tenants"));
+    }
+
+    /** A list of single values; absent gives an empty list. */
+    private List<String> names(Node node, String path) {
+        List<String> out = new ArrayList<>();
+        SequenceNode seq = node == null ? null : sequence(node, path);
+        if (seq == null) {
+            return out;
+        }
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            String v = text(seq.getValue().get(i), path + "[" + i + "]");
+            out.add(v == null ? "" : v);
+        }
+        return out;
     }
 
     private Settings readSettings(Node node) {

@@ -363,7 +363,8 @@ public final class ShardRegistry implements AutoCloseable {
     }
 
     private Connection borrowRuntime(Slot slot) throws SQLException {
-        long timeout = slot.pool != null ? slot.pool.getConnectionTimeout() : 30_000;
+        long timeout = slot.pool != null ? slot.pool.getConnectionTimeout()
+                : config(map, slot.spec, slot.dialect).getConnectionTimeout();
         boolean permitted;
         try {
             permitted = runtimePermits.tryAcquire(timeout, java.util.concurrent.TimeUnit.MILLISECONDS);

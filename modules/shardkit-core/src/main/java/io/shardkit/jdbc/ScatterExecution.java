@@ -119,13 +119,14 @@ final class ScatterExecution implements Execution {
 
     private ShardCursor openShard(Route route, Connection held) throws SQLException {
         int shard = registry.indexOf(route.shard());
+        String sql = conn.sqlFor(shard, route.sql());
         Connection c = held;
         boolean borrowed = c == null;
         boolean streamInTransaction = false;
         Statement st = null;
         try {
             if (borrowed) {
-                c = registry.borrow(shard);
+                c = conn.borrow(shard);
                 if (registry.dialect(shard) == Dialect.POSTGRESQL) {
                     c.setAutoCommit(false);
                     streamInTransaction = true;
@@ -134,10 +135,10 @@ final class ScatterExecution implements Execution {
             if (params == null && route.parameters() == null) {
                 st = c.createStatement();
                 prepare(st);
-                return new ShardCursor(route.shard(), st, st.executeQuery(route.sql()),
+                return new ShardCursor(route.shard(), st, st.executeQuery(sql),
                         borrowed ? c : null, streamInTransaction);
             }
-            PreparedStatement ps = c.prepareStatement(route.sql());
+            PreparedStatement ps = c.prepareStatement(sql);
             st = ps;
             prepare(ps);
             if (params != null) {

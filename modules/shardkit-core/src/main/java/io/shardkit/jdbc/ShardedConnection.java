@@ -7,6 +7,7 @@ import io.shardkit.route.RouteDecision;
 import io.shardkit.route.Router;
 import io.shardkit.sql.AnalysisCache;
 import io.shardkit.sql.SqlAnalysis;
+import io.shardkit.tenant.TenantScope;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -40,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * <p>Transactions (autocommit off) are pinned to the first shard written: a write to a second
  * shard in the same transaction is refused with both shards named, since there is no
  * distributed commit. Reads may go to any shard. A connection pinned to one shard (explicitly
- * or by a {@code ShardingKey}) sends every statement there without routing.
+ * or by a {@code ShardingKey}) sends every statement there without routing. A tenant's connection
+ * ({@code ShardedDataSource.forTenant}) runs every statement in the tenant's schema: its SQL and
+ * the pooled connections it borrows go through its {@link TenantScope}.
  *
  * <p>Not thread-safe, like any JDBC connection.
  */
@@ -64,6 +67,8 @@ public final class ShardedConnection implements Connection {
     /** -1 until set: each shard's driver default applies. */
     private int holdability = -1;
     private boolean closed;
+    /** The tenant whose schema every statement runs in, or {@code null}. */
+    private final TenantScope tenant;
 
     /**
      * @param pinned the shard index every statement goes to, or -1 to route each statement
@@ -72,6 +77,13 @@ public final class ShardedConnection implements Connection {
      */
     public ShardedConnection(ShardRegistry registry, AnalysisCache cache, Router router, int pinned,
             java.util.concurrent.ExecutorService scatter, long mergeRowLimit) {
+        this(registry, cache, router, pinned, scatter, mergeRowLimit, null);
+    }
+
+    /** @param tenant the tenant every statement runs for (its schema), or {@code null} for none */
+    public ShardedConnection(ShardRegistry registry, AnalysisCache cache, Router router, int pinned,
+            java.util.concurrent.ExecutorService scatter, long mergeRowLimit, TenantScope tenant) {
+        this.tenant = tenant;
         this.registry = registry;
         this.cache = cache;
         this.router = router;
@@ -104,6 +116,24 @@ public final class ShardedConnection implements Connection {
 
     AnalysisCache cache() {
         return cache;
+    }
+
+    /** The tenant this connection runs every statement for, or {@code null}. */
+    public TenantScope tenant() {
+        return tenant;
+    }
+
+    /**
+     * Borrows a shard's pooled connection; for a tenant in search_path mode it comes switched to the
+     * tenant's schema, and closing it resets that. The caller closes it.
+     */
+    Connection borrow(int shard) throws SQLException {
+        return tenant == null ? registry.borrow(shard) : tenant.borrow(shard);
+    }
+
+    /** The SQL to send to a shard: for a tenant in rewrite mode, with its tables in the tenant's schema. */
+    String sqlFor(int shard, String sql) throws SQLException {
+        return tenant == null ? sql : tenant.sql(shard, sql);
     }
 
     /** The shard this connection is pinned to, or -1. */
@@ -226,7 +256,7 @@ public final class ShardedConnection implements Connection {
             return c;
         }
         checkOpen();
-        c = registry.borrow(shard);
+        c = borrow(shard);
         try {
             if (!autoCommit) {
                 c.setAutoCommit(false);
@@ -633,6 +663,9 @@ public final class ShardedConnection implements Connection {
     @Override
     public void setCatalog(String catalog) throws SQLException {
         checkOpen();
+        if (tenant != null) {
+            throw tenantFixed("setCatalog");
+        }
         eachPhysical(c -> c.setCatalog(catalog));
     }
 
@@ -645,13 +678,25 @@ public final class ShardedConnection implements Connection {
     @Override
     public void setSchema(String name) throws SQLException {
         checkOpen();
+        if (tenant != null) {
+            throw tenantFixed("setSchema");
+        }
         eachPhysical(c -> c.setSchema(name));
         schema = name;
+    }
+
+    /** A tenant connection's schema is the tenant's for its whole life. */
+    private SQLException tenantFixed(String method) {
+        return new SQLFeatureNotSupportedException(method + " on a connection of " + tenant + ": its statements run in"
+                + " the tenant's schema only; use ShardedDataSource.forTenant(name) for another tenant", "0A000");
     }
 
     @Override
     public String getSchema() throws SQLException {
         checkOpen();
+        if (tenant != null) {
+            return tenant.schema();
+        }
         return schema != null ? schema : any().getSchema();
     }
 

@@ -67,7 +67,7 @@ final class ShardedPreparedStatement extends ShardedStatement implements Prepare
         }
         PreparedStatement ps = prepared[shard];
         if (ps == null || ps.isClosed()) {
-            ps = prepare(conn.physical(shard), analysis.sql());
+            ps = prepare(conn.physical(shard), conn.sqlFor(shard, analysis.sql()));
             prepared[shard] = ps;
         }
         return ps;

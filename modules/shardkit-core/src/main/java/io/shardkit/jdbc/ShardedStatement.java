@@ -199,6 +199,7 @@ class ShardedStatement implements Statement {
         String shardName = conn.registry().name(shard);
         String sql = d.sql(i) == null ? a.sql() : d.sql(i);
         lastShards[slot] = shardName;
+        sql = conn.sqlFor(shard, sql);
         try {
             Statement st = physicalFor(shard, sql, d.sql(i) != null);
             lastStatements[slot] = st;
@@ -557,7 +558,7 @@ class ShardedStatement implements Statement {
 
     /** Adds one batch entry to the physical statement of a shard (plain: the SQL text). */
     void addToPhysicalBatch(int shard, String sql, Parameters params, int[] map, int count) throws SQLException {
-        physicalFor(shard, sql, false).addBatch(sql);
+        physicalFor(shard, sql, false).addBatch(conn.sqlFor(shard, sql));
     }
 
     /** The physical statement whose batch holds a shard's pending entries. */

@@ -121,6 +121,7 @@ class ShardMapSchemaTest {
     /** Edge cases on which the schema and the loader must give the same verdict. */
     static List<Object[]> cases() {
         String shard = "shards:\n  - name: s0\n    url: jdbc:sqlite:target/t/s0.db\n  - name: s1\n    url: jdbc:sqlite:target/t/s1.db\n";
+        String pg = "shards:\n  - name: s0\n    url: jdbc:postgresql://127.0.0.1:1/app\n";
         return List.of(
                 new Object[] {"minimal", true, shard},
                 new Object[] {"no shards", false, "tables: {}\n"},
@@ -167,7 +168,14 @@ class ShardMapSchemaTest {
                 new Object[] {"class with type", true, shard + "tables: {p: {key: id, strategy: {type: class, class: " + Pick.class.getName() + ", shards: [s1]}}}\n"},
                 new Object[] {"type class without class", false, shard + "tables: {p: {key: id, strategy: {type: class}}}\n"},
                 new Object[] {"class with type mod", false, shard + "tables: {p: {key: id, strategy: {type: mod, class: " + Pick.class.getName() + "}}}\n"},
-                new Object[] {"default shard", true, shard + "defaultShard: s1\n"});
+                new Object[] {"default shard", true, shard + "defaultShard: s1\n"},
+                new Object[] {"tenancy", true, pg + "tenancy: {mode: search_path, schema: 'tenant_{tenant}',"
+                        + " shared: [public.users], tenants: [client1]}\n"},
+                new Object[] {"tenancy named as the tenant", true, pg + "tenancy: {schema: '{tenant}', logicalSchemas: [app]}\n"},
+                new Object[] {"tenancy without schema", false, pg + "tenancy: {mode: rewrite}\n"},
+                new Object[] {"tenancy unknown mode", false, pg + "tenancy: {mode: schema, schema: 't_{tenant}'}\n"},
+                new Object[] {"tenancy schema without {tenant}", false, pg + "tenancy: {schema: tenants}\n"},
+                new Object[] {"tenancy unknown key", false, pg + "tenancy: {schema: 't_{tenant}', colour: blue}\n"});
     }
 
     @ParameterizedTest(name = "{0}")
@@ -213,7 +221,7 @@ class ShardMapSchemaTest {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
-                boolean skip = !dir.equals(root) && (name.equals("target") || name.startsWith("."));
+                boolean skip = !dir.equals(root) && (name.equals("target") || name.equals("data") || name.startsWith("."));
                 return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
 

@@ -1,0 +1,347 @@
+package io.shardkit.tenant;
+
+import io.shardkit.config.Tenancy;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Commit;
+import net.sf.jsqlparser.statement.ExplainStatement;
+import net.sf.jsqlparser.statement.RollbackStatement;
+import net.sf.jsqlparser.statement.SavepointStatement;
+import net.sf.jsqlparser.statement.SetStatement;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.UseStatement;
+import net.sf.jsqlparser.statement.alter.Alter;
+import net.sf.jsqlparser.statement.comment.Comment;
+import net.sf.jsqlparser.statement.create.index.CreateIndex;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.create.view.CreateView;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.drop.Drop;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.merge.Merge;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.truncate.Truncate;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.upsert.Upsert;
+import net.sf.jsqlparser.util.TablesNamesFinder;
+
+/**
+ * Rewrite mode's schema translation, worked out once per SQL text and shared by every tenant: the
+ * text is parsed and every table reference that means "the tenant's schema" (no schema, or a
+ * logical schema) gets the schema {@value #MARKER}; the statement printed back is the template. Per
+ * execution a tenant only replaces the marker with its quoted schema ({@link Template#apply}), a
+ * string replace: switching tenants never parses again.
+ *
+ * <p>Left as written: CTE names, aliases, {@code dual}, shared tables, and tables with any other
+ * schema. A schema that is another tenant's (it matches the schema pattern) is recorded so the
+ * execution can refuse it. Statements whose objects cannot all be found (GRANT, CREATE SEQUENCE,
+ * CREATE FUNCTION, ...), {@code USE}, and {@code SET} of the schema or search path are refused:
+ * run such DDL through {@code ds.tenants().migrate(...)}, where the schema is set on the connection.
+ *
+ * <p>Bounded like the analysis cache (two generations); thread-safe; reads take no lock.
+ */
+public final class SchemaTemplates {
+    /** The schema templates carry where the tenant's schema goes. */
+    public static final String MARKER = "__shardkit_tenant__";
+
+    private static final Set<String> DROPPABLE = Set.of("TABLE", "VIEW", "INDEX", "SEQUENCE", "MATERIALIZED VIEW");
+
+    private final Tenancy tenancy;
+    private final Set<String> logical;
+    private final Set<String> sharedQualified = new HashSet<>();
+    private final Set<String> sharedPlain = new HashSet<>();
+    private final int generationSize;
+    private final AtomicLong parses = new AtomicLong();
+    private volatile ConcurrentHashMap<String, Template> young = new ConcurrentHashMap<>();
+    private volatile ConcurrentHashMap<String, Template> old = new ConcurrentHashMap<>();
+
+    public SchemaTemplates(Tenancy tenancy, int maxEntries) {
+        this.tenancy = tenancy;
+        this.logical = Set.copyOf(tenancy.logicalSchemas());
+        for (String s : tenancy.shared()) {
+            (s.indexOf('.') > 0 ? sharedQualified : sharedPlain).add(s);
+        }
+        this.generationSize = Math.max(1, maxEntries / 2);
+    }
+
+    /**
+     * What a statement becomes for one tenant: a fixed SQL text with the marker where the tenant's
+     * schema goes, or a refusal. Parses the text only the first time it is seen.
+     */
+    public Template get(String sql) {
+        Template t = young.get(sql);
+        if (t != null) {
+            return t;
+        }
+        t = old.get(sql);
+        if (t == null) {
+            t = build(sql);
+        }
+        ConcurrentHashMap<String, Template> y = young;
+        if (y.size() >= generationSize) {
+            synchronized (this) {
+                if (young == y) {
+                    old = y;
+                    young = new ConcurrentHashMap<>();
+                }
+            }
+        }
+        young.put(sql, t);
+        return t;
+    }
+
+    /** How many SQL texts were parsed into templates so far (for tests: a tenant switch parses none). */
+    public long parses() {
+        return parses.get();
+    }
+
+    private Template build(String sql) {
+        parses.incrementAndGet();
+        if (sql.toLowerCase(Locale.ROOT).contains(MARKER)) {
+            return Template.refused(sql, "the statement contains " + MARKER + ", which shardkit reserves");
+        }
+        Statement st;
+        try {
+            st = parse(sql);
+        } catch (Exception | Error e) {
+            return Template.refused(sql, "shardkit cannot parse the statement to put its tables in the tenant's schema;"
+                    + " run it through ds.tenants().migrate(...), where the schema is set on the connection");
+        }
+        String kind = refusedKind(st);
+        if (kind != null) {
+            return Template.refused(sql, kind);
+        }
+        if (st instanceof SetStatement || st instanceof Commit || st instanceof RollbackStatement
+                || st instanceof SavepointStatement) {
+            return new Template(sql, false, new String[0], null);
+        }
+        Finder f = new Finder();
+        try {
+            st.accept(f, null);
+            if (st instanceof Truncate tr && tr.getTables() != null) {
+                // the finder walks only the last table of TRUNCATE a, b
+                for (Table t : tr.getTables()) {
+                    f.visit(t, null);
+                }
+            }
+        } catch (UnsupportedOperationException e) {
+            return Template.refused(sql, st.getClass().getSimpleName() + " statements cannot be confined to the"
+                    + " tenant's schema by rewriting; run them through ds.tenants().migrate(...)");
+        }
+        boolean marked = false;
+        boolean changed = false;
+        Set<String> tenantSchemas = new LinkedHashSet<>();
+        for (Table t : f.tables) {
+            int r = qualify(t, f.ctes, tenantSchemas);
+            marked |= r == MARKED;
+            changed |= r != KEPT;
+        }
+        for (Table t : f.columnTables) {
+            String schema = unquote(t.getSchemaName());
+            if ((t.getDatabase() == null || t.getDatabase().getDatabaseName() == null) && logical.contains(schema)) {
+                boolean shared = sharedPlain.contains(unquote(t.getName()));
+                t.setSchemaName(shared ? null : MARKER);
+                marked |= !shared;
+                changed = true;
+            }
+        }
+        String text = changed ? st.toString() : sql;
+        return new Template(text, marked, tenantSchemas.toArray(new String[0]), null);
+    }
+
+    private static final int KEPT = 0, UNQUALIFIED = 1, MARKED = 2;
+
+    /**
+     * Puts one table reference in the tenant's schema when it means it ({@code MARKED}); a shared
+     * table written with a logical schema loses it ({@code UNQUALIFIED}); anything else is {@code KEPT}.
+     */
+    private int qualify(Table t, Set<String> ctes, Set<String> tenantSchemas) {
+        if (t.getName() == null || (t.getDatabase() != null && t.getDatabase().getDatabaseName() != null)) {
+            return KEPT;
+        }
+        String name = unquote(t.getName());
+        String schema = t.getSchemaName() == null ? null : unquote(t.getSchemaName());
+        if (schema == null) {
+            if (ctes.contains(name) || name.equals("dual") || sharedPlain.contains(name)) {
+                return KEPT;
+            }
+            t.setSchemaName(MARKER);
+            return MARKED;
+        }
+        if (sharedQualified.contains(schema + "." + name)) {
+            return KEPT;
+        }
+        if (logical.contains(schema)) {
+            if (sharedPlain.contains(name)) {
+                t.setSchemaName(null);
+                return UNQUALIFIED;
+            }
+            t.setSchemaName(MARKER);
+            return MARKED;
+        }
+        if (tenancy.tenantOf(schema) != null) {
+            tenantSchemas.add(schema);
+        }
+        return KEPT;
+    }
+
+    /** Why a statement kind cannot run in rewrite mode, or {@code null}. */
+    private static String refusedKind(Statement st) {
+        if (st instanceof UseStatement) {
+            return "USE would switch the connection away from the tenant's schema";
+        }
+        if (st instanceof SetStatement) {
+            String text = st.toString().toLowerCase(Locale.ROOT);
+            return text.contains("search_path") || text.startsWith("set schema")
+                    ? "SET of the search path or schema would switch the connection away from the tenant's schema" : null;
+        }
+        if (st instanceof Drop d) {
+            return DROPPABLE.contains(d.getType() == null ? "" : d.getType().toUpperCase(Locale.ROOT)) ? null
+                    : "DROP " + d.getType() + " cannot be confined to the tenant's schema by rewriting; run it through"
+                    + " ds.tenants().migrate(...), or drop the tenant with ds.tenants().drop(...)";
+        }
+        if (st instanceof Select || st instanceof Insert || st instanceof Update || st instanceof Delete
+                || st instanceof Upsert || st instanceof Merge || st instanceof CreateTable || st instanceof CreateIndex
+                || st instanceof CreateView || st instanceof Alter || st instanceof Truncate || st instanceof Comment
+                || st instanceof Commit || st instanceof RollbackStatement || st instanceof SavepointStatement
+                || st instanceof ExplainStatement) {
+            return null;
+        }
+        return st.getClass().getSimpleName() + " statements cannot be confined to the tenant's schema by rewriting"
+                + " (shardkit cannot find every object they name); run them through ds.tenants().migrate(...), where"
+                + " the schema is set on the connection";
+    }
+
+    /** The fast parser first; the complex grammar only when the fast one fails (as the analyzer does). */
+    private static Statement parse(String sql) throws Exception {
+        try {
+            return CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(false).Statement();
+        } catch (Exception | Error simpleFailure) {
+            return CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(true).Statement();
+        }
+    }
+
+    static String unquote(String identifier) {
+        if (identifier == null) {
+            return null;
+        }
+        String n = identifier;
+        if (n.length() >= 2) {
+            char f = n.charAt(0);
+            char l = n.charAt(n.length() - 1);
+            if ((f == '"' && l == '"') || (f == '`' && l == '`') || (f == '[' && l == ']')) {
+                return n.substring(1, n.length() - 1);
+            }
+        }
+        return n.toLowerCase(Locale.ROOT);
+    }
+
+    /** Every table reference of a statement (subqueries, joins, DML targets, DDL), and the CTE names. */
+    private static final class Finder extends TablesNamesFinder<Void> {
+        final List<Table> tables = new ArrayList<>();
+        private final IdentityHashMap<Table, Boolean> seen = new IdentityHashMap<>();
+        final List<Table> columnTables = new ArrayList<>();
+        final Set<String> ctes = new HashSet<>();
+
+        Finder() {
+            init(false);
+        }
+
+        @Override
+        public <S> Void visit(Table table, S context) {
+            if (table != null && !seen.containsKey(table)) {
+                seen.put(table, Boolean.TRUE);
+                tables.add(table);
+            }
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(Column column, S context) {
+            Table t = column.getTable();
+            if (t != null && t.getSchemaName() != null) {
+                columnTables.add(t);
+            }
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(WithItem<?> item, S context) {
+            if (item.getAlias() != null) {
+                ctes.add(unquote(item.getAlias().getName()));
+            }
+            return super.visit(item, context);
+        }
+    }
+
+    /**
+     * One statement's text for any tenant. {@code text} holds {@value #MARKER} where the tenant's
+     * schema goes when {@code marked}; {@code tenantSchemas} are tenant schemas the statement names
+     * explicitly (each must be the executing tenant's own); {@code refusal} says why the statement
+     * cannot run for a tenant, or is {@code null}.
+     */
+    public static final class Template {
+        private final String text;
+        private final boolean marked;
+        private final String[] tenantSchemas;
+        private final String refusal;
+        /** The last tenant's text: [quoted schema, text], replaced whole so readers see a matching pair. */
+        private volatile String[] last;
+
+        Template(String text, boolean marked, String[] tenantSchemas, String refusal) {
+            this.text = text;
+            this.marked = marked;
+            this.tenantSchemas = tenantSchemas;
+            this.refusal = refusal;
+        }
+
+        static Template refused(String sql, String why) {
+            return new Template(sql, false, new String[0], why);
+        }
+
+        public String text() {
+            return text;
+        }
+
+        public boolean marked() {
+            return marked;
+        }
+
+        public String refusal() {
+            return refusal;
+        }
+
+        /** Tenant schemas the statement names explicitly; usually none. */
+        public String[] tenantSchemas() {
+            return tenantSchemas;
+        }
+
+        /**
+         * The SQL for a tenant whose schema, quoted for the shard's dialect, is {@code quoted}. The
+         * last result is kept, so a statement run again by the same tenant allocates nothing.
+         */
+        public String apply(String quoted) {
+            if (!marked) {
+                return text;
+            }
+            String[] l = last;
+            if (l != null && l[0] == quoted) {
+                return l[1];
+            }
+            String out = text.replace(MARKER, quoted);
+            last = new String[] {quoted, out};
+            return out;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.shardkit.tenant;
+
+import io.shardkit.RefusedException;
+import io.shardkit.ShardException;
+import io.shardkit.config.Tenancy;
+import io.shardkit.exec.ShardRegistry;
+import io.shardkit.sql.Dialect;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * What a tenant's connections need at the two places shardkit touches a shard: the SQL sent
+ * ({@link #sql}, rewrite mode: tables put in the tenant's schema) and the pooled connection
+ * borrowed ({@link #borrow}, search_path mode: switched to the tenant's schema and reset on
+ * return). One per tenant, shared by all its connections; immutable but for {@link #drop}.
+ * Thread-safe.
+ */
+public final class TenantScope {
+    private final String tenant;
+    private final String schema;
+    private final boolean rewrite;
+    private final String quotedAnsi;
+    private final String quotedMysql;
+    private final SchemaTemplates templates;
+    private final SessionSchema sessions;
+    private final ShardRegistry registry;
+    private volatile boolean dropped;
+
+    /** @param templates the data source's shared templates; {@code null} in search_path mode */
+    public TenantScope(String tenant, Tenancy tenancy, SchemaTemplates templates, SessionSchema sessions,
+            ShardRegistry registry) {
+        this.tenant = tenant;
+        this.schema = tenancy.schemaOf(tenant);
+        this.rewrite = tenancy.mode() == Tenancy.Mode.REWRITE;
+        // names are [a-z0-9_] only (Tenancy checks), so quoting needs no escaping
+        this.quotedAnsi = '"' + schema + '"';
+        this.quotedMysql = '`' + schema + '`';
+        this.templates = templates;
+        this.sessions = sessions;
+        this.registry = registry;
+    }
+
+    public String tenant() {
+        return tenant;
+    }
+
+    /** The tenant's physical schema (on MySQL/MariaDB: its database). */
+    public String schema() {
+        return schema;
+    }
+
+    public boolean rewrites() {
+        return rewrite;
+    }
+
+    /**
+     * The SQL to send to a shard for this tenant. Rewrite mode: the text's template (parsed once
+     * per text, for all tenants) with the tenant's quoted schema put in; refused when the statement
+     * cannot be confined to the schema or names another tenant's schema. Search_path mode: unchanged.
+     */
+    public String sql(int shard, String sql) throws SQLException {
+        if (!rewrite) {
+            return sql;
+        }
+        SchemaTemplates.Template t = templates.get(sql);
+        if (t.refusal() != null) {
+            throw new RefusedException(t.refusal() + " (tenant " + tenant + ", rewrite mode)", sql);
+        }
+        String[] named = t.tenantSchemas();
+        for (String s : named) {
+            if (!s.equals(schema)) {
+                throw new ShardException("the statement names schema " + s + ", which belongs to another tenant;"
+                        + " a connection of tenant " + tenant + " reaches only " + schema + " and shared tables [sql: "
+                        + ShardException.shorten(sql) + "]", "42501");
+            }
+        }
+        return t.apply(registry.dialect(shard) == Dialect.MYSQL ? quotedMysql : quotedAnsi);
+    }
+
+    /**
+     * Borrows a shard's pooled connection for this tenant: in search_path mode switched to the
+     * tenant's schema (closing it resets and checks it); in rewrite mode as the pool gives it.
+     */
+    public Connection borrow(int shard) throws SQLException {
+        return rewrite ? registry.borrow(shard) : sessions.borrow(shard, schema);
+    }
+
+    /** Whether the tenant was dropped through this data source. */
+    public boolean dropped() {
+        return dropped;
+    }
+
+    /** Marks the tenant dropped: its data source view refuses new connections. */
+    public void drop() {
+        dropped = true;
+    }
+
+    @Override
+    public String toString() {
+        return "tenant " + tenant + " (schema " + schema + ", " + (rewrite ? "rewrite" : "search_path") + " mode)";
+    }
+}
