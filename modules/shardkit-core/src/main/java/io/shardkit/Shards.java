@@ -42,6 +42,36 @@ public final class Shards {
     }
 
     /**
+     * Opens a new same-shaped database (a tenant's, an album's) and gives it its tables: the
+     * statements of a class path resource, run in one transaction. If they fail the shard is closed
+     * again, so the call can be repeated once the cause is fixed.
+     */
+    public void create(String name, String url, String ddlResource) throws SQLException {
+        create(name, url, Tenants.script(ddlResource));
+    }
+
+    /** Like {@link #create(String, String, String)}, with the tables made by a callback. */
+    public void create(String name, String url, Tenants.Setup setup) throws SQLException {
+        open(name, url);
+        try (java.sql.Connection c = registry.borrow(registry.indexOf(name))) {
+            c.setAutoCommit(false);
+            try {
+                setup.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            registry.close(name);
+            if (e instanceof SQLException se) {
+                throw ShardException.fromShard(name, null, se);
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Closes a runtime shard and its pool. Connections still borrowed from it are closed by the
      * pool; statements using it afterwards fail until it is opened again.
      */

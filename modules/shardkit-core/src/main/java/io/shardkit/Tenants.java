@@ -316,7 +316,7 @@ public final class Tenants {
     }
 
     /** A class path resource's statements as a setup; read (and missing resources reported) before any shard is touched. */
-    private static Setup script(String resource) throws SQLException {
+    static Setup script(String resource) throws SQLException {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         String path = resource.startsWith("/") ? resource.substring(1) : resource;
         String text;

@@ -172,4 +172,22 @@ class RuntimeShardsTest {
             assertThatThrownBy(() -> ds.shards().close("nope")).hasMessageContaining("unknown shard 'nope'");
         }
     }
+
+    @Test
+    void creatingADatabaseRunsItsDdlAndAFailureLeavesItClosed() throws Exception {
+        try (ShardedDataSource ds = library(60_000, 4)) {
+            ds.shards().create("autumn", "jdbc:sqlite:" + dir.resolve("autumn.db"), "album/model.sql");
+            fill(ds, "autumn", 3);
+            assertThat(tagged(ds, "autumn")).containsExactly("autumn/img2.jpg");
+            assertThatThrownBy(() -> ds.shards().create("bad", "jdbc:sqlite:" + dir.resolve("bad.db"), "album/broken.sql"))
+                    .isInstanceOf(ShardException.class).hasMessageContaining("album/broken.sql, statement 2");
+            assertThat(ds.shards().isOpen("bad")).isFalse();
+            try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bad.db"));
+                    ResultSet rs = c.getMetaData().getTables(null, null, "pic", null)) {
+                assertThat(rs.next()).as("the failed DDL was rolled back").isFalse();
+            }
+            assertThatThrownBy(() -> ds.shards().create("none", "jdbc:sqlite:" + dir.resolve("none.db"), "album/nope.sql"))
+                    .hasMessageContaining("is not on the class path");
+        }
+    }
 }
