@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * with the shards each statement touched. Statements come from {@code -e} (repeatable), from a
  * script on standard input, or from an interactive shell with line editing and history.
  * Statements end with {@code ;}. Meta commands: {@code \explain SQL}, {@code \shards},
- * {@code \timing}, {@code \q}. A failing statement stops a script with exit code 1.
+ * {@code \timing}, {@code \tenant NAME} (a tenant's schema; bare: none), {@code \q}. A failing
+ * statement stops a script with exit code 1.
  */
 @Command(name = "sql", description = "Run SQL through the shard map: -e, a script on stdin, or an interactive shell.")
 final class SqlCommand extends Base implements Callable<Integer> {
@@ -48,18 +49,26 @@ final class SqlCommand extends Base implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (ShardedDataSource ds = open(config); Connection c = ds.getConnection()) {
-            Session session = new Session(ds, c);
-            if (statements != null && !statements.isEmpty()) {
-                for (String sql : statements) {
-                    if (!session.run(sql)) {
-                        return Main.FAILED;
-                    }
-                }
-                return Main.OK;
+        try (ShardedDataSource ds = open(config)) {
+            Session session = new Session(ds, ds.getConnection());
+            try {
+                return run(session);
+            } finally {
+                session.connection.close();
             }
-            return io.interactive() || forceInteractive ? shell(session) : script(session);
         }
+    }
+
+    private int run(Session session) throws IOException {
+        if (statements != null && !statements.isEmpty()) {
+            for (String sql : statements) {
+                if (!session.run(sql)) {
+                    return Main.FAILED;
+                }
+            }
+            return Main.OK;
+        }
+        return io.interactive() || forceInteractive ? shell(session) : script(session);
     }
 
     /** Statements from standard input, split at {@code ;}; stops at the first failure. */
@@ -129,7 +138,7 @@ final class SqlCommand extends Base implements Callable<Integer> {
 
     private int shell(Session session) throws IOException {
         try (Lines lines = lines()) {
-            io.out().println("shardkit sql: statements end with ;  \\explain SQL, \\shards, \\timing, \\q to quit");
+            io.out().println("shardkit sql: statements end with ;  \\explain SQL, \\shards, \\timing, \\tenant NAME, \\q to quit");
             Splitter splitter = new Splitter();
             while (true) {
                 String line = lines.read(splitter.pending() ? "   ...> " : "shardkit> ");
@@ -149,11 +158,21 @@ final class SqlCommand extends Base implements Callable<Integer> {
     /** One connection and the commands run on it. */
     private final class Session {
         private final ShardedDataSource ds;
-        private final Connection connection;
+        private Connection connection;
+        private String tenant;
 
         Session(ShardedDataSource ds, Connection connection) {
             this.ds = ds;
             this.connection = connection;
+        }
+
+        /** Switches to a tenant's connection ({@code \tenant NAME}), or back to the plain one ({@code \tenant}). */
+        private void tenant(String name) throws SQLException {
+            Connection next = name == null ? ds.getConnection() : ds.forTenant(name).getConnection();
+            connection.close();
+            connection = next;
+            tenant = name;
+            io.out().println(name == null ? "no tenant" : "tenant " + name);
         }
 
         /** Runs a statement or meta command; prints its result or its error; false on error. */
@@ -195,9 +214,10 @@ final class SqlCommand extends Base implements Callable<Integer> {
                     }
                     Table.print(rows, new boolean[3], io.out());
                 }
+                case "\\tenant" -> tenant(parts.length > 1 ? parts[1].strip() : null);
                 case "\\q" -> { }
                 default -> throw new Main.UsageException("unknown command " + parts[0]
-                        + " (known: \\explain, \\shards, \\timing, \\q)");
+                        + " (known: \\explain, \\shards, \\timing, \\tenant, \\q)");
             }
         }
 

@@ -96,6 +96,14 @@ class CliTest {
     }
 
     @Test
+    void aTenantNeedsTenancyInTheMap() {
+        Result r = run("\\tenant acme\nSELECT 1 AS never;\n", "sql", "-c", map.toString());
+        assertThat(r.code()).isEqualTo(Main.FAILED);
+        assertThat(r.err()).startsWith("error: tenancy is not configured");
+        assertThat(r.out()).doesNotContain("never");
+    }
+
+    @Test
     void explainPrintsRouteReasonsAndPlan() {
         Result r = run("", "explain", "-c", map.toString(), "SELECT * FROM players WHERE player_id = ?", "42");
         assertThat(r.code()).as(r.err()).isZero();
