@@ -123,6 +123,9 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
             throw new ShardException("unknown shard '" + shard + "' (known: " + String.join(", ", map.shardNames()) + ")",
                     ShardException.ROUTING);
         }
+        if (!registry.isOpen(shard)) {
+            throw new ShardException("shard " + shard + " is closed; open it again to use it", "08003", 0, shard, null);
+        }
         return new ShardedConnection(registry, cache, router, i, scatter, mergeRowLimit);
     }
 

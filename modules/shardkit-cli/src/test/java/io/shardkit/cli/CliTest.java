@@ -165,4 +165,12 @@ class CliTest {
         assertThat(r.out()).contains("shardkit> ", "...> ", "1000", "(shards: s0, s1, s2, s3;").doesNotContain("never");
         assertThat(r.err()).contains("error: table nowhere is not in the shard map");
     }
+
+    @Test
+    void passwordsInUrlsAreHidden() {
+        assertThat(CheckCommand.hidePassword("jdbc:postgresql://db:5432/app?user=u&password=s3cret&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db:5432/app?user=u&password=***&ssl=true");
+        assertThat(CheckCommand.hidePassword("jdbc:mysql://root:hunter2@db/app")).isEqualTo("jdbc:mysql://root:***@db/app");
+        assertThat(CheckCommand.hidePassword("jdbc:sqlite:data/s0.db")).isEqualTo("jdbc:sqlite:data/s0.db");
+    }
 }
