@@ -40,8 +40,9 @@ final class Parameters {
     private int[] ints;
     private int count;
 
+    /** Sized to the statement's {@code ?} count (a prepare allocates no spare slots); {@link #set} grows it. */
     Parameters(int expected) {
-        int n = Math.max(expected, 4);
+        int n = Math.max(expected, 0);
         values = new Object[n];
         kinds = new int[n];
         extras = new Object[n];

@@ -111,7 +111,9 @@ final class ShardedPreparedStatement extends ShardedStatement implements Prepare
                 out.add(ps);
             }
         }
-        out.addAll(oneOffs);
+        if (!oneOffs.isEmpty()) {
+            out.addAll(oneOffs);
+        }
         return out;
     }
 

@@ -135,7 +135,7 @@ public final class Router {
         if (a.insertRows() != null) {
             d = insert(a, strategy, table, params, why);
         } else if (a.kind() == StatementKind.DDL) {
-            d = decision(indexes(strategy.shards(), "strategy of " + table));
+            d = decision(indexes(strategy.shards(), "strategy", table));
         } else if (a.keyValues() != null) {
             d = keyed(a, strategy, table, params, why);
         } else {
@@ -144,8 +144,8 @@ public final class Router {
                 throw new ShardException("the QueryChooser of table " + table + " returned null", ShardException.ROUTING);
             }
             note(why, table + ": " + t.reason());
-            d = t.all() ? decision(indexes(strategy.shards(), "strategy of " + table))
-                    : decision(indexes(t.shards(), "QueryChooser of " + table));
+            d = t.all() ? decision(indexes(strategy.shards(), "strategy", table))
+                    : decision(indexes(t.shards(), "QueryChooser", table));
         }
         if (a.tiering() != null) {
             d = tiered(a, a.tiering(), d, params, why);
@@ -171,7 +171,7 @@ public final class Router {
         String tier = cutoffTier(t, params, why);
         boolean skipArchive = "hot".equals(tier);
         boolean skipHot = false;
-        int[] archiveShards = indexes(archive.shards(), "archive of " + t.table());
+        int[] archiveShards = indexes(archive.shards(), "archive", t.table());
         StatementKind kind = a.kind();
         if (kind == StatementKind.INSERT || kind == StatementKind.DDL) {
             note(why, "archive " + archive.shards() + " is read-only: " + kind + " goes to the hot shards only");
@@ -327,9 +327,9 @@ public final class Router {
                 note(why, table + "." + keyName(a) + " = " + show(key) + ": " + c.reason());
             }
             if (c.shards().size() == 1) {
-                return single[index(c.shards().get(0), "IdChooser of " + table)];
+                return single[index(c.shards().get(0), "IdChooser", table)];
             }
-            return decision(indexes(c.shards(), "IdChooser of " + table));
+            return decision(indexes(c.shards(), "IdChooser", table));
         }
         List<String> shards = new ArrayList<>();
         for (ValueRef ref : keys) {
@@ -351,7 +351,7 @@ public final class Router {
         if (shards.isEmpty()) {
             return nullKey(a, strategy, table, why);
         }
-        return decision(indexes(shards, "IdChooser of " + table));
+        return decision(indexes(shards, "IdChooser", table));
     }
 
     /** {@code key = NULL} matches no row anywhere: one shard answers exactly (with nothing). */
@@ -359,7 +359,7 @@ public final class Router {
             throws SQLException {
         String s = strategy.shards().get(0);
         note(why, table + "." + keyName(a) + " = NULL matches no row → any one shard: " + s);
-        return single[index(s, "strategy of " + table)];
+        return single[index(s, "strategy", table)];
     }
 
     private RouteDecision insert(SqlAnalysis a, Strategy strategy, String table, Object[] params, StringBuilder why)
@@ -379,7 +379,7 @@ public final class Router {
             if (c == null) {
                 throw new ShardException("the ShardChooser of table " + table + " returned null", ShardException.ROUTING);
             }
-            int s = index(c.shard(), "ShardChooser of " + table);
+            int s = index(c.shard(), "ShardChooser", table);
             if (why != null) {
                 note(why, (n > 1 ? "row " + (r + 1) + ": " : "") + table + "." + keyName(a) + " = " + show(key) + ": " + c.reason());
             }
@@ -428,16 +428,40 @@ public final class Router {
     private int index(String shard, String who) throws ShardException {
         int i = registry.indexOf(shard);
         if (i < 0) {
-            throw new ShardException(who + " returned unknown shard '" + shard + "' (known: "
-                    + String.join(", ", names()) + ")", ShardException.ROUTING);
+            throw unknownShard(shard, who);
         }
         return i;
+    }
+
+    /**
+     * {@link #index(String, String)} for a table's chooser: "{@code chooser} of {@code table}" is
+     * only put into words when the shard is unknown, so routing a key allocates nothing.
+     */
+    private int index(String shard, String chooser, String table) throws ShardException {
+        int i = registry.indexOf(shard);
+        if (i < 0) {
+            throw unknownShard(shard, chooser + " of " + table);
+        }
+        return i;
+    }
+
+    private ShardException unknownShard(String shard, String who) {
+        return new ShardException(who + " returned unknown shard '" + shard + "' (known: "
+                + String.join(", ", names()) + ")", ShardException.ROUTING);
     }
 
     private int[] indexes(List<String> shards, String who) throws ShardException {
         int[] out = new int[shards.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = index(shards.get(i), who);
+        }
+        return out;
+    }
+
+    private int[] indexes(List<String> shards, String chooser, String table) throws ShardException {
+        int[] out = new int[shards.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = index(shards.get(i), chooser, table);
         }
         return out;
     }
