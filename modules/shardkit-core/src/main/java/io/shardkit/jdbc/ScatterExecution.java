@@ -70,16 +70,18 @@ final class ScatterExecution implements Execution {
             int shard = registry.indexOf(routes.get(i).shard());
             held[i] = transaction ? conn.physical(shard) : conn.heldConnection(shard);
         }
+        long fetch = fetchSize > 0 ? fetchSize : DEFAULT_FETCH;
+        boolean stream = scatter.rowsPerShard() < 0 || scatter.rowsPerShard() > fetch;
         List<Future<ShardCursor>> started = new ArrayList<>(n);
         for (int i = 0; i < n - 1; i++) {
             int part = i;
-            started.add(executor.submit(() -> openShard(routes.get(part), held[part])));
+            started.add(executor.submit(() -> openShard(routes.get(part), held[part], stream)));
         }
         List<Cursor> cursors = new ArrayList<>(n);
         SQLException failure = null;
         ShardCursor last = null;
         try {
-            last = openShard(routes.get(n - 1), held[n - 1]);
+            last = openShard(routes.get(n - 1), held[n - 1], stream);
         } catch (SQLException e) {
             failure = e;
         }
@@ -117,7 +119,7 @@ final class ScatterExecution implements Execution {
         return t instanceof SQLException e ? e : new SQLException("shard query failed: " + t, "HY000", t);
     }
 
-    private ShardCursor openShard(Route route, Connection held) throws SQLException {
+    private ShardCursor openShard(Route route, Connection held, boolean stream) throws SQLException {
         int shard = registry.indexOf(route.shard());
         String sql = conn.sqlFor(shard, route.sql());
         Connection c = held;
@@ -127,7 +129,7 @@ final class ScatterExecution implements Execution {
         try {
             if (borrowed) {
                 c = conn.borrow(shard);
-                if (registry.dialect(shard) == Dialect.POSTGRESQL) {
+                if (stream && registry.dialect(shard) == Dialect.POSTGRESQL) {
                     c.setAutoCommit(false);
                     streamInTransaction = true;
                 }

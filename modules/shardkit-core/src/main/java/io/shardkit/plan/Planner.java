@@ -74,7 +74,11 @@ public final class Planner {
             boolean archive = hot >= 0 && i >= hot;
             routes.add(new Route(shards.get(i), archive ? m.archiveSql() : sql, m.shardParameters()));
         }
-        ShardSource scatter = new Scatter(routes, false);
+        long rowsPerShard = -1;
+        if (!m.aggregate() && !m.distinct() && m.count() != null && (hot < 0 || hot == routes.size())) {
+            rowsPerShard = m.count().resolve(params) + (m.offset() == null ? 0 : m.offset().resolve(params));
+        }
+        ShardSource scatter = new Scatter(routes, false, rowsPerShard);
         if (hot > 0 && hot < routes.size()) {
             scatter = new Shadow(scatter, hot, a.tiering().table(), a.tiering().archive().id());
         }

@@ -9,10 +9,14 @@ import java.util.List;
  * if any failed. For reads it is the leaf under a merge node, which opens it through
  * {@link Execution#open}: the shard queries start in parallel.
  */
-public record Scatter(List<Route> routes, boolean write) implements ShardSource {
+public record Scatter(List<Route> routes, boolean write, long rowsPerShard) implements ShardSource {
 
     public Scatter {
         routes = List.copyOf(routes);
+    }
+
+    public Scatter(List<Route> routes, boolean write) {
+        this(routes, write, -1);
     }
 
     @Override
