@@ -47,8 +47,7 @@ public final class EmbeddedMariaDb extends ShardServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMariaDb.class);
     private static final int ATTEMPTS = 3;
-    private static EmbeddedMariaDb instance;
-    private static IllegalStateException failure; // a failed start is not retried by every test class
+    private static final Once<EmbeddedMariaDb> ONCE = new Once<>();
 
 
     private EmbeddedMariaDb(String adminUrl, String user, String password, boolean external) {
@@ -61,22 +60,8 @@ public final class EmbeddedMariaDb extends ShardServer {
      * @throws IllegalStateException when the server cannot be started (on this and every later
      *     call); the message says why
      */
-    public static synchronized EmbeddedMariaDb get() {
-        if (failure != null) {
-            throw new IllegalStateException(failure.getMessage(), failure);
-        }
-        if (instance == null) {
-            try {
-                instance = Machine.env("SHARDKIT_MARIADB_URL")
-                        .map(url -> new EmbeddedMariaDb(url, Machine.env("SHARDKIT_MARIADB_USER").orElse(null),
-                                Machine.env("SHARDKIT_MARIADB_PASSWORD").orElse(null), true))
-                        .orElseGet(EmbeddedMariaDb::start);
-            } catch (IllegalStateException e) {
-                failure = e;
-                throw e;
-            }
-        }
-        return instance;
+    public static EmbeddedMariaDb get() {
+        return ONCE.get("SHARDKIT_MARIADB", (url, user, password) -> new EmbeddedMariaDb(url, user, password, true), EmbeddedMariaDb::start);
     }
 
     @Override

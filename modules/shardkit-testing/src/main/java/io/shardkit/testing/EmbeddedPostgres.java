@@ -35,8 +35,7 @@ public final class EmbeddedPostgres extends ShardServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
     private static final String SUPERUSER = "postgres";
-    private static EmbeddedPostgres instance;
-    private static IllegalStateException failure; // a failed start is not retried by every test class
+    private static final Once<EmbeddedPostgres> ONCE = new Once<>();
 
 
     private EmbeddedPostgres(String adminUrl, String user, String password, boolean external) {
@@ -49,22 +48,8 @@ public final class EmbeddedPostgres extends ShardServer {
      * @throws IllegalStateException when the server cannot be started (on this and every later
      *     call); the message says why
      */
-    public static synchronized EmbeddedPostgres get() {
-        if (failure != null) {
-            throw new IllegalStateException(failure.getMessage(), failure);
-        }
-        if (instance == null) {
-            try {
-                instance = Machine.env("SHARDKIT_PG_URL")
-                        .map(url -> new EmbeddedPostgres(url, Machine.env("SHARDKIT_PG_USER").orElse(null),
-                                Machine.env("SHARDKIT_PG_PASSWORD").orElse(null), true))
-                        .orElseGet(Server::start);
-            } catch (IllegalStateException e) {
-                failure = e;
-                throw e;
-            }
-        }
-        return instance;
+    public static EmbeddedPostgres get() {
+        return ONCE.get("SHARDKIT_PG", (url, user, password) -> new EmbeddedPostgres(url, user, password, true), Server::start);
     }
 
     @Override

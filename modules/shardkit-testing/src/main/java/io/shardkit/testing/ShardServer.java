@@ -65,6 +65,39 @@ abstract class ShardServer {
         return DriverManager.getConnection(adminUrl, user, password);
     }
 
+    /** Makes a server object for an external server named by environment variables. */
+    interface External<T> {
+        T make(String adminUrl, String user, String password);
+    }
+
+    /**
+     * One server per JVM: started (or found through {@code <prefix>_URL}, {@code _USER},
+     * {@code _PASSWORD}) on the first call; a failed start is remembered, so every later test class
+     * fails at once with the same reason instead of trying again.
+     */
+    static final class Once<T extends ShardServer> {
+        private T instance;
+        private IllegalStateException failure;
+
+        synchronized T get(String envPrefix, External<T> external, java.util.function.Supplier<T> start) {
+            if (failure != null) {
+                throw new IllegalStateException(failure.getMessage(), failure);
+            }
+            if (instance == null) {
+                try {
+                    instance = Machine.env(envPrefix + "_URL")
+                            .map(url -> external.make(url, Machine.env(envPrefix + "_USER").orElse(null),
+                                    Machine.env(envPrefix + "_PASSWORD").orElse(null)))
+                            .orElseGet(start);
+                } catch (IllegalStateException e) {
+                    failure = e;
+                    throw e;
+                }
+            }
+            return instance;
+        }
+    }
+
     static String checkName(String name) {
         if (name == null || !DATABASE_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("database name must match " + DATABASE_NAME + ": " + name);
