@@ -100,7 +100,8 @@ class RuntimeShardsTest {
             ds.shards().close("winter");
             assertThat(ds.shards().isOpen("winter")).isFalse();
             assertThatThrownBy(() -> tagged(ds, "winter")).isInstanceOf(ShardException.class)
-                    .hasMessageContaining("shard winter is closed; open it again to use it");
+                    .hasMessageContaining("shard winter is closed; open it again to use it")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08003"));
             Path from = dir.resolve("albums").resolve("winter");
             Path to = dir.resolve("moved").resolve("winter-2025");
             Files.createDirectories(to.getParent());
@@ -152,7 +153,8 @@ class RuntimeShardsTest {
                 y.createStatement().execute("CREATE TABLE t (a INTEGER)");
                 assertThatThrownBy(() -> z.createStatement().execute("CREATE TABLE t (a INTEGER)"))
                         .isInstanceOf(ShardException.class)
-                        .hasMessageContaining("runtime shards hold 2 connections, the cap (settings.runtimeConnectionCap)");
+                        .hasMessageContaining("runtime shards hold 2 connections, the cap (settings.runtimeConnectionCap)")
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08004"));
                 x.close();
                 z.createStatement().execute("CREATE TABLE t (a INTEGER)");
             }

@@ -150,7 +150,8 @@ class TieredReadTest {
             assertThatThrownBy(() -> st.executeUpdate("DELETE FROM orders WHERE amount < 60"))
                     .hasMessageContaining("DELETE would change rows of orders held by read-only archive shard a2025");
             assertThatThrownBy(() -> st.executeQuery("SELECT * FROM orders WHERE amount > 0 FOR UPDATE"))
-                    .hasMessageContaining("FOR UPDATE on orders would lock rows in read-only archive shards");
+                    .hasMessageContaining("FOR UPDATE on orders would lock rows in read-only archive shards")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("25006"));
         }
         assertThat(rows("SELECT amount FROM orders WHERE order_id = ?", 2)).containsExactly("20");
         assertThat(rows("SELECT amount FROM orders WHERE order_id = ?", 5)).containsExactly("5");
@@ -220,6 +221,31 @@ class TieredReadTest {
                 }
             }
             assertThat(ids).containsExactly(1L, 3L);
+        }
+    }
+
+    @Test
+    void aJoinOfATieredTableAcrossTiersIsRefused() throws Exception {
+        String yaml = """
+                shards:
+                  - {name: hot, url: "jdbc:sqlite:DIR/hot.db"}
+                  - {name: a2025, url: "jdbc:sqlite:DIR/a2025.db", readOnly: true, tier: archive}
+                tables:
+                  orders:
+                    key: order_id
+                    strategy: {type: mod, shards: [hot]}
+                    archive: {shards: [a2025]}
+                  lines:
+                    key: order_id
+                    strategy: {type: mod, shards: [hot]}
+                """.replace("DIR", dir.toString());
+        try (ShardedDataSource joined = ShardedDataSource.fromYaml(
+                new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))) {
+            assertThatThrownBy(() -> joined.explain(
+                    "SELECT o.order_id FROM orders o JOIN lines l ON l.order_id = o.order_id WHERE o.order_id = 1"))
+                    .isInstanceOf(RefusedException.class)
+                    .hasMessageContaining("a join of orders with another sharded table across its hot and archive tiers")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
         }
     }
 }
