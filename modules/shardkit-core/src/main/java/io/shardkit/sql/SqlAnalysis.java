@@ -156,6 +156,19 @@ public final class SqlAnalysis {
         return mergeConstructs;
     }
 
+    /**
+     * Why this statement must not run on several shards (for a write, e.g. {@code UPDATE ... LIMIT}),
+     * or {@code null}. A SELECT's cross-shard refusals come from {@link #merge()} instead.
+     */
+    public String multiShardRefusal() {
+        for (String c : mergeConstructs) {
+            if (c.startsWith(UNMERGEABLE)) {
+                return c.substring(UNMERGEABLE.length());
+            }
+        }
+        return null;
+    }
+
     /** For DDL: the shards that hold the table; {@code null} for other statements. */
     public List<String> ddlShards() {
         return ddlShards;
