@@ -68,6 +68,9 @@ final class Functions {
             "json_build_array", "jsonb_build_array", "to_json", "to_jsonb", "json_typeof", "jsonb_typeof",
             "jsonb_array_length", "json_strip_nulls", "jsonb_strip_nulls", "jsonb_set", "jsonb_insert",
             "jsonb_pretty", "json_set", "json_insert", "json_replace", "json_remove", "json_patch",
+            // what the session is (read only; setting it is refused with SET)
+            "current_schema", "current_database", "database", "schema", "current_user", "session_user", "user",
+            "current_role", "version", "current_setting", "pg_typeof", "format_type", "current_catalog",
             // arrays and casts written as functions
             "array_length", "cardinality", "array_position", "array_append", "array_prepend", "array_cat",
             "array_remove", "array_upper", "array_lower", "cast", "convert", "binary", "bool", "int", "float");
