@@ -188,10 +188,10 @@ final class Allowlist {
             return; // schema changes and COMMIT: routed by the table they name
         } else if (st.getClass() == RollbackStatement.class) {
             if (((RollbackStatement) st).getSavepointName() != null) {
-                throw new Refusal("ROLLBACK TO SAVEPOINT as SQL text; use Connection.rollback(Savepoint)");
+                throw new Refusal("ROLLBACK TO SAVEPOINT as SQL text through shardkit; use Connection.rollback(Savepoint)");
             }
         } else if (st.getClass().getSimpleName().equals("SavepointStatement")) {
-            throw new Refusal("SAVEPOINT as SQL text; use Connection.setSavepoint()");
+            throw new Refusal("SAVEPOINT as SQL text through shardkit; use Connection.setSavepoint()");
         } else {
             String kind = st.getClass().getSimpleName().replace("Statement", "");
             throw new Refusal("the statement " + kind + " (" + ShortText.of(st) + ") through shardkit: it may change"
