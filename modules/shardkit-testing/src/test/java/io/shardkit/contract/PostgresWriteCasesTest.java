@@ -1,7 +1,9 @@
 package io.shardkit.contract;
 
 import io.shardkit.testing.PostgresShards;
+import java.sql.SQLException;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 @PostgresShards
 class PostgresWriteCasesTest extends WriteCasesContract {
@@ -35,5 +37,16 @@ class PostgresWriteCasesTest extends WriteCasesContract {
         return List.of("BEGIN", "START TRANSACTION", "END", "SAVEPOINT a", "RELEASE SAVEPOINT a",
                 "SET statement_timeout = 1", "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
                 "SELECT set_config('statement_timeout', '1', false)", "DISCARD ALL", "LISTEN x", "RESET ALL");
+    }
+
+    @Test
+    void case26_mergeRoutesOnlyBetweenBroadcastTables() throws SQLException {
+        refusedWrite("MERGE INTO t_ref r USING t_item i ON r.code = i.id WHEN MATCHED THEN UPDATE SET w = i.grp",
+                "a write to broadcast table t_ref that reads or writes t_item");
+        refusedWrite("MERGE INTO t_item i USING t_ref r ON r.code = i.id WHEN MATCHED THEN UPDATE SET grp = r.w",
+                "MERGE into sharded table t_item");
+        sameWrite("MERGE INTO t_ref r USING (SELECT 2 AS code, 'deux' AS name) s ON r.code = s.code"
+                + " WHEN MATCHED THEN UPDATE SET name = s.name WHEN NOT MATCHED THEN INSERT (code, name, w)"
+                + " VALUES (s.code, s.name, 0)");
     }
 }
