@@ -163,6 +163,21 @@ class RoutingCasesTest {
     }
 
     @Test
+    void case26_upsertsWhoseConflictMaySitOnAnotherShardAreRefused() throws SQLException {
+        // t_event is sharded by item_id, but its primary key is event_id: event 1 lives on item 2's shard
+        refusedWrite("REPLACE INTO t_event (event_id, item_id, kind) VALUES (1, 33, 'moved')",
+                "an upsert into sharded table t_event that reacts to any unique key, while its primary key (event_id)"
+                        + " does not include the shard key item_id");
+        refusedWrite("INSERT INTO t_event (event_id, item_id, kind) VALUES (1, 33, 'x') ON CONFLICT (event_id)"
+                + " DO UPDATE SET kind = 'y'", "the conflict target does not include the shard key item_id");
+        refusedWrite("INSERT INTO t_event (event_id, item_id, kind) VALUES (1, 33, 'x') ON CONFLICT DO NOTHING",
+                "reacts to any unique key");
+        // t_item's only unique key is its shard key: the conflicting row can only be on the new row's shard
+        sameWrite("INSERT INTO t_item (id, grp, name) VALUES (3, 1, 'z') ON CONFLICT DO NOTHING");
+        sameWrite("INSERT INTO t_item (id, grp, name) VALUES (3, 1, 'z') ON CONFLICT (id) DO UPDATE SET grp = 7");
+    }
+
+    @Test
     void case23_volatileBroadcastWritesAreRefused() throws SQLException {
         refusedWrite("UPDATE t_ref SET w = RANDOM()", "a write to broadcast table t_ref using RANDOM()",
                 "bind it as a ? parameter");

@@ -90,6 +90,12 @@ class ShardedStatement implements Statement {
         if (d.archiveProbe() != null) {
             conn.checkArchive(a, d.archiveProbe(), params);
         }
+        if (a.anyUniqueKey() && conn.pinnedShard() < 0) {
+            conn.checkUniqueKeys(a, d.shard(0));
+        }
+        if (a.kind() == StatementKind.DDL) {
+            conn.registry().uniqueKeys().forget();
+        }
         if (d.isSingle()) {
             int shard = d.shard(0);
             if (a.kind().isWrite() && conn.pinnedShard() < 0) {

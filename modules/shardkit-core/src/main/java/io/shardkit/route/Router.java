@@ -514,6 +514,12 @@ public final class Router {
         return n;
     }
 
+    /** The shard key column of a sharded table, or {@code null}. */
+    public String keyColumn(String table) {
+        TableRule rule = map.tables().get(table);
+        return rule == null ? null : rule.keyColumn();
+    }
+
     private String keyName(SqlAnalysis a) {
         TableRule rule = map.tables().get(a.shardedTable());
         return rule == null ? "key" : rule.keyColumn();

@@ -585,7 +585,22 @@ public final class Analyzer {
             if (rule == null || !rule.isSharded()) {
                 return resolve(top, nested);
             }
+            boolean anyUniqueKey = insert instanceof Upsert;
             if (insert instanceof Insert i) {
+                var conflict = i.getConflictTarget();
+                if (conflict != null && (conflict.getIndexColumnNames() == null || conflict.getIndexColumnNames().isEmpty()
+                        || conflict.getIndexExpression() != null)) {
+                    return refused(List.of(table), "ON CONFLICT with this target on sharded table " + table
+                            + " (name the conflict columns, including the shard key " + rule.keyColumn() + ")");
+                }
+                if (conflict != null && !conflict.getIndexColumnNames().stream().map(Analyzer::name).toList()
+                        .contains(rule.keyColumn())) {
+                    return refused(List.of(table), "ON CONFLICT (" + String.join(", ", conflict.getIndexColumnNames())
+                            + ") on sharded table " + table + ": the conflict target does not include the shard key "
+                            + rule.keyColumn() + ", so a conflicting row may sit on another shard");
+                }
+                anyUniqueKey |= conflict == null && i.getConflictAction() != null || i.getDuplicateUpdateSets() != null
+                        && !i.getDuplicateUpdateSets().isEmpty() || i.isModifierIgnore();
                 List<UpdateSet> sets = new ArrayList<>();
                 if (i.getConflictAction() != null && i.getConflictAction().getUpdateSets() != null) {
                     sets.addAll(i.getConflictAction().getUpdateSets());
@@ -676,8 +691,9 @@ public final class Analyzer {
                     pinned = r.shard();
                 }
             }
-            return new SqlAnalysis(sql, kind, SqlAnalysis.Shape.SHARDED, distinct(tables), pinned, table,
+            SqlAnalysis analysis = new SqlAnalysis(sql, kind, SqlAnalysis.Shape.SHARDED, distinct(tables), pinned, table,
                     rule.strategy(), null, insertRows, List.of(), null, null, dialect);
+            return anyUniqueKey ? analysis.withAnyUniqueKey() : analysis;
         }
 
         // ---- UPDATE ----

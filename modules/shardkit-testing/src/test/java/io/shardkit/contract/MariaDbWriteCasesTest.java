@@ -29,6 +29,11 @@ class MariaDbWriteCasesTest extends WriteCasesContract {
     }
 
     @Override
+    String upsertOfAnyUniqueKey() {
+        return "INSERT INTO t_event (event_id, item_id, kind) VALUES (1, 33, 'x') ON DUPLICATE KEY UPDATE kind = 'y'";
+    }
+
+    @Override
     String volatileUuidWrite() {
         return "UPDATE t_ref SET name = UUID()";
     }

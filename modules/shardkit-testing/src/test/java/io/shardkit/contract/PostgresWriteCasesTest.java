@@ -28,6 +28,11 @@ class PostgresWriteCasesTest extends WriteCasesContract {
     }
 
     @Override
+    String upsertOfAnyUniqueKey() {
+        return "INSERT INTO t_event (event_id, item_id, kind) VALUES (1, 33, 'x') ON CONFLICT DO NOTHING";
+    }
+
+    @Override
     String volatileUuidWrite() {
         return "UPDATE t_ref SET name = gen_random_uuid()::text";
     }

@@ -134,6 +134,15 @@ abstract class WriteCasesContract {
         sameWrite(upsertKeepingKey());
     }
 
+    /** An upsert of t_event (sharded by item_id, primary key event_id) reacting to any unique key. */
+    abstract String upsertOfAnyUniqueKey();
+
+    @Test
+    void case26_upsertsWhoseConflictMaySitOnAnotherShardAreRefused() throws SQLException {
+        refusedWrite(upsertOfAnyUniqueKey(), "an upsert into sharded table t_event that reacts to any unique key,"
+                + " while its primary key (event_id) does not include the shard key item_id");
+    }
+
     @Test
     void case23_volatileBroadcastWritesAreRefused() throws SQLException {
         refusedWrite("UPDATE t_ref SET name = NOW()", "a write to broadcast table t_ref using NOW()",
