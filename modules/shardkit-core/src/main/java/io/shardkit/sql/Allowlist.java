@@ -125,7 +125,7 @@ final class Allowlist {
 
     private static final Set<Class<?>> LITERALS = Set.of(LongValue.class, DoubleValue.class, NullValue.class,
             HexValue.class, DateValue.class, TimeValue.class, TimestampValue.class, BooleanValue.class,
-            DateTimeLiteralExpression.class);
+            DateTimeLiteralExpression.class, net.sf.jsqlparser.expression.DateUnitExpression.class);
 
     /** Refuses the statement being walked; carries the reason. */
     static final class Refusal extends RuntimeException {
@@ -718,7 +718,10 @@ final class Allowlist {
                 && a.getType() != net.sf.jsqlparser.expression.AnalyticType.WITHIN_GROUP) {
             throw unknown("the call " + a);
         }
-        expression(a.getExpression());
+        if (a.getExpression() == null || a.getExpression().getClass() != AllColumns.class
+                || !a.getExpression().toString().equals("*")) {
+            expression(a.getExpression()); // COUNT(*) OVER (...), COUNT(*) FILTER (...): the star is not an expression
+        }
         expression(a.getOffset());
         expression(a.getDefaultValue());
         expression(a.getFilterExpression());

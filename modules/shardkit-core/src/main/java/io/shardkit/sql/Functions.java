@@ -40,6 +40,7 @@ final class Functions {
             "width_bucket", "scale", "gcd", "lcm", "factorial", "conv", "bin", "oct",
             // nulls and conditions
             "coalesce", "ifnull", "nullif", "nvl", "iif", "if", "isnull", "num_nulls", "num_nonnulls",
+            "values", "excluded", // MySQL's VALUES(col) in ON DUPLICATE KEY UPDATE: the row being inserted
             // text
             "length", "char_length", "character_length", "octet_length", "bit_length", "lower", "upper", "lcase",
             "ucase", "substr", "substring", "mid", "left", "right", "trim", "ltrim", "rtrim", "btrim", "lpad",
