@@ -323,16 +323,39 @@ public final class ShardRegistry implements AutoCloseable {
         return binary;
     }
 
+    /**
+     * Whether the database's default collation orders by code point: libc C or POSIX, or the
+     * builtin provider's C or C.UTF-8 (PostgreSQL 17). An ICU default (datlocprovider 'i') is
+     * not, whatever datcollate says; a server without datlocprovider (before 15) counts by datcollate.
+     */
     private boolean postgresCollationIsC(int shard) {
-        try (Connection c = borrow(shard);
-                java.sql.Statement st = c.createStatement();
-                java.sql.ResultSet rs = st.executeQuery(
+        try (Connection c = borrow(shard); java.sql.Statement st = c.createStatement()) {
+            String collate;
+            String provider;
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT datcollate, datlocprovider::text FROM pg_database WHERE datname = current_database()")) {
+                if (!rs.next()) {
+                    return false;
+                }
+                collate = rs.getString(1);
+                provider = rs.getString(2);
+            } catch (SQLException noProvider) {
+                try (java.sql.ResultSet rs = st.executeQuery(
                         "SELECT datcollate FROM pg_database WHERE datname = current_database()")) {
-            if (!rs.next()) {
-                return false;
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    collate = rs.getString(1);
+                    provider = "c";
+                }
             }
-            String collate = rs.getString(1);
-            return collate.equals("C") || collate.equals("POSIX") || collate.startsWith("C.");
+            if (provider.equals("b")) {
+                try (java.sql.ResultSet rs = st.executeQuery(
+                        "SELECT datlocale FROM pg_database WHERE datname = current_database()")) {
+                    return rs.next() && rs.getString(1) != null
+                            && (rs.getString(1).equals("C") || rs.getString(1).equals("C.UTF-8"));
+                }
+            }
+            return provider.equals("c") && (collate.equals("C") || collate.equals("POSIX") || collate.startsWith("C."));
         } catch (SQLException e) {
             return false;
         }

@@ -229,6 +229,48 @@ final class ScatterExecution implements Execution {
         return values;
     }
 
+    /**
+     * Reads the table's CREATE statement from each shard's {@code sqlite_master} (one local query
+     * per shard and table per execution; the parse is cached by statement text, so a table
+     * dropped and created again with other collations is seen at once).
+     */
+    @Override
+    public String declaredCollation(String table, String column) throws SQLException {
+        String name = table.replace("\"", "").replace("`", "");
+        if (name.indexOf('.') >= 0) {
+            if (!name.regionMatches(true, 0, "main.", 0, 5)) {
+                return null;
+            }
+            name = name.substring(5);
+        }
+        String found = null;
+        for (int s : shards) {
+            if (registry.dialect(s) != Dialect.SQLITE) {
+                return null;
+            }
+            String create = null;
+            Connection held = conn.getAutoCommit() ? conn.heldConnection(s) : conn.physical(s);
+            Connection c = held != null ? held : registry.borrow(s);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
+                ps.setString(1, name);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    create = rs.next() ? rs.getString(1) : null;
+                }
+            } finally {
+                if (held == null) {
+                    c.close();
+                }
+            }
+            String coll = create == null ? null : SqliteCollations.of(create).get(SqliteCollations.key(column));
+            if (coll == null || found != null && !found.equals(coll)) {
+                return null;
+            }
+            found = coll;
+        }
+        return found;
+    }
+
     @Override
     public Arithmetic arithmetic() {
         if (arithmetic == null) {

@@ -46,7 +46,7 @@ public final class Accumulator {
     public void add(Cursor row) throws SQLException {
         if (spec.distinct()) {
             Object v = row.get(spec.column());
-            if (v != null && seen.add(values.identity(v))) {
+            if (v != null && seen.add(values.identity(spec.column(), v))) {
                 distinctValues.add(v);
             }
             return;
@@ -61,7 +61,8 @@ public final class Accumulator {
             default -> {
                 Object v = row.get(spec.column());
                 if (v != null) {
-                    int c = extreme == null ? 0 : values.compare(v, extreme);
+                    // the first value is compared with itself: a type shardkit cannot order refuses at once
+                    int c = values.compare(spec.column(), v, extreme == null ? v : extreme);
                     if (extreme == null || (spec.kind() == AggregateSpec.Kind.MIN ? c < 0 : c > 0)) {
                         extreme = v;
                     }
@@ -139,7 +140,7 @@ public final class Accumulator {
         if (spec.kind() == AggregateSpec.Kind.MIN || spec.kind() == AggregateSpec.Kind.MAX) {
             Object best = null;
             for (Object v : distinctValues) {
-                int c = best == null ? 0 : values.compare(v, best);
+                int c = values.compare(spec.column(), v, best == null ? v : best);
                 if (best == null || (spec.kind() == AggregateSpec.Kind.MIN ? c < 0 : c > 0)) {
                     best = v;
                 }

@@ -42,7 +42,7 @@ public final class RowOrder {
                 }
                 continue;
             }
-            c = values.compare(x, y);
+            c = values.compare(keys[i].column(), x, y);
             if (c != 0) {
                 return keys[i].descending() ? -c : c;
             }

@@ -28,6 +28,15 @@ public interface Execution {
 
     Values values();
 
+    /**
+     * The collation a SQLite table declares for a column (upper case, BINARY when none), the same
+     * on every shard of this execution, or {@code null} when the table or column is not found or
+     * the shards disagree.
+     */
+    default String declaredCollation(String table, String column) throws SQLException {
+        return null;
+    }
+
     Arithmetic arithmetic();
 
     /** Parameter values by 0-based index, or {@code null}. */

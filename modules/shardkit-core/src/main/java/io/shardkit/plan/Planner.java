@@ -78,7 +78,7 @@ public final class Planner {
         if (!m.aggregate() && !m.distinct() && m.count() != null && (hot < 0 || hot == routes.size())) {
             rowsPerShard = m.count().resolve(params) + (m.offset() == null ? 0 : m.offset().resolve(params));
         }
-        ShardSource scatter = new Scatter(routes, false, rowsPerShard);
+        ShardSource scatter = new Scatter(routes, false, rowsPerShard, m.comparisons());
         if (hot > 0 && hot < routes.size()) {
             scatter = new Shadow(scatter, hot, a.tiering().table(), a.tiering().archive().id());
         }
