@@ -1,19 +1,17 @@
 package io.shardkit.jdbc;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import net.sf.jsqlparser.parser.CCJSqlParserUtil;
-import net.sf.jsqlparser.statement.Statement;
-import net.sf.jsqlparser.statement.create.table.ColumnDefinition;
-import net.sf.jsqlparser.statement.create.table.CreateTable;
 
 /**
  * The collations a SQLite CREATE TABLE declares for its columns ({@code name TEXT COLLATE NOCASE}),
- * parsed once per statement text. A statement the parser does not read gives no columns, so the
- * merge refuses to compare them rather than guess.
+ * read once per statement text by a small tokenizer (SQLite accepts column definitions without a
+ * type, which a general SQL parser does not). A statement it does not read gives no columns, so
+ * the merge refuses to compare them rather than guess.
  */
 final class SqliteCollations {
     private static final int MAX = 512;
@@ -28,21 +26,115 @@ final class SqliteCollations {
         if (known != null) {
             return known;
         }
-        Map<String, String> out = new HashMap<>();
+        Map<String, String> out;
         try {
-            Statement st = CCJSqlParserUtil.parse(createTable);
-            if (st instanceof CreateTable ct && ct.getColumnDefinitions() != null) {
-                for (ColumnDefinition d : ct.getColumnDefinitions()) {
-                    out.put(key(d.getColumnName()), collation(d.getColumnSpecs()));
-                }
-            }
-        } catch (Exception e) {
-            out.clear();
+            out = parse(tokens(createTable));
+        } catch (RuntimeException e) {
+            out = Map.of();
         }
         if (PARSED.size() >= MAX) {
             PARSED.clear();
         }
         PARSED.put(createTable, out);
+        return out;
+    }
+
+    /**
+     * Reads the column definitions between the outer parentheses: each starts with the column
+     * name; the last {@code COLLATE name} in it wins, as in SQLite. Table constraints are skipped.
+     */
+    private static Map<String, String> parse(List<String> t) {
+        Map<String, String> out = new HashMap<>();
+        int i = t.indexOf("(");
+        if (i < 0) {
+            return out; // CREATE TABLE ... AS SELECT: no declared collations shardkit can read
+        }
+        int depth = 0;
+        List<String> def = new ArrayList<>();
+        for (i = i + 1; i < t.size(); i++) {
+            String x = t.get(i);
+            if (x.equals("(")) {
+                depth++;
+            } else if (x.equals(")")) {
+                if (depth == 0) {
+                    definition(def, out);
+                    return out;
+                }
+                depth--;
+            } else if (x.equals(",") && depth == 0) {
+                definition(def, out);
+                def.clear();
+                continue;
+            }
+            def.add(x);
+        }
+        throw new IllegalArgumentException("unterminated column list");
+    }
+
+    private static void definition(List<String> def, Map<String, String> out) {
+        if (def.isEmpty()) {
+            return;
+        }
+        String first = def.get(0).toUpperCase(Locale.ROOT);
+        if (List.of("CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN").contains(first)) {
+            return;
+        }
+        String coll = "BINARY";
+        for (int i = 1; i + 1 < def.size(); i++) {
+            if (def.get(i).equalsIgnoreCase("COLLATE")) {
+                coll = key(def.get(i + 1)).toUpperCase(Locale.ROOT);
+            }
+        }
+        out.put(key(def.get(0)), coll);
+    }
+
+    /** SQLite tokens: identifiers and keywords, quoted names, strings, numbers, punctuation; comments dropped. */
+    private static List<String> tokens(String sql) {
+        List<String> out = new ArrayList<>();
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                while (i < n && sql.charAt(i) != '\n') {
+                    i++;
+                }
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int e = sql.indexOf("*/", i + 2);
+                i = e < 0 ? n : e + 2;
+            } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
+                char close = c == '[' ? ']' : c;
+                int j = i + 1;
+                while (true) {
+                    if (j >= n) {
+                        throw new IllegalArgumentException("unterminated quote");
+                    }
+                    if (sql.charAt(j) == close) {
+                        if (close != ']' && j + 1 < n && sql.charAt(j + 1) == close) {
+                            j += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    j++;
+                }
+                out.add(sql.substring(i, j + 1));
+                i = j + 1;
+            } else if (Character.isLetterOrDigit(c) || c == '_' || c == '$' || c > 127) {
+                int j = i;
+                while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_'
+                        || sql.charAt(j) == '$' || sql.charAt(j) > 127)) {
+                    j++;
+                }
+                out.add(sql.substring(i, j));
+                i = j;
+            } else {
+                out.add(String.valueOf(c));
+                i++;
+            }
+        }
         return out;
     }
 
@@ -52,18 +144,5 @@ final class SqliteCollations {
             c = c.substring(1, c.length() - 1);
         }
         return c.toLowerCase(Locale.ROOT);
-    }
-
-    private static String collation(List<String> specs) {
-        String coll = "BINARY";
-        if (specs == null) {
-            return coll;
-        }
-        for (int i = 0; i + 1 < specs.size(); i++) {
-            if (specs.get(i).equalsIgnoreCase("COLLATE")) {
-                coll = key(specs.get(i + 1)).toUpperCase(Locale.ROOT); // the last COLLATE wins, as in SQLite
-            }
-        }
-        return coll;
     }
 }

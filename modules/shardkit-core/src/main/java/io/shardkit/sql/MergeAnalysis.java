@@ -352,7 +352,9 @@ final class MergeAnalysis {
                 throw new Refusal("aggregate " + name.toUpperCase(Locale.ROOT) + " across shards");
             }
             noParameters(f, "a ? parameter inside aggregate " + f + " across shards");
-            if (f.getKeep() != null || (f.getOrderByElements() != null && !f.getOrderByElements().isEmpty())) {
+            if (f.getKeep() != null || (f.getOrderByElements() != null && !f.getOrderByElements().isEmpty())
+                    || (f.getKeywordArguments() != null && !f.getKeywordArguments().isEmpty())) {
+                // e.g. MIN(x COLLATE NOCASE) parses as a keyword argument the rewrite would drop
                 throw new Refusal("aggregate " + f + " across shards");
             }
             int args = f.getParameters() == null ? 0 : f.getParameters().size();

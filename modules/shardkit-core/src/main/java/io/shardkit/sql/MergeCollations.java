@@ -123,6 +123,9 @@ final class MergeCollations {
         if (x instanceof Column c) {
             return column(c);
         }
+        if (x instanceof ParenthesedSelect) {
+            return Comparisons.UNKNOWN + "the collation of the subquery " + x;
+        }
         String[] inside = {null};
         x.accept(new ExpressionVisitorAdapter<Void>() {
             @Override
