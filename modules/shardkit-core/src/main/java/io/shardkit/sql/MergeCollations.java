@@ -73,7 +73,9 @@ final class MergeCollations {
         List<SelectItem<?>> out = new ArrayList<>();
         for (int i = 0; i < companionExpr.size(); i++) {
             Expression arg = companionExpr.get(i);
-            out.add(new SelectItem<>(parse("pg_collation_for(" + arg + ")"),
+            // the cast keeps a text expression's collation (a relabel) and gives other types the
+            // default one, so the companion is defined for every type (numbers' rules ignore it)
+            out.add(new SelectItem<>(parse("pg_collation_for(CAST((" + arg + ") AS text))"),
                     new net.sf.jsqlparser.expression.Alias("__c" + i)));
         }
         return out;
