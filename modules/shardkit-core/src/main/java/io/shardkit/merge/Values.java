@@ -36,6 +36,10 @@ public final class Values {
     private final boolean binaryTextEquality;
     /** Rules by shard column (1-based), once prepared; {@code null} before (fake executions in tests). */
     private Rule[] rules;
+    /** MySQL: the column holding a text column's WEIGHT_STRING, by column; 0 for none. */
+    private int[] weights;
+    /** MySQL: whether a weighted column may also be ordered by its weights (not CHAR, which may be an ENUM). */
+    private boolean[] orderedByWeight;
 
     public Values(Dialect dialect, boolean binaryTextOrder) {
         this.dialect = dialect;
@@ -86,6 +90,15 @@ public final class Values {
             }
             if (dialect == Dialect.SQLITE) {
                 r[c] = sqliteRule(e, declared);
+            }
+            int h = e.companion() < 0 ? width + 1 + e.companion() : e.companion();
+            if (dialect == Dialect.MYSQL && h >= 1 && h <= width && r[c].kind == Kind.TEXT && r[h].kind == Kind.BYTES) {
+                if (weights == null) {
+                    weights = new int[width + 1];
+                    orderedByWeight = new boolean[width + 1];
+                }
+                weights[c] = h;
+                orderedByWeight[c] = meta.getColumnType(c) != Types.CHAR && meta.getColumnType(c) != Types.NCHAR;
             }
         }
         rules = r;
@@ -159,6 +172,10 @@ public final class Values {
     }
 
     private Rule mysqlRule(String t, int jdbcType, ResultSetMetaData meta, int c) throws SQLException {
+        if (t.startsWith("enum") || t.startsWith("set") || t.equals("uuid") || t.startsWith("inet")) {
+            return Rule.refused("MySQL type " + meta.getColumnTypeName(c) + " of " + label(meta, c)
+                    + " (ordered by its own rules, not its text)", t);
+        }
         switch (jdbcType) {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.DECIMAL, Types.NUMERIC,
                     Types.DOUBLE, Types.FLOAT, Types.REAL:
@@ -170,8 +187,11 @@ public final class Values {
                 return new Rule(Kind.TEMPORAL, Fold.NONE, true, true, false, null, t);
             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB:
                 return new Rule(Kind.BYTES, Fold.NONE, true, true, false, null, t);
-            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.CLOB, Types.NCHAR, Types.NVARCHAR,
-                    Types.LONGNVARCHAR:
+            case Types.CHAR, Types.NCHAR:
+                // an ENUM or SET column reports CHAR too, and sorts by its position, not its text
+                return new Rule(Kind.TEXT, Fold.NONE, false, false, false,
+                        "the order of CHAR, ENUM and SET columns (" + label(meta, c) + ")", t);
+            case Types.VARCHAR, Types.LONGVARCHAR, Types.CLOB, Types.NVARCHAR, Types.LONGNVARCHAR:
                 return new Rule(Kind.TEXT, Fold.NONE, false, false, false, "MySQL collations", t);
             default:
                 return Rule.refused("MySQL type " + meta.getColumnTypeName(c) + " of " + label(meta, c), t);
@@ -211,6 +231,49 @@ public final class Values {
             case "RTRIM" -> new Rule(Kind.SQLITE, Fold.RTRIM, true, true, e.explicit(), null, "text");
             default -> Rule.sqliteRefused("collation " + coll);
         };
+    }
+
+    /**
+     * The column a merge reads to tell values of {@code column} apart: itself, or on MySQL the
+     * hidden column holding its WEIGHT_STRING (compared as unsigned bytes: the collation's equality,
+     * and its order where {@link #orderColumn} says so).
+     */
+    public int keyColumn(int column) {
+        return weights == null || column <= 0 || column >= weights.length || weights[column] == 0 ? column
+                : weights[column];
+    }
+
+    /** The column a merge reads to order values of {@code column} (see {@link #keyColumn}). */
+    public int orderColumn(int column) {
+        int k = keyColumn(column);
+        return k != column && orderedByWeight[column] ? k : column;
+    }
+
+    /** Whether {@code column} is compared by a MySQL weight column. */
+    public boolean weighted(int column) {
+        return keyColumn(column) != column;
+    }
+
+    /**
+     * Refuses a text value whose WEIGHT_STRING shardkit does not trust to order as its PAD SPACE
+     * collation does: one ending in a space (the weights keep it, the collation ignores it), or
+     * holding a control character or a space other than U+0020, which may weigh less than or the
+     * same as the padding space.
+     */
+    public static void checkWeighable(Object v) throws SQLException {
+        if (!(v instanceof String s)) {
+            return;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == 0x85 || c != ' ' && Character.isSpaceChar(c)
+                    || c == ' ' && i == s.length() - 1) {
+                throw new RefusedException("comparing text holding the " + (c == ' ' ? "trailing " : "")
+                        + "control or space character U+" + String.format("%04X", (int) c) + " across MySQL shards"
+                        + " (WEIGHT_STRING does not reproduce how PAD SPACE collations weigh it); add a shard key"
+                        + " predicate", "(merge)");
+            }
+        }
     }
 
     private Rule rule(int column) {

@@ -39,7 +39,8 @@ public record Distinct(int hidden, RowSource input) implements RowSource {
                 while (in.next()) {
                     Object[] key = new Object[visible];
                     for (int i = 0; i < visible; i++) {
-                        key[i] = execution.values().identity(i + 1, in.get(i + 1));
+                        int c = execution.values().keyColumn(i + 1);
+                        key[i] = execution.values().identity(c, in.get(c));
                     }
                     if (seen.add(new Values.RowKey(key))) {
                         if (seen.size() > limit) {

@@ -59,6 +59,23 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
                 return cursors;
             }
             List<Cursor> out = new ArrayList<>(cursors.size());
+            if (values.dialect() == io.shardkit.sql.Dialect.MYSQL) {
+                int n = 0;
+                int[] weighted = new int[checked.length / 2];
+                for (int i = 0; i < checked.length; i += 2) {
+                    if (values.weighted(checked[i])) {
+                        weighted[n++] = checked[i];
+                    }
+                }
+                if (n == 0) {
+                    return cursors;
+                }
+                int[] columns = java.util.Arrays.copyOf(weighted, n);
+                for (Cursor c : cursors) {
+                    out.add(new WeightCheck(c, columns));
+                }
+                return out;
+            }
             for (Cursor c : cursors) {
                 out.add(new CollationCheck(c, checked, values, first == null ? null : first.getMetaData()));
             }
@@ -84,6 +101,27 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
             }
         }
         return out;
+    }
+
+    /** MySQL: refuses, row by row, text whose WEIGHT_STRING shardkit does not trust ({@link Values#checkWeighable}). */
+    private static final class WeightCheck extends PassThrough {
+        private final int[] columns;
+
+        WeightCheck(Cursor in, int[] columns) {
+            super(in);
+            this.columns = columns;
+        }
+
+        @Override
+        public boolean next() throws SQLException {
+            if (!in.next()) {
+                return false;
+            }
+            for (int c : columns) {
+                Values.checkWeighable(in.get(c));
+            }
+            return true;
+        }
     }
 
     /**

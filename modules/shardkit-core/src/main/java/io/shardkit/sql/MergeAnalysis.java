@@ -444,7 +444,7 @@ final class MergeAnalysis {
             original.add(item.getExpression());
         }
         neverEvaluated(outputs, items, hidden);
-        comparedColumns(ps, original, items, hidden, groupKeys, specs, aggList, finalOrder);
+        comparedColumns(ps, original, items, hidden, groupKeys, specs, aggList, finalOrder, outputs);
         ps.setHaving(null);
         ps.setOrderByElements(null);
         List<Expression> shardGroups = new ArrayList<>(groupExprs);
@@ -479,7 +479,7 @@ final class MergeAnalysis {
      */
     private void comparedColumns(PlainSelect ps, List<Expression> original, List<SelectItem<?>> items,
             List<SelectItem<?>> hidden, List<Integer> groupKeys, List<AggregateSpec> specs, List<Function> aggList,
-            List<SortKey> finalOrder) {
+            List<SortKey> finalOrder, List<Output> outputs) {
         MergeCollations collations = new MergeCollations(dialect, ps);
         List<Expression> current = new ArrayList<>();
         for (SelectItem<?> item : items) {
@@ -501,12 +501,16 @@ final class MergeAnalysis {
                 collations.compared(s.column(), aggList.get(i).getParameters().get(0), current.get(s.column() - 1), true);
             }
         }
+        // a merged value (an aggregate or an expression over them) has no shard-side MySQL weight:
+        // a companion would be some shard's, so there is none and its text comparisons refuse
         for (SortKey k : finalOrder) {
-            collations.compared(k.column(), original.get(k.column() - 1), current.get(k.column() - 1), true);
+            collations.compared(k.column(), original.get(k.column() - 1),
+                    dialect == Dialect.MYSQL && !isFirst(outputs, k.column()) ? null : current.get(k.column() - 1), true);
         }
         if (ps.getDistinct() != null) {
             for (int i = 0; i < width; i++) {
-                collations.compared(i + 1, original.get(i), current.get(i), false);
+                collations.compared(i + 1, original.get(i),
+                        dialect == Dialect.MYSQL && !isFirst(outputs, i + 1) ? null : current.get(i), false);
             }
         }
         int first = width + hidden.size() + 1;
@@ -533,6 +537,15 @@ final class MergeAnalysis {
             list.set(i, new SelectItem<>(parseExpression("CASE WHEN 1 = 0 THEN " + item.getExpression() + " END"),
                     item.getAlias()));
         }
+    }
+
+    private static boolean isFirst(List<Output> outputs, int column) {
+        for (Output o : outputs) {
+            if (o.column() == column) {
+                return o.isFirst();
+            }
+        }
+        return true;
     }
 
     /** {@code GROUP BY 2} and {@code GROUP BY alias} name a select item; anything else is the expression itself. */

@@ -30,6 +30,8 @@ import net.sf.jsqlparser.statement.select.SelectItem;
  * unless a COLLATE or a subquery is inside it, whose effect shardkit does not work out (refused
  * when its text values are compared). PostgreSQL: a hidden shard column
  * {@code pg_collation_for(expression)} per ordered column, checked on each shard's first row.
+ * MySQL: a hidden shard column {@code WEIGHT_STRING(expression)} per compared column; text is
+ * compared by those bytes (the collation's own sort key), numbers by value.
  */
 final class MergeCollations {
     private final Dialect dialect;
@@ -65,6 +67,9 @@ final class MergeCollations {
         } else if (dialect == Dialect.POSTGRESQL && ordered && shard != null && !hasParameter(shard)) {
             companionOf.add(column);
             companionExpr.add(shard);
+        } else if (dialect == Dialect.MYSQL && shard != null && !hasParameter(shard)) {
+            companionOf.add(column);
+            companionExpr.add(shard);
         }
     }
 
@@ -73,9 +78,12 @@ final class MergeCollations {
         List<SelectItem<?>> out = new ArrayList<>();
         for (int i = 0; i < companionExpr.size(); i++) {
             Expression arg = companionExpr.get(i);
-            // the cast keeps a text expression's collation (a relabel) and gives other types the
-            // default one, so the companion is defined for every type (numbers' rules ignore it)
-            out.add(new SelectItem<>(parse("pg_collation_for(CAST((" + arg + ") AS text))"),
+            // PostgreSQL: the cast keeps a text expression's collation (a relabel) and gives other types
+            // the default one, so the companion is defined for every type (numbers' rules ignore it).
+            // MySQL: the collation's sort key, whose bytes order and equal as the collation does
+            String text = dialect == Dialect.MYSQL ? "WEIGHT_STRING(" + arg + ")"
+                    : "pg_collation_for(CAST((" + arg + ") AS text))";
+            out.add(new SelectItem<>(parse(text),
                     new net.sf.jsqlparser.expression.Alias("__c" + i)));
         }
         return out;

@@ -19,12 +19,14 @@ class MariaDbValuesTest {
     void load(ShardSet shards) throws Exception {
         f = new Fixture(shards);
         f.ddl("CREATE TABLE t_item (id INT PRIMARY KEY, grp INT, name VARCHAR(20), ratio DOUBLE, amount DECIMAL(8,3),"
-                + " b VARBINARY(4))");
-        String[] names = {"alice", "Alice", "bob", "Bob ", "_x", "zed"};
+                + " b VARBINARY(4), bin VARCHAR(20) COLLATE utf8mb4_bin, e ENUM('zz', 'aa', 'mm'), tabbed VARCHAR(8))");
+        String[] names = {"alice", "Alice", "bob", "Bob", "_x", "zed", "Émile", "emile", "ZED", "bob"};
+        String[] enums = {"zz", "aa", "mm"};
         for (int i = 1; i <= 40; i++) {
-            f.everywhere("INSERT INTO t_item (id, grp, name, ratio, amount, b) VALUES (" + i + ", " + (i % 4) + ", '"
-                    + names[i % names.length] + "', " + (i <= 4 ? "0.625" : i % 2 == 0 ? "-0.0" : "0.0") + ", "
-                    + (i <= 4 ? "0.625" : "0") + ", x'" + (i % 3 == 0 ? "ff" : i % 3 == 1 ? "00" : "7f01") + "')");
+            f.everywhere("INSERT INTO t_item (id, grp, name, ratio, amount, b, bin, e, tabbed) VALUES (" + i + ", "
+                    + (i % 4) + ", '" + names[i % names.length] + "', " + (i <= 4 ? "0.625" : i % 2 == 0 ? "-0.0" : "0.0")
+                    + ", " + (i <= 4 ? "0.625" : "0") + ", x'" + (i % 3 == 0 ? "ff" : i % 3 == 1 ? "00" : "7f01") + "', '"
+                    + names[(i * 3) % names.length] + "', '" + enums[i % 3] + "', '" + (i % 2 == 0 ? "a\\t" : "a") + "')");
         }
     }
 
@@ -54,7 +56,32 @@ class MariaDbValuesTest {
     }
 
     @Test
-    void mariadbCaseInsensitiveTextRefusesWithoutWeights() throws Exception {
-        f.refused("SELECT id FROM t_item ORDER BY name, id", "MySQL");
+    void mariadbCaseInsensitiveTextIsComparedByWeightStrings() throws Exception {
+        f.same("SELECT id FROM t_item ORDER BY name, id");
+        f.same("SELECT id FROM t_item ORDER BY name DESC, id LIMIT 11");
+        f.sameIgnoringCase("SELECT name, COUNT(*) FROM t_item GROUP BY name");
+        f.sameIgnoringCase("SELECT DISTINCT name FROM t_item");
+        f.same("SELECT COUNT(DISTINCT name), COUNT(DISTINCT bin) FROM t_item");
+        f.sameIgnoringCase("SELECT MIN(name), MAX(name) FROM t_item");
+        f.sameIgnoringCase("SELECT grp, MIN(name), MAX(name), COUNT(DISTINCT name) FROM t_item GROUP BY grp");
+        f.same("SELECT grp, COUNT(*) FROM t_item GROUP BY grp, name ORDER BY grp, COUNT(*)");
+        f.same("SELECT id, bin FROM t_item ORDER BY bin, id");
+        f.same("SELECT id FROM t_item ORDER BY name COLLATE utf8mb4_bin, id");
+        f.sameIgnoringCase("SELECT UPPER(name) AS u, COUNT(*) FROM t_item GROUP BY 1 ORDER BY 1");
+    }
+
+    @Test
+    void mariadbTextWeightsRefuseWhatTheyDoNotReproduce() throws Exception {
+        // an ENUM sorts by its index, not its text
+        f.refused("SELECT id FROM t_item ORDER BY e, id", "ENUM");
+        // a tab weighs less than the padding space of a PAD SPACE collation
+        f.refused("SELECT id FROM t_item ORDER BY tabbed, id", "U+0009");
+        // the weights keep a trailing space that a PAD SPACE collation ignores
+        f.refused("SELECT DISTINCT CONCAT(name, ' ') FROM t_item", "trailing", "U+0020");
+        // GROUP BY and DISTINCT of an ENUM only tell values apart: exact by weights
+        f.same("SELECT e, COUNT(*) FROM t_item GROUP BY e ORDER BY COUNT(*), MIN(id)");
+        // a merged MIN has no weight on any shard
+        f.refused("SELECT grp, MIN(name) AS m FROM t_item GROUP BY grp ORDER BY m", "MySQL");
+        f.refused("SELECT name, COUNT(*) FROM t_item GROUP BY name HAVING name = 'ALICE'", "MYSQL collations");
     }
 }
