@@ -98,4 +98,10 @@ class SqliteValuesTest {
         f.same("SELECT grp, SUM(ratio) % 2, SUM(ratio) % 0.5, MAX(ratio) % -1, SUM(grp) % 3 FROM t_item GROUP BY grp ORDER BY grp");
         f.same("SELECT ROUND(SUM(ratio) / 7, 2), ROUND(AVG(ratio)) FROM t_item");
     }
+
+    @Test
+    void case15_sqliteRoundIsHalfAwayFromZero() throws Exception {
+        f.same("SELECT ROUND(MIN(ratio) + 2.5), ROUND(MIN(ratio) - 2.5), ROUND(MAX(ratio) + 0.125, 2) FROM t_item");
+        f.same("SELECT grp, ROUND(SUM(ratio) * 2 + 0.5) FROM t_item GROUP BY grp ORDER BY grp");
+    }
 }
