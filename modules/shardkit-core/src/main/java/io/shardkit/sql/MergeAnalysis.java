@@ -488,8 +488,9 @@ final class MergeAnalysis {
         for (SelectItem<?> item : hidden) {
             current.add(item.getExpression());
         }
+        // group keys are only told apart (hashed), unless HAVING compares them
         for (int key : groupKeys) {
-            collations.compared(key, original.get(key - 1), current.get(key - 1), true);
+            collations.compared(key, original.get(key - 1), current.get(key - 1), ps.getHaving() != null);
         }
         for (int i = 0; i < specs.size(); i++) {
             AggregateSpec s = specs.get(i);

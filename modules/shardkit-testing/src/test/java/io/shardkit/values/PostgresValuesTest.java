@@ -63,7 +63,9 @@ class PostgresValuesTest {
         Assumptions.assumeTrue(icu != null, "the server has a non-C collation");
         f.refused("SELECT id FROM t_item ORDER BY fancy, id", icu);
         f.refused("SELECT MIN(fancy) FROM t_item", icu);
-        f.refused("SELECT fancy, COUNT(*) FROM t_item GROUP BY fancy", icu);
+        f.refused("SELECT fancy, COUNT(*) FROM t_item GROUP BY fancy HAVING fancy > 'b'", icu);
+        // grouping only tells values apart, which a deterministic collation does as bytes do
+        f.sameRows("SELECT fancy, COUNT(*) FROM t_item GROUP BY fancy");
         f.same("SELECT COUNT(DISTINCT fancy) FROM t_item");
         f.sameRows("SELECT DISTINCT fancy FROM t_item");
         // a COLLATE "C" clause makes it code point order again
