@@ -46,6 +46,7 @@ final class ScatterExecution implements Execution {
     private Values values;
     private Arithmetic arithmetic;
     private ResultSetMetaData metaData;
+    private java.util.Map<String, Boolean> deterministic;
     private long maxHeld;
 
     ScatterExecution(ShardedConnection conn, ExecutorService executor, Parameters params, int fetchSize,
@@ -269,6 +270,42 @@ final class ScatterExecution implements Execution {
             found = coll;
         }
         return found;
+    }
+
+    /** One {@code pg_collation} lookup per shard and collation per execution. */
+    @Override
+    public Boolean deterministicCollation(String collation) throws SQLException {
+        if (deterministic == null) {
+            deterministic = new java.util.HashMap<>();
+        }
+        if (deterministic.containsKey(collation)) {
+            return deterministic.get(collation);
+        }
+        Boolean all = Boolean.TRUE;
+        for (int s : shards) {
+            Connection held = conn.getAutoCommit() ? conn.heldConnection(s) : conn.physical(s);
+            Connection c = held != null ? held : registry.borrow(s);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT collisdeterministic FROM pg_collation WHERE oid = to_regcollation(?)")) {
+                ps.setString(1, collation);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        all = null;
+                    }
+                }
+            } catch (SQLException e) {
+                all = null;
+            } finally {
+                if (held == null) {
+                    c.close();
+                }
+            }
+            if (all == null) {
+                break;
+            }
+        }
+        deterministic.put(collation, all);
+        return all;
     }
 
     @Override

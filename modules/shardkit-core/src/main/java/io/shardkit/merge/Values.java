@@ -109,7 +109,8 @@ public final class Values {
      * read from its hidden companion column), and refuses one whose order or equality shardkit does
      * not reproduce. {@code null} is a type without collation.
      */
-    public void collation(int column, String collation, String label) throws SQLException {
+    public void collation(int column, String collation, String label, Deterministic deterministic)
+            throws SQLException {
         if (rules == null || column >= rules.length || collation == null) {
             return;
         }
@@ -126,10 +127,17 @@ public final class Values {
             rules[column] = new Rule(Kind.TEXT, r.fold, binaryTextOrder, true, false,
                     binaryTextOrder ? null : "the database's default collation", r.type);
         } else {
-            throw new RefusedException("comparing " + label + " across shards: its collation " + collation
-                    + " orders text in a way shardkit does not reproduce (only C, POSIX, ucs_basic, pg_c_utf8, or a"
-                    + " C default collation); add a shard key predicate, or COLLATE \"C\"", "(merge)");
+            // ordered by rules shardkit does not reproduce; told apart as bytes only if deterministic
+            boolean equal = deterministic != null && Boolean.TRUE.equals(deterministic.deterministic(collation));
+            rules[column] = new Rule(Kind.TEXT, r.fold, false, equal, false, "collation " + collation + " of " + label
+                    + "; only C, POSIX, ucs_basic, pg_c_utf8 or a C default collation order as code points", r.type);
         }
+    }
+
+    /** Whether a PostgreSQL collation is deterministic (equal only when byte-equal), on every shard. */
+    public interface Deterministic {
+        /** {@code null} when unknown. */
+        Boolean deterministic(String collation) throws SQLException;
     }
 
     private static String label(ResultSetMetaData meta, int c) throws SQLException {
@@ -153,8 +161,8 @@ public final class Values {
             case "int2", "int4", "int8", "oid", "numeric", "float4", "float8":
                 return new Rule(Kind.NUMBER, Fold.NONE, true, true, false, null, t);
             case "text", "varchar", "name", "unknown", "bpchar":
-                // ordered once the column's companion names its collation (see collation())
-                return new Rule(Kind.TEXT, t.equals("bpchar") ? Fold.RTRIM : Fold.NONE, false, true, false,
+                // compared once the column's companion names its collation (see collation())
+                return new Rule(Kind.TEXT, t.equals("bpchar") ? Fold.RTRIM : Fold.NONE, false, false, false,
                         "the collation of " + label(meta, c) + " is not known", t);
             case "bool":
                 return new Rule(Kind.BOOL, Fold.NONE, true, true, false, null, t);
@@ -349,7 +357,7 @@ public final class Values {
                 case TEXT, SQLITE -> {
                     if (x instanceof String s) {
                         if (!equal) {
-                            throw kind == Kind.SQLITE ? v.refusal(why) : v.textEquality();
+                            throw kind == Kind.SQLITE ? v.refusal(why) : v.textEquality(why);
                         }
                         return new TextKey(Values.fold(fold, s));
                     }
@@ -466,9 +474,10 @@ public final class Values {
                 + "; order by a number, or add a shard key predicate", "(merge)");
     }
 
-    private RefusedException textEquality() {
+    private RefusedException textEquality(String why) {
         return new RefusedException("telling text values apart across shards needs a binary collation, and "
-                + dialect + " collations may ignore case; group by a number, or add a shard key predicate", "(merge)");
+                + dialect + " collations may ignore case" + (why == null ? "" : " (" + why + ")")
+                + "; group by a number, or add a shard key predicate", "(merge)");
     }
 
     static int compareCodePoints(String a, String b) {
@@ -576,7 +585,7 @@ public final class Values {
         }
         if (v instanceof String s) {
             if (!binaryTextEquality) {
-                throw textEquality();
+                throw textEquality(null);
             }
             return new TextKey(s);
         }

@@ -37,6 +37,14 @@ public interface Execution {
         return null;
     }
 
+    /**
+     * Whether a PostgreSQL collation (as {@code pg_collation_for} names it) is deterministic on
+     * every shard of this execution; {@code null} when unknown.
+     */
+    default Boolean deterministicCollation(String collation) throws SQLException {
+        return null;
+    }
+
     Arithmetic arithmetic();
 
     /** Parameter values by 0-based index, or {@code null}. */

@@ -77,7 +77,8 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
                 return out;
             }
             for (Cursor c : cursors) {
-                out.add(new CollationCheck(c, checked, values, first == null ? null : first.getMetaData()));
+                out.add(new CollationCheck(c, checked, values, first == null ? null : first.getMetaData(),
+                        execution::deterministicCollation));
             }
             return out;
         } catch (SQLException | RuntimeException e) {
@@ -134,13 +135,16 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
         private final int[] pairs;
         private final Values values;
         private final java.sql.ResultSetMetaData meta;
+        private final Values.Deterministic deterministic;
         private boolean checked;
 
-        CollationCheck(Cursor in, int[] pairs, Values values, java.sql.ResultSetMetaData meta) {
+        CollationCheck(Cursor in, int[] pairs, Values values, java.sql.ResultSetMetaData meta,
+                Values.Deterministic deterministic) {
             super(in);
             this.pairs = pairs;
             this.values = values;
             this.meta = meta;
+            this.deterministic = deterministic;
         }
 
         @Override
@@ -154,7 +158,7 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
                     Object coll = in.get(pairs[i + 1]);
                     String label = meta == null ? "column " + pairs[i] : meta.getColumnLabel(pairs[i]);
                     values.collation(pairs[i], coll == null ? null : coll.toString(),
-                            label == null || label.startsWith("__") ? "column " + pairs[i] : label);
+                            label == null || label.startsWith("__") ? "column " + pairs[i] : label, deterministic);
                 }
             }
             return true;

@@ -255,12 +255,12 @@ final class MergeAnalysis {
         MergeCollations collations = new MergeCollations(dialect, ps);
         if (distinct && !star) {
             for (int i = 0; i < items.size(); i++) {
-                collations.compared(i + 1, items.get(i).getExpression(), false);
+                collations.compared(i + 1, items.get(i).getExpression());
             }
         }
         int sortHidden = hidden.size();
         for (int i = 0; i < order.size(); i++) {
-            collations.compared(order.get(i).column(), orderExprs.get(i), true);
+            collations.compared(order.get(i).column(), orderExprs.get(i));
         }
         List<SelectItem<?>> companions = collations.companionItems();
         int nHidden = hidden.size() + companions.size() + (tieredTable != null ? 1 : 0);
@@ -488,30 +488,29 @@ final class MergeAnalysis {
         for (SelectItem<?> item : hidden) {
             current.add(item.getExpression());
         }
-        // group keys are only told apart (hashed), unless HAVING compares them
         for (int key : groupKeys) {
-            collations.compared(key, original.get(key - 1), current.get(key - 1), ps.getHaving() != null);
+            collations.compared(key, original.get(key - 1), current.get(key - 1));
         }
         for (int i = 0; i < specs.size(); i++) {
             AggregateSpec s = specs.get(i);
             boolean ordered = s.kind() == AggregateSpec.Kind.MIN || s.kind() == AggregateSpec.Kind.MAX;
             if (s.distinct()) {
-                collations.compared(s.column(), original.get(s.column() - 1), current.get(s.column() - 1), ordered);
+                collations.compared(s.column(), original.get(s.column() - 1), current.get(s.column() - 1));
             } else if (ordered) {
                 // MIN(x) is compared as x is: SQLite by x's collation, PostgreSQL by the aggregate's
-                collations.compared(s.column(), aggList.get(i).getParameters().get(0), current.get(s.column() - 1), true);
+                collations.compared(s.column(), aggList.get(i).getParameters().get(0), current.get(s.column() - 1));
             }
         }
         // a merged value (an aggregate or an expression over them) has no shard-side MySQL weight:
         // a companion would be some shard's, so there is none and its text comparisons refuse
         for (SortKey k : finalOrder) {
             collations.compared(k.column(), original.get(k.column() - 1),
-                    dialect == Dialect.MYSQL && !isFirst(outputs, k.column()) ? null : current.get(k.column() - 1), true);
+                    dialect == Dialect.MYSQL && !isFirst(outputs, k.column()) ? null : current.get(k.column() - 1));
         }
         if (ps.getDistinct() != null) {
             for (int i = 0; i < width; i++) {
                 collations.compared(i + 1, original.get(i),
-                        dialect == Dialect.MYSQL && !isFirst(outputs, i + 1) ? null : current.get(i), false);
+                        dialect == Dialect.MYSQL && !isFirst(outputs, i + 1) ? null : current.get(i));
             }
         }
         int first = width + hidden.size() + 1;

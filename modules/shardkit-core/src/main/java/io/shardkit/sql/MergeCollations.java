@@ -29,7 +29,8 @@ import net.sf.jsqlparser.statement.select.SelectItem;
  * CAST) has its declared collation, looked up when the query runs; any other expression is BINARY,
  * unless a COLLATE or a subquery is inside it, whose effect shardkit does not work out (refused
  * when its text values are compared). PostgreSQL: a hidden shard column
- * {@code pg_collation_for(expression)} per ordered column, checked on each shard's first row.
+ * {@code pg_collation_for(expression)} per compared column, read on each shard's first row (order
+ * needs a code point collation, equality a deterministic one).
  * MySQL: a hidden shard column {@code WEIGHT_STRING(expression)} per compared column; text is
  * compared by those bytes (the collation's own sort key), numbers by value.
  */
@@ -46,28 +47,22 @@ final class MergeCollations {
         this.select = select;
     }
 
-    /**
-     * A compared shard column and the expression it holds ({@code null}: unknown); {@code ordered}:
-     * the merge orders it (sort, MIN/MAX), else only tells values apart.
-     */
-    void compared(int column, Expression e, boolean ordered) {
-        compared(column, e, e, ordered);
+    /** A compared shard column and the expression it holds ({@code null}: unknown). */
+    void compared(int column, Expression e) {
+        compared(column, e, e);
     }
 
     /**
-     * As {@link #compared(int, Expression, boolean)}, where SQLite's collation comes from {@code sqlite}
+     * As {@link #compared(int, Expression)}, where SQLite's collation comes from {@code sqlite}
      * (the expression as written) and PostgreSQL's companion reads {@code shard} (as the shard query has it).
      */
-    void compared(int column, Expression sqlite, Expression shard, boolean ordered) {
+    void compared(int column, Expression sqlite, Expression shard) {
         if (dialect == Dialect.SQLITE) {
             if (sqlite == null) {
                 return;
             }
             entries.add(new Comparisons.Entry(column, sqlite(sqlite), explicit(sqlite), 0));
-        } else if (dialect == Dialect.POSTGRESQL && ordered && shard != null && !hasParameter(shard)) {
-            companionOf.add(column);
-            companionExpr.add(shard);
-        } else if (dialect == Dialect.MYSQL && shard != null && !hasParameter(shard)) {
+        } else if ((dialect == Dialect.POSTGRESQL || dialect == Dialect.MYSQL) && shard != null && !hasParameter(shard)) {
             companionOf.add(column);
             companionExpr.add(shard);
         }

@@ -167,13 +167,15 @@ class ValuesTest {
         void case06_textIsOrderedOnlyUnderACodePointCollation() throws Exception {
             Values v = prepared(true, "text", "text", "text", "bpchar");
             refused(() -> v.compare(1, "a", "b"), "collation of c1 is not known");
-            assertThat(v.identity(1, "a")).isNotEqualTo(v.identity(1, "A")); // equality needs no collation
-            v.collation(1, "\"C\"", "c1");
+            refused(() -> v.identity(1, "a"), "collation of c1 is not known");
+            v.collation(1, "\"C\"", "c1", null);
             assertThat(v.compare(1, "B", "a")).isNegative();
-            v.collation(2, "\"default\"", "c2");
+            v.collation(2, "\"default\"", "c2", null);
             assertThat(v.compare(2, "B", "a")).isNegative();
-            refused(() -> v.collation(3, "\"en-x-icu\"", "c3"), "\"en-x-icu\"");
-            v.collation(4, "\"C\"", "c4");
+            v.collation(3, "\"en-x-icu\"", "c3", name -> true);
+            refused(() -> v.compare(3, "a", "b"), "\"en-x-icu\"");
+            assertThat(v.identity(3, "a")).isNotEqualTo(v.identity(3, "A")); // deterministic: bytes tell apart
+            v.collation(4, "\"C\"", "c4", null);
             assertThat(v.compare(4, "a  ", "a")).isZero(); // char(n) ignores trailing spaces
             assertThat(v.compare(4, "a ", "a\u0001")).isNegative();
         }
@@ -181,10 +183,19 @@ class ValuesTest {
         @Test
         void case06_defaultCollationOfANonCDatabaseIsNotOrdered() throws Exception {
             Values v = prepared(false, "varchar");
-            v.collation(1, "\"default\"", "c1");
+            v.collation(1, "\"default\"", "c1", null);
             refused(() -> v.compare(1, "a", "b"), "default collation");
-            v.collation(1, "\"POSIX\"", "c1");
+            v.collation(1, "\"POSIX\"", "c1", null);
             assertThat(v.compare(1, "a", "b")).isNegative();
+        }
+
+        @Test
+        void case06_nondeterministicCollationsRefuseEquality() throws Exception {
+            Values v = prepared(true, "text", "text");
+            v.collation(1, "public.nd", "c1", name -> false);
+            refused(() -> v.identity(1, "a"), "collation public.nd of c1");
+            v.collation(2, "\"mine\"", "c2", name -> null);
+            refused(() -> v.identity(2, "a"), "mine");
         }
     }
 
