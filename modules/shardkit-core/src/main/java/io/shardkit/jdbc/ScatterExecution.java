@@ -272,6 +272,37 @@ final class ScatterExecution implements Execution {
         return found;
     }
 
+    /** One {@code pg_enum} lookup per shard and type per execution (ALTER TYPE ... ADD VALUE is seen at once). */
+    @Override
+    public java.util.Map<String, Integer> enumOrder(String type) throws SQLException {
+        java.util.Map<String, Integer> agreed = null;
+        for (int s : shards) {
+            java.util.Map<String, Integer> order = new java.util.HashMap<>();
+            Connection held = conn.getAutoCommit() ? conn.heldConnection(s) : conn.physical(s);
+            Connection c = held != null ? held : registry.borrow(s);
+            try (PreparedStatement ps = c.prepareStatement("SELECT enumlabel FROM pg_enum WHERE enumtypid = "
+                    + "to_regtype(?) ORDER BY enumsortorder")) {
+                ps.setString(1, type);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        order.put(rs.getString(1), order.size());
+                    }
+                }
+            } catch (SQLException e) {
+                return null;
+            } finally {
+                if (held == null) {
+                    c.close();
+                }
+            }
+            if (order.isEmpty() || agreed != null && !agreed.equals(order)) {
+                return null;
+            }
+            agreed = order;
+        }
+        return agreed;
+    }
+
     /** One {@code pg_collation} lookup per shard and collation per execution. */
     @Override
     public Boolean deterministicCollation(String collation) throws SQLException {

@@ -25,6 +25,11 @@ public sealed interface Expr {
 
         /** The value bound to parameter {@code index} (1-based). */
         Object parameter(int index);
+
+        /** The shard column MIN/MAX aggregate {@code index} reads (whose type rules compare it), or 0. */
+        default int aggregateColumn(int index) {
+            return 0;
+        }
     }
 
     Object eval(Scope scope, Values values, Arithmetic arithmetic) throws SQLException;
@@ -104,7 +109,7 @@ public sealed interface Expr {
                 x = bx ? 1L : 0L;
                 y = n;
             }
-            int col = ruleColumn(left, right, v);
+            int col = ruleColumn(left, right, s, v);
             int c = (op.equals("=") || op.equals("<>")) && x instanceof String && y instanceof String
                     ? (v.identity(col, x).equals(v.identity(col, y)) ? 0 : 1) : v.compare(col, x, y);
             return switch (op) {
@@ -119,13 +124,15 @@ public sealed interface Expr {
 
         /**
          * The shard column whose rule (type, collation) the comparison follows: a group key
-         * operand's, 0 (by Java type) when neither operand is one. On SQLite a column or COLLATE
-         * operand wins, the left one first, as SQLite chooses the collation of a comparison.
+         * operand's, or a MIN/MAX operand's (an enum, a uuid, collated text); 0 (by Java type) when
+         * neither operand is one. On SQLite a column or COLLATE operand wins, the left one first, as
+         * SQLite chooses the collation of a comparison; an aggregate's result there is BINARY text.
          */
-        static int ruleColumn(Expr left, Expr right, Values v) {
-            int l = left instanceof Column c ? c.index() : 0;
-            int r = right instanceof Column c ? c.index() : 0;
-            if (v.dialect() == Dialect.SQLITE) {
+        static int ruleColumn(Expr left, Expr right, Scope s, Values v) {
+            boolean sqlite = v.dialect() == Dialect.SQLITE;
+            int l = left instanceof Column c ? c.index() : !sqlite && left instanceof Aggregate g ? s.aggregateColumn(g.index()) : 0;
+            int r = right instanceof Column c ? c.index() : !sqlite && right instanceof Aggregate g ? s.aggregateColumn(g.index()) : 0;
+            if (sqlite) {
                 return l != 0 && v.explicitCollation(l) ? l : r != 0 && v.explicitCollation(r) ? r : 0;
             }
             return l != 0 ? l : r;

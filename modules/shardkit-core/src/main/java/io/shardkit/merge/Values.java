@@ -36,6 +36,10 @@ public final class Values {
     private final boolean binaryTextEquality;
     /** Rules by shard column (1-based), once prepared; {@code null} before (fake executions in tests). */
     private Rule[] rules;
+    /** PostgreSQL: the labels of an enum type in their order, looked up when first compared. */
+    private Enums enums;
+    private java.util.Map<String, java.util.Map<String, Integer>> enumOrders;
+
     /** MySQL: the column holding a text column's WEIGHT_STRING, by column; 0 for none. */
     private int[] weights;
     /** MySQL: whether a weighted column may also be ordered by its weights (not CHAR, which may be an ENUM). */
@@ -75,9 +79,16 @@ public final class Values {
      * first scatter opens; {@code meta} may be {@code null} (no rule then: values decide).
      */
     public void prepare(ResultSetMetaData meta, Comparisons comparisons, Declared declared) throws SQLException {
+        prepare(meta, comparisons, declared, null);
+    }
+
+    /** As {@link #prepare(ResultSetMetaData, Comparisons, Declared)}, with PostgreSQL enums ordered by {@code enums}. */
+    public void prepare(ResultSetMetaData meta, Comparisons comparisons, Declared declared, Enums enums)
+            throws SQLException {
         if (meta == null || rules != null) {
             return;
         }
+        this.enums = enums;
         int width = meta.getColumnCount();
         Rule[] r = new Rule[width + 1];
         for (int c = 1; c <= width; c++) {
@@ -134,6 +145,22 @@ public final class Values {
         }
     }
 
+    /** The order of a PostgreSQL enum type's labels. */
+    public interface Enums {
+        /** Label to position for an enum type, the same on every shard; {@code null} when not an enum or they differ. */
+        java.util.Map<String, Integer> order(String type) throws SQLException;
+    }
+
+    private java.util.Map<String, Integer> enumOrder(String type) throws SQLException {
+        if (enumOrders == null) {
+            enumOrders = new java.util.HashMap<>();
+        }
+        if (!enumOrders.containsKey(type)) {
+            enumOrders.put(type, enums == null ? null : enums.order(type));
+        }
+        return enumOrders.get(type);
+    }
+
     /** Whether a PostgreSQL collation is deterministic (equal only when byte-equal), on every shard. */
     public interface Deterministic {
         /** {@code null} when unknown. */
@@ -173,9 +200,10 @@ public final class Values {
             case "date", "time", "timestamp", "timestamptz":
                 return new Rule(Kind.TEMPORAL, Fold.NONE, true, true, false, null, t);
             default:
-                return Rule.refused("PostgreSQL type " + meta.getColumnTypeName(c) + " of " + label(meta, c)
-                        + " (enums, arrays, json, intervals and other types are ordered by rules shardkit does not"
-                        + " reproduce)", t);
+                // an enum is ordered by its labels' sort order (read from pg_enum when compared); any other type refuses
+                return new Rule(Kind.ENUM, Fold.NONE, true, true, false, "PostgreSQL type " + meta.getColumnTypeName(c)
+                        + " of " + label(meta, c) + " (arrays, json, intervals and other types that are no enum are"
+                        + " ordered by rules shardkit does not reproduce)", meta.getColumnTypeName(c));
         }
     }
 
@@ -306,7 +334,7 @@ public final class Values {
         return r == null || v == null ? identity(v) : r.identity(this, v);
     }
 
-    private enum Kind { GENERIC, NUMBER, TEXT, BYTES, BOOL, UUID, TEMPORAL, SQLITE, REFUSED }
+    private enum Kind { GENERIC, NUMBER, TEXT, BYTES, BOOL, UUID, TEMPORAL, SQLITE, ENUM, REFUSED }
 
     /** How text is folded before code point comparison. */
     private enum Fold { NONE, NOCASE, RTRIM }
@@ -327,6 +355,15 @@ public final class Values {
         int compare(Values v, Object a, Object b) throws SQLException {
             switch (kind) {
                 case REFUSED -> throw v.refusal(why);
+                case ENUM -> {
+                    java.util.Map<String, Integer> order = v.enumOrder(type);
+                    Integer x = order == null ? null : order.get(a.toString());
+                    Integer y = order == null ? null : order.get(b.toString());
+                    if (x == null || y == null) {
+                        throw v.refusal(why);
+                    }
+                    return Integer.compare(x, y);
+                }
                 case TEXT -> {
                     if (!(a instanceof String x) || !(b instanceof String y)) {
                         return v.compare(a, b);
@@ -354,6 +391,12 @@ public final class Values {
         Object identity(Values v, Object x) throws SQLException {
             switch (kind) {
                 case REFUSED -> throw v.refusal(why);
+                case ENUM -> {
+                    if (v.enumOrder(type) == null) {
+                        throw v.refusal(why);
+                    }
+                    return new TextKey(x.toString());
+                }
                 case TEXT, SQLITE -> {
                     if (x instanceof String s) {
                         if (!equal) {

@@ -45,6 +45,14 @@ public interface Execution {
         return null;
     }
 
+    /**
+     * The labels of a PostgreSQL enum type (as the result metadata names it) to their positions,
+     * the same on every shard of this execution; {@code null} when it is no enum or the shards differ.
+     */
+    default java.util.Map<String, Integer> enumOrder(String type) throws SQLException {
+        return null;
+    }
+
     Arithmetic arithmetic();
 
     /** Parameter values by 0-based index, or {@code null}. */

@@ -87,7 +87,7 @@ public final class Planner {
             node = m.groupKeys().isEmpty() ? new Aggregate(m.aggregates(), m.outputs(), node)
                     : new GroupBy(m.groupKeys(), m.streamedGroups(), m.aggregates(), m.outputs(), node);
             if (m.having() != null) {
-                node = new Having(m.having(), node);
+                node = new Having(m.having(), m.aggregates(), node);
             }
         }
         if (m.distinct()) {

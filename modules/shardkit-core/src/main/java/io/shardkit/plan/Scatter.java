@@ -52,7 +52,8 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
         try {
             ResultSet first = cursors.get(0).source();
             Values values = execution.values();
-            values.prepare(first == null ? null : first.getMetaData(), comparisons, execution::declaredCollation);
+            values.prepare(first == null ? null : first.getMetaData(), comparisons, execution::declaredCollation,
+                    execution::enumOrder);
             int width = cursors.get(0).columnCount();
             int[] checked = companions(width);
             if (checked.length == 0) {

@@ -164,6 +164,18 @@ class ValuesTest {
         }
 
         @Test
+        void case07_enumsAreOrderedByTheirLabelsPositions() throws Exception {
+            Values v = new Values(Dialect.POSTGRESQL, true);
+            v.prepare(meta(new String[] {"mood", "json"}, new int[2]), Comparisons.NONE, null,
+                    type -> type.equals("mood") ? java.util.Map.of("sad", 0, "ok", 1, "happy", 2) : null);
+            assertThat(v.compare(1, "sad", "happy")).isNegative(); // though "happy" < "sad" as text
+            assertThat(v.compare(1, "ok", "ok")).isZero();
+            assertThat(v.identity(1, "ok")).isEqualTo(v.identity(1, "ok")).isNotEqualTo(v.identity(1, "sad"));
+            refused(() -> v.compare(1, "sad", "meh"), "type mood");
+            refused(() -> v.identity(2, "{}"), "PostgreSQL type json");
+        }
+
+        @Test
         void case06_textIsOrderedOnlyUnderACodePointCollation() throws Exception {
             Values v = prepared(true, "text", "text", "text", "bpchar");
             refused(() -> v.compare(1, "a", "b"), "collation of c1 is not known");

@@ -105,11 +105,20 @@ class PostgresValuesTest {
     }
 
     @Test
-    void case07_postgresEnumsRefuse() throws Exception {
-        f.refused("SELECT id FROM t_item ORDER BY m, id", "type mood");
-        f.refused("SELECT MIN(m), MAX(m) FROM t_item", "type mood");
-        f.refused("SELECT m, COUNT(*) FROM t_item GROUP BY m", "type mood");
+    void case07_postgresEnumsAreOrderedByTheirSortOrder() throws Exception {
+        // 'sad' < 'ok' < 'happy' as declared, not as text
+        f.same("SELECT id, m FROM t_item ORDER BY m, id");
+        f.same("SELECT id FROM t_item ORDER BY m DESC, id LIMIT 5");
+        f.same("SELECT MIN(m), MAX(m), COUNT(DISTINCT m) FROM t_item");
+        f.same("SELECT m, COUNT(*) FROM t_item GROUP BY m ORDER BY m");
+        f.same("SELECT grp, MAX(m) FROM t_item GROUP BY grp HAVING MAX(m) > 'sad' ORDER BY grp");
         f.same("SELECT m::text AS t, COUNT(*) FROM t_item GROUP BY 1 ORDER BY 1");
+    }
+
+    @Test
+    void case07_postgresOtherTypesRefuse() throws Exception {
+        f.refused("SELECT id FROM t_item ORDER BY ARRAY[grp], id", "PostgreSQL type _int4");
+        f.refused("SELECT DISTINCT make_interval(days => grp) FROM t_item", "PostgreSQL type interval");
     }
 
     @Test
