@@ -27,8 +27,10 @@ import java.util.UUID;
  * Long; SQLite compares integers and reals exactly); {@code -0.0 = 0.0}; NaN equals NaN and is
  * greater than every number (PostgreSQL's order; SQLite and MySQL store no NaN). Text is
  * compared by code point only where that is the database's own order: SQLite's BINARY collation
- * (NOCASE and RTRIM are reproduced), a PostgreSQL column whose collation is C or POSIX (or the
- * database default, when that is C). On MySQL every text comparison is refused.
+ * (NOCASE and RTRIM are reproduced), a PostgreSQL expression whose collation is C or POSIX (or the
+ * database default, when that is C; equality needs only a deterministic collation). On MySQL
+ * text is compared by its WEIGHT_STRING, read from a hidden companion column ({@link #keyColumn}).
+ * PostgreSQL enums are ordered by their labels' declared order.
  */
 public final class Values {
     private final Dialect dialect;

@@ -12,7 +12,10 @@ import java.util.List;
  * Runs a statement on several shards. For writes the update counts are summed; in autocommit
  * mode the shards' writes are committed together after all succeeded, and rolled back together
  * if any failed. For reads it is the leaf under a merge node, which opens it through
- * {@link Execution#open}: the shard queries start in parallel.
+ * {@link Execution#open}: the shard queries start in parallel. Opening a read gives the
+ * execution's {@link Values} the compared columns' rules (from the first shard's metadata and
+ * {@code comparisons}) and wraps the cursors that check the collation companions: PostgreSQL's
+ * {@code pg_collation_for} on each shard's first row, MySQL's weighable text on every row.
  */
 public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comparisons comparisons)
         implements ShardSource {

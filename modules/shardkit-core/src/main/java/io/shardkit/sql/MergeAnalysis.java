@@ -474,7 +474,7 @@ final class MergeAnalysis {
     /**
      * Records the collations of the shard columns an aggregate merge compares (group keys, DISTINCT
      * arguments, MIN/MAX, the final order, and with SELECT DISTINCT every column), adds the
-     * PostgreSQL companions to {@code hidden}, and adds {@code hidden} to the shard query.
+     * PostgreSQL and MySQL companions to {@code hidden}, and adds {@code hidden} to the shard query.
      * {@code original}: the select expressions before {@link #neverEvaluated} wrapped some.
      */
     private void comparedColumns(PlainSelect ps, List<Expression> original, List<SelectItem<?>> items,
