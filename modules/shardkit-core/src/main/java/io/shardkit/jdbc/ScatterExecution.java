@@ -46,6 +46,8 @@ final class ScatterExecution implements Execution {
     private Values values;
     private Arithmetic arithmetic;
     private ResultSetMetaData metaData;
+    /** The connection each shard's query reads on, by registry index, for catalog lookups during the merge. */
+    private final Connection[] reading;
     private java.util.Map<String, Boolean> deterministic;
     private long maxHeld;
 
@@ -59,10 +61,35 @@ final class ScatterExecution implements Execution {
         this.queryTimeout = queryTimeout;
         this.shards = shards;
         this.rowLimit = rowLimit;
+        this.reading = new Connection[registry.size()];
+    }
+
+    private Connection catalogConnectionOrNull(int shard) {
+        try {
+            return catalogConnection(shard);
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A connection to ask a shard's catalog on while the merge reads: the one its query reads on
+     * (a second statement on it; no second pool connection is needed), or the logical connection's.
+     * {@code null}: borrow one.
+     */
+    private Connection catalogConnection(int shard) throws SQLException {
+        Connection c = shard < reading.length ? reading[shard] : null;
+        if (c != null && !c.isClosed()) {
+            return c;
+        }
+        return conn.getAutoCommit() ? conn.heldConnection(shard) : conn.physical(shard);
     }
 
     @Override
     public List<Cursor> open(Scatter scatter) throws SQLException {
+        if (!scatter.write()) {
+            values(); // asks the shards' default collation (once per data source) before their connections are taken
+        }
         List<Route> routes = scatter.routes();
         int n = routes.size();
         Connection[] held = new Connection[n];
@@ -130,6 +157,9 @@ final class ScatterExecution implements Execution {
         try {
             if (borrowed) {
                 c = conn.borrow(shard);
+                if (shard < reading.length) {
+                    reading[shard] = c;
+                }
                 if (stream && registry.dialect(shard) == Dialect.POSTGRESQL) {
                     c.setAutoCommit(false);
                     streamInTransaction = true;
@@ -223,7 +253,7 @@ final class ScatterExecution implements Execution {
             Dialect dialect = registry.dialect(shards[0]);
             boolean binary = true;
             for (int s : shards) {
-                binary &= registry.dialect(s) == dialect && registry.binaryTextOrder(s);
+                binary &= registry.dialect(s) == dialect && registry.binaryTextOrder(s, catalogConnectionOrNull(s));
             }
             values = new Values(dialect, binary);
         }
@@ -250,7 +280,7 @@ final class ScatterExecution implements Execution {
                 return null;
             }
             String create = null;
-            Connection held = conn.getAutoCommit() ? conn.heldConnection(s) : conn.physical(s);
+            Connection held = catalogConnection(s);
             Connection c = held != null ? held : registry.borrow(s);
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
@@ -278,7 +308,7 @@ final class ScatterExecution implements Execution {
         java.util.Map<String, Integer> agreed = null;
         for (int s : shards) {
             java.util.Map<String, Integer> order = new java.util.HashMap<>();
-            Connection held = conn.getAutoCommit() ? conn.heldConnection(s) : conn.physical(s);
+            Connection held = catalogConnection(s);
             Connection c = held != null ? held : registry.borrow(s);
             try (PreparedStatement ps = c.prepareStatement("SELECT enumlabel FROM pg_enum WHERE enumtypid = "
                     + "to_regtype(?) ORDER BY enumsortorder")) {
@@ -314,7 +344,7 @@ final class ScatterExecution implements Execution {
         }
         Boolean all = Boolean.TRUE;
         for (int s : shards) {
-            Connection held = conn.getAutoCommit() ? conn.heldConnection(s) : conn.physical(s);
+            Connection held = catalogConnection(s);
             Connection c = held != null ? held : registry.borrow(s);
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT collisdeterministic FROM pg_collation WHERE oid = to_regcollation(?)")) {

@@ -19,7 +19,9 @@ import java.util.Locale;
 
 /**
  * Four shards holding {@code t_item} split by {@code id mod 4}, and a reference database holding
- * the same rows: a merged answer must be the reference's answer, or a refusal.
+ * the same rows: a merged answer must be the reference's answer, or a refusal. Each shard's pool
+ * holds one connection, so the catalog lookups a merge makes while it reads (collations, enum
+ * orders) are shown not to need a second one.
  */
 final class Fixture implements AutoCloseable {
     final ShardSet shards;
@@ -29,8 +31,8 @@ final class Fixture implements AutoCloseable {
         this.shards = shards;
         String yaml = shards.yamlShards() + """
                 pool:
-                  maximumPoolSize: 4
-                  connectionTimeout: 20000
+                  maximumPoolSize: 1
+                  connectionTimeout: 3000
                 tables:
                   t_item:
                     key: id
