@@ -312,35 +312,73 @@ public final class ShardRegistry implements AutoCloseable {
     /**
      * Whether the shard orders text by code point, as a merge sort in Java does: SQLite's default
      * BINARY collation does; a PostgreSQL database does when its collation is C or POSIX (asked
-     * once, then remembered); MySQL's default collations do not.
+     * once, then remembered; a failed question answers false and is asked again next time);
+     * MySQL's default collations do not.
      */
     public boolean binaryTextOrder(int shard) {
+        return binaryTextOrder(shard, null);
+    }
+
+    /** As {@link #binaryTextOrder(int)}, asking on {@code using} when non-null (a connection the caller holds). */
+    public boolean binaryTextOrder(int shard, Connection using) {
         Slot slot = slots[shard];
         Boolean known = slot.binaryTextOrder;
         if (known != null) {
             return known;
         }
-        boolean binary = switch (slot.dialect) {
+        Boolean binary = switch (slot.dialect) {
             case SQLITE -> true;
-            case POSTGRESQL -> postgresCollationIsC(shard);
+            case POSTGRESQL -> postgresCollationIsC(shard, using);
             default -> false;
         };
+        if (binary == null) {
+            return false;
+        }
         slot.binaryTextOrder = binary;
         return binary;
     }
 
-    private boolean postgresCollationIsC(int shard) {
-        try (Connection c = borrow(shard);
-                java.sql.Statement st = c.createStatement();
-                java.sql.ResultSet rs = st.executeQuery(
-                        "SELECT datcollate FROM pg_database WHERE datname = current_database()")) {
+    /**
+     * Whether the database's default collation orders by code point: libc C or POSIX, or the
+     * builtin provider's C or C.UTF-8 (PostgreSQL 17). An ICU default (datlocprovider 'i') is
+     * not, whatever datcollate says; a server without datlocprovider (before 15) counts by datcollate.
+     */
+    private Boolean postgresCollationIsC(int shard, Connection using) {
+        Connection borrowed = null;
+        try {
+            Connection c = using != null ? using : (borrowed = borrow(shard));
+            return postgresCollationIsC(c);
+        } catch (SQLException e) {
+            return null;
+        } finally {
+            if (borrowed != null) {
+                try {
+                    borrowed.close();
+                } catch (SQLException ignored) {
+                    // the answer is already known
+                }
+            }
+        }
+    }
+
+    private static boolean postgresCollationIsC(Connection c) throws SQLException {
+        // no statement here may fail: on a connection in a transaction a failure would abort it
+        boolean hasProvider = c.getMetaData().getDatabaseMajorVersion() >= 15;
+        boolean hasLocale = c.getMetaData().getDatabaseMajorVersion() >= 17;
+        try (java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT datcollate, "
+                        + (hasProvider ? "datlocprovider::text, " : "'c', ") + (hasLocale ? "datlocale" : "NULL")
+                        + " FROM pg_database WHERE datname = current_database()")) {
             if (!rs.next()) {
                 return false;
             }
             String collate = rs.getString(1);
-            return collate.equals("C") || collate.equals("POSIX") || collate.startsWith("C.");
-        } catch (SQLException e) {
-            return false;
+            String provider = rs.getString(2);
+            String locale = rs.getString(3);
+            if (provider.equals("b")) {
+                return "C".equals(locale) || "C.UTF-8".equals(locale);
+            }
+            return provider.equals("c") && (collate.equals("C") || collate.equals("POSIX") || collate.startsWith("C."));
         }
     }
 

@@ -42,6 +42,9 @@ final class Convert {
             return d;
         }
         if (v instanceof Number n) {
+            if ((n instanceof Double || n instanceof Float) && !Double.isFinite(n.doubleValue())) {
+                throw new SQLException("value " + n + " is not a decimal number", "22003");
+            }
             return io.shardkit.merge.Values.decimal(n);
         }
         if (v instanceof Boolean b) {

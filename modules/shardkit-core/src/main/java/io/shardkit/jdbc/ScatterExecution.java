@@ -46,6 +46,9 @@ final class ScatterExecution implements Execution {
     private Values values;
     private Arithmetic arithmetic;
     private ResultSetMetaData metaData;
+    /** The connection each shard's query reads on, by registry index, for catalog lookups during the merge. */
+    private final Connection[] reading;
+    private java.util.Map<String, Boolean> deterministic;
     private long maxHeld;
 
     ScatterExecution(ShardedConnection conn, ExecutorService executor, Parameters params, int fetchSize,
@@ -58,10 +61,35 @@ final class ScatterExecution implements Execution {
         this.queryTimeout = queryTimeout;
         this.shards = shards;
         this.rowLimit = rowLimit;
+        this.reading = new Connection[registry.size()];
+    }
+
+    private Connection catalogConnectionOrNull(int shard) {
+        try {
+            return catalogConnection(shard);
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A connection to ask a shard's catalog on while the merge reads: the one its query reads on
+     * (a second statement on it; no second pool connection is needed), or the logical connection's.
+     * {@code null}: borrow one.
+     */
+    private Connection catalogConnection(int shard) throws SQLException {
+        Connection c = shard < reading.length ? reading[shard] : null;
+        if (c != null && !c.isClosed()) {
+            return c;
+        }
+        return conn.getAutoCommit() ? conn.heldConnection(shard) : conn.physical(shard);
     }
 
     @Override
     public List<Cursor> open(Scatter scatter) throws SQLException {
+        if (!scatter.write()) {
+            values(); // asks the shards' default collation (once per data source) before their connections are taken
+        }
         List<Route> routes = scatter.routes();
         int n = routes.size();
         Connection[] held = new Connection[n];
@@ -129,6 +157,9 @@ final class ScatterExecution implements Execution {
         try {
             if (borrowed) {
                 c = conn.borrow(shard);
+                if (shard < reading.length) {
+                    reading[shard] = c;
+                }
                 if (stream && registry.dialect(shard) == Dialect.POSTGRESQL) {
                     c.setAutoCommit(false);
                     streamInTransaction = true;
@@ -222,11 +253,120 @@ final class ScatterExecution implements Execution {
             Dialect dialect = registry.dialect(shards[0]);
             boolean binary = true;
             for (int s : shards) {
-                binary &= registry.dialect(s) == dialect && registry.binaryTextOrder(s);
+                binary &= registry.dialect(s) == dialect && registry.binaryTextOrder(s, catalogConnectionOrNull(s));
             }
             values = new Values(dialect, binary);
         }
         return values;
+    }
+
+    /**
+     * Reads the table's CREATE statement from each shard's {@code sqlite_master} (one local query
+     * per shard and table per execution; the parse is cached by statement text, so a table
+     * dropped and created again with other collations is seen at once).
+     */
+    @Override
+    public String declaredCollation(String table, String column) throws SQLException {
+        String name = table.replace("\"", "").replace("`", "");
+        if (name.indexOf('.') >= 0) {
+            if (!name.regionMatches(true, 0, "main.", 0, 5)) {
+                return null;
+            }
+            name = name.substring(5);
+        }
+        String found = null;
+        for (int s : shards) {
+            if (registry.dialect(s) != Dialect.SQLITE) {
+                return null;
+            }
+            String create = null;
+            Connection held = catalogConnection(s);
+            Connection c = held != null ? held : registry.borrow(s);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
+                ps.setString(1, name);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    create = rs.next() ? rs.getString(1) : null;
+                }
+            } finally {
+                if (held == null) {
+                    c.close();
+                }
+            }
+            String coll = create == null ? null : SqliteCollations.of(create).get(SqliteCollations.key(column));
+            if (coll == null || found != null && !found.equals(coll)) {
+                return null;
+            }
+            found = coll;
+        }
+        return found;
+    }
+
+    /** One {@code pg_enum} lookup per shard and type per execution (ALTER TYPE ... ADD VALUE is seen at once). */
+    @Override
+    public java.util.Map<String, Integer> enumOrder(String type) throws SQLException {
+        java.util.Map<String, Integer> agreed = null;
+        for (int s : shards) {
+            java.util.Map<String, Integer> order = new java.util.HashMap<>();
+            Connection held = catalogConnection(s);
+            Connection c = held != null ? held : registry.borrow(s);
+            try (PreparedStatement ps = c.prepareStatement("SELECT enumlabel FROM pg_enum WHERE enumtypid = "
+                    + "to_regtype(?) ORDER BY enumsortorder")) {
+                ps.setString(1, type);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        order.put(rs.getString(1), order.size());
+                    }
+                }
+            } catch (SQLException e) {
+                return null;
+            } finally {
+                if (held == null) {
+                    c.close();
+                }
+            }
+            if (order.isEmpty() || agreed != null && !agreed.equals(order)) {
+                return null;
+            }
+            agreed = order;
+        }
+        return agreed;
+    }
+
+    /** One {@code pg_collation} lookup per shard and collation per execution. */
+    @Override
+    public Boolean deterministicCollation(String collation) throws SQLException {
+        if (deterministic == null) {
+            deterministic = new java.util.HashMap<>();
+        }
+        if (deterministic.containsKey(collation)) {
+            return deterministic.get(collation);
+        }
+        Boolean all = Boolean.TRUE;
+        for (int s : shards) {
+            Connection held = catalogConnection(s);
+            Connection c = held != null ? held : registry.borrow(s);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT collisdeterministic FROM pg_collation WHERE oid = to_regcollation(?)")) {
+                ps.setString(1, collation);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        all = null;
+                    }
+                }
+            } catch (SQLException e) {
+                all = null;
+            } finally {
+                if (held == null) {
+                    c.close();
+                }
+            }
+            if (all == null) {
+                break;
+            }
+        }
+        deterministic.put(collation, all);
+        return all;
     }
 
     @Override

@@ -29,16 +29,25 @@ public final class Accumulator {
     private boolean sawDecimal;
     private boolean sawValue;
     private Object extreme;
+    private Object extremeKey;
+    /** The column compared: the value's own, or its MySQL weight column. */
+    private final int keyColumn;
+    /** The column MIN and MAX order by (see {@link Values#orderColumn}). */
+    private final int orderColumn;
     private Set<Object> seen;
     private List<Object> distinctValues;
+    private List<Object> distinctKeys;
 
     public Accumulator(AggregateSpec spec, Values values, Arithmetic arithmetic) {
         this.spec = spec;
         this.values = values;
         this.arithmetic = arithmetic;
+        this.keyColumn = values.keyColumn(spec.column());
+        this.orderColumn = values.orderColumn(spec.column());
         if (spec.distinct()) {
             seen = new HashSet<>();
             distinctValues = new ArrayList<>();
+            distinctKeys = new ArrayList<>();
         }
     }
 
@@ -46,8 +55,10 @@ public final class Accumulator {
     public void add(Cursor row) throws SQLException {
         if (spec.distinct()) {
             Object v = row.get(spec.column());
-            if (v != null && seen.add(values.identity(v))) {
+            Object k = keyColumn == spec.column() ? v : row.get(keyColumn);
+            if (v != null && seen.add(values.identity(keyColumn, k))) {
                 distinctValues.add(v);
+                distinctKeys.add(k);
             }
             return;
         }
@@ -61,9 +72,12 @@ public final class Accumulator {
             default -> {
                 Object v = row.get(spec.column());
                 if (v != null) {
-                    int c = extreme == null ? 0 : values.compare(v, extreme);
+                    Object k = orderColumn == spec.column() ? v : row.get(orderColumn);
+                    // the first value is compared with itself: a type shardkit cannot order refuses at once
+                    int c = values.compare(orderColumn, k, extreme == null ? k : extremeKey);
                     if (extreme == null || (spec.kind() == AggregateSpec.Kind.MIN ? c < 0 : c > 0)) {
                         extreme = v;
+                        extremeKey = k;
                     }
                 }
             }
@@ -138,10 +152,13 @@ public final class Accumulator {
         }
         if (spec.kind() == AggregateSpec.Kind.MIN || spec.kind() == AggregateSpec.Kind.MAX) {
             Object best = null;
-            for (Object v : distinctValues) {
-                int c = best == null ? 0 : values.compare(v, best);
+            Object bestKey = null;
+            for (int i = 0; i < distinctValues.size(); i++) {
+                Object k = orderColumn == keyColumn ? distinctKeys.get(i) : distinctValues.get(i);
+                int c = values.compare(orderColumn, k, best == null ? k : bestKey);
                 if (best == null || (spec.kind() == AggregateSpec.Kind.MIN ? c < 0 : c > 0)) {
-                    best = v;
+                    best = distinctValues.get(i);
+                    bestKey = k;
                 }
             }
             return best;

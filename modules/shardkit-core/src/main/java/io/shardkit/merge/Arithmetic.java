@@ -14,7 +14,8 @@ import java.sql.SQLException;
  * <p>Integers stay integers and never overflow silently (a long that overflows becomes a
  * decimal). Integer division truncates on SQLite and PostgreSQL; on MySQL {@code /} is decimal
  * division. Division by zero is NULL on SQLite and MySQL and an error (22012) on PostgreSQL.
- * Decimals stay exact; PostgreSQL's numeric division scale is reproduced.
+ * Decimals stay exact; PostgreSQL's numeric division scale is reproduced. SQLite's {@code %} with a
+ * real operand casts both operands to integers first ({@code 3.24 % 2} is 1.0).
  */
 public final class Arithmetic {
     private final Dialect dialect;
@@ -33,6 +34,12 @@ public final class Arithmetic {
         }
         Number x = number(a);
         Number y = number(b);
+        if (op == '%' && dialect == Dialect.SQLITE && (isFloat(x) || isFloat(y))) {
+            // SQLite's remainder casts both operands to integers (saturating) and answers a real
+            long p = (long) x.doubleValue();
+            long q = (long) y.doubleValue();
+            return q == 0 ? null : (Object) (double) (p % q);
+        }
         if (isFloat(x) || isFloat(y)) {
             double p = x.doubleValue();
             double q = y.doubleValue();

@@ -25,6 +25,11 @@ public sealed interface Expr {
 
         /** The value bound to parameter {@code index} (1-based). */
         Object parameter(int index);
+
+        /** The shard column MIN/MAX aggregate {@code index} reads (whose type rules compare it), or 0. */
+        default int aggregateColumn(int index) {
+            return 0;
+        }
     }
 
     Object eval(Scope scope, Values values, Arithmetic arithmetic) throws SQLException;
@@ -104,8 +109,9 @@ public sealed interface Expr {
                 x = bx ? 1L : 0L;
                 y = n;
             }
+            int col = ruleColumn(left, right, s, v);
             int c = (op.equals("=") || op.equals("<>")) && x instanceof String && y instanceof String
-                    ? (v.identity(x).equals(v.identity(y)) ? 0 : 1) : v.compare(x, y);
+                    ? (v.identity(col, x).equals(v.identity(col, y)) ? 0 : 1) : v.compare(col, x, y);
             return switch (op) {
                 case "=" -> c == 0;
                 case "<>" -> c != 0;
@@ -114,6 +120,22 @@ public sealed interface Expr {
                 case ">" -> c > 0;
                 default -> c >= 0;
             };
+        }
+
+        /**
+         * The shard column whose rule (type, collation) the comparison follows: a group key
+         * operand's, or a MIN/MAX operand's (an enum, a uuid, collated text); 0 (by Java type) when
+         * neither operand is one. On SQLite a column or COLLATE operand wins, the left one first, as
+         * SQLite chooses the collation of a comparison; an aggregate's result there is BINARY text.
+         */
+        static int ruleColumn(Expr left, Expr right, Scope s, Values v) {
+            boolean sqlite = v.dialect() == Dialect.SQLITE;
+            int l = left instanceof Column c ? c.index() : !sqlite && left instanceof Aggregate g ? s.aggregateColumn(g.index()) : 0;
+            int r = right instanceof Column c ? c.index() : !sqlite && right instanceof Aggregate g ? s.aggregateColumn(g.index()) : 0;
+            if (sqlite) {
+                return l != 0 && v.explicitCollation(l) ? l : r != 0 && v.explicitCollation(r) ? r : 0;
+            }
+            return l != 0 ? l : r;
         }
 
         public String describe() {
@@ -257,7 +279,8 @@ public sealed interface Expr {
          * 0..30 and rounds the double's exact binary value half away from zero (2521.475 is
          * stored as 2521.474999..., so it rounds down, where its shortest decimal form would
          * round up). PostgreSQL rounds a double to an integer half to even (rint), and a
-         * decimal half away from zero.
+         * decimal half away from zero; MySQL rounds a double half to even at the scaled value
+         * ({@link #mysqlRound}) and a decimal half away from zero.
          */
         static Object round(Number x, int digits, Dialect dialect) {
             boolean floating = x instanceof Double || x instanceof Float;
@@ -271,11 +294,28 @@ public sealed interface Expr {
             if (floating && dialect == Dialect.POSTGRESQL && digits == 0) {
                 return Math.rint(x.doubleValue());
             }
+            if (floating && dialect == Dialect.MYSQL) {
+                return mysqlRound(x.doubleValue(), digits);
+            }
             if (floating) {
                 return Values.decimal(x).setScale(digits, RoundingMode.HALF_UP).doubleValue();
             }
             BigDecimal r = Values.decimal(x).setScale(digits, RoundingMode.HALF_UP);
             return Values.isIntegral(x) && digits >= 0 ? (Object) x : r;
+        }
+
+        /**
+         * MySQL/MariaDB {@code my_double_round}: the double is scaled by 10^digits and rounded to an
+         * integer half to even (rint), so {@code ROUND(2.5e0)} is 2 and {@code ROUND(0.125e0, 2)} is 0.12.
+         */
+        static double mysqlRound(double v, int digits) {
+            int abs = Math.abs(digits);
+            double scale = Double.parseDouble("1e" + abs);
+            if (digits < 0) {
+                return Double.isInfinite(scale) ? 0.0 : Math.rint(v / scale) * scale;
+            }
+            double scaled = v * scale;
+            return Double.isInfinite(scaled) ? v : Math.rint(scaled) / scale;
         }
 
         public String describe() {

@@ -6,15 +6,19 @@ import java.util.List;
 /** Compares rows by a list of sort keys under one dialect's rules. */
 public final class RowOrder {
     private final SortKey[] keys;
+    private final int[] columns;
     private final boolean[] nullsFirst;
     private final Values values;
 
+    /** Build after the scatter opened, so {@link Values#keyColumn} knows the weight columns. */
     public RowOrder(List<SortKey> keys, Values values) {
         this.keys = keys.toArray(new SortKey[0]);
         this.values = values;
         this.nullsFirst = new boolean[this.keys.length];
+        this.columns = new int[this.keys.length];
         for (int i = 0; i < this.keys.length; i++) {
             nullsFirst[i] = this.keys[i].nullsFirst(values);
+            columns[i] = values.orderColumn(this.keys[i].column());
         }
     }
 
@@ -22,8 +26,9 @@ public final class RowOrder {
         return keys.length;
     }
 
+    /** The column to read for key i: the key's own, or its weight column. */
     public int column(int i) {
-        return keys[i].column();
+        return columns[i];
     }
 
     /** Compares key values taken from two rows, in key order ({@code a[i]} is key i of row a). */
@@ -42,7 +47,7 @@ public final class RowOrder {
                 }
                 continue;
             }
-            c = values.compare(x, y);
+            c = values.compare(columns[i], x, y);
             if (c != 0) {
                 return keys[i].descending() ? -c : c;
             }

@@ -37,11 +37,12 @@ public record Distinct(int hidden, RowSource input) implements RowSource {
             @Override
             public boolean next() throws SQLException {
                 while (in.next()) {
-                    Object[] values = new Object[visible];
+                    Object[] key = new Object[visible];
                     for (int i = 0; i < visible; i++) {
-                        values[i] = in.get(i + 1);
+                        int c = execution.values().keyColumn(i + 1);
+                        key[i] = execution.values().identity(c, in.get(c));
                     }
-                    if (seen.add(execution.values().rowKey(values))) {
+                    if (seen.add(new Values.RowKey(key))) {
                         if (seen.size() > limit) {
                             throw new MergeLimitException("Distinct", limit);
                         }

@@ -28,6 +28,31 @@ public interface Execution {
 
     Values values();
 
+    /**
+     * The collation a SQLite table declares for a column (upper case, BINARY when none), the same
+     * on every shard of this execution, or {@code null} when the table or column is not found or
+     * the shards disagree.
+     */
+    default String declaredCollation(String table, String column) throws SQLException {
+        return null;
+    }
+
+    /**
+     * Whether a PostgreSQL collation (as {@code pg_collation_for} names it) is deterministic on
+     * every shard of this execution; {@code null} when unknown.
+     */
+    default Boolean deterministicCollation(String collation) throws SQLException {
+        return null;
+    }
+
+    /**
+     * The labels of a PostgreSQL enum type (as the result metadata names it) to their positions,
+     * the same on every shard of this execution; {@code null} when it is no enum or the shards differ.
+     */
+    default java.util.Map<String, Integer> enumOrder(String type) throws SQLException {
+        return null;
+    }
+
     Arithmetic arithmetic();
 
     /** Parameter values by 0-based index, or {@code null}. */

@@ -60,9 +60,10 @@ public record GroupBy(List<Integer> keys, boolean sorted, List<AggregateSpec> ag
     private Values.RowKey key(Cursor row, Values values) throws SQLException {
         Object[] k = new Object[keys.size()];
         for (int i = 0; i < k.length; i++) {
-            k[i] = row.get(keys.get(i));
+            int c = values.keyColumn(keys.get(i));
+            k[i] = values.identity(c, row.get(c));
         }
-        return values.rowKey(k);
+        return new Values.RowKey(k);
     }
 
     private Cursor hashed(Cursor in, GroupMerge merge, int width, Execution execution) throws SQLException {

@@ -101,6 +101,11 @@ final class GroupMerge {
                     Object[] p = execution.parameters();
                     return p == null || index > p.length ? null : p[index - 1];
                 }
+
+                @Override
+                public int aggregateColumn(int index) {
+                    return extremeColumn(aggregates, index);
+                }
             };
             for (Output o : outputs) {
                 if (o.isFirst()) {
@@ -118,6 +123,15 @@ final class GroupMerge {
             }
             return row;
         }
+    }
+
+    /** The column a MIN/MAX aggregate's value comes from (its comparison rules), or 0 for other aggregates. */
+    static int extremeColumn(List<AggregateSpec> aggregates, int index) {
+        if (index < 0 || index >= aggregates.size()) {
+            return 0;
+        }
+        AggregateSpec a = aggregates.get(index);
+        return a.kind() == AggregateSpec.Kind.MIN || a.kind() == AggregateSpec.Kind.MAX ? a.column() : 0;
     }
 
     Group group(Cursor firstRow) throws SQLException {

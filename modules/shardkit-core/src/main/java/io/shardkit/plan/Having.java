@@ -1,5 +1,6 @@
 package io.shardkit.plan;
 
+import io.shardkit.merge.AggregateSpec;
 import io.shardkit.merge.Cursor;
 import io.shardkit.merge.Expr;
 import java.sql.SQLException;
@@ -10,7 +11,15 @@ import java.util.List;
  * its own part of each group, so it is taken off the shard query). Reads the merged row: columns
  * 1..W, and the merged aggregates after them.
  */
-public record Having(Expr predicate, RowSource input) implements RowSource {
+public record Having(Expr predicate, List<AggregateSpec> aggregates, RowSource input) implements RowSource {
+
+    public Having {
+        aggregates = List.copyOf(aggregates);
+    }
+
+    public Having(Expr predicate, RowSource input) {
+        this(predicate, List.of(), input);
+    }
 
     @Override
     public String describe() {
@@ -41,6 +50,11 @@ public record Having(Expr predicate, RowSource input) implements RowSource {
             public Object parameter(int index) {
                 Object[] p = execution.parameters();
                 return p == null || index > p.length ? null : p[index - 1];
+            }
+
+            @Override
+            public int aggregateColumn(int index) {
+                return GroupMerge.extremeColumn(aggregates, index);
             }
         };
         return new PassThrough(in) {

@@ -83,7 +83,7 @@ public final class Planner {
         if (!m.aggregate() && !m.distinct() && m.count() != null && (hot < 0 || hot == routes.size())) {
             rowsPerShard = m.count().resolve(params) + (m.offset() == null ? 0 : m.offset().resolve(params));
         }
-        ShardSource scatter = new Scatter(routes, false, rowsPerShard);
+        ShardSource scatter = new Scatter(routes, false, rowsPerShard, m.comparisons());
         if (hot > 0 && hot < routes.size()) {
             scatter = new Shadow(scatter, hot, a.tiering().table(), a.tiering().archive().id());
         }
@@ -92,7 +92,7 @@ public final class Planner {
             node = m.groupKeys().isEmpty() ? new Aggregate(m.aggregates(), m.outputs(), node)
                     : new GroupBy(m.groupKeys(), m.streamedGroups(), m.aggregates(), m.outputs(), node);
             if (m.having() != null) {
-                node = new Having(m.having(), node);
+                node = new Having(m.having(), m.aggregates(), node);
             }
         }
         if (m.distinct()) {

@@ -48,7 +48,7 @@ public record Sort(List<SortKey> keys, RowSource input) implements RowSource {
                 }
                 Object[] k = new Object[keys.size()];
                 for (int i = 0; i < k.length; i++) {
-                    k[i] = in.get(keys.get(i).column());
+                    k[i] = in.get(order.column(i));
                 }
                 rows.add(row);
                 sortKeys.add(k);

@@ -2,6 +2,7 @@ package io.shardkit.sql;
 
 import io.shardkit.merge.AggregateSpec;
 import io.shardkit.merge.Bound;
+import io.shardkit.merge.Comparisons;
 import io.shardkit.merge.Expr;
 import io.shardkit.merge.Output;
 import io.shardkit.merge.SortKey;
@@ -78,6 +79,8 @@ final class MergeAnalysis {
     private String tieredId;
     /** Visible columns of an aggregate query; its group keys are the hidden columns right after them. */
     private int width;
+    /** The collations of the compared shard columns of an aggregate query, once worked out. */
+    private Comparisons comparisons = Comparisons.NONE;
 
     private MergeAnalysis(String sql, Dialect dialect) {
         this.sql = sql;
@@ -232,6 +235,7 @@ final class MergeAnalysis {
         boolean distinct = ps.getDistinct() != null;
         List<SortKey> order = new ArrayList<>();
         List<Expression> hidden = new ArrayList<>();
+        List<Expression> orderExprs = new ArrayList<>();
         if (ps.getOrderByElements() != null) {
             for (OrderByElement o : ps.getOrderByElements()) {
                 noParameters(o.getExpression(), "a ? parameter in ORDER BY across shards");
@@ -244,10 +248,22 @@ final class MergeAnalysis {
                     hidden.add(o.getExpression());
                     column = -hidden.size();
                 }
+                orderExprs.add(column > 0 ? items.get(column - 1).getExpression() : o.getExpression());
                 order.add(new SortKey(column, !o.isAsc(), nulls(o)));
             }
         }
-        int nHidden = hidden.size() + (tieredTable != null ? 1 : 0);
+        MergeCollations collations = new MergeCollations(dialect, ps);
+        if (distinct && !star) {
+            for (int i = 0; i < items.size(); i++) {
+                collations.compared(i + 1, items.get(i).getExpression());
+            }
+        }
+        int sortHidden = hidden.size();
+        for (int i = 0; i < order.size(); i++) {
+            collations.compared(order.get(i).column(), orderExprs.get(i));
+        }
+        List<SelectItem<?>> companions = collations.companionItems();
+        int nHidden = hidden.size() + companions.size() + (tieredTable != null ? 1 : 0);
         List<SortKey> keys = new ArrayList<>();
         for (SortKey k : order) {
             // hidden key i was numbered -(i+1); counted from the end it is -(nHidden - i)
@@ -256,6 +272,10 @@ final class MergeAnalysis {
         for (int i = 0; i < hidden.size(); i++) {
             ps.addSelectItem(hidden.get(i), new Alias("__sk" + i));
         }
+        ps.addSelectItems(companions);
+        // hidden sort key i was numbered -(i+1); companions follow the sort keys, counted from the end too
+        Comparisons comparisons = collations.build(j -> -(nHidden - sortHidden - j),
+                c -> c < 0 ? -(nHidden + c + 1) : c);
         String archiveSql = null;
         if (tieredTable != null) {
             ps.addSelectItem(new Column(qualifier(ps) + "." + tieredId), new Alias("__id"));
@@ -263,7 +283,7 @@ final class MergeAnalysis {
         }
         limitShards(ps, offset, count);
         return new MergeSpec(null, ps.toString(), shardParameters(), nHidden, keys, false, List.of(), false, List.of(),
-                List.of(), null, distinct, List.of(), offset, count, archiveSql);
+                List.of(), null, distinct, List.of(), offset, count, archiveSql, comparisons);
     }
 
     /** How the query names the tiered table: its alias, or its name. */
@@ -332,7 +352,9 @@ final class MergeAnalysis {
                 throw new Refusal("aggregate " + name.toUpperCase(Locale.ROOT) + " across shards");
             }
             noParameters(f, "a ? parameter inside aggregate " + f + " across shards");
-            if (f.getKeep() != null || (f.getOrderByElements() != null && !f.getOrderByElements().isEmpty())) {
+            if (f.getKeep() != null || (f.getOrderByElements() != null && !f.getOrderByElements().isEmpty())
+                    || (f.getKeywordArguments() != null && !f.getKeywordArguments().isEmpty())) {
+                // e.g. MIN(x COLLATE NOCASE) parses as a keyword argument the rewrite would drop
                 throw new Refusal("aggregate " + f + " across shards");
             }
             int args = f.getParameters() == null ? 0 : f.getParameters().size();
@@ -414,8 +436,15 @@ final class MergeAnalysis {
             collectParameters(ps.getHaving(), droppedParameters);
         }
         // the shard query
+        List<Expression> original = new ArrayList<>();
+        for (SelectItem<?> item : items) {
+            original.add(item.getExpression());
+        }
+        for (SelectItem<?> item : hidden) {
+            original.add(item.getExpression());
+        }
         neverEvaluated(outputs, items, hidden);
-        ps.addSelectItems(hidden);
+        comparedColumns(ps, original, items, hidden, groupKeys, specs, aggList, finalOrder, outputs);
         ps.setHaving(null);
         ps.setOrderByElements(null);
         List<Expression> shardGroups = new ArrayList<>(groupExprs);
@@ -438,7 +467,56 @@ final class MergeAnalysis {
             ps.setOrderByElements(byKeys);
         }
         return new MergeSpec(null, ps.toString(), shardParameters(), hidden.size(), shardOrder, true, groupKeys,
-                streamed, specs, outputs, having, ps.getDistinct() != null, finalOrder, offset, count, null);
+                streamed, specs, outputs, having, ps.getDistinct() != null, finalOrder, offset, count, null,
+                comparisons);
+    }
+
+    /**
+     * Records the collations of the shard columns an aggregate merge compares (group keys, DISTINCT
+     * arguments, MIN/MAX, the final order, and with SELECT DISTINCT every column), adds the
+     * PostgreSQL and MySQL companions to {@code hidden}, and adds {@code hidden} to the shard query.
+     * {@code original}: the select expressions before {@link #neverEvaluated} wrapped some.
+     */
+    private void comparedColumns(PlainSelect ps, List<Expression> original, List<SelectItem<?>> items,
+            List<SelectItem<?>> hidden, List<Integer> groupKeys, List<AggregateSpec> specs, List<Function> aggList,
+            List<SortKey> finalOrder, List<Output> outputs) {
+        MergeCollations collations = new MergeCollations(dialect, ps);
+        List<Expression> current = new ArrayList<>();
+        for (SelectItem<?> item : items) {
+            current.add(item.getExpression());
+        }
+        for (SelectItem<?> item : hidden) {
+            current.add(item.getExpression());
+        }
+        for (int key : groupKeys) {
+            collations.compared(key, original.get(key - 1), current.get(key - 1));
+        }
+        for (int i = 0; i < specs.size(); i++) {
+            AggregateSpec s = specs.get(i);
+            boolean ordered = s.kind() == AggregateSpec.Kind.MIN || s.kind() == AggregateSpec.Kind.MAX;
+            if (s.distinct()) {
+                collations.compared(s.column(), original.get(s.column() - 1), current.get(s.column() - 1));
+            } else if (ordered) {
+                // MIN(x) is compared as x is: SQLite by x's collation, PostgreSQL by the aggregate's
+                collations.compared(s.column(), aggList.get(i).getParameters().get(0), current.get(s.column() - 1));
+            }
+        }
+        // a merged value (an aggregate or an expression over them) has no shard-side MySQL weight:
+        // a companion would be some shard's, so there is none and its text comparisons refuse
+        for (SortKey k : finalOrder) {
+            collations.compared(k.column(), original.get(k.column() - 1),
+                    dialect == Dialect.MYSQL && !isFirst(outputs, k.column()) ? null : current.get(k.column() - 1));
+        }
+        if (ps.getDistinct() != null) {
+            for (int i = 0; i < width; i++) {
+                collations.compared(i + 1, original.get(i),
+                        dialect == Dialect.MYSQL && !isFirst(outputs, i + 1) ? null : current.get(i));
+            }
+        }
+        int first = width + hidden.size() + 1;
+        hidden.addAll(collations.companionItems());
+        comparisons = collations.build(j -> first + j, c -> c);
+        ps.addSelectItems(hidden);
     }
 
     /**
@@ -459,6 +537,15 @@ final class MergeAnalysis {
             list.set(i, new SelectItem<>(parseExpression("CASE WHEN 1 = 0 THEN " + item.getExpression() + " END"),
                     item.getAlias()));
         }
+    }
+
+    private static boolean isFirst(List<Output> outputs, int column) {
+        for (Output o : outputs) {
+            if (o.column() == column) {
+                return o.isFirst();
+            }
+        }
+        return true;
     }
 
     /** {@code GROUP BY 2} and {@code GROUP BY alias} name a select item; anything else is the expression itself. */

@@ -2,6 +2,7 @@ package io.shardkit.sql;
 
 import io.shardkit.merge.AggregateSpec;
 import io.shardkit.merge.Bound;
+import io.shardkit.merge.Comparisons;
 import io.shardkit.merge.Expr;
 import io.shardkit.merge.Output;
 import io.shardkit.merge.SortKey;
@@ -29,11 +30,20 @@ import java.util.List;
  * @param archiveSql for a table with an archive tier: the query for archive shards, without the LIMIT
  *     (archive rows a hot row shadows are dropped after the query, so a LIMIT there could cut too
  *     early); its last column, like the shard query's, is the row id. {@code null} otherwise
+ * @param comparisons the collations of the shard columns the merge compares
  */
 public record MergeSpec(String refusal, String shardSql, int[] shardParameters, int hidden, List<SortKey> shardOrder,
         boolean aggregate, List<Integer> groupKeys, boolean streamedGroups, List<AggregateSpec> aggregates,
         List<Output> outputs, Expr having, boolean distinct, List<SortKey> finalOrder, Bound offset, Bound count,
-        String archiveSql) {
+        String archiveSql, Comparisons comparisons) {
+
+    public MergeSpec(String refusal, String shardSql, int[] shardParameters, int hidden, List<SortKey> shardOrder,
+            boolean aggregate, List<Integer> groupKeys, boolean streamedGroups, List<AggregateSpec> aggregates,
+            List<Output> outputs, Expr having, boolean distinct, List<SortKey> finalOrder, Bound offset, Bound count,
+            String archiveSql) {
+        this(refusal, shardSql, shardParameters, hidden, shardOrder, aggregate, groupKeys, streamedGroups, aggregates,
+                outputs, having, distinct, finalOrder, offset, count, archiveSql, Comparisons.NONE);
+    }
 
     /** Stands for the shard LIMIT (offset + count) when it is only known at execution. */
     public static final String LIMIT_TOKEN = "__shardkit_limit__";
