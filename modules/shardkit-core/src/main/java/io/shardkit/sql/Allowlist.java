@@ -649,6 +649,10 @@ final class Allowlist {
             TrimFunction t = (TrimFunction) e;
             expression(t.getExpression());
             expression(t.getFromExpression());
+        } else if (k == net.sf.jsqlparser.expression.ArrayConstructor.class
+                && ((net.sf.jsqlparser.expression.ArrayConstructor) e).isArrayKeyword()) {
+            // PostgreSQL's ARRAY[...]; a bare [name] is SQLite's bracket-quoted identifier, which the parser misreads
+            expressions(((net.sf.jsqlparser.expression.ArrayConstructor) e).getExpressions());
         } else if (k == TimeKeyExpression.class) {
             volatileCall = volatileCall == null ? e.toString() : volatileCall;
         } else if (k == Function.class) {

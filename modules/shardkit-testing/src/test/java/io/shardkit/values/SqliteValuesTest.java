@@ -64,7 +64,7 @@ class SqliteValuesTest {
         f.sameIgnoringCase("SELECT label COLLATE NOCASE, COUNT(*) FROM t_item GROUP BY 1");
         f.same("SELECT COUNT(DISTINCT label COLLATE NOCASE), COUNT(DISTINCT label) FROM t_item");
         // the parser reads COLLATE BINARY inside an aggregate as a keyword argument: refused, not dropped
-        f.refused("SELECT COUNT(DISTINCT name COLLATE BINARY) FROM t_item", "aggregate COUNT(DISTINCT name COLLATE BINARY)");
+        f.refused("SELECT COUNT(DISTINCT name COLLATE BINARY) FROM t_item", "the call COUNT(DISTINCT name COLLATE BINARY)");
         f.same("SELECT id FROM t_item ORDER BY tag COLLATE NOCASE DESC, id");
         f.sameIgnoringCase("SELECT MIN(label COLLATE NOCASE) FROM t_item");
         f.same("SELECT t.id FROM t_item t ORDER BY t.name, t.id");
