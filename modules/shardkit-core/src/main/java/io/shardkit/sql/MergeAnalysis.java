@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.AnalyticType;
@@ -72,12 +71,13 @@ final class MergeAnalysis {
 
     private final String sql;
     private final Dialect dialect;
-    private final Set<Integer> droppedParameters = new TreeSet<>();
     /** The tiered table and its row id column, or {@code null}. */
     private String tieredTable;
     private String tieredId;
-    /** Visible columns of an aggregate query; its group keys are the hidden columns right after them. */
+    /** Visible columns of an aggregate query. */
     private int width;
+    /** The shard column of each group key: a hidden column after the visible ones, or the select item it names. */
+    private List<Integer> groupKeys = List.of();
 
     private MergeAnalysis(String sql, Dialect dialect) {
         this.sql = sql;
@@ -185,7 +185,6 @@ final class MergeAnalysis {
             return Bound.of(l.getValue());
         }
         if (e instanceof JdbcParameter p && p.getIndex() != null) {
-            droppedParameters.add(p.getIndex());
             return Bound.parameter(p.getIndex());
         }
         throw new Refusal(what + " " + e + " across shards (only a number or a ? parameter)");
@@ -259,10 +258,11 @@ final class MergeAnalysis {
         String archiveSql = null;
         if (tieredTable != null) {
             ps.addSelectItem(new Column(qualifier(ps) + "." + tieredId), new Alias("__id"));
-            archiveSql = ps.toString();
+            archiveSql = render(ps).sql();
         }
         limitShards(ps, offset, count);
-        return new MergeSpec(null, ps.toString(), shardParameters(), nHidden, keys, false, List.of(), false, List.of(),
+        ShardParameters.Rendered shard = render(ps);
+        return new MergeSpec(null, shard.sql(), shard.parameters(), nHidden, keys, false, List.of(), false, List.of(),
                 List.of(), null, distinct, List.of(), offset, count, archiveSql);
     }
 
@@ -311,6 +311,7 @@ final class MergeAnalysis {
         width = items.size();
         GroupByElement groupBy = ps.getGroupBy();
         List<Expression> groupExprs = new ArrayList<>();
+        List<Integer> groupItems = new ArrayList<>();
         if (groupBy != null) {
             if (groupBy.getGroupingSets() != null && !groupBy.getGroupingSets().isEmpty() || groupBy.isMysqlWithRollup()) {
                 throw new Refusal("GROUPING SETS / ROLLUP / CUBE across shards");
@@ -321,6 +322,7 @@ final class MergeAnalysis {
                     throw new Refusal("GROUPING SETS / ROLLUP / CUBE across shards");
                 }
                 groupExprs.add(resolveGroupKey(items, e));
+                groupItems.add(namedItem(items, e));
             }
         }
         // aggregates, deduplicated by text
@@ -351,10 +353,21 @@ final class MergeAnalysis {
         List<Function> aggList = new ArrayList<>(aggregates.values());
         // hidden shard columns: group keys, distinct arguments, order placeholders, aggregate parts
         List<SelectItem<?>> hidden = new ArrayList<>();
-        List<Integer> groupKeys = new ArrayList<>();
+        groupKeys = new ArrayList<>();
+        List<Expression> shardGroups = new ArrayList<>();
         for (int i = 0; i < groupExprs.size(); i++) {
-            groupKeys.add(width + hidden.size() + 1);
+            boolean parameters = hasParameters(groupExprs.get(i));
+            if (parameters && groupItems.get(i) > 0) {
+                // the key is a select item holding a ?: group by that column, never by a copy (on
+                // PostgreSQL each ? is its own $n, and a copy would not be the same expression)
+                groupKeys.add(groupItems.get(i));
+                shardGroups.add(new LongValue(groupItems.get(i)));
+                continue;
+            }
+            int column = width + hidden.size() + 1;
+            groupKeys.add(column);
             hidden.add(new SelectItem<>(groupExprs.get(i), new Alias("__g" + i)));
+            shardGroups.add(parameters ? new LongValue(column) : groupExprs.get(i));
         }
         Map<String, Integer> distinctColumn = new LinkedHashMap<>();
         int d = 0;
@@ -410,15 +423,11 @@ final class MergeAnalysis {
             }
         }
         Expr having = ps.getHaving() == null ? null : translate(ps.getHaving(), aggList, groupExprs, items, true);
-        if (ps.getHaving() != null) {
-            collectParameters(ps.getHaving(), droppedParameters);
-        }
         // the shard query
         neverEvaluated(outputs, items, hidden);
         ps.addSelectItems(hidden);
         ps.setHaving(null);
         ps.setOrderByElements(null);
-        List<Expression> shardGroups = new ArrayList<>(groupExprs);
         shardGroups.addAll(distinctArgs.values());
         if (!shardGroups.isEmpty()) {
             GroupByElement g = new GroupByElement();
@@ -437,7 +446,8 @@ final class MergeAnalysis {
             }
             ps.setOrderByElements(byKeys);
         }
-        return new MergeSpec(null, ps.toString(), shardParameters(), hidden.size(), shardOrder, true, groupKeys,
+        ShardParameters.Rendered shard = render(ps);
+        return new MergeSpec(null, shard.sql(), shard.parameters(), hidden.size(), shardOrder, true, groupKeys,
                 streamed, specs, outputs, having, ps.getDistinct() != null, finalOrder, offset, count, null);
     }
 
@@ -456,8 +466,11 @@ final class MergeAnalysis {
             List<SelectItem<?>> list = o.column() <= width ? items : hidden;
             int i = o.column() <= width ? o.column() - 1 : o.column() - width - 1;
             SelectItem<?> item = list.get(i);
-            list.set(i, new SelectItem<>(parseExpression("CASE WHEN 1 = 0 THEN " + item.getExpression() + " END"),
-                    item.getAlias()));
+            // built from the nodes, not re-parsed text: a ? inside keeps its place in the statement
+            CaseExpression never = new CaseExpression();
+            never.setWhenClauses(List.of(new WhenClause(new EqualsTo(new LongValue(1), new LongValue(0)),
+                    item.getExpression())));
+            list.set(i, new SelectItem<>(never, item.getAlias()));
         }
     }
 
@@ -540,7 +553,7 @@ final class MergeAnalysis {
         }
         for (int i = 0; i < groups.size(); i++) {
             if (groups.get(i).toString().equalsIgnoreCase(e.toString()) && !containsAggregate(e)) {
-                return new Expr.Column(width + 1 + i);
+                return new Expr.Column(groupKeys.get(i));
             }
         }
         if (e instanceof Column c) {
@@ -554,7 +567,7 @@ final class MergeAnalysis {
             }
             for (int i = 0; i < groups.size(); i++) {
                 if (groups.get(i) instanceof Column g && isGroupColumn(c, List.of(g))) {
-                    return new Expr.Column(width + 1 + i);
+                    return new Expr.Column(groupKeys.get(i));
                 }
             }
             throw new Refusal(c + " is neither grouped nor aggregated, so its value across shards is not defined");
@@ -786,22 +799,34 @@ final class MergeAnalysis {
         }
     }
 
-    /** The statement's parameters the shard query keeps: all but those of HAVING, LIMIT and OFFSET. */
-    private int[] shardParameters() {
-        if (droppedParameters.isEmpty()) {
-            return null;
+    /** The shard SQL of the rewritten tree, with the statement parameter each of its {@code ?} takes. */
+    private ShardParameters.Rendered render(Statement st) {
+        try {
+            return ShardParameters.render(st, SqlText.countParameters(sql));
+        } catch (ShardParameters.Unmapped e) {
+            throw new Refusal(e.getMessage() + " in a SELECT merged across shards");
         }
-        int total = SqlText.countParameters(sql);
-        List<Integer> kept = new ArrayList<>();
-        for (int p = 1; p <= total; p++) {
-            if (!droppedParameters.contains(p)) {
-                kept.add(p);
+    }
+
+    private static boolean hasParameters(Expression e) {
+        List<Integer> found = new ArrayList<>();
+        collectParameters(e, found);
+        return !found.isEmpty();
+    }
+
+    /** The 1-based select item a GROUP BY element names by position or alias, or 0. */
+    private static int namedItem(List<SelectItem<?>> items, Expression e) {
+        if (e instanceof LongValue l && l.getValue() >= 1 && l.getValue() <= items.size()) {
+            return (int) l.getValue();
+        }
+        if (e instanceof Column c && c.getTable() == null) {
+            for (int i = 0; i < items.size(); i++) {
+                Alias a = items.get(i).getAlias();
+                if (a != null && Analyzer.name(a.getName()).equals(Analyzer.name(c.getColumnName()))) {
+                    return i + 1;
+                }
             }
         }
-        int[] map = new int[kept.size()];
-        for (int i = 0; i < map.length; i++) {
-            map[i] = kept.get(i);
-        }
-        return map;
+        return 0;
     }
 }

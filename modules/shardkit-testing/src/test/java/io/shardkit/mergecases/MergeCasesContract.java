@@ -1,0 +1,194 @@
+package io.shardkit.mergecases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shardkit.RefusedException;
+import io.shardkit.ShardedDataSource;
+import io.shardkit.testing.ShardSet;
+import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Regression tests of issue 10's merge cases: each statement runs through shardkit over four
+ * shards ({@code t_item} split by {@code id mod 4}) and directly on one reference database
+ * holding the same rows; the answers (column labels, values, order) must be the same, or the
+ * statement refused with 0A000. One subclass per database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class MergeCasesContract {
+    static final int ROWS = 60;
+
+    ShardSet shards;
+    ShardedDataSource ds;
+
+    /** The database's type for an exact decimal with two places. */
+    String decimalType() {
+        return "DECIMAL(10,2)";
+    }
+
+    @BeforeAll
+    void load(ShardSet shards) throws Exception {
+        this.shards = shards;
+        String yaml = shards.yamlShards() + """
+                pool:
+                  maximumPoolSize: 6
+                  connectionTimeout: 20000
+                tables:
+                  t_item:
+                    key: id
+                    strategy: {type: mod, shards: [s0, s1, s2, s3]}
+                defaultShard: s0
+                """;
+        ds = ShardedDataSource.fromYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+        try (Connection ref = shards.openReference(); Connection c = ds.getConnection()) {
+            load(ref);
+            load(c);
+        }
+    }
+
+    private void load(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS t_item");
+            st.execute("CREATE TABLE t_item (id BIGINT PRIMARY KEY, grp INT, score INT, name VARCHAR(20), price "
+                    + decimalType() + ")");
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO t_item (id, grp, score, name, price) VALUES (?, ?, ?, ?, ?)")) {
+            for (int id = 1; id <= ROWS; id++) {
+                ps.setLong(1, id);
+                ps.setInt(2, id % 7);
+                ps.setInt(3, (id * 37) % 50);
+                ps.setString(4, "n" + (id % 11));
+                ps.setBigDecimal(5, BigDecimal.valueOf(id * 113 % 1000, 2));
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    @AfterAll
+    void close() {
+        if (ds != null) {
+            ds.close();
+        }
+    }
+
+    /** A result as text: the labels, then one line per row. */
+    static List<String> read(ResultSet rs) throws SQLException {
+        List<String> out = new ArrayList<>();
+        ResultSetMetaData md = rs.getMetaData();
+        StringBuilder head = new StringBuilder();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            head.append(i > 1 ? " | " : "").append(md.getColumnLabel(i));
+        }
+        out.add(head.toString());
+        while (rs.next()) {
+            StringBuilder row = new StringBuilder();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                Object v = rs.getObject(i);
+                if (v instanceof Number n && !(v instanceof Double || v instanceof Float)) {
+                    v = new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
+                }
+                row.append(i > 1 ? " | " : "").append(v);
+            }
+            out.add(row.toString());
+        }
+        return out;
+    }
+
+    static List<String> run(Connection c, String sql, Object... params) throws SQLException {
+        if (params.length == 0) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                return read(rs);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return read(rs);
+            }
+        }
+    }
+
+    /** The sharded answer, which must be the reference's; returns it. */
+    List<String> same(String sql, Object... params) throws SQLException {
+        List<String> want;
+        try (Connection ref = shards.openReference()) {
+            want = run(ref, sql, params);
+        }
+        List<String> got;
+        try (Connection c = ds.getConnection()) {
+            got = run(c, sql, params);
+        }
+        assertThat(got).as("%s %s on %s", sql, List.of(params), shards.dialect()).isEqualTo(want);
+        assertThat(want.size()).as("rows of %s", sql).isGreaterThan(1);
+        return got;
+    }
+
+    /** Both fail: shardkit with the reference's SQLState. */
+    void sameError(String sql, Object... params) throws SQLException {
+        SQLException want = null;
+        try (Connection ref = shards.openReference()) {
+            run(ref, sql, params);
+        } catch (SQLException e) {
+            want = e;
+        }
+        assertThat((Object) want).as("the reference fails %s", sql).isNotNull();
+        String state = want.getSQLState();
+        try (Connection c = ds.getConnection()) {
+            assertThatThrownBy(() -> run(c, sql, params)).as(sql).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo(state));
+        }
+    }
+
+    void refused(String sql, String message, Object... params) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            assertThatThrownBy(() -> run(c, sql, params)).as(sql).isInstanceOf(RefusedException.class)
+                    .hasMessageContaining(message)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+        }
+    }
+
+    // ---- case 4: ? in expressions the rewrite copies, moves or drops
+
+    @Test
+    void case04_parameterInGroupKeyNamedByPosition() throws SQLException {
+        same("SELECT grp + ? AS g, COUNT(*) FROM t_item GROUP BY 1 HAVING COUNT(*) > ? ORDER BY 1", 10, 5);
+        same("SELECT grp + ? AS g, COUNT(*) AS n FROM t_item WHERE score > ? GROUP BY 1 HAVING COUNT(*) > ?"
+                + " ORDER BY 1", 10, 5, 2);
+    }
+
+    @Test
+    void case04_parameterInGroupKeyNamedByAlias() throws SQLException {
+        same("SELECT grp * ? AS g, SUM(score) AS s FROM t_item WHERE id > ? GROUP BY g ORDER BY g", 3, 4);
+    }
+
+    @Test
+    void case04_parametersAroundDroppedHavingAndLimit() throws SQLException {
+        same("SELECT grp, COUNT(*) + ? AS n FROM t_item WHERE score >= ? GROUP BY grp HAVING SUM(score) > ?"
+                + " AND grp <> ? ORDER BY grp LIMIT ? OFFSET ?", 100, 5, 20, 3, 4, 1);
+        same("SELECT id, score + ? AS s FROM t_item WHERE grp = ? ORDER BY score DESC, id LIMIT ? OFFSET ?",
+                1000, 2, 3, 1);
+    }
+
+    @Test
+    void case04_parameterInGroupKeyOutsideTheSelectList() throws SQLException {
+        same("SELECT COUNT(*) AS n, SUM(score) AS s FROM t_item WHERE id > ? GROUP BY grp % ? ORDER BY 2", 2, 3);
+    }
+
+}
