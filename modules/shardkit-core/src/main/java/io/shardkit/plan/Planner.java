@@ -2,6 +2,7 @@ package io.shardkit.plan;
 
 import io.shardkit.RefusedException;
 import io.shardkit.exec.ShardRegistry;
+import io.shardkit.merge.Bound;
 import io.shardkit.merge.SortKey;
 import io.shardkit.route.RouteDecision;
 import io.shardkit.sql.MergeSpec;
@@ -65,7 +66,7 @@ public final class Planner {
         }
         String sql = m.shardSql();
         if (sql.contains(MergeSpec.LIMIT_TOKEN)) {
-            long rows = m.count().resolve(params) + (m.offset() == null ? 0 : m.offset().resolve(params));
+            long rows = Bound.plus(m.count().resolve(params), m.offset() == null ? 0 : m.offset().resolve(params));
             sql = sql.replace(MergeSpec.LIMIT_TOKEN, Long.toString(rows));
         }
         int hot = d.hotCount();
@@ -76,7 +77,10 @@ public final class Planner {
         }
         long rowsPerShard = -1;
         if (!m.aggregate() && !m.distinct() && m.count() != null && (hot < 0 || hot == routes.size())) {
-            rowsPerShard = m.count().resolve(params) + (m.offset() == null ? 0 : m.offset().resolve(params));
+            rowsPerShard = Bound.plus(m.count().resolve(params), m.offset() == null ? 0 : m.offset().resolve(params));
+            if (rowsPerShard == Bound.ALL || m.count().withTies()) {
+                rowsPerShard = -1;
+            }
         }
         ShardSource scatter = new Scatter(routes, false, rowsPerShard);
         if (hot > 0 && hot < routes.size()) {
@@ -97,7 +101,9 @@ public final class Planner {
             node = new Sort(m.finalOrder(), node);
         }
         if (m.offset() != null || m.count() != null) {
-            node = new Limit(m.offset(), m.count(), node);
+            boolean ties = m.count() != null && m.count().withTies();
+            node = new Limit(m.offset(), m.count(), !ties ? List.of() : m.aggregate() ? m.finalOrder() : m.shardOrder(),
+                    node);
         }
         if (m.hidden() > 0) {
             node = new Project(m.hidden(), node);

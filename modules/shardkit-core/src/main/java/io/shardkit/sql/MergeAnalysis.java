@@ -143,23 +143,50 @@ final class MergeAnalysis {
         windows(ps);
         Bound count = null;
         Bound offset = null;
-        Limit limit = ps.getLimit();
-        if (limit != null && !limit.isLimitAll() && !limit.isLimitNull() && limit.getRowCount() != null
-                && !(dialect == Dialect.SQLITE && negative(limit.getRowCount()))) {
-            count = bound(limit.getRowCount(), "LIMIT");
-        }
-        if (limit != null && limit.getOffset() != null) {
-            offset = bound(limit.getOffset(), "OFFSET");
-        }
-        if (ps.getOffset() != null) {
-            offset = bound(ps.getOffset().getOffset(), "OFFSET");
-        }
-        if (ps.getFetch() != null) {
-            Expression e = ps.getFetch().getExpression();
-            count = e != null ? bound(e, "FETCH") : Bound.of(ps.getFetch().getRowCount());
-        }
         if (ps.getLimitBy() != null) {
             throw new Refusal("LIMIT BY across shards");
+        }
+        Limit limit = ps.getLimit();
+        if (limit != null) {
+            if (limit.getByExpressions() != null) {
+                throw new Refusal("LIMIT ... BY across shards");
+            }
+            if (ps.getFetch() != null) {
+                throw new Refusal("LIMIT together with FETCH across shards");
+            }
+            if (limit.isLimitAll() || limit.isLimitNull()) {
+                if (dialect != Dialect.POSTGRESQL) {
+                    // SQLite reads LIMIT NULL as a datatype mismatch, MySQL neither form
+                    throw new Refusal("LIMIT " + (limit.isLimitAll() ? "ALL" : "NULL") + " on " + dialect
+                            + " across shards (the database does not accept it)");
+                }
+            } else if (limit.getRowCount() != null) {
+                count = bound(limit.getRowCount(), "LIMIT", false);
+            }
+            if (limit.getOffset() != null) {
+                if (dialect == Dialect.POSTGRESQL) {
+                    throw new Refusal("LIMIT offset, count on POSTGRESQL across shards (the database does not accept it)");
+                }
+                offset = bound(limit.getOffset(), "OFFSET", true);
+            }
+        }
+        if (ps.getOffset() != null) {
+            net.sf.jsqlparser.statement.select.Offset o = ps.getOffset();
+            if (offset != null) {
+                throw new Refusal("two OFFSET clauses across shards");
+            }
+            if (dialect != Dialect.POSTGRESQL && (limit == null && ps.getFetch() == null
+                    || dialect == Dialect.SQLITE && o.getOffsetParam() != null)) {
+                throw new Refusal("OFFSET " + o.toString().strip() + " on " + dialect
+                        + " across shards (the database does not accept it)");
+            }
+            if (o.getOffsetParam() != null && !Set.of("ROW", "ROWS").contains(o.getOffsetParam().toUpperCase(Locale.ROOT))) {
+                throw new Refusal("OFFSET ... " + o.getOffsetParam() + " across shards");
+            }
+            offset = bound(o.getOffset(), "OFFSET", true);
+        }
+        if (ps.getFetch() != null) {
+            count = fetch(ps);
         }
         List<Function> calls = aggregateCalls(ps);
         boolean aggregate = !calls.isEmpty() || ps.getGroupBy() != null;
@@ -174,18 +201,55 @@ final class MergeAnalysis {
         return aggregate ? aggregateQuery(ps, calls, offset, count) : plainQuery(ps, offset, count);
     }
 
-    /** A negative LIMIT, which SQLite reads as no limit ({@code LIMIT -1 OFFSET n} is its idiom for OFFSET alone). */
-    private static boolean negative(Expression e) {
-        return e instanceof LongValue l && l.getValue() < 0
-                || e instanceof SignedExpression s && s.getSign() == '-' && s.getExpression() instanceof LongValue;
+    /**
+     * {@code FETCH {FIRST|NEXT} [n] {ROW|ROWS} {ONLY|WITH TIES}}, the only FETCH forms accepted.
+     * WITH TIES needs the ORDER BY (the database refuses it without) and a written count.
+     */
+    private Bound fetch(PlainSelect ps) {
+        net.sf.jsqlparser.statement.select.Fetch f = ps.getFetch();
+        if (dialect == Dialect.SQLITE) {
+            throw new Refusal("FETCH on SQLITE across shards (the database does not accept it)");
+        }
+        List<String> words = new ArrayList<>();
+        for (String w : f.getFetchParameters()) {
+            words.add(w.toUpperCase(Locale.ROOT).replaceAll("\\s+", " "));
+        }
+        boolean ties = words.equals(List.of("ROWS", "WITH TIES")) || words.equals(List.of("ROW", "WITH TIES"));
+        if (!ties && !words.equals(List.of("ROWS", "ONLY")) && !words.equals(List.of("ROW", "ONLY"))) {
+            throw new Refusal(f.toString().strip() + " across shards (only FETCH FIRST n ROWS ONLY or WITH TIES)");
+        }
+        Bound count = f.getExpression() == null ? Bound.of(1, reading(false)) : bound(f.getExpression(), "FETCH", false);
+        if (!ties) {
+            return count;
+        }
+        if (ps.getOrderByElements() == null || ps.getOrderByElements().isEmpty()) {
+            throw new Refusal("FETCH ... WITH TIES without ORDER BY across shards");
+        }
+        if (count.parameter() != 0) {
+            throw new Refusal("FETCH FIRST ? ROWS WITH TIES across shards (write the row count)");
+        }
+        return count.tied();
     }
 
-    private Bound bound(Expression e, String what) {
+    /** How this database reads a LIMIT ({@code offset} false) or OFFSET value. */
+    private Bound.Reading reading(boolean offset) {
+        return switch (dialect) {
+            case SQLITE -> offset ? Bound.Reading.SQLITE_OFFSET : Bound.Reading.SQLITE_LIMIT;
+            case POSTGRESQL -> offset ? Bound.Reading.POSTGRESQL_OFFSET : Bound.Reading.POSTGRESQL_LIMIT;
+            case MYSQL -> Bound.Reading.MYSQL;
+            default -> Bound.Reading.STRICT;
+        };
+    }
+
+    private Bound bound(Expression e, String what, boolean offset) {
         if (e instanceof LongValue l) {
-            return Bound.of(l.getValue());
+            return Bound.of(l.getValue(), reading(offset));
+        }
+        if (e instanceof SignedExpression s && s.getSign() == '-' && s.getExpression() instanceof LongValue l) {
+            return Bound.of(-l.getValue(), reading(offset));
         }
         if (e instanceof JdbcParameter p && p.getIndex() != null) {
-            return Bound.parameter(p.getIndex());
+            return Bound.parameter(p.getIndex(), reading(offset));
         }
         throw new Refusal(what + " " + e + " across shards (only a number or a ? parameter)");
     }
@@ -287,17 +351,38 @@ final class MergeAnalysis {
         throw new Refusal("ORDER BY a position with SELECT * across shards (name the column)");
     }
 
-    /** Shards return offset+count rows each: enough for any global window of the merged order. */
+    /**
+     * Shards return offset+count rows each: enough for any global window of the merged order
+     * (with ties: their ties too). No shard limit when the count reads as none; a count known only
+     * at execution, or one the database fails on, becomes {@link MergeSpec#LIMIT_TOKEN}.
+     */
     private void limitShards(PlainSelect ps, Bound offset, Bound count) {
         if (count == null) {
             return;
         }
-        Limit l = new Limit();
+        long rows = -1;
         if (count.parameter() == 0 && (offset == null || offset.parameter() == 0)) {
-            l.setRowCount(new LongValue(count.literal() + (offset == null ? 0 : offset.literal())));
-        } else {
-            l.setRowCount(new Column(MergeSpec.LIMIT_TOKEN));
+            try {
+                rows = Bound.plus(count.resolve(null), offset == null ? 0 : offset.resolve(null));
+            } catch (java.sql.SQLException fails) {
+                rows = -1; // fails again, as the database would, when the statement runs
+            }
         }
+        if (rows == Bound.ALL) {
+            return;
+        }
+        Expression n = rows >= 0 ? new LongValue(rows) : new Column(MergeSpec.LIMIT_TOKEN);
+        if (count.withTies()) {
+            net.sf.jsqlparser.statement.select.Fetch f = new net.sf.jsqlparser.statement.select.Fetch();
+            f.setFetchParamFirst(true);
+            f.setExpression(n);
+            f.addFetchParameter("ROWS");
+            f.addFetchParameter("WITH TIES");
+            ps.setFetch(f);
+            return;
+        }
+        Limit l = new Limit();
+        l.setRowCount(n);
         ps.setLimit(l);
     }
 

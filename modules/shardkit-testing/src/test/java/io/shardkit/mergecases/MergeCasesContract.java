@@ -135,9 +135,31 @@ abstract class MergeCasesContract {
         try (Connection c = ds.getConnection()) {
             got = run(c, sql, params);
         }
-        assertThat(got).as("%s %s on %s", sql, List.of(params), shards.dialect()).isEqualTo(want);
+        assertThat(got).as("%s %s on %s", sql, java.util.Arrays.asList(params), shards.dialect()).isEqualTo(want);
         assertThat(want.size()).as("rows of %s", sql).isGreaterThan(1);
         return got;
+    }
+
+    /** Like {@link #same}, for an order that is not total: the same rows, in any order. */
+    List<String> sameRows(String sql, Object... params) throws SQLException {
+        List<String> want;
+        try (Connection ref = shards.openReference()) {
+            want = sorted(run(ref, sql, params));
+        }
+        List<String> got;
+        try (Connection c = ds.getConnection()) {
+            got = sorted(run(c, sql, params));
+        }
+        assertThat(got).as("%s %s on %s", sql, java.util.Arrays.asList(params), shards.dialect()).isEqualTo(want);
+        assertThat(want.size()).as("rows of %s", sql).isGreaterThan(1);
+        return got;
+    }
+
+    private static List<String> sorted(List<String> result) {
+        List<String> rows = new ArrayList<>(result.subList(1, result.size()));
+        java.util.Collections.sort(rows);
+        rows.add(0, result.get(0));
+        return rows;
     }
 
     /** Both fail: shardkit with the reference's SQLState. */
@@ -189,6 +211,87 @@ abstract class MergeCasesContract {
     @Test
     void case04_parameterInGroupKeyOutsideTheSelectList() throws SQLException {
         same("SELECT COUNT(*) AS n, SUM(score) AS s FROM t_item WHERE id > ? GROUP BY grp % ? ORDER BY 2", 2, 3);
+    }
+
+
+    // ---- case 11: FETCH FIRST ... WITH TIES, and the other LIMIT / FETCH / OFFSET forms
+
+    boolean sqlite() {
+        return shards.dialect().equals("sqlite");
+    }
+
+    boolean postgres() {
+        return shards.dialect().equals("postgresql");
+    }
+
+    boolean mysql() {
+        return shards.dialect().equals("mysql");
+    }
+
+    @Test
+    void case11_fetchFirstWithTiesKeepsTheRowsTiedWithTheLast() throws SQLException {
+        if (sqlite()) {
+            refused("SELECT id FROM t_item ORDER BY grp FETCH FIRST 3 ROWS WITH TIES", "FETCH on SQLITE");
+            return;
+        }
+        List<String> rows = sameRows("SELECT id, grp FROM t_item ORDER BY grp FETCH FIRST 3 ROWS WITH TIES");
+        assertThat(rows).hasSize(1 + ROWS / 7); // every row of the smallest group, not 3
+        sameRows("SELECT id, grp, score FROM t_item ORDER BY grp DESC, score OFFSET 2 ROWS FETCH NEXT 4 ROWS WITH TIES");
+        same("SELECT id, grp FROM t_item WHERE id > ? ORDER BY grp, id FETCH FIRST 5 ROWS WITH TIES", 3);
+        sameRows("SELECT grp, COUNT(*) AS n FROM t_item GROUP BY grp ORDER BY COUNT(*) DESC FETCH FIRST 1 ROW WITH TIES");
+        sameRows("SELECT id, grp FROM t_item ORDER BY grp DESC FETCH FIRST 1 ROWS WITH TIES");
+        refused("SELECT id FROM t_item ORDER BY grp FETCH FIRST ? ROWS WITH TIES", "write the row count", 3);
+    }
+
+    @Test
+    void case11_otherFetchFormsAreExactOrRefused() throws SQLException {
+        if (sqlite()) {
+            refused("SELECT id FROM t_item ORDER BY id LIMIT 3 OFFSET 2 ROWS", "on SQLITE");
+            same("SELECT id FROM t_item ORDER BY id LIMIT 2, 3");
+            same("SELECT id FROM t_item ORDER BY id LIMIT -1 OFFSET 55");
+            refused("SELECT id FROM t_item ORDER BY id LIMIT NULL", "LIMIT NULL on SQLITE");
+            return;
+        }
+        same("SELECT id FROM t_item ORDER BY score, id FETCH FIRST 4 ROWS ONLY");
+        same("SELECT id FROM t_item ORDER BY score, id OFFSET 3 ROWS FETCH NEXT 2 ROW ONLY");
+        same("SELECT id FROM t_item ORDER BY score DESC, id OFFSET ? ROWS FETCH FIRST ? ROWS ONLY", 2, 3);
+        if (postgres()) {
+            same("SELECT id FROM t_item ORDER BY score, id FETCH FIRST ROW ONLY".replace("ROW ONLY", "2 ROWS ONLY"));
+            same("SELECT id FROM t_item ORDER BY id OFFSET 57");
+            same("SELECT id FROM t_item ORDER BY id LIMIT ALL OFFSET 56");
+            same("SELECT id FROM t_item ORDER BY id LIMIT NULL OFFSET 56");
+            refused("SELECT id FROM t_item ORDER BY id FETCH FIRST 10 PERCENT ROWS ONLY", "PERCENT");
+            sameError("SELECT id FROM t_item ORDER BY id LIMIT -1");
+        } else {
+            same("SELECT id FROM t_item ORDER BY id LIMIT 2, 3");
+            refused("SELECT id FROM t_item ORDER BY id LIMIT ALL", "LIMIT ALL on MYSQL");
+        }
+    }
+
+    // ---- LIMIT ? bound to -1 or NULL: what the database does
+
+    @Test
+    void limitParameterNegativeOrNullReadsAsTheDatabaseReadsIt() throws SQLException {
+        String sql = "SELECT id, score FROM t_item ORDER BY score DESC, id LIMIT ? OFFSET ?";
+        same(sql, 3, 2);
+        if (sqlite()) {
+            same(sql, -1, 50);
+            same(sql, 2, -3);
+            same(sql, "3", 2);
+            assertThatThrownBy(() -> run(ds.getConnection(), sql, null, 2)).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("SQLITE_MISMATCH");
+        } else if (postgres()) {
+            same(sql, null, 55);
+            same(sql, 3, null);
+            sameError(sql, -1, 2);
+            sameError(sql, 2, -1);
+            sameError(sql, "3", 2);
+        } else {
+            sameError(sql, -1, 2);
+            sameError(sql, null, 2);
+            sameError(sql, 2.0, 2);
+            sameError(sql, "3", 2);
+        }
     }
 
 }
