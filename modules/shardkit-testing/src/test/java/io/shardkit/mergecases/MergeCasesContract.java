@@ -294,4 +294,111 @@ abstract class MergeCasesContract {
         }
     }
 
+
+    // ---- case 17: the position of a merged result is the merged stream's
+
+    /** isBeforeFirst, isFirst, isAfterLast and getRow, as one line, or "refused"/"error" per call. */
+    static String position(ResultSet rs) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            try {
+                sb.append(switch (i) {
+                    case 0 -> "before=" + rs.isBeforeFirst();
+                    case 1 -> " first=" + rs.isFirst();
+                    case 2 -> " after=" + rs.isAfterLast();
+                    default -> " row=" + rs.getRow();
+                });
+            } catch (SQLException e) {
+                sb.append(" ?");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The position after every step of reading the whole result, with the ids read. */
+    static List<String> walk(Connection c, String sql) throws SQLException {
+        List<String> steps = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            steps.add(position(rs));
+            while (rs.next()) {
+                steps.add("on a row: " + position(rs));
+            }
+            // after the end JDBC says getRow is 0; the SQLite driver answers the last row's number
+            steps.add("end: " + position(rs).replaceAll(" row=\\d+$", ""));
+        }
+        return steps;
+    }
+
+    @Test
+    void case17_positionIsTheMergedStreamsNotTheShards() throws SQLException {
+        for (String sql : List.of("SELECT id FROM t_item WHERE id < 9 ORDER BY id",
+                "SELECT grp, COUNT(*) FROM t_item GROUP BY grp ORDER BY grp",
+                "SELECT id FROM t_item WHERE id IN (1, 2, 3, 4, 5)",
+                "SELECT id FROM t_item WHERE id < 0 ORDER BY id")) {
+            List<String> want;
+            try (Connection ref = shards.openReference()) {
+                want = walk(ref, sql);
+            }
+            try (Connection c = ds.getConnection()) {
+                List<String> got = walk(c, sql);
+                assertThat(got).as(sql).hasSameSizeAs(want);
+                for (int i = 0; i < got.size(); i++) {
+                    // where the reference's driver cannot answer ("?"), shardkit's own answer is checked below
+                    if (!want.get(i).contains("?")) {
+                        assertThat(got.get(i)).as(sql + " step " + i).isEqualTo(want.get(i));
+                    }
+                }
+            }
+        }
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT id FROM t_item ORDER BY id")) {
+            assertThat(rs.isBeforeFirst()).isTrue();
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(1); // read ahead by isBeforeFirst, returned by next
+            assertThat(rs.isFirst()).isTrue();
+            assertThat(rs.getRow()).isEqualTo(1);
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.isFirst()).isFalse();
+            assertThat(rs.getRow()).isEqualTo(2);
+            assertThat(rs.getType()).isEqualTo(ResultSet.TYPE_FORWARD_ONLY);
+            assertThat(rs.getConcurrency()).isEqualTo(ResultSet.CONCUR_READ_ONLY);
+            refusedCall(() -> rs.isLast(), "isLast on rows merged from several shards");
+            refusedCall(() -> rs.absolute(1), "absolute on rows merged from several shards: the result set is forward-only");
+            refusedCall(() -> rs.previous(), "forward-only");
+            refusedCall(() -> rs.relative(1), "forward-only");
+            refusedCall(() -> {
+                rs.afterLast();
+                return null;
+            }, "forward-only");
+            refusedCall(() -> rs.getHoldability(), "getHoldability on rows merged from several shards");
+            refusedCall(() -> rs.getCursorName(), "getCursorName on rows merged from several shards");
+            refusedCall(() -> {
+                rs.updateLong(1, 7);
+                return null;
+            }, "updateLong on rows merged from several shards: the result set is read-only");
+            refusedCall(() -> rs.rowUpdated(), "read-only");
+            refusedCall(() -> {
+                rs.deleteRow();
+                return null;
+            }, "read-only");
+            int rows = 2;
+            while (rs.next()) {
+                rows++;
+            }
+            assertThat(rows).isEqualTo(ROWS);
+            assertThat(rs.isAfterLast()).isTrue();
+            assertThat(rs.getRow()).isZero();
+        }
+    }
+
+    interface Call {
+        Object call() throws SQLException;
+    }
+
+    static void refusedCall(Call call, String message) {
+        assertThatThrownBy(call::call).isInstanceOf(java.sql.SQLFeatureNotSupportedException.class)
+                .hasMessageContaining(message)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+    }
+
 }
