@@ -87,6 +87,10 @@ public final class Planner {
             scatter = new Shadow(scatter, hot, a.tiering().table(), a.tiering().archive().id());
         }
         RowSource node = m.shardOrder().isEmpty() ? new Concat(scatter) : new MergeSort(m.shardOrder(), scatter);
+        if (!m.aggregate() && m.having() != null) {
+            // a plain query's checks (a name read as an alias must not also be a column)
+            node = new Having(m.having(), node);
+        }
         if (m.aggregate()) {
             node = m.groupKeys().isEmpty() ? new Aggregate(m.aggregates(), m.outputs(), node)
                     : new GroupBy(m.groupKeys(), m.streamedGroups(), m.aggregates(), m.outputs(), node);

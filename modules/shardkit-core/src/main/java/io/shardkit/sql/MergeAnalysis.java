@@ -78,6 +78,10 @@ final class MergeAnalysis {
     private int width;
     /** The shard column of each group key: a hidden column after the visible ones, or the select item it names. */
     private List<Integer> groupKeys = List.of();
+    /** The query's FROM, for the checks guarding names that may be an alias or a column. */
+    private PlainSelect query;
+    /** Checks the shards compute (SQL) with the refusal when one is positive, by name checked. */
+    private final Map<String, String[]> guards = new LinkedHashMap<>();
 
     private MergeAnalysis(String sql, Dialect dialect) {
         this.sql = sql;
@@ -141,6 +145,7 @@ final class MergeAnalysis {
             throw new Refusal("QUALIFY across shards");
         }
         windows(ps);
+        query = ps;
         Bound count = null;
         Bound offset = null;
         if (ps.getLimitBy() != null) {
@@ -298,6 +303,9 @@ final class MergeAnalysis {
         if (ps.getOrderByElements() != null) {
             for (OrderByElement o : ps.getOrderByElements()) {
                 noParameters(o.getExpression(), "a ? parameter in ORDER BY across shards");
+                if (!star) {
+                    o.setExpression(aliasesInside(items, o.getExpression()));
+                }
                 int column = star ? (o.getExpression() instanceof LongValue ? starPosition() : 0) : itemIndex(items, o.getExpression());
                 if (column == 0) {
                     if (distinct) {
@@ -310,11 +318,20 @@ final class MergeAnalysis {
                 order.add(new SortKey(column, !o.isAsc(), nulls(o)));
             }
         }
+        Expr guard = null;
+        for (String[] g : guards.values()) {
+            // no guards with SELECT *: aliases are only looked for in a select list without it
+            guard = and(guard, new Expr.Guard(items.size() + hidden.size() + 1, g[1], sql));
+            hidden.add(parseExpression(g[0]));
+        }
         int nHidden = hidden.size() + (tieredTable != null ? 1 : 0);
         List<SortKey> keys = new ArrayList<>();
         for (SortKey k : order) {
             // hidden key i was numbered -(i+1); counted from the end it is -(nHidden - i)
             keys.add(k.column() < 0 ? new SortKey(-(nHidden + k.column() + 1), k.descending(), k.nullsFirst()) : k);
+        }
+        if (!star) {
+            labels(items, List.of());
         }
         for (int i = 0; i < hidden.size(); i++) {
             ps.addSelectItem(hidden.get(i), new Alias("__sk" + i));
@@ -327,7 +344,7 @@ final class MergeAnalysis {
         limitShards(ps, offset, count);
         ShardParameters.Rendered shard = render(ps);
         return new MergeSpec(null, shard.sql(), shard.parameters(), nHidden, keys, false, List.of(), false, List.of(),
-                List.of(), null, distinct, List.of(), offset, count, archiveSql);
+                List.of(), guard, distinct, List.of(), offset, count, archiveSql);
     }
 
     /** How the query names the tiered table: its alias, or its name. */
@@ -477,6 +494,7 @@ final class MergeAnalysis {
             int o2 = 0;
             for (OrderByElement o : ps.getOrderByElements()) {
                 noParameters(o.getExpression(), "a ? parameter in ORDER BY across shards");
+                o.setExpression(aliasesInside(items, o.getExpression()));
                 int column = itemIndex(items, o.getExpression());
                 if (column == 0) {
                     column = width + hidden.size() + 1;
@@ -508,7 +526,15 @@ final class MergeAnalysis {
             }
         }
         Expr having = ps.getHaving() == null ? null : translate(ps.getHaving(), aggList, groupExprs, items, true);
+        Expr guard = null;
+        int c = 0;
+        for (String[] g : guards.values()) {
+            guard = and(guard, new Expr.Guard(width + hidden.size() + 1, g[1], sql));
+            hidden.add(new SelectItem<>(parseExpression(g[0]), new Alias("__c" + c++)));
+        }
+        having = guard == null ? having : having == null ? guard : new Expr.Logic(true, guard, having);
         // the shard query
+        labels(items, outputs);
         neverEvaluated(outputs, items, hidden);
         ps.addSelectItems(hidden);
         ps.setHaving(null);
@@ -559,6 +585,36 @@ final class MergeAnalysis {
         }
     }
 
+    /**
+     * The shards label a select item without alias by the SQL shardkit sends, which is not the
+     * user's: SQLite and MySQL label it with its text as written (the rewrite renders it anew),
+     * PostgreSQL by what it is (a merged expression is sent as a CASE). Such items get an alias
+     * equal to the label the database would give the user's item.
+     */
+    private void labels(List<SelectItem<?>> items, List<Output> outputs) {
+        for (int i = 0; i < items.size(); i++) {
+            SelectItem<?> item = items.get(i);
+            String label = OutputNames.label(dialect, item, sql);
+            if (label == null || label.length() > 200) {
+                continue;
+            }
+            boolean sentAsWritten = !computed(outputs, i + 1)
+                    && (dialect == Dialect.POSTGRESQL || label.equals(item.getExpression().toString()));
+            if (!sentAsWritten) {
+                item.setAlias(new Alias(OutputNames.quote(dialect, label), true));
+            }
+        }
+    }
+
+    private static boolean computed(List<Output> outputs, int column) {
+        for (Output o : outputs) {
+            if (o.column() == column && o.expr() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code GROUP BY 2} and {@code GROUP BY alias} name a select item; anything else is the expression itself. */
     private Expression resolveGroupKey(List<SelectItem<?>> items, Expression e) {
         if (e instanceof LongValue l && l.getValue() >= 1 && l.getValue() <= items.size()) {
@@ -566,7 +622,11 @@ final class MergeAnalysis {
         }
         if (e instanceof Column c && c.getTable() == null) {
             for (SelectItem<?> item : items) {
-                if (item.getAlias() != null && Analyzer.name(item.getAlias().getName()).equals(Analyzer.name(c.getColumnName()))) {
+                if (OutputNames.aliasIs(dialect, item.getAlias(), c.getColumnName())) {
+                    if (!sameColumn(item.getExpression(), c)) {
+                        // every database groups by a column of that name first
+                        guard("GROUP BY", c.getColumnName(), item.getExpression());
+                    }
                     if (item.getExpression() instanceof Column named
                             && !Analyzer.name(named.getColumnName()).equals(Analyzer.name(c.getColumnName()))) {
                         // databases disagree on whether such a name means the alias or a column of that name
@@ -642,10 +702,20 @@ final class MergeAnalysis {
             }
         }
         if (e instanceof Column c) {
-            if (having && c.getTable() == null) {
+            if (having && c.getTable() == null && dialect != Dialect.POSTGRESQL) {
+                // PostgreSQL's HAVING sees no output names; SQLite reads a column of that name first,
+                // MySQL the alias (unless GROUP BY names it, then the column)
                 for (SelectItem<?> item : items) {
-                    if (item.getAlias() != null
-                            && Analyzer.name(item.getAlias().getName()).equals(Analyzer.name(c.getColumnName()))) {
+                    if (OutputNames.aliasIs(dialect, item.getAlias(), c.getColumnName())) {
+                        if (!sameColumn(item.getExpression(), c)) {
+                            if (dialect == Dialect.MYSQL && groupedByName(c)) {
+                                throw new Refusal("HAVING " + c + ", both the alias of " + item.getExpression()
+                                        + " and a GROUP BY name, across shards (write the expression)");
+                            }
+                            if (dialect != Dialect.MYSQL) {
+                                guard("HAVING", c.getColumnName(), item.getExpression());
+                            }
+                        }
                         return translate(item.getExpression(), aggs, groups, items, false);
                     }
                 }
@@ -774,18 +844,30 @@ final class MergeAnalysis {
         return false;
     }
 
-    /** The 1-based select item an ORDER BY expression names (position, alias or same text), or 0. */
-    private static int itemIndex(List<SelectItem<?>> items, Expression e) {
+    /** The 1-based select item an ORDER BY expression names (position, output name or same text), or 0. */
+    private int itemIndex(List<SelectItem<?>> items, Expression e) {
         if (e instanceof LongValue l) {
             if (l.getValue() < 1 || l.getValue() > items.size()) {
                 throw new Refusal("ORDER BY position " + l.getValue() + " is not in the select list");
             }
             return (int) l.getValue();
         }
-        if (e instanceof Column c && c.getTable() == null) {
+        if (e instanceof Column c && c.getTable() == null && dialect == Dialect.POSTGRESQL) {
+            int named = OutputNames.postgresOrderBy(items, c);
+            if (named == OutputNames.AMBIGUOUS) {
+                throw new Refusal("ORDER BY " + c + ", which names several output columns (the database refuses it as"
+                        + " ambiguous)");
+            }
+            if (named == OutputNames.UNKNOWN) {
+                throw new Refusal("ORDER BY " + c + " across shards: shardkit does not know every output column's"
+                        + " name, so it cannot tell whether " + c + " names one (alias the select items)");
+            }
+            if (named > 0) {
+                return named;
+            }
+        } else if (e instanceof Column c && c.getTable() == null) {
             for (int i = 0; i < items.size(); i++) {
-                Alias a = items.get(i).getAlias();
-                if (a != null && Analyzer.name(a.getName()).equals(Analyzer.name(c.getColumnName()))) {
+                if (OutputNames.aliasIs(dialect, items.get(i).getAlias(), c.getColumnName())) {
                     return i + 1;
                 }
             }
@@ -797,7 +879,7 @@ final class MergeAnalysis {
                 return i + 1;
             }
             if (x instanceof Column xc && e instanceof Column ec
-                    && Analyzer.name(xc.getColumnName()).equals(Analyzer.name(ec.getColumnName()))
+                    && OutputNames.fold(dialect, xc.getColumnName()).equals(OutputNames.fold(dialect, ec.getColumnName()))
                     && (xc.getTable() == null || ec.getTable() == null) && items.get(i).getAlias() == null) {
                 return i + 1;
             }
@@ -900,18 +982,135 @@ final class MergeAnalysis {
     }
 
     /** The 1-based select item a GROUP BY element names by position or alias, or 0. */
-    private static int namedItem(List<SelectItem<?>> items, Expression e) {
+    private int namedItem(List<SelectItem<?>> items, Expression e) {
         if (e instanceof LongValue l && l.getValue() >= 1 && l.getValue() <= items.size()) {
             return (int) l.getValue();
         }
         if (e instanceof Column c && c.getTable() == null) {
             for (int i = 0; i < items.size(); i++) {
-                Alias a = items.get(i).getAlias();
-                if (a != null && Analyzer.name(a.getName()).equals(Analyzer.name(c.getColumnName()))) {
+                if (OutputNames.aliasIs(dialect, items.get(i).getAlias(), c.getColumnName())) {
                     return i + 1;
                 }
             }
         }
         return 0;
+    }
+
+    private static boolean sameColumn(Expression e, Column c) {
+        return e instanceof Column x && Analyzer.name(x.getColumnName()).equals(Analyzer.name(c.getColumnName()));
+    }
+
+    /** Whether GROUP BY names {@code c} bare. */
+    private boolean groupedByName(Column c) {
+        if (query.getGroupBy() == null) {
+            return false;
+        }
+        for (Expression g : query.getGroupBy().getGroupByExpressionList()) {
+            if (g instanceof Column k && k.getTable() == null && sameColumn(k, c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Expr and(Expr a, Expr b) {
+        return a == null ? b : new Expr.Logic(true, a, b);
+    }
+
+    /**
+     * {@code name} is read as the alias of {@code aliased}, which the database does only when no
+     * table of FROM has a column of that name. Which tables have is not known here, so the shards
+     * check it with each query (a constant subquery on the catalog) and the merge refuses the
+     * statement when one does. Refused now when FROM has more than plain tables.
+     */
+    private void guard(String clause, String name, Expression aliased) {
+        String key = Analyzer.name(name);
+        if (guards.containsKey(key)) {
+            return;
+        }
+        List<net.sf.jsqlparser.schema.Table> tables = new ArrayList<>();
+        List<net.sf.jsqlparser.statement.select.FromItem> from = new ArrayList<>();
+        from.add(query.getFromItem());
+        if (query.getJoins() != null) {
+            for (net.sf.jsqlparser.statement.select.Join j : query.getJoins()) {
+                from.add(j.getRightItem());
+            }
+        }
+        for (net.sf.jsqlparser.statement.select.FromItem f : from) {
+            if (!(f instanceof net.sf.jsqlparser.schema.Table t)) {
+                throw new Refusal(clause + " " + name + ", the alias of " + aliased + ", over a FROM that is not only"
+                        + " tables, across shards (shardkit cannot check whether " + name + " is also a column; write the"
+                        + " expression)");
+            }
+            tables.add(t);
+        }
+        String check = OutputNames.columnCheck(dialect, tables, name);
+        if (check == null) {
+            throw new Refusal(clause + " " + name + ", the alias of " + aliased + ", on " + dialect
+                    + " across shards (write the expression)");
+        }
+        guards.put(key, new String[] {check, clause + " " + name + " is both the alias of " + aliased
+                + " and a column of a table in FROM, which the database reads instead of the alias (rename the"
+                + " alias, or write the expression)"});
+    }
+
+    /**
+     * On SQLite and MySQL an ORDER BY expression may use select aliases ({@code ORDER BY s * -1});
+     * the shards cannot (a hidden sort key is computed in the select list), so each alias is
+     * replaced by its expression, guarded like any alias that may also be a column. PostgreSQL
+     * sees no aliases inside expressions: its shards fail as the database does.
+     */
+    private Expression aliasesInside(List<SelectItem<?>> items, Expression e) {
+        if (dialect != Dialect.SQLITE && dialect != Dialect.MYSQL || e instanceof Column || e instanceof LongValue) {
+            return e;
+        }
+        List<Column> refs = new ArrayList<>();
+        List<Expression> with = new ArrayList<>();
+        e.accept(new ExpressionVisitorAdapter<Void>() {
+            @Override
+            public <S> Void visit(Column c, S context) {
+                if (c.getTable() != null) {
+                    return null;
+                }
+                for (SelectItem<?> item : items) {
+                    if (OutputNames.aliasIs(dialect, item.getAlias(), c.getColumnName())
+                            && !sameColumn(item.getExpression(), c)) {
+                        refs.add(c);
+                        with.add(item.getExpression());
+                        return null;
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public <S> Void visit(ParenthesedSelect s, S context) {
+                return null;
+            }
+        }, null);
+        if (refs.isEmpty()) {
+            return e;
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < refs.size(); i++) {
+            if (hasParameters(with.get(i))) {
+                throw new Refusal("ORDER BY " + e + " uses the alias " + refs.get(i) + " of an expression holding a ?"
+                        + " parameter, across shards");
+            }
+            if (dialect == Dialect.MYSQL && containsAggregate(with.get(i))) {
+                // MySQL and MariaDB fail it: "reference to group function"
+                throw new Refusal("ORDER BY " + e + " uses the alias " + refs.get(i) + " of an aggregate inside an"
+                        + " expression (the database does not accept it)");
+            }
+            guard("ORDER BY", refs.get(i).getColumnName(), with.get(i));
+            names.add(refs.get(i).getColumnName());
+            refs.get(i).setColumnName("__shardkit_alias_" + i + "__");
+        }
+        String text = e.toString();
+        for (int i = 0; i < refs.size(); i++) {
+            refs.get(i).setColumnName(names.get(i));
+            text = text.replace("__shardkit_alias_" + i + "__", "(" + with.get(i) + ")");
+        }
+        return parseExpression(text);
     }
 }

@@ -178,6 +178,17 @@ abstract class MergeCasesContract {
         }
     }
 
+    // ---- labels of merged columns: what the database would call them
+
+    @Test
+    void mergedColumnsAreLabelledAsTheDatabaseLabelsThem() throws SQLException {
+        same("SELECT grp, COUNT(*)   +   1, SUM(score) * 2, ROUND(AVG(score), 1), CASE WHEN MAX(id) > 50 THEN 1 ELSE 0 END"
+                + " FROM t_item GROUP BY grp ORDER BY grp");
+        same("SELECT COUNT(*) + 1, MAX(score) - MIN(score) FROM t_item WHERE id > 3".replace("WHERE", "WHERE id <> 0 AND")
+                + " GROUP BY grp ORDER BY 1, 2");
+        same("SELECT id, score  *  -1, CAST(score AS VARCHAR(5)) FROM t_item ORDER BY id LIMIT 5");
+    }
+
     void refused(String sql, String message, Object... params) throws SQLException {
         try (Connection c = ds.getConnection()) {
             assertThatThrownBy(() -> run(c, sql, params)).as(sql).isInstanceOf(RefusedException.class)
@@ -399,6 +410,82 @@ abstract class MergeCasesContract {
         assertThatThrownBy(call::call).isInstanceOf(java.sql.SQLFeatureNotSupportedException.class)
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+    }
+
+
+    // ---- case 12: which output column a name in ORDER BY denotes, per database
+
+    @Test
+    void case12_orderByNameResolvesAsTheDatabaseDoes() throws SQLException {
+        // PostgreSQL: "Score" is not score, so score is the column; SQLite and MySQL: the alias
+        same("SELECT id, -score AS \"Score\" FROM t_item ORDER BY score, id");
+        same("SELECT id, -score AS Score FROM t_item ORDER BY SCORE, id");
+        // PostgreSQL names CAST(score AS ...) score, so ORDER BY score sorts the text
+        same("SELECT id, CAST(score AS VARCHAR(5)) FROM t_item ORDER BY score DESC, id");
+        same("SELECT id AS score, score AS id FROM t_item ORDER BY score");
+        same("SELECT grp, COUNT(*) FROM t_item GROUP BY grp ORDER BY count DESC, grp".replace("count DESC",
+                postgres() ? "count DESC" : "COUNT(*) DESC"));
+        if (postgres()) {
+            same("SELECT id, score::text FROM t_item ORDER BY score, id");
+            same("SELECT id AS \"A\", -id AS \"a\" FROM t_item ORDER BY \"a\" LIMIT 5");
+            same("SELECT id AS \"A\", -id AS \"a\" FROM t_item ORDER BY a LIMIT 5");
+            // the database fails it as ambiguous (42702); shardkit refuses it
+            refused("SELECT id AS x, -id AS x FROM t_item ORDER BY x", "names several output columns");
+        }
+    }
+
+    // ---- case 16: HAVING and GROUP BY on a name that is an alias and maybe a column
+
+    @Test
+    void case16_havingOnANameThatIsAlsoAColumn() throws SQLException {
+        String both = "SELECT grp, COUNT(*) AS score FROM t_item GROUP BY grp HAVING score > 8 ORDER BY grp";
+        String alias = "SELECT grp, COUNT(*) AS n FROM t_item GROUP BY grp HAVING n > 8 ORDER BY grp";
+        if (sqlite()) {
+            // SQLite reads score as the column (of some row of each group): no merge can reproduce that
+            refused(both, "HAVING score is both the alias of COUNT(*) and a column of a table in FROM");
+            same(alias);
+        } else if (postgres()) {
+            refused(both, "score is neither grouped nor aggregated");
+            // PostgreSQL's HAVING sees no aliases: the database fails it (42703), shardkit refuses it
+            refused(alias, "n is neither grouped nor aggregated");
+        } else {
+            same(both);
+            same(alias);
+        }
+    }
+
+    @Test
+    void case16_groupByANameThatIsAlsoAColumn() throws SQLException {
+        // every database groups by the column id, not by the alias
+        String both = "SELECT score % 3 AS id, COUNT(*) FROM t_item GROUP BY id";
+        // (PostgreSQL answers it too: score % 3 depends on the primary key id)
+        refused(both, "GROUP BY id is both the alias of score % 3 and a column of a table in FROM");
+        same("SELECT score % 3 AS g, COUNT(*) AS n FROM t_item GROUP BY g ORDER BY g");
+        same("SELECT score % ? AS g, COUNT(*) AS n FROM t_item WHERE id > ? GROUP BY g ORDER BY g", 4, 3);
+    }
+
+    // ---- ORDER BY an expression over a select alias
+
+    @Test
+    void orderByAnExpressionOverAnAlias() throws SQLException {
+        String plain = "SELECT id, score AS s1 FROM t_item ORDER BY s1 * -1, id";
+        String grouped = "SELECT grp, SUM(score) AS s FROM t_item GROUP BY grp ORDER BY s * -1";
+        if (postgres()) {
+            // PostgreSQL sees no aliases inside expressions (42703)
+            sameError(plain);
+            refused(grouped, "s is neither grouped nor aggregated");
+            return;
+        }
+        same(plain);
+        same(plain + " LIMIT 7");
+        if (mysql()) {
+            // the database fails it ("reference to group function"); shardkit refuses it
+            refused(grouped, "the alias s of an aggregate inside an expression");
+        } else {
+            same(grouped);
+        }
+        // grp is also a column: SQLite reads the column inside the expression
+        refused("SELECT id, score AS grp FROM t_item ORDER BY grp * -1, id", "ORDER BY grp is both the alias of score");
     }
 
 }
