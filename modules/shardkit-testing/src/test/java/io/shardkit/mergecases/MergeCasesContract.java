@@ -461,6 +461,13 @@ abstract class MergeCasesContract {
         // (PostgreSQL answers it too: score % 3 depends on the primary key id)
         refused(both, "GROUP BY id is both the alias of score % 3 and a column of a table in FROM");
         same("SELECT score % 3 AS g, COUNT(*) AS n FROM t_item GROUP BY g ORDER BY g");
+        // the alias of another column: grouped by that column when no column has the alias's name
+        same("SELECT grp AS g2, COUNT(*) AS n FROM t_item GROUP BY g2 ORDER BY g2");
+        if (!postgres()) {
+            // score is a column: the databases group by it (PostgreSQL fails: grp is not grouped)
+            refused("SELECT grp AS score, COUNT(*) FROM t_item GROUP BY score",
+                    "GROUP BY score is both the alias of grp and a column of a table in FROM");
+        }
         same("SELECT score % ? AS g, COUNT(*) AS n FROM t_item WHERE id > ? GROUP BY g ORDER BY g", 4, 3);
     }
 
