@@ -302,7 +302,9 @@ final class MergeAnalysis {
         List<Expression> hidden = new ArrayList<>();
         if (ps.getOrderByElements() != null) {
             for (OrderByElement o : ps.getOrderByElements()) {
-                noParameters(o.getExpression(), "a ? parameter in ORDER BY across shards");
+                if (o.getExpression() instanceof JdbcParameter) {
+                    throw new Refusal("ORDER BY ? across shards (a bound value is not a column position)");
+                }
                 if (!star) {
                     o.setExpression(aliasesInside(items, o.getExpression()));
                 }
@@ -493,7 +495,9 @@ final class MergeAnalysis {
         if (ps.getOrderByElements() != null) {
             int o2 = 0;
             for (OrderByElement o : ps.getOrderByElements()) {
-                noParameters(o.getExpression(), "a ? parameter in ORDER BY across shards");
+                if (o.getExpression() instanceof JdbcParameter) {
+                    throw new Refusal("ORDER BY ? across shards (a bound value is not a column position)");
+                }
                 o.setExpression(aliasesInside(items, o.getExpression()));
                 int column = itemIndex(items, o.getExpression());
                 if (column == 0) {
@@ -1085,6 +1089,9 @@ final class MergeAnalysis {
         }, null);
         if (refs.isEmpty()) {
             return e;
+        }
+        if (hasParameters(e)) {
+            throw new Refusal("ORDER BY " + e + ", an expression over an alias holding a ? parameter, across shards");
         }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < refs.size(); i++) {

@@ -220,6 +220,13 @@ abstract class MergeCasesContract {
     }
 
     @Test
+    void case04_parametersInSortKeysTheRewriteCopies() throws SQLException {
+        same("SELECT id, score FROM t_item WHERE grp = ? ORDER BY ABS(score - ?), id LIMIT ?", 2, 25, 4);
+        same("SELECT grp, COUNT(*) AS n FROM t_item WHERE id > ? GROUP BY grp ORDER BY ABS(COUNT(*) - ?), grp", 2, 8);
+        refused("SELECT id FROM t_item ORDER BY ?", "ORDER BY ? across shards", 1);
+    }
+
+    @Test
     void case04_parameterInGroupKeyOutsideTheSelectList() throws SQLException {
         same("SELECT COUNT(*) AS n, SUM(score) AS s FROM t_item WHERE id > ? GROUP BY grp % ? ORDER BY 2", 2, 3);
     }
