@@ -178,6 +178,41 @@ abstract class MergeCasesContract {
         }
     }
 
+    // ---- decimal scale of merged AVG and division
+
+    static List<String> decimals(Connection c, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    BigDecimal d = rs.getBigDecimal(i);
+                    row.append(i > 1 ? " | " : "").append(d == null ? "NULL" : d.toPlainString());
+                }
+                out.add(row.toString());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void averageAndDivisionHaveTheDatabasesScale() throws SQLException {
+        if (sqlite()) {
+            return; // SQLite has no decimal type: AVG and division are doubles
+        }
+        for (String sql : List.of("SELECT grp, AVG(price), SUM(price) / COUNT(*), AVG(score), SUM(score) / COUNT(*)"
+                + " FROM t_item GROUP BY grp ORDER BY grp", "SELECT AVG(price), AVG(score), SUM(grp) / COUNT(*) FROM t_item",
+                "SELECT AVG(grp) FROM t_item WHERE grp = 1")) {
+            List<String> want;
+            try (Connection ref = shards.openReference()) {
+                want = decimals(ref, sql);
+            }
+            try (Connection c = ds.getConnection()) {
+                assertThat(decimals(c, sql)).as(sql).isEqualTo(want);
+            }
+        }
+    }
+
     // ---- labels of merged columns: what the database would call them
 
     @Test
