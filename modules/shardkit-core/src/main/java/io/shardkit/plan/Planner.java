@@ -18,6 +18,8 @@ import java.util.List;
  *
  * <pre>
  * Scatter → [Shadow] → MergeSort | Concat → [Aggregate | GroupBy] → [Having] → [Distinct] → [Sort] → [Limit] → [Project]
+ *
+ * (a plain query's Having holds only its guards; Limit keeps the ties of FETCH ... WITH TIES)
  * </pre>
  *
  * A key lookup over the tiers of a tiered table is a {@link FirstHit} instead.
