@@ -865,10 +865,21 @@ final class MergeAnalysis {
                 return named;
             }
         } else if (e instanceof Column c && c.getTable() == null) {
+            // SQLite takes the first alias of that name; MySQL fails on two that differ
+            int found = 0;
             for (int i = 0; i < items.size(); i++) {
                 if (OutputNames.aliasIs(dialect, items.get(i).getAlias(), c.getColumnName())) {
-                    return i + 1;
+                    if (found == 0) {
+                        found = i + 1;
+                    } else if (dialect == Dialect.MYSQL && !items.get(found - 1).getExpression().toString()
+                            .equals(items.get(i).getExpression().toString())) {
+                        throw new Refusal("ORDER BY " + c + ", which names several output columns (the database"
+                                + " refuses it as ambiguous)");
+                    }
                 }
+            }
+            if (found > 0) {
+                return found;
             }
         }
         String text = e.toString();
