@@ -128,7 +128,12 @@ final class ShardParameters {
             map[k] = order.get(k);
             identity &= map[k] == k + 1;
         }
-        return new Rendered(out.toString(), identity ? null : map);
+        String sql = out.toString();
+        if (SqlText.countParameters(sql) != map.length) {
+            // a marker hidden by quoting the scan and the driver may read differently
+            throw new Unmapped("a parameter inside text shardkit cannot scan");
+        }
+        return new Rendered(sql, identity ? null : map);
     }
 
     /** Same rules as {@link SqlText#countParameters}, so both read the same {@code ?} as parameters. */
