@@ -293,6 +293,7 @@ abstract class MergeCasesContract {
         same("SELECT id, grp FROM t_item WHERE id > ? ORDER BY grp, id FETCH FIRST 5 ROWS WITH TIES", 3);
         sameRows("SELECT grp, COUNT(*) AS n FROM t_item GROUP BY grp ORDER BY COUNT(*) DESC FETCH FIRST 1 ROW WITH TIES");
         sameRows("SELECT id, grp FROM t_item ORDER BY grp DESC FETCH FIRST 1 ROWS WITH TIES");
+        sameRows("SELECT id, grp FROM t_item ORDER BY grp OFFSET ? ROWS FETCH FIRST 3 ROWS WITH TIES", 8);
         refused("SELECT id FROM t_item ORDER BY grp FETCH FIRST ? ROWS WITH TIES", "write the row count", 3);
     }
 
