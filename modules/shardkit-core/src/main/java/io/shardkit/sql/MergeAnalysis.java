@@ -701,17 +701,17 @@ final class MergeAnalysis {
             }
         }
         if (e instanceof Column c) {
-            if (having && c.getTable() == null && dialect != Dialect.POSTGRESQL) {
+            if (having && c.getTable() == null && OutputNames.havingSeesAliases(dialect)) {
                 // PostgreSQL's HAVING sees no output names; SQLite reads a column of that name first,
                 // MySQL the alias (unless GROUP BY names it, then the column)
                 for (SelectItem<?> item : items) {
                     if (OutputNames.aliasIs(dialect, item.getAlias(), c.getColumnName())) {
                         if (!sameColumn(item.getExpression(), c)) {
-                            if (dialect == Dialect.MYSQL && groupedByName(c)) {
+                            if (!OutputNames.havingPrefersColumns(dialect) && groupedByName(c)) {
                                 throw new Refusal("HAVING " + c + ", both the alias of " + item.getExpression()
                                         + " and a GROUP BY name, across shards (write the expression)");
                             }
-                            if (dialect != Dialect.MYSQL) {
+                            if (OutputNames.havingPrefersColumns(dialect)) {
                                 guard("HAVING", c.getColumnName(), item.getExpression());
                             }
                         }
@@ -871,7 +871,7 @@ final class MergeAnalysis {
                 if (OutputNames.aliasIs(dialect, items.get(i).getAlias(), c.getColumnName())) {
                     if (found == 0) {
                         found = i + 1;
-                    } else if (dialect == Dialect.MYSQL && !items.get(found - 1).getExpression().toString()
+                    } else if (OutputNames.sharedAliasFails(dialect) && !items.get(found - 1).getExpression().toString()
                             .equals(items.get(i).getExpression().toString())) {
                         throw new Refusal("ORDER BY " + c + ", which names several output columns (the database"
                                 + " refuses it as ambiguous)");
@@ -1071,7 +1071,7 @@ final class MergeAnalysis {
      * sees no aliases inside expressions: its shards fail as the database does.
      */
     private Expression aliasesInside(List<SelectItem<?>> items, Expression e) {
-        if (dialect != Dialect.SQLITE && dialect != Dialect.MYSQL || e instanceof Column || e instanceof LongValue) {
+        if (!OutputNames.aliasesInsideOrderBy(dialect) || e instanceof Column || e instanceof LongValue) {
             return e;
         }
         List<Column> refs = new ArrayList<>();

@@ -68,6 +68,26 @@ final class OutputNames {
     private OutputNames() {
     }
 
+    /** Whether HAVING may name a select alias (not on PostgreSQL). */
+    static boolean havingSeesAliases(Dialect d) {
+        return d != Dialect.POSTGRESQL;
+    }
+
+    /** Whether a HAVING name that is an alias and a column means the column (SQLite; MySQL means the alias). */
+    static boolean havingPrefersColumns(Dialect d) {
+        return d != Dialect.MYSQL;
+    }
+
+    /** Whether ORDER BY expressions may use select aliases ({@code ORDER BY s * -1}). */
+    static boolean aliasesInsideOrderBy(Dialect d) {
+        return d == Dialect.SQLITE || d == Dialect.MYSQL;
+    }
+
+    /** Whether ORDER BY a name two different aliases share fails (MySQL; SQLite takes the first). */
+    static boolean sharedAliasFails(Dialect d) {
+        return d == Dialect.MYSQL;
+    }
+
     /** An identifier as the database compares it: PostgreSQL folds unquoted ones; the others ignore case. */
     static String fold(Dialect d, String identifier) {
         if (d == Dialect.POSTGRESQL) {
