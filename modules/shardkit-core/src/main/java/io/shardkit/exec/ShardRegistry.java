@@ -52,6 +52,7 @@ public final class ShardRegistry implements AutoCloseable {
     private volatile Slot[] slots;
     private final Map<String, Integer> index = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.Semaphore runtimePermits;
+    private final UniqueKeys uniqueKeys = new UniqueKeys();
     private java.util.concurrent.ScheduledExecutorService idleCloser;
 
     public ShardRegistry(ShardMap map) throws ShardException {
@@ -276,6 +277,11 @@ public final class ShardRegistry implements AutoCloseable {
     }
 
     /** The shards of the shard map; runtime shards have the indexes after these. */
+    /** What the shards' catalogs say about the unique keys of sharded tables (for upserts). */
+    public UniqueKeys uniqueKeys() {
+        return uniqueKeys;
+    }
+
     public int size() {
         return configured;
     }

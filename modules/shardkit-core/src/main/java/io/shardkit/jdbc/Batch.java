@@ -39,6 +39,9 @@ final class Batch {
             if (d.archiveProbe() != null) {
                 statement.conn.checkArchive(a, d.archiveProbe(), params);
             }
+            if (a.anyUniqueKey() && statement.conn.pinnedShard() < 0) {
+                statement.conn.checkUniqueKeys(a, d.shard(0));
+            }
             if (d.isSingle() && d.sql(0) == null && a.kind().isWrite()) {
                 int shard = d.shard(0);
                 if (statement.conn.pinnedShard() < 0) {

@@ -246,6 +246,15 @@ public final class ShardedConnection implements Connection {
         }
     }
 
+    /**
+     * Refuses an upsert that reacts to any unique key unless every unique key of its table includes
+     * the shard key (read from the catalog of the shard it runs on, once per table).
+     */
+    void checkUniqueKeys(SqlAnalysis a, int shard) throws SQLException {
+        String key = a.strategy() == null ? null : router.keyColumn(a.shardedTable());
+        registry.uniqueKeys().require(physical(shard), registry.name(shard), a.shardedTable(), key, a.sql());
+    }
+
     /** The physical connection to a shard, borrowed from its pool on first use. */
     Connection physical(int shard) throws SQLException {
         if (shard >= physical.length) {

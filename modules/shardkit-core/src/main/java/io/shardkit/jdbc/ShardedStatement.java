@@ -90,6 +90,12 @@ class ShardedStatement implements Statement {
         if (d.archiveProbe() != null) {
             conn.checkArchive(a, d.archiveProbe(), params);
         }
+        if (a.anyUniqueKey() && conn.pinnedShard() < 0) {
+            conn.checkUniqueKeys(a, d.shard(0));
+        }
+        if (a.kind() == StatementKind.DDL) {
+            conn.registry().uniqueKeys().forget();
+        }
         if (d.isSingle()) {
             int shard = d.shard(0);
             if (a.kind().isWrite() && conn.pinnedShard() < 0) {
@@ -150,9 +156,13 @@ class ShardedStatement implements Statement {
                     setAutoCommit(cs[i], false, d.shard(i));
                 }
             }
+            // every copy of a broadcast table takes the same write: one database would report one copy's count
+            boolean copies = a.shape() == SqlAnalysis.Shape.BROADCAST;
             for (int i = 0; i < cs.length; i++) {
                 runPart(a, d, i, params, UPDATE, keys, i);
-                total += Math.max(updateCount, 0);
+                if (!copies || i == 0) {
+                    total += Math.max(updateCount, 0);
+                }
             }
             if (local) {
                 for (int i = 0; i < cs.length; i++) {

@@ -41,6 +41,11 @@ public final class Planner {
             shards.add(registry.name(d.shard(i)));
         }
         if (a.kind().isWrite()) {
+            if (a.multiShardRefusal() != null) {
+                throw new RefusedException(a.multiShardRefusal() + " is not supported (the statement runs on "
+                        + shards.size() + " shards " + shards + "); add a shard key predicate to run it on one shard",
+                        a.sql());
+            }
             List<Route> routes = new ArrayList<>(d.size());
             for (int i = 0; i < d.size(); i++) {
                 routes.add(route(a, d, i, registry));

@@ -15,6 +15,7 @@ import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.sql.StatementKind;
 import io.shardkit.sql.Tiering;
 import io.shardkit.sql.ValueRef;
+import io.shardkit.strategy.KeyTypeException;
 import io.shardkit.strategy.Strategy;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -321,7 +322,12 @@ public final class Router {
             if (key == null) {
                 return nullKey(a, strategy, table, why);
             }
-            Candidates c = strategy.candidates(table, key);
+            Candidates c;
+            try {
+                c = strategy.candidates(table, key);
+            } catch (KeyTypeException e) {
+                return unmappable(a, strategy, table, key, why);
+            }
             checkAnswer(c, "IdChooser", table);
             if (why != null) {
                 note(why, table + "." + keyName(a) + " = " + show(key) + ": " + c.reason());
@@ -337,7 +343,12 @@ public final class Router {
             if (key == null) {
                 continue;
             }
-            Candidates c = strategy.candidates(table, key);
+            Candidates c;
+            try {
+                c = strategy.candidates(table, key);
+            } catch (KeyTypeException e) {
+                return unmappable(a, strategy, table, key, why);
+            }
             checkAnswer(c, "IdChooser", table);
             if (why != null) {
                 note(why, table + "." + keyName(a) + " = " + show(key) + ": " + c.reason());
@@ -352,6 +363,17 @@ public final class Router {
             return nullKey(a, strategy, table, why);
         }
         return decision(indexes(shards, "IdChooser", table));
+    }
+
+    /**
+     * A key the strategy cannot map ({@code id = 5.5} on a {@code mod} table): the database decides
+     * what it matches (an error, nothing, or a converted value), so every shard of the table runs it.
+     */
+    private RouteDecision unmappable(SqlAnalysis a, Strategy strategy, String table, Object key, StringBuilder why)
+            throws SQLException {
+        note(why, table + "." + keyName(a) + " = " + show(key) + ": the strategy cannot map this value to a shard"
+                + " → every shard of " + table + " (each database compares it by its own rules)");
+        return decision(indexes(strategy.shards(), "strategy", table));
     }
 
     /** {@code key = NULL} matches no row anywhere: one shard answers exactly (with nothing). */
@@ -490,6 +512,12 @@ public final class Router {
             n.add(registry.name(i));
         }
         return n;
+    }
+
+    /** The shard key column of a sharded table, or {@code null}. */
+    public String keyColumn(String table) {
+        TableRule rule = map.tables().get(table);
+        return rule == null ? null : rule.keyColumn();
     }
 
     private String keyName(SqlAnalysis a) {

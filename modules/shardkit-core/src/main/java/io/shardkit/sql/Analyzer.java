@@ -47,7 +47,10 @@ import net.sf.jsqlparser.statement.select.SelectItem;
 import net.sf.jsqlparser.statement.select.SetOperationList;
 import net.sf.jsqlparser.statement.select.Values;
 import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.merge.Merge;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
 import net.sf.jsqlparser.statement.truncate.Truncate;
+import net.sf.jsqlparser.statement.upsert.Upsert;
 import net.sf.jsqlparser.statement.update.Update;
 import net.sf.jsqlparser.statement.update.UpdateSet;
 import net.sf.jsqlparser.util.TablesNamesFinder;
@@ -199,6 +202,12 @@ public final class Analyzer {
         Expression deleteWhere;
         String targetText;
         boolean forUpdate;
+        /** The tables a write changes (its target; for multi-table UPDATE/DELETE every table it sets or deletes from). */
+        final Set<String> targets = new LinkedHashSet<>();
+        /** The first call of a volatile function (RANDOM(), NOW(), a sequence), or {@code null}. */
+        String volatileCall;
+        /** Each table reference of the statement's own FROM (not subqueries): alias, or name when unaliased. */
+        final Map<String, String> instances = new LinkedHashMap<>();
 
         Work(String sql) {
             this.sql = sql;
@@ -213,32 +222,69 @@ public final class Analyzer {
             }
             List<String> top = without(finder.top, finder.cteNames);
             List<String> nested = without(finder.nested, finder.cteNames);
+            kind = kindOf(st);
+            Allowlist.Verdict verdict = Allowlist.check(st);
+            if (verdict.refusal() != null) {
+                return refused(distinct(concat(top, nested)), verdict.refusal());
+            }
+            volatileCall = verdict.volatileCall();
             if (st instanceof Select select) {
-                kind = StatementKind.SELECT;
                 select(select);
             } else if (st instanceof Insert insert) {
-                kind = StatementKind.INSERT;
-                return insert(insert, top, nested);
+                targets.add(name(insert.getTable().getName()));
+                return insert(insert, insert.getTable(), insert.getColumns(), insert.getSelect(), top, nested);
+            } else if (st instanceof Upsert upsert) {
+                targets.add(name(upsert.getTable().getName()));
+                return insert(upsert, upsert.getTable(), upsert.getColumns(), upsert.getSelect(), top, nested);
+            } else if (st instanceof Merge merge) {
+                targets.add(name(merge.getTable().getName()));
+                TableRule rule = map.tables().get(name(merge.getTable().getName()));
+                if (rule != null && rule.isSharded()) {
+                    return refused(distinct(concat(top, nested)), "MERGE into sharded table " + rule.table()
+                            + " (the rows it changes are chosen by the join, not by the shard key); write them with"
+                            + " INSERT ... ON CONFLICT / UPDATE by key");
+                }
             } else if (st instanceof Update update) {
-                kind = StatementKind.UPDATE;
                 updateWhere = update.getWhere();
                 targetText = update.getTable().toString();
                 addFrom(update.getTable());
                 addFrom(update.getFromItem());
-                joins(update.getStartJoins());
-                joins(update.getJoins());
+                joins(update.getStartJoins(), false);
+                joins(update.getJoins(), false);
                 conjuncts(update.getWhere());
+                targets.add(aliasTable(update.getTable()));
+                for (UpdateSet set : update.getUpdateSets()) {
+                    for (Column c : set.getColumns()) {
+                        if (c.getTable() != null && c.getTable().getName() != null) {
+                            String t = aliases.get(name(c.getTable().getName()));
+                            targets.add(t == null ? name(c.getTable().getName()) : t);
+                        }
+                    }
+                }
+                limitedWrite(update.getOrderByElements(), update.getLimit());
                 SqlAnalysis refused = updatesKey(update, top, nested);
                 if (refused != null) {
                     return refused;
                 }
             } else if (st instanceof Delete delete) {
-                kind = StatementKind.DELETE;
                 deleteWhere = delete.getWhere();
-                targetText = delete.getTable().toString();
+                targetText = delete.getTable() == null ? null : delete.getTable().toString();
                 addFrom(delete.getTable());
-                joins(delete.getJoins());
+                if (delete.getUsingFromItemList() != null) {
+                    for (FromItem item : delete.getUsingFromItemList()) {
+                        addFrom(item);
+                    }
+                }
+                joins(delete.getJoins(), false);
                 conjuncts(delete.getWhere());
+                if (delete.getTables() != null && !delete.getTables().isEmpty()) {
+                    for (Table t : delete.getTables()) {
+                        targets.add(aliasTable(t));
+                    }
+                } else if (delete.getTable() != null) {
+                    targets.add(aliasTable(delete.getTable()));
+                }
+                limitedWrite(delete.getOrderByElements(), delete.getLimit());
             } else if (st instanceof CreateTable c) {
                 return ddl(List.of(c.getTable()));
             } else if (st instanceof CreateIndex c) {
@@ -251,12 +297,60 @@ public final class Analyzer {
                 return ddl(t.getTables() != null && !t.getTables().isEmpty() ? t.getTables() : List.of(t.getTable()));
             } else if (st instanceof Commit) {
                 return plain(StatementKind.COMMIT);
-            } else if (st instanceof RollbackStatement r) {
-                return r.getSavepointName() == null ? plain(StatementKind.ROLLBACK) : other(top, nested);
+            } else if (st instanceof RollbackStatement) {
+                return plain(StatementKind.ROLLBACK);
             } else {
-                return other(top, nested);
+                return refused(distinct(concat(top, nested)), "the statement " + st.getClass().getSimpleName());
             }
             return resolve(top, nested);
+        }
+
+        /** What the statement does, from its class alone (so a refused statement still counts as a write). */
+        private StatementKind kindOf(Statement st) {
+            if (st instanceof Select) {
+                return StatementKind.SELECT;
+            }
+            if (st instanceof Insert || st instanceof Upsert || st instanceof Merge) {
+                return StatementKind.INSERT;
+            }
+            if (st instanceof Update) {
+                return StatementKind.UPDATE;
+            }
+            if (st instanceof Delete) {
+                return StatementKind.DELETE;
+            }
+            if (st instanceof CreateTable || st instanceof CreateIndex || st instanceof Drop || st instanceof Alter
+                    || st instanceof Truncate || st instanceof net.sf.jsqlparser.statement.create.view.CreateView) {
+                return StatementKind.DDL;
+            }
+            return StatementKind.OTHER;
+        }
+
+        /** The table a write's target names: the table itself, or the one its alias stands for. */
+        private String aliasTable(Table t) {
+            String n = name(t.getName());
+            String table = aliases.get(n);
+            return table == null ? n : table;
+        }
+
+        /**
+         * MySQL's {@code UPDATE/DELETE ... ORDER BY ... LIMIT n}: each shard would apply the LIMIT to
+         * its own rows, so such a write may run on one shard only.
+         */
+        private void limitedWrite(List<net.sf.jsqlparser.statement.select.OrderByElement> order,
+                net.sf.jsqlparser.statement.select.Limit limit) {
+            if (limit != null) {
+                merge.add(SqlAnalysis.UNMERGEABLE + kind + " ... LIMIT over several shards (each shard would apply"
+                        + " the LIMIT to its own rows)");
+            } else if (order != null && !order.isEmpty()) {
+                merge.add("ORDER BY");
+            }
+        }
+
+        private List<String> concat(List<String> a, List<String> b) {
+            List<String> out = new ArrayList<>(a);
+            out.addAll(b);
+            return out;
         }
 
         private List<String> without(List<String> names, Set<String> cte) {
@@ -338,7 +432,7 @@ public final class Analyzer {
             }
             merge.addAll(constructs.found);
             addFrom(ps.getFromItem());
-            joins(ps.getJoins());
+            joins(ps.getJoins(), false);
             outerJoinsKeepingRowsOfEveryShard(ps.getFromItem(), ps.getJoins());
             conjuncts(ps.getWhere());
         }
@@ -350,8 +444,16 @@ public final class Analyzer {
          * when the statement runs on several shards.
          */
         private void outerJoinsKeepingRowsOfEveryShard(FromItem from, List<Join> joins) {
+            if (from instanceof ParenthesedFromItem p) {
+                outerJoinsKeepingRowsOfEveryShard(p.getFromItem(), p.getJoins());
+            }
             if (joins == null) {
                 return;
+            }
+            for (Join j : joins) {
+                if (j.getRightItem() instanceof ParenthesedFromItem p) {
+                    outerJoinsKeepingRowsOfEveryShard(p.getFromItem(), p.getJoins());
+                }
             }
             String leftSharded = shardedTable(from);
             String leftName = from instanceof Table t ? name(t.getName()) : String.valueOf(from);
@@ -369,7 +471,17 @@ public final class Analyzer {
             }
         }
 
+        /** A sharded table the FROM item reads (seeing through parentheses), or {@code null}. */
         private String shardedTable(FromItem item) {
+            if (item instanceof ParenthesedFromItem p) {
+                String found = shardedTable(p.getFromItem());
+                if (p.getJoins() != null) {
+                    for (Join j : p.getJoins()) {
+                        found = found != null ? found : shardedTable(j.getRightItem());
+                    }
+                }
+                return found;
+            }
             if (!(item instanceof Table t)) {
                 return null;
             }
@@ -377,33 +489,57 @@ public final class Analyzer {
             return rule != null && rule.isSharded() ? name(t.getName()) : null;
         }
 
+        /**
+         * Records a FROM item of the statement itself: each table reference is an instance (a self-join
+         * has two), and a parenthesised join group adds its tables, its ON clauses linking tables only.
+         */
         private void addFrom(FromItem item) {
             if (item instanceof Table t) {
                 String table = name(t.getName());
-                aliases.put(table, table);
+                aliases.putIfAbsent(table, table);
+                String instance = t.getAlias() != null ? name(t.getAlias().getName()) : table;
                 if (t.getAlias() != null) {
-                    aliases.put(name(t.getAlias().getName()), table);
+                    aliases.put(instance, table);
                 }
+                instances.put(instance, table);
+            } else if (item instanceof ParenthesedFromItem p) {
+                addFrom(p.getFromItem());
+                joins(p.getJoins(), true);
             }
         }
 
-        private void joins(List<Join> joins) {
+        /**
+         * Records the joins of a FROM clause. An inner join's ON filters the joined rows, so its
+         * conjuncts may carry the shard key predicate, unless a later RIGHT or FULL join keeps rows
+         * the ON never saw (then they only link tables, like an outer join's ON).
+         *
+         * @param linksOnly every ON only links tables (joins inside parentheses)
+         */
+        private void joins(List<Join> joins, boolean linksOnly) {
             if (joins == null) {
                 return;
             }
-            for (Join j : joins) {
+            int lastRightOrFull = -1;
+            for (int i = 0; i < joins.size(); i++) {
+                if (joins.get(i).isRight() || joins.get(i).isFull()) {
+                    lastRightOrFull = i;
+                }
+            }
+            for (int i = 0; i < joins.size(); i++) {
+                Join j = joins.get(i);
                 addFrom(j.getRightItem());
                 boolean outer = j.isLeft() || j.isRight() || j.isFull() || j.isOuter();
                 for (Expression on : j.getOnExpressions()) {
-                    if (outer) {
+                    if (outer || linksOnly || i < lastRightOrFull) {
                         joinEdgesOnly(on);
                     } else {
                         conjuncts(on);
                     }
                 }
                 if (j.getUsingColumns() != null && j.getRightItem() instanceof Table right) {
+                    String instance = right.getAlias() != null ? name(right.getAlias().getName()) : name(right.getName());
                     for (Column c : j.getUsingColumns()) {
-                        usingJoins.add(new String[] {name(right.getName()), name(c.getColumnName())});
+                        usingJoins.add(new String[] {instance, name(c.getColumnName())});
                     }
                 }
             }
@@ -437,24 +573,62 @@ public final class Analyzer {
 
         // ---- INSERT ----
 
-        private SqlAnalysis insert(Insert insert, List<String> top, List<String> nested) {
-            String table = name(insert.getTable().getName());
+        /**
+         * An INSERT, or an upsert (REPLACE INTO, INSERT OR REPLACE) routed like one: into a sharded
+         * table each row goes to its key's shard; into other tables as the tables live.
+         */
+        private SqlAnalysis insert(Statement insert, Table target, ExpressionList<Column> columns, Select select,
+                List<String> top, List<String> nested) {
+            String table = name(target.getName());
             TableRule rule = map.tables().get(table);
-            Values values = insert.getSelect() instanceof Values v ? v : null;
+            Values values = select instanceof Values v ? v : null;
             if (rule == null || !rule.isSharded()) {
                 return resolve(top, nested);
+            }
+            boolean anyUniqueKey = insert instanceof Upsert;
+            if (insert instanceof Insert i) {
+                var conflict = i.getConflictTarget();
+                if (conflict != null && (conflict.getIndexColumnNames() == null || conflict.getIndexColumnNames().isEmpty()
+                        || conflict.getIndexExpression() != null)) {
+                    return refused(List.of(table), "ON CONFLICT with this target on sharded table " + table
+                            + " (name the conflict columns, including the shard key " + rule.keyColumn() + ")");
+                }
+                if (conflict != null && !conflict.getIndexColumnNames().stream().map(Analyzer::name).toList()
+                        .contains(rule.keyColumn())) {
+                    return refused(List.of(table), "ON CONFLICT (" + String.join(", ", conflict.getIndexColumnNames())
+                            + ") on sharded table " + table + ": the conflict target does not include the shard key "
+                            + rule.keyColumn() + ", so a conflicting row may sit on another shard");
+                }
+                anyUniqueKey |= conflict == null && i.getConflictAction() != null || i.getDuplicateUpdateSets() != null
+                        && !i.getDuplicateUpdateSets().isEmpty() || i.isModifierIgnore();
+                List<UpdateSet> sets = new ArrayList<>();
+                if (i.getConflictAction() != null && i.getConflictAction().getUpdateSets() != null) {
+                    sets.addAll(i.getConflictAction().getUpdateSets());
+                }
+                if (i.getDuplicateUpdateSets() != null) {
+                    sets.addAll(i.getDuplicateUpdateSets());
+                }
+                for (UpdateSet set : sets) {
+                    for (Column c : set.getColumns()) {
+                        if (name(c.getColumnName()).equals(rule.keyColumn())) {
+                            return refused(List.of(table), "an upsert that changes the shard key " + table + "."
+                                    + rule.keyColumn() + " (the row would stay on the old key's shard); delete the row"
+                                    + " and insert it again");
+                        }
+                    }
+                }
             }
             if (values == null) {
                 return refused(List.of(table), "INSERT ... SELECT into sharded table " + table
                         + " is not supported; select the rows and insert them");
             }
-            if (insert.getColumns() == null || insert.getColumns().isEmpty()) {
+            if (columns == null || columns.isEmpty()) {
                 return refused(List.of(table), "INSERT into sharded table " + table
                         + " must list its columns, so that the shard key " + rule.keyColumn() + " can be found");
             }
             int keyAt = -1;
-            for (int i = 0; i < insert.getColumns().size(); i++) {
-                if (name(insert.getColumns().get(i).getColumnName()).equals(rule.keyColumn())) {
+            for (int i = 0; i < columns.size(); i++) {
+                if (name(columns.get(i).getColumnName()).equals(rule.keyColumn())) {
                     keyAt = i;
                 }
             }
@@ -487,9 +661,9 @@ public final class Analyzer {
             int[] rowParams = new int[rows.size()];
             for (int r = 0; r < rows.size(); r++) {
                 ExpressionList<?> row = rows.get(r);
-                if (row.size() != insert.getColumns().size()) {
+                if (row.size() != columns.size()) {
                     return invalid(List.of(table), "INSERT row " + (r + 1) + " has " + row.size() + " values for "
-                            + insert.getColumns().size() + " columns");
+                            + columns.size() + " columns");
                 }
                 ValueRef key = value(row.get(keyAt));
                 if (key == null) {
@@ -517,8 +691,9 @@ public final class Analyzer {
                     pinned = r.shard();
                 }
             }
-            return new SqlAnalysis(sql, kind, SqlAnalysis.Shape.SHARDED, distinct(tables), pinned, table,
+            SqlAnalysis analysis = new SqlAnalysis(sql, kind, SqlAnalysis.Shape.SHARDED, distinct(tables), pinned, table,
                     rule.strategy(), null, insertRows, List.of(), null, null, dialect);
+            return anyUniqueKey ? analysis.withAnyUniqueKey() : analysis;
         }
 
         // ---- UPDATE ----
@@ -612,6 +787,10 @@ public final class Analyzer {
                 return refused(tables, "the statement joins tables that live on different shards " + pinnedShards);
             }
             String pinned = pinnedShards.isEmpty() ? null : pinnedShards.iterator().next();
+            String badWrite = broadcastWrite(tables);
+            if (badWrite != null) {
+                return refused(tables, badWrite);
+            }
             if (sharded.isEmpty()) {
                 SqlAnalysis.Shape shape = pinned != null ? SqlAnalysis.Shape.PINNED
                         : broadcast ? SqlAnalysis.Shape.BROADCAST : SqlAnalysis.Shape.NO_TABLE;
@@ -635,19 +814,29 @@ public final class Analyzer {
                             + " (it would see only the rows of one shard)");
                 }
             }
+            // every reference to a sharded table, a self-join's two aliases apart
+            Map<String, String> refs = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : instances.entrySet()) {
+                if (sharded.containsKey(e.getValue())) {
+                    refs.put(e.getKey(), e.getValue());
+                }
+            }
             List<String> topSharded = new ArrayList<>();
             for (String t : distinct(top)) {
                 if (sharded.containsKey(t)) {
                     topSharded.add(t);
+                    if (!refs.containsValue(t)) {
+                        refs.put(t, t); // named outside the FROM this analysis walks (a set operation's branch)
+                    }
                 }
             }
-            if (topSharded.size() > 1 && multiShard && !joinedOnKeys(topSharded, sharded)) {
-                return refused(tables, "tables " + String.join(", ", topSharded)
-                        + " are not joined on their shard keys (" + keyEquality(topSharded, sharded)
-                        + "); the join would miss rows on other shards");
+            if (refs.size() > 1 && multiShard && !joinedOnKeys(refs, sharded)) {
+                return refused(tables, "tables " + describe(refs) + " are not joined on their shard keys ("
+                        + keyEquality(refs, sharded) + "); the join would miss rows on other shards");
             }
             List<ValueRef> keys = keyValues(sharded);
-            String routed = topSharded.isEmpty() ? sharded.keySet().iterator().next() : topSharded.get(0);
+            String routed = !refs.isEmpty() ? refs.values().iterator().next()
+                    : topSharded.isEmpty() ? sharded.keySet().iterator().next() : topSharded.get(0);
             SqlAnalysis analysis = new SqlAnalysis(sql, kind, SqlAnalysis.Shape.SHARDED, tables, pinned, routed, strategy,
                     keys, null, merge, null, null, dialect);
             TableRule rule = sharded.get(routed);
@@ -732,49 +921,123 @@ public final class Analyzer {
                     && resolveColumn(c, List.of(table)).contains(table);
         }
 
-        private String keyEquality(List<String> tables, Map<String, TableRule> sharded) {
+        /**
+         * Why a write to a broadcast table cannot be answered exactly, or {@code null}: every copy is
+         * written on its own shard, so the statement must read only tables every shard holds alike and
+         * must compute the same values on every shard.
+         */
+        private String broadcastWrite(List<String> tables) {
+            if (!kind.isWrite() || kind == StatementKind.DDL) {
+                return null;
+            }
+            for (String target : targets) {
+                TableRule rule = map.tables().get(target);
+                if (rule == null || rule.kind() != TableRule.Kind.BROADCAST) {
+                    continue;
+                }
+                for (String t : tables) {
+                    TableRule other = map.tables().get(t);
+                    if (other == null || other.kind() != TableRule.Kind.BROADCAST) {
+                        return "a write to broadcast table " + target + " that reads or writes " + t
+                                + ", which is not on every shard alike (each shard would write its copy from its own"
+                                + " rows, and the copies would differ)";
+                    }
+                }
+                if (volatileCall != null) {
+                    return "a write to broadcast table " + target + " using " + volatileCall + ", which gives each"
+                            + " copy its own value; compute the value once and bind it as a ? parameter";
+                }
+                for (String c : merge) {
+                    if (c.startsWith(SqlAnalysis.UNMERGEABLE)) {
+                        return kind + " ... LIMIT on broadcast table " + target + " (each copy could change"
+                                + " other rows)";
+                    }
+                }
+            }
+            return null;
+        }
+
+        /** The references by table name, or for a self-join (a table named twice) as "table alias". */
+        private static String describe(Map<String, String> refs) {
+            boolean selfJoin = new LinkedHashSet<>(refs.values()).size() < refs.size();
             List<String> parts = new ArrayList<>();
-            for (String t : tables) {
-                parts.add(t + "." + sharded.get(t).keyColumn());
+            for (Map.Entry<String, String> e : refs.entrySet()) {
+                parts.add(!selfJoin ? e.getValue() : e.getValue() + " " + e.getKey());
+            }
+            return String.join(", ", parts);
+        }
+
+        private String keyEquality(Map<String, String> refs, Map<String, TableRule> sharded) {
+            boolean selfJoin = new LinkedHashSet<>(refs.values()).size() < refs.size();
+            List<String> parts = new ArrayList<>();
+            for (Map.Entry<String, String> e : refs.entrySet()) {
+                parts.add((selfJoin ? e.getKey() : e.getValue()) + "." + sharded.get(e.getValue()).keyColumn());
             }
             return String.join(" = ", parts);
         }
 
-        /** Whether key equalities (in WHERE, ON or USING) connect every sharded table of the statement. */
-        private boolean joinedOnKeys(List<String> tables, Map<String, TableRule> sharded) {
+        /**
+         * Whether key equalities (in WHERE, ON or USING) connect every reference to a sharded table.
+         *
+         * @param refs reference (alias, or table name) → table
+         */
+        private boolean joinedOnKeys(Map<String, String> refs, Map<String, TableRule> sharded) {
             Map<String, String> parent = new HashMap<>();
-            for (String t : tables) {
-                parent.put(t, t);
+            for (String r : refs.keySet()) {
+                parent.put(r, r);
             }
             List<Expression> all = new ArrayList<>(conjuncts);
             all.addAll(edgeOnly);
             for (Expression e : all) {
                 if (e instanceof EqualsTo eq && eq.getLeftExpression() instanceof Column l
                         && eq.getRightExpression() instanceof Column r) {
-                    for (String a : keyTables(l, sharded)) {
-                        for (String b : keyTables(r, sharded)) {
+                    for (String a : keyRefs(l, refs, sharded)) {
+                        for (String b : keyRefs(r, refs, sharded)) {
                             union(parent, a, b);
                         }
                     }
                 }
             }
+            List<String> seen = new ArrayList<>();
             for (String[] using : usingJoins) {
-                TableRule right = sharded.get(using[0]);
-                if (right != null && right.keyColumn().equals(using[1])) {
-                    for (String t : tables) {
-                        if (sharded.get(t).keyColumn().equals(using[1])) {
-                            union(parent, t, using[0]);
-                        }
+                String right = using[0];
+                if (!refs.containsKey(right) || !sharded.get(refs.get(right)).keyColumn().equals(using[1])) {
+                    continue;
+                }
+                for (String r : refs.keySet()) {
+                    if (!r.equals(right) && sharded.get(refs.get(r)).keyColumn().equals(using[1])) {
+                        union(parent, r, right);
                     }
                 }
+                seen.add(right);
             }
-            String root = find(parent, tables.get(0));
-            for (String t : tables) {
-                if (!find(parent, t).equals(root)) {
+            String root = find(parent, refs.keySet().iterator().next());
+            for (String r : refs.keySet()) {
+                if (!find(parent, r).equals(root)) {
                     return false;
                 }
             }
             return true;
+        }
+
+        /** The references whose shard key {@code c} names: its qualifier's, or every one with that key when unqualified. */
+        private List<String> keyRefs(Column c, Map<String, String> refs, Map<String, TableRule> sharded) {
+            String column = name(c.getColumnName());
+            List<String> out = new ArrayList<>();
+            Table q = c.getTable();
+            if (q != null && q.getName() != null) {
+                String r = name(q.getName());
+                if (refs.containsKey(r) && sharded.get(refs.get(r)).keyColumn().equals(column)) {
+                    out.add(r);
+                }
+                return out;
+            }
+            for (Map.Entry<String, String> e : refs.entrySet()) {
+                if (sharded.get(e.getValue()).keyColumn().equals(column)) {
+                    out.add(e.getKey());
+                }
+            }
+            return out;
         }
 
         private void union(Map<String, String> parent, String a, String b) {

@@ -86,6 +86,23 @@ public final class SqlAnalysis {
         return this;
     }
 
+    /** Set once by the analyzer before the analysis is published. */
+    private boolean anyUniqueKey;
+
+    /**
+     * Whether this is an upsert into a sharded table that reacts to any unique key (ON DUPLICATE KEY
+     * UPDATE, REPLACE, INSERT OR REPLACE, INSERT IGNORE, ON CONFLICT without a target): exact only
+     * when every unique key of the table includes the shard key, which is checked before it runs.
+     */
+    public boolean anyUniqueKey() {
+        return anyUniqueKey;
+    }
+
+    SqlAnalysis withAnyUniqueKey() {
+        this.anyUniqueKey = true;
+        return this;
+    }
+
     public MergeSpec merge() {
         MergeSpec m = merge;
         if (m == null) {
@@ -154,6 +171,19 @@ public final class SqlAnalysis {
      */
     public List<String> mergeConstructs() {
         return mergeConstructs;
+    }
+
+    /**
+     * Why this statement must not run on several shards (for a write, e.g. {@code UPDATE ... LIMIT}),
+     * or {@code null}. A SELECT's cross-shard refusals come from {@link #merge()} instead.
+     */
+    public String multiShardRefusal() {
+        for (String c : mergeConstructs) {
+            if (c.startsWith(UNMERGEABLE)) {
+                return c.substring(UNMERGEABLE.length());
+            }
+        }
+        return null;
     }
 
     /** For DDL: the shards that hold the table; {@code null} for other statements. */

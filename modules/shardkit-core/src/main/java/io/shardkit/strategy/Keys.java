@@ -36,8 +36,8 @@ final class Keys {
         } catch (ArithmeticException | NumberFormatException e) {
             // fall through to the error below
         }
-        throw new ShardException(strategy + " strategy of table " + table + " needs an integer shard key, got "
-                + describe(key), ShardException.ROUTING);
+        throw new KeyTypeException(strategy + " strategy of table " + table + " needs an integer shard key, got "
+                + describe(key));
     }
 
     /** The canonical text of a key: integers in decimal without fraction, everything else {@code toString()}. */

@@ -302,8 +302,9 @@ abstract class RoutingContract {
     @Test
     void broadcastWritesReachEveryShardAndReadsOne() throws SQLException {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            // one database would report 2 rows: every copy takes the same write, and the count is one copy's
             assertThat(st.executeUpdate("INSERT INTO items (item_id, name) VALUES (1, 'sword'), (2, 'shield')"))
-                    .isEqualTo(2 * SHARDS);
+                    .isEqualTo(2);
             int rows = 0;
             try (ResultSet rs = st.executeQuery("SELECT name FROM items")) {
                 while (rs.next()) {

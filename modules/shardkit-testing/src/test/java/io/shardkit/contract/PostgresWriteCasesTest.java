@@ -1,0 +1,57 @@
+package io.shardkit.contract;
+
+import io.shardkit.testing.PostgresShards;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+@PostgresShards
+class PostgresWriteCasesTest extends WriteCasesContract {
+    @Override
+    String joinedBroadcastUpdate() {
+        return "UPDATE t_ref SET w = 5 FROM t_item i WHERE i.grp = t_ref.code";
+    }
+
+    @Override
+    String joinedBroadcastDelete() {
+        return "DELETE FROM t_ref USING t_item i WHERE i.grp = t_ref.code";
+    }
+
+    @Override
+    String upsertChangingKey() {
+        return "INSERT INTO t_item (id, grp, name) VALUES (1, 1, 'z') ON CONFLICT (id) DO UPDATE SET id = 99";
+    }
+
+    @Override
+    String upsertKeepingKey() {
+        return "INSERT INTO t_item (id, grp, name) VALUES (1, 1, 'z') ON CONFLICT (id) DO UPDATE SET name = 'up'";
+    }
+
+    @Override
+    String upsertOfAnyUniqueKey() {
+        return "INSERT INTO t_event (event_id, item_id, kind) VALUES (1, 33, 'x') ON CONFLICT DO NOTHING";
+    }
+
+    @Override
+    String volatileUuidWrite() {
+        return "UPDATE t_ref SET name = gen_random_uuid()::text";
+    }
+
+    @Override
+    List<String> sessionStatements() {
+        return List.of("BEGIN", "START TRANSACTION", "END", "SAVEPOINT a", "RELEASE SAVEPOINT a",
+                "SET statement_timeout = 1", "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+                "SELECT set_config('statement_timeout', '1', false)", "DISCARD ALL", "LISTEN x", "RESET ALL");
+    }
+
+    @Test
+    void case26_mergeRoutesOnlyBetweenBroadcastTables() throws SQLException {
+        refusedWrite("MERGE INTO t_ref r USING t_item i ON r.code = i.id WHEN MATCHED THEN UPDATE SET w = i.grp",
+                "a write to broadcast table t_ref that reads or writes t_item");
+        refusedWrite("MERGE INTO t_item i USING t_ref r ON r.code = i.id WHEN MATCHED THEN UPDATE SET grp = r.w",
+                "MERGE into sharded table t_item");
+        sameWrite("MERGE INTO t_ref r USING (SELECT 2 AS code, 'deux' AS name) s ON r.code = s.code"
+                + " WHEN MATCHED THEN UPDATE SET name = s.name WHEN NOT MATCHED THEN INSERT (code, name, w)"
+                + " VALUES (s.code, s.name, 0)");
+    }
+}

@@ -1,0 +1,246 @@
+package io.shardkit.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shardkit.ShardedDataSource;
+import io.shardkit.testing.ShardSet;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Issue 10's write-path and statement-level cases in each server dialect's own syntax, against one
+ * unsharded reference database holding the same rows: a write is answered with the reference's
+ * update count and leaves the same contents, each row on its key's shard and every broadcast copy
+ * equal; or it is refused (0A000) with nothing written. {@code t_item} is sharded by
+ * {@code id mod 4}, {@code t_event} co-located by {@code item_id}, {@code t_ref} broadcast.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class WriteCasesContract {
+    private static final String[] TABLES = {"t_item", "t_event", "t_ref"};
+
+    ShardSet shards;
+    ShardedDataSource ds;
+
+    /** UPDATE of t_ref joined with t_item, in the dialect's syntax. */
+    abstract String joinedBroadcastUpdate();
+
+    /** DELETE from t_ref joined with t_item, in the dialect's syntax. */
+    abstract String joinedBroadcastDelete();
+
+    /** An upsert of t_item row 1 that sets its id to 99. */
+    abstract String upsertChangingKey();
+
+    /** An upsert of t_item row 1 that changes its name only. */
+    abstract String upsertKeepingKey();
+
+    /** A broadcast write using the dialect's random uuid function. */
+    abstract String volatileUuidWrite();
+
+    /** Transaction and session control the dialect accepts as SQL text. */
+    abstract List<String> sessionStatements();
+
+    @BeforeAll
+    void open(ShardSet shards) throws Exception {
+        this.shards = shards;
+        String yaml = shards.yamlShards() + """
+                pool:
+                  maximumPoolSize: 4
+                tables:
+                  t_item:
+                    key: id
+                    strategy: {type: mod, shards: [s0, s1, s2, s3]}
+                  t_event:
+                    key: item_id
+                    strategy: {type: mod, shards: [s0, s1, s2, s3]}
+                  t_ref:
+                    broadcast: true
+                """;
+        ds = ShardedDataSource.fromYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @AfterAll
+    void close() {
+        if (ds != null) {
+            ds.close();
+        }
+    }
+
+    @BeforeEach
+    void load() throws SQLException {
+        String[] ddl = {
+            "CREATE TABLE t_item (id BIGINT PRIMARY KEY, grp INT, name VARCHAR(40), weight DOUBLE PRECISION)",
+            "CREATE TABLE t_event (event_id BIGINT PRIMARY KEY, item_id BIGINT, kind VARCHAR(10))",
+            "CREATE TABLE t_ref (code INT PRIMARY KEY, name VARCHAR(40), w INT)",
+        };
+        StringBuilder items = new StringBuilder("INSERT INTO t_item (id, grp, name, weight) VALUES ");
+        for (int i = 1; i <= 24; i++) {
+            items.append(i == 1 ? "" : ", ").append("(" + i + ", " + (i % 5) + ", 'n" + i + "', " + (i * 0.5) + ")");
+        }
+        StringBuilder events = new StringBuilder("INSERT INTO t_event (event_id, item_id, kind) VALUES ");
+        for (int e = 1; e <= 30; e++) {
+            events.append(e == 1 ? "" : ", ").append("(" + e + ", " + (e % 26 + 1) + ", 'k" + (e % 3) + "')");
+        }
+        String refs = "INSERT INTO t_ref (code, name, w) VALUES (0, 'zero', 0), (1, 'one', 1), (2, 'two', 2), (3, 'three', 3)";
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+                Connection r = shards.openReference(); Statement ref = r.createStatement()) {
+            for (String t : TABLES) {
+                st.execute("DROP TABLE IF EXISTS " + t);
+                ref.execute("DROP TABLE IF EXISTS " + t);
+            }
+            for (String sql : ddl) {
+                st.execute(sql);
+                ref.execute(sql);
+            }
+            for (String sql : new String[] {items.toString(), events.toString(), refs}) {
+                st.executeUpdate(sql);
+                ref.executeUpdate(sql);
+            }
+        }
+    }
+
+    @Test
+    void case18_broadcastWritesCountOneCopy() throws SQLException {
+        sameWrite("INSERT INTO t_ref (code, name, w) VALUES (100, 'hundred', 100)");
+        sameWrite("UPDATE t_ref SET w = w + 1 WHERE code < 3");
+    }
+
+    @Test
+    void case19_insertIntoBroadcastFromShardedIsRefused() throws SQLException {
+        refusedWrite("INSERT INTO t_ref (code, name, w) SELECT id + 1000, name, 0 FROM t_item",
+                "a write to broadcast table t_ref that reads or writes t_item");
+    }
+
+    @Test
+    void case20_broadcastWritesJoinedWithShardedAreRefused() throws SQLException {
+        refusedWrite(joinedBroadcastUpdate(), "a write to broadcast table t_ref that reads or writes t_item");
+        refusedWrite(joinedBroadcastDelete(), "a write to broadcast table t_ref that reads or writes t_item");
+    }
+
+    @Test
+    void case21_upsertChangingTheShardKeyIsRefused() throws SQLException {
+        refusedWrite(upsertChangingKey(), "an upsert that changes the shard key t_item.id");
+        sameWrite(upsertKeepingKey());
+    }
+
+    /** An upsert of t_event (sharded by item_id, primary key event_id) reacting to any unique key. */
+    abstract String upsertOfAnyUniqueKey();
+
+    @Test
+    void case26_upsertsWhoseConflictMaySitOnAnotherShardAreRefused() throws SQLException {
+        refusedWrite(upsertOfAnyUniqueKey(), "an upsert into sharded table t_event that reacts to any unique key,"
+                + " while its primary key (event_id) does not include the shard key item_id");
+    }
+
+    @Test
+    void case23_volatileBroadcastWritesAreRefused() throws SQLException {
+        refusedWrite("UPDATE t_ref SET name = NOW()", "a write to broadcast table t_ref using NOW()",
+                "bind it as a ? parameter");
+        refusedWrite(volatileUuidWrite(), "a write to broadcast table t_ref using");
+        refusedWrite("UPDATE t_ref SET name = CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP");
+    }
+
+    @Test
+    void case25_transactionAndSessionControlInSqlTextIsRefused() throws SQLException {
+        for (String sql : sessionStatements()) {
+            refusedWrite(sql, "shardkit");
+        }
+        // nothing was left open on a pooled connection: an autocommit INSERT is there for everyone
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO t_item (id, grp, name) VALUES (77, 1, 'kept')");
+        }
+        try (Connection c = shards.open(1); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT name FROM t_item WHERE id = 77")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("kept");
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A refused write leaves every shard as it was. */
+    void refusedWrite(String sql, String... fragments) throws SQLException {
+        List<List<String>> before = contents();
+        assertThatThrownBy(() -> {
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.execute(sql);
+            }
+        }).as(sql).isInstanceOf(SQLException.class).hasMessageContainingAll(fragments)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as(e.getMessage()).isEqualTo("0A000"));
+        assertThat(contents()).as("contents after refused " + sql).isEqualTo(before);
+    }
+
+    /** The write gives the reference's update count, and afterwards every table and every row's shard agree. */
+    void sameWrite(String sql) throws SQLException {
+        int want;
+        try (Connection r = shards.openReference(); Statement st = r.createStatement()) {
+            want = st.executeUpdate(sql);
+        }
+        int got;
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            got = st.executeUpdate(sql);
+        }
+        assertThat(got).as("update count of " + sql).isEqualTo(want);
+        List<List<String>> shardRows = contents();
+        try (Connection r = shards.openReference()) {
+            for (int t = 0; t < TABLES.length; t++) {
+                List<String> expected = rows(r, TABLES[t]);
+                List<String> union = new ArrayList<>();
+                for (int s = 0; s < 4; s++) {
+                    List<String> rows = shardRows.get(s * TABLES.length + t);
+                    if (TABLES[t].equals("t_ref")) {
+                        assertThat(rows).as("copy of t_ref on s" + s + " after " + sql).isEqualTo(expected);
+                        continue;
+                    }
+                    for (String row : rows) {
+                        long key = Long.parseLong(row.split("\\|")[TABLES[t].equals("t_item") ? 0 : 1]);
+                        assertThat(Math.floorMod(key, 4)).as("shard of " + TABLES[t] + " row " + row).isEqualTo(s);
+                    }
+                    union.addAll(rows);
+                }
+                if (!TABLES[t].equals("t_ref")) {
+                    assertThat(union).as(TABLES[t] + " after " + sql).containsExactlyInAnyOrderElementsOf(expected);
+                }
+            }
+        }
+    }
+
+    /** Each shard's rows of each table, read directly: s0 t_item, s0 t_event, s0 t_ref, s1 t_item, ... */
+    private List<List<String>> contents() throws SQLException {
+        List<List<String>> out = new ArrayList<>();
+        for (int s = 0; s < 4; s++) {
+            try (Connection c = shards.open(s)) {
+                for (String table : TABLES) {
+                    out.add(rows(c, table));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> rows(Connection c, String table) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + table + " ORDER BY 1")) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    sb.append(i == 1 ? "" : "|").append(rs.getString(i));
+                }
+                out.add(sb.toString());
+            }
+        }
+        return out;
+    }
+}
