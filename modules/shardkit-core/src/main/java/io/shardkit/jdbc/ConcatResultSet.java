@@ -4,7 +4,7 @@ import io.shardkit.ShardException;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 
 /**
@@ -12,23 +12,21 @@ import java.sql.Statement;
  * concatenation is exact (no ORDER BY, LIMIT, aggregate, DISTINCT or GROUP BY). Streams: holds
  * no row, only the shard cursors. {@code maxRows} of the statement caps the total.
  *
- * <p>Forward-only: positioning methods other than {@code next} are refused.
+ * <p>Forward-only and read-only ({@link ComposedResultSet}); warnings are every shard's.
  */
-final class ConcatResultSet extends ForwardingResultSet {
+final class ConcatResultSet extends ComposedResultSet {
     private final Statement owner;
     private final String[] shards;
     private final ResultSet[] parts;
-    private final long maxRows;
     private int at;
-    private long returned;
     private boolean closed;
 
     /** @param maxRows 0 for no cap */
     ConcatResultSet(Statement owner, String[] shards, ResultSet[] parts, long maxRows) {
+        super(maxRows);
         this.owner = owner;
         this.shards = shards;
         this.parts = parts;
-        this.maxRows = maxRows;
     }
 
     @Override
@@ -36,21 +34,17 @@ final class ConcatResultSet extends ForwardingResultSet {
         if (closed) {
             throw new SQLException("result set is closed", "24000");
         }
+        if (!onRow()) {
+            throw new SQLException("no current row (call next() first)", "24000");
+        }
         return parts[Math.min(at, parts.length - 1)];
     }
 
     @Override
-    public boolean next() throws SQLException {
-        if (closed) {
-            throw new SQLException("result set is closed", "24000");
-        }
-        if (maxRows > 0 && returned >= maxRows) {
-            return false;
-        }
+    protected boolean advance() throws SQLException {
         while (at < parts.length) {
             try {
                 if (parts[at].next()) {
-                    returned++;
                     return true;
                 }
             } catch (SQLException e) {
@@ -63,6 +57,11 @@ final class ConcatResultSet extends ForwardingResultSet {
             at++;
         }
         return false;
+    }
+
+    @Override
+    protected void ended() {
+        // the last part stays open until close(): its metadata may still be read
     }
 
     @Override
@@ -107,52 +106,47 @@ final class ConcatResultSet extends ForwardingResultSet {
     }
 
     @Override
-    public int getType() {
-        return TYPE_FORWARD_ONLY;
+    public int findColumn(String label) throws SQLException {
+        return parts[0].findColumn(label);
     }
 
     @Override
-    public int getRow() {
-        return (int) returned;
-    }
-
-    private static SQLFeatureNotSupportedException forwardOnly(String method) {
-        return new SQLFeatureNotSupportedException(method + " on rows concatenated from several shards: "
-                + "the result set is forward-only", "0A000");
-    }
-
-    @Override
-    public boolean absolute(int row) throws SQLException {
-        throw forwardOnly("absolute");
-    }
-
-    @Override
-    public boolean relative(int rows) throws SQLException {
-        throw forwardOnly("relative");
+    public SQLWarning getWarnings() throws SQLException {
+        SQLWarning first = null;
+        for (ResultSet part : parts) {
+            SQLWarning w = part.isClosed() ? null : part.getWarnings();
+            if (w == null) {
+                continue;
+            }
+            if (first == null) {
+                first = w;
+            } else {
+                first.setNextWarning(w);
+            }
+        }
+        return first;
     }
 
     @Override
-    public boolean previous() throws SQLException {
-        throw forwardOnly("previous");
+    public void clearWarnings() throws SQLException {
+        for (ResultSet part : parts) {
+            if (!part.isClosed()) {
+                part.clearWarnings();
+            }
+        }
     }
 
     @Override
-    public boolean first() throws SQLException {
-        throw forwardOnly("first");
+    public int getFetchSize() throws SQLException {
+        return owner.getFetchSize();
     }
 
     @Override
-    public boolean last() throws SQLException {
-        throw forwardOnly("last");
-    }
-
-    @Override
-    public void beforeFirst() throws SQLException {
-        throw forwardOnly("beforeFirst");
-    }
-
-    @Override
-    public void afterLast() throws SQLException {
-        throw forwardOnly("afterLast");
+    public void setFetchSize(int rows) throws SQLException {
+        for (ResultSet part : parts) {
+            if (!part.isClosed()) {
+                part.setFetchSize(rows);
+            }
+        }
     }
 }

@@ -21,29 +21,26 @@ final class MergedResultSet extends RowValues {
     private final Cursor cursor;
     private final ResultSetMetaData metaData;
     private final int visible;
-    private final long maxRows;
-    private long returned;
     private boolean closed;
-    private boolean onRow;
 
     MergedResultSet(Statement owner, Cursor cursor, ResultSetMetaData shardMetaData, long maxRows)
             throws SQLException {
+        super(maxRows);
         this.owner = owner;
         this.cursor = cursor;
         this.visible = cursor.columnCount();
         this.metaData = new MergedMetaData(shardMetaData, visible);
-        this.maxRows = maxRows;
     }
 
     @Override
     protected ResultSet current() throws SQLException {
-        ResultSet source = onRow ? cursor.source() : null;
+        ResultSet source = onRow() ? cursor.source() : null;
         return source != null ? source : super.current();
     }
 
     @Override
     protected Object raw(int index) throws SQLException {
-        if (!onRow) {
+        if (!onRow()) {
             throw new SQLException("no current row (call next() first)", "24000");
         }
         if (index < 1 || index > visible) {
@@ -53,18 +50,10 @@ final class MergedResultSet extends RowValues {
     }
 
     @Override
-    public boolean next() throws SQLException {
-        if (closed) {
-            throw new SQLException("result set is closed", "24000");
-        }
-        if (maxRows > 0 && returned >= maxRows) {
-            onRow = false;
-            cursor.close();
-            return false;
-        }
+    protected boolean advance() throws SQLException {
         try {
-            onRow = cursor.next();
-            if (onRow && cursor.source() == null) {
+            boolean row = cursor.next();
+            if (row && cursor.source() == null) {
                 // a computed value whose computation failed is kept in the row until the row is
                 // returned (a group HAVING drops must not fail the query); read every value so that
                 // next() fails for it, as the database's would
@@ -72,8 +61,8 @@ final class MergedResultSet extends RowValues {
                     cursor.get(i);
                 }
             }
+            return row;
         } catch (SQLException | RuntimeException e) {
-            onRow = false;
             try {
                 cursor.close();
             } catch (SQLException suppressed) {
@@ -81,17 +70,16 @@ final class MergedResultSet extends RowValues {
             }
             throw e;
         }
-        if (onRow) {
-            returned++;
-        } else {
-            cursor.close();
-        }
-        return onRow;
+    }
+
+    @Override
+    protected void ended() throws SQLException {
+        cursor.close();
     }
 
     /** Reads from the shard row in place where there is one, else from the computed values. */
     private boolean passThrough() {
-        return onRow && cursor.source() != null;
+        return onRow() && cursor.source() != null;
     }
 
     @Override
@@ -165,7 +153,6 @@ final class MergedResultSet extends RowValues {
     public void close() throws SQLException {
         if (!closed) {
             closed = true;
-            onRow = false;
             cursor.close();
         }
     }
@@ -186,21 +173,6 @@ final class MergedResultSet extends RowValues {
     }
 
     @Override
-    public int getType() {
-        return TYPE_FORWARD_ONLY;
-    }
-
-    @Override
-    public int getConcurrency() {
-        return CONCUR_READ_ONLY;
-    }
-
-    @Override
-    public int getRow() {
-        return onRow ? (int) returned : 0;
-    }
-
-    @Override
     public int getFetchSize() throws SQLException {
         return owner.getFetchSize();
     }
@@ -208,11 +180,6 @@ final class MergedResultSet extends RowValues {
     @Override
     public void setFetchSize(int rows) {
         // the shard queries were started with the statement's fetch size
-    }
-
-    @Override
-    public int getFetchDirection() {
-        return FETCH_FORWARD;
     }
 
     @Override
@@ -226,12 +193,7 @@ final class MergedResultSet extends RowValues {
     }
 
     @Override
-    public boolean isBeforeFirst() {
-        return returned == 0 && !closed;
-    }
-
-    @Override
     public String toString() {
-        return "MergedResultSet[" + visible + " columns, " + returned + " rows read]".toLowerCase(Locale.ROOT);
+        return "MergedResultSet[" + visible + " columns]".toLowerCase(Locale.ROOT);
     }
 }

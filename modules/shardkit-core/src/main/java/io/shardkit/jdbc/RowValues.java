@@ -18,8 +18,12 @@ import java.util.Map;
  * supported; every other method of the interface is refused. Date and time getters taking a
  * Calendar return the value as computed (merged values carry no time zone of their own).
  */
-abstract class RowValues extends ForwardingResultSet {
+abstract class RowValues extends ComposedResultSet {
     private boolean wasNull;
+
+    RowValues(long maxRows) {
+        super(maxRows);
+    }
 
     /** The value of a column of the current row (1-based). */
     protected abstract Object raw(int index) throws SQLException;

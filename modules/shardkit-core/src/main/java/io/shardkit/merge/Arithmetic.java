@@ -115,7 +115,8 @@ public final class Arithmetic {
         int qweight = weight1 - weight2;
         int first1 = firstGroup(p);
         int first2 = firstGroup(q);
-        if (first1 < first2) {
+        if (first1 <= first2) {
+            // equal first groups: numeric cannot tell yet, and assumes the quotient is below one
             qweight--;
         }
         int rscale = 16 - qweight * 4;

@@ -215,6 +215,25 @@ public sealed interface Expr {
         }
     }
 
+    /**
+     * TRUE, unless column {@code column} (a check the shard computed, such as whether a table has
+     * a column of some name) is positive: then the statement is refused, since the database would
+     * read it another way than the merge does.
+     */
+    record Guard(int column, String refusal, String sql) implements Expr {
+        public Object eval(Scope s, Values v, Arithmetic a) throws SQLException {
+            Object x = s.column(column);
+            if (x instanceof Number n && n.longValue() > 0) {
+                throw new RefusedException(refusal, sql);
+            }
+            return Boolean.TRUE;
+        }
+
+        public String describe() {
+            return "guard #" + column;
+        }
+    }
+
     /** {@code CASE WHEN c THEN r ... ELSE e END}. */
     record Case(List<Expr> conditions, List<Expr> results, Expr otherwise) implements Expr {
         public Object eval(Scope s, Values v, Arithmetic a) throws SQLException {

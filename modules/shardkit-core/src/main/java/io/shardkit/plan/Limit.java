@@ -2,6 +2,8 @@ package io.shardkit.plan;
 
 import io.shardkit.merge.Bound;
 import io.shardkit.merge.Cursor;
+import io.shardkit.merge.RowOrder;
+import io.shardkit.merge.SortKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -13,13 +15,31 @@ import java.util.List;
  * {@code count} are returned, and then the input is closed at once, which closes the shard
  * cursors still open and returns their connections.
  *
+ * <p>For {@code FETCH FIRST n ROWS WITH TIES} ({@link Bound#tied()}) the rows after the n-th
+ * that are equal to it on the ORDER BY keys ({@code ties}, compared as the sort compared them)
+ * are returned too; the shards ran {@code WITH TIES} themselves, so every tie reaches the merge.
+ * Holds the n-th row's keys only.
+ *
  * @param count {@code null} for OFFSET without LIMIT
+ * @param ties the ORDER BY keys rows are tied on; empty unless {@code count} is {@code WITH TIES}
  */
-public record Limit(Bound offset, Bound count, RowSource input) implements RowSource {
+public record Limit(Bound offset, Bound count, List<SortKey> ties, RowSource input) implements RowSource {
+
+    public Limit {
+        ties = List.copyOf(ties);
+        if (count != null && count.withTies() && ties.isEmpty()) {
+            throw new IllegalArgumentException("WITH TIES needs the ORDER BY keys");
+        }
+    }
+
+    public Limit(Bound offset, Bound count, RowSource input) {
+        this(offset, count, List.of(), input);
+    }
 
     @Override
     public String describe() {
-        return "Limit " + (count == null ? "all" : count) + (offset == null ? "" : " offset " + offset);
+        return "Limit " + (count == null ? "all" : count) + (offset == null ? "" : " offset " + offset)
+                + (ties.isEmpty() ? "" : " (ties on " + SortKey.describe(ties) + ")");
     }
 
     @Override
@@ -30,8 +50,17 @@ public record Limit(Bound offset, Bound count, RowSource input) implements RowSo
     @Override
     public Cursor open(Execution execution) throws SQLException {
         long skip = offset == null ? 0 : offset.resolve(execution.parameters());
-        long take = count == null ? Long.MAX_VALUE : count.resolve(execution.parameters());
-        return new Rows(input.open(execution), skip, take);
+        long take = count == null ? Bound.ALL : count.resolve(execution.parameters());
+        Cursor in = input.open(execution);
+        if (ties.isEmpty() || take == Bound.ALL || take == 0) {
+            return new Rows(in, skip, take, null);
+        }
+        try {
+            return new Rows(in, skip, take, new RowOrder(Planner.absolute(ties, in.columnCount()), execution.values()));
+        } catch (SQLException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
     }
 
     static final class Rows implements Cursor {
@@ -39,11 +68,24 @@ public record Limit(Bound offset, Bound count, RowSource input) implements RowSo
         private long skip;
         private long left;
         private boolean closed;
+        /** WITH TIES: the order rows are tied under, and the keys of the last row counted. */
+        private final RowOrder tieOrder;
+        private final Object[] last;
+        private final Object[] next;
 
-        Rows(Cursor input, long skip, long take) {
+        Rows(Cursor input, long skip, long take, RowOrder tieOrder) {
             this.input = input;
             this.skip = skip;
             this.left = take;
+            this.tieOrder = tieOrder;
+            this.last = tieOrder == null ? null : new Object[tieOrder.size()];
+            this.next = tieOrder == null ? null : new Object[tieOrder.size()];
+        }
+
+        private void keys(Object[] into) throws SQLException {
+            for (int i = 0; i < into.length; i++) {
+                into[i] = input.get(tieOrder.column(i));
+            }
         }
 
         @Override
@@ -58,11 +100,23 @@ public record Limit(Bound offset, Bound count, RowSource input) implements RowSo
                 }
                 skip--;
             }
-            if (left <= 0 || !input.next()) {
+            if (left <= 0 && tieOrder == null || !input.next()) {
                 close();
                 return false;
             }
+            if (left <= 0) {
+                // past the count: only a row tied with the last counted one
+                keys(next);
+                if (tieOrder.compare(last, next) != 0) {
+                    close();
+                    return false;
+                }
+                return true;
+            }
             left--;
+            if (left == 0 && tieOrder != null) {
+                keys(last);
+            }
             return true;
         }
 

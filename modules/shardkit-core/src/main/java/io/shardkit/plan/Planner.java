@@ -2,6 +2,7 @@ package io.shardkit.plan;
 
 import io.shardkit.RefusedException;
 import io.shardkit.exec.ShardRegistry;
+import io.shardkit.merge.Bound;
 import io.shardkit.merge.SortKey;
 import io.shardkit.route.RouteDecision;
 import io.shardkit.sql.MergeSpec;
@@ -17,6 +18,8 @@ import java.util.List;
  *
  * <pre>
  * Scatter → [Shadow] → MergeSort | Concat → [Aggregate | GroupBy] → [Having] → [Distinct] → [Sort] → [Limit] → [Project]
+ *
+ * (a plain query's Having holds only its guards; Limit keeps the ties of FETCH ... WITH TIES)
  * </pre>
  *
  * A key lookup over the tiers of a tiered table is a {@link FirstHit} instead.
@@ -70,7 +73,7 @@ public final class Planner {
         }
         String sql = m.shardSql();
         if (sql.contains(MergeSpec.LIMIT_TOKEN)) {
-            long rows = m.count().resolve(params) + (m.offset() == null ? 0 : m.offset().resolve(params));
+            long rows = Bound.plus(m.count().resolve(params), m.offset() == null ? 0 : m.offset().resolve(params));
             sql = sql.replace(MergeSpec.LIMIT_TOKEN, Long.toString(rows));
         }
         int hot = d.hotCount();
@@ -81,13 +84,20 @@ public final class Planner {
         }
         long rowsPerShard = -1;
         if (!m.aggregate() && !m.distinct() && m.count() != null && (hot < 0 || hot == routes.size())) {
-            rowsPerShard = m.count().resolve(params) + (m.offset() == null ? 0 : m.offset().resolve(params));
+            rowsPerShard = Bound.plus(m.count().resolve(params), m.offset() == null ? 0 : m.offset().resolve(params));
+            if (rowsPerShard == Bound.ALL || m.count().withTies()) {
+                rowsPerShard = -1;
+            }
         }
         ShardSource scatter = new Scatter(routes, false, rowsPerShard, m.comparisons());
         if (hot > 0 && hot < routes.size()) {
             scatter = new Shadow(scatter, hot, a.tiering().table(), a.tiering().archive().id());
         }
         RowSource node = m.shardOrder().isEmpty() ? new Concat(scatter) : new MergeSort(m.shardOrder(), scatter);
+        if (!m.aggregate() && m.having() != null) {
+            // a plain query's checks (a name read as an alias must not also be a column)
+            node = new Having(m.having(), node);
+        }
         if (m.aggregate()) {
             node = m.groupKeys().isEmpty() ? new Aggregate(m.aggregates(), m.outputs(), node)
                     : new GroupBy(m.groupKeys(), m.streamedGroups(), m.aggregates(), m.outputs(), node);
@@ -102,7 +112,9 @@ public final class Planner {
             node = new Sort(m.finalOrder(), node);
         }
         if (m.offset() != null || m.count() != null) {
-            node = new Limit(m.offset(), m.count(), node);
+            boolean ties = m.count() != null && m.count().withTies();
+            node = new Limit(m.offset(), m.count(), !ties ? List.of() : m.aggregate() ? m.finalOrder() : m.shardOrder(),
+                    node);
         }
         if (m.hidden() > 0) {
             node = new Project(m.hidden(), node);

@@ -533,7 +533,10 @@ final class Allowlist {
         if (l.getByExpressions() != null && !l.getByExpressions().isEmpty()) {
             throw unknown("LIMIT ... BY");
         }
-        expression(l.getRowCount());
+        if (!l.isLimitAll()) {
+            // LIMIT ALL (PostgreSQL): no limit; where the database rejects it the merge analysis refuses it
+            expression(l.getRowCount());
+        }
         expression(l.getOffset());
     }
 

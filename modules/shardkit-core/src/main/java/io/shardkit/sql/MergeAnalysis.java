@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.AnalyticType;
@@ -73,14 +72,19 @@ final class MergeAnalysis {
 
     private final String sql;
     private final Dialect dialect;
-    private final Set<Integer> droppedParameters = new TreeSet<>();
     /** The tiered table and its row id column, or {@code null}. */
     private String tieredTable;
     private String tieredId;
-    /** Visible columns of an aggregate query; its group keys are the hidden columns right after them. */
+    /** Visible columns of an aggregate query. */
     private int width;
     /** The collations of the compared shard columns of an aggregate query, once worked out. */
     private Comparisons comparisons = Comparisons.NONE;
+    /** The shard column of each group key: a hidden column after the visible ones, or the select item it names. */
+    private List<Integer> groupKeys = List.of();
+    /** The query's FROM, for the checks guarding names that may be an alias or a column. */
+    private PlainSelect query;
+    /** Checks the shards compute (SQL) with the refusal when one is positive, by name checked. */
+    private final Map<String, String[]> guards = new LinkedHashMap<>();
 
     private MergeAnalysis(String sql, Dialect dialect) {
         this.sql = sql;
@@ -144,25 +148,53 @@ final class MergeAnalysis {
             throw new Refusal("QUALIFY across shards");
         }
         windows(ps);
+        query = ps;
         Bound count = null;
         Bound offset = null;
-        Limit limit = ps.getLimit();
-        if (limit != null && !limit.isLimitAll() && !limit.isLimitNull() && limit.getRowCount() != null
-                && !(dialect == Dialect.SQLITE && negative(limit.getRowCount()))) {
-            count = bound(limit.getRowCount(), "LIMIT");
-        }
-        if (limit != null && limit.getOffset() != null) {
-            offset = bound(limit.getOffset(), "OFFSET");
-        }
-        if (ps.getOffset() != null) {
-            offset = bound(ps.getOffset().getOffset(), "OFFSET");
-        }
-        if (ps.getFetch() != null) {
-            Expression e = ps.getFetch().getExpression();
-            count = e != null ? bound(e, "FETCH") : Bound.of(ps.getFetch().getRowCount());
-        }
         if (ps.getLimitBy() != null) {
             throw new Refusal("LIMIT BY across shards");
+        }
+        Limit limit = ps.getLimit();
+        if (limit != null) {
+            if (limit.getByExpressions() != null) {
+                throw new Refusal("LIMIT ... BY across shards");
+            }
+            if (ps.getFetch() != null) {
+                throw new Refusal("LIMIT together with FETCH across shards");
+            }
+            if (limit.isLimitAll() || limit.isLimitNull()) {
+                if (dialect != Dialect.POSTGRESQL) {
+                    // SQLite reads LIMIT NULL as a datatype mismatch, MySQL neither form
+                    throw new Refusal("LIMIT " + (limit.isLimitAll() ? "ALL" : "NULL") + " on " + dialect
+                            + " across shards (the database does not accept it)");
+                }
+            } else if (limit.getRowCount() != null) {
+                count = bound(limit.getRowCount(), "LIMIT", false);
+            }
+            if (limit.getOffset() != null) {
+                if (dialect == Dialect.POSTGRESQL) {
+                    throw new Refusal("LIMIT offset, count on POSTGRESQL across shards (the database does not accept it)");
+                }
+                offset = bound(limit.getOffset(), "OFFSET", true);
+            }
+        }
+        if (ps.getOffset() != null) {
+            net.sf.jsqlparser.statement.select.Offset o = ps.getOffset();
+            if (offset != null) {
+                throw new Refusal("two OFFSET clauses across shards");
+            }
+            if (dialect != Dialect.POSTGRESQL && (limit == null && ps.getFetch() == null
+                    || dialect == Dialect.SQLITE && o.getOffsetParam() != null)) {
+                throw new Refusal("OFFSET " + o.toString().strip() + " on " + dialect
+                        + " across shards (the database does not accept it)");
+            }
+            if (o.getOffsetParam() != null && !Set.of("ROW", "ROWS").contains(o.getOffsetParam().toUpperCase(Locale.ROOT))) {
+                throw new Refusal("OFFSET ... " + o.getOffsetParam() + " across shards");
+            }
+            offset = bound(o.getOffset(), "OFFSET", true);
+        }
+        if (ps.getFetch() != null) {
+            count = fetch(ps);
         }
         List<Function> calls = aggregateCalls(ps);
         boolean aggregate = !calls.isEmpty() || ps.getGroupBy() != null;
@@ -177,19 +209,55 @@ final class MergeAnalysis {
         return aggregate ? aggregateQuery(ps, calls, offset, count) : plainQuery(ps, offset, count);
     }
 
-    /** A negative LIMIT, which SQLite reads as no limit ({@code LIMIT -1 OFFSET n} is its idiom for OFFSET alone). */
-    private static boolean negative(Expression e) {
-        return e instanceof LongValue l && l.getValue() < 0
-                || e instanceof SignedExpression s && s.getSign() == '-' && s.getExpression() instanceof LongValue;
+    /**
+     * {@code FETCH {FIRST|NEXT} [n] {ROW|ROWS} {ONLY|WITH TIES}}, the only FETCH forms accepted.
+     * WITH TIES needs the ORDER BY (the database refuses it without) and a written count.
+     */
+    private Bound fetch(PlainSelect ps) {
+        net.sf.jsqlparser.statement.select.Fetch f = ps.getFetch();
+        if (dialect == Dialect.SQLITE) {
+            throw new Refusal("FETCH on SQLITE across shards (the database does not accept it)");
+        }
+        List<String> words = new ArrayList<>();
+        for (String w : f.getFetchParameters()) {
+            words.add(w.toUpperCase(Locale.ROOT).replaceAll("\\s+", " "));
+        }
+        boolean ties = words.equals(List.of("ROWS", "WITH TIES")) || words.equals(List.of("ROW", "WITH TIES"));
+        if (!ties && !words.equals(List.of("ROWS", "ONLY")) && !words.equals(List.of("ROW", "ONLY"))) {
+            throw new Refusal(f.toString().strip() + " across shards (only FETCH FIRST n ROWS ONLY or WITH TIES)");
+        }
+        Bound count = f.getExpression() == null ? Bound.of(1, reading(false)) : bound(f.getExpression(), "FETCH", false);
+        if (!ties) {
+            return count;
+        }
+        if (ps.getOrderByElements() == null || ps.getOrderByElements().isEmpty()) {
+            throw new Refusal("FETCH ... WITH TIES without ORDER BY across shards");
+        }
+        if (count.parameter() != 0) {
+            throw new Refusal("FETCH FIRST ? ROWS WITH TIES across shards (write the row count)");
+        }
+        return count.tied();
     }
 
-    private Bound bound(Expression e, String what) {
+    /** How this database reads a LIMIT ({@code offset} false) or OFFSET value. */
+    private Bound.Reading reading(boolean offset) {
+        return switch (dialect) {
+            case SQLITE -> offset ? Bound.Reading.SQLITE_OFFSET : Bound.Reading.SQLITE_LIMIT;
+            case POSTGRESQL -> offset ? Bound.Reading.POSTGRESQL_OFFSET : Bound.Reading.POSTGRESQL_LIMIT;
+            case MYSQL -> Bound.Reading.MYSQL;
+            default -> Bound.Reading.STRICT;
+        };
+    }
+
+    private Bound bound(Expression e, String what, boolean offset) {
         if (e instanceof LongValue l) {
-            return Bound.of(l.getValue());
+            return Bound.of(l.getValue(), reading(offset));
+        }
+        if (e instanceof SignedExpression s && s.getSign() == '-' && s.getExpression() instanceof LongValue l) {
+            return Bound.of(-l.getValue(), reading(offset));
         }
         if (e instanceof JdbcParameter p && p.getIndex() != null) {
-            droppedParameters.add(p.getIndex());
-            return Bound.parameter(p.getIndex());
+            return Bound.parameter(p.getIndex(), reading(offset));
         }
         throw new Refusal(what + " " + e + " across shards (only a number or a ? parameter)");
     }
@@ -238,7 +306,12 @@ final class MergeAnalysis {
         List<Expression> orderExprs = new ArrayList<>();
         if (ps.getOrderByElements() != null) {
             for (OrderByElement o : ps.getOrderByElements()) {
-                noParameters(o.getExpression(), "a ? parameter in ORDER BY across shards");
+                if (o.getExpression() instanceof JdbcParameter) {
+                    throw new Refusal("ORDER BY ? across shards (a bound value is not a column position)");
+                }
+                if (!star) {
+                    o.setExpression(aliasesInside(items, o.getExpression()));
+                }
                 int column = star ? (o.getExpression() instanceof LongValue ? starPosition() : 0) : itemIndex(items, o.getExpression());
                 if (column == 0) {
                     if (distinct) {
@@ -258,16 +331,25 @@ final class MergeAnalysis {
                 collations.compared(i + 1, items.get(i).getExpression());
             }
         }
-        int sortHidden = hidden.size();
         for (int i = 0; i < order.size(); i++) {
             collations.compared(order.get(i).column(), orderExprs.get(i));
         }
+        Expr guard = null;
+        for (String[] g : guards.values()) {
+            // no guards with SELECT *: aliases are only looked for in a select list without it
+            guard = and(guard, new Expr.Guard(items.size() + hidden.size() + 1, g[1], sql));
+            hidden.add(parseExpression(g[0]));
+        }
+        int sortHidden = hidden.size(); // hidden sort keys and guards; the collation companions follow them
         List<SelectItem<?>> companions = collations.companionItems();
         int nHidden = hidden.size() + companions.size() + (tieredTable != null ? 1 : 0);
         List<SortKey> keys = new ArrayList<>();
         for (SortKey k : order) {
             // hidden key i was numbered -(i+1); counted from the end it is -(nHidden - i)
             keys.add(k.column() < 0 ? new SortKey(-(nHidden + k.column() + 1), k.descending(), k.nullsFirst()) : k);
+        }
+        if (!star) {
+            labels(items, List.of());
         }
         for (int i = 0; i < hidden.size(); i++) {
             ps.addSelectItem(hidden.get(i), new Alias("__sk" + i));
@@ -279,11 +361,12 @@ final class MergeAnalysis {
         String archiveSql = null;
         if (tieredTable != null) {
             ps.addSelectItem(new Column(qualifier(ps) + "." + tieredId), new Alias("__id"));
-            archiveSql = ps.toString();
+            archiveSql = render(ps).sql();
         }
         limitShards(ps, offset, count);
-        return new MergeSpec(null, ps.toString(), shardParameters(), nHidden, keys, false, List.of(), false, List.of(),
-                List.of(), null, distinct, List.of(), offset, count, archiveSql, comparisons);
+        ShardParameters.Rendered shard = render(ps);
+        return new MergeSpec(null, shard.sql(), shard.parameters(), nHidden, keys, false, List.of(), false, List.of(),
+                List.of(), guard, distinct, List.of(), offset, count, archiveSql, comparisons);
     }
 
     /** How the query names the tiered table: its alias, or its name. */
@@ -307,17 +390,38 @@ final class MergeAnalysis {
         throw new Refusal("ORDER BY a position with SELECT * across shards (name the column)");
     }
 
-    /** Shards return offset+count rows each: enough for any global window of the merged order. */
+    /**
+     * Shards return offset+count rows each: enough for any global window of the merged order
+     * (with ties: their ties too). No shard limit when the count reads as none; a count known only
+     * at execution, or one the database fails on, becomes {@link MergeSpec#LIMIT_TOKEN}.
+     */
     private void limitShards(PlainSelect ps, Bound offset, Bound count) {
         if (count == null) {
             return;
         }
-        Limit l = new Limit();
+        long rows = -1;
         if (count.parameter() == 0 && (offset == null || offset.parameter() == 0)) {
-            l.setRowCount(new LongValue(count.literal() + (offset == null ? 0 : offset.literal())));
-        } else {
-            l.setRowCount(new Column(MergeSpec.LIMIT_TOKEN));
+            try {
+                rows = Bound.plus(count.resolve(null), offset == null ? 0 : offset.resolve(null));
+            } catch (java.sql.SQLException fails) {
+                rows = -1; // fails again, as the database would, when the statement runs
+            }
         }
+        if (rows == Bound.ALL) {
+            return;
+        }
+        Expression n = rows >= 0 ? new LongValue(rows) : new Column(MergeSpec.LIMIT_TOKEN);
+        if (count.withTies()) {
+            net.sf.jsqlparser.statement.select.Fetch f = new net.sf.jsqlparser.statement.select.Fetch();
+            f.setFetchParamFirst(true);
+            f.setExpression(n);
+            f.addFetchParameter("ROWS");
+            f.addFetchParameter("WITH TIES");
+            ps.setFetch(f);
+            return;
+        }
+        Limit l = new Limit();
+        l.setRowCount(n);
         ps.setLimit(l);
     }
 
@@ -331,6 +435,7 @@ final class MergeAnalysis {
         width = items.size();
         GroupByElement groupBy = ps.getGroupBy();
         List<Expression> groupExprs = new ArrayList<>();
+        List<Integer> groupItems = new ArrayList<>();
         if (groupBy != null) {
             if (groupBy.getGroupingSets() != null && !groupBy.getGroupingSets().isEmpty() || groupBy.isMysqlWithRollup()) {
                 throw new Refusal("GROUPING SETS / ROLLUP / CUBE across shards");
@@ -341,6 +446,7 @@ final class MergeAnalysis {
                     throw new Refusal("GROUPING SETS / ROLLUP / CUBE across shards");
                 }
                 groupExprs.add(resolveGroupKey(items, e));
+                groupItems.add(namedItem(items, e));
             }
         }
         // aggregates, deduplicated by text
@@ -373,10 +479,21 @@ final class MergeAnalysis {
         List<Function> aggList = new ArrayList<>(aggregates.values());
         // hidden shard columns: group keys, distinct arguments, order placeholders, aggregate parts
         List<SelectItem<?>> hidden = new ArrayList<>();
-        List<Integer> groupKeys = new ArrayList<>();
+        groupKeys = new ArrayList<>();
+        List<Expression> shardGroups = new ArrayList<>();
         for (int i = 0; i < groupExprs.size(); i++) {
-            groupKeys.add(width + hidden.size() + 1);
+            boolean parameters = hasParameters(groupExprs.get(i));
+            if (parameters && groupItems.get(i) > 0) {
+                // the key is a select item holding a ?: group by that column, never by a copy (on
+                // PostgreSQL each ? is its own $n, and a copy would not be the same expression)
+                groupKeys.add(groupItems.get(i));
+                shardGroups.add(new LongValue(groupItems.get(i)));
+                continue;
+            }
+            int column = width + hidden.size() + 1;
+            groupKeys.add(column);
             hidden.add(new SelectItem<>(groupExprs.get(i), new Alias("__g" + i)));
+            shardGroups.add(parameters ? new LongValue(column) : groupExprs.get(i));
         }
         Map<String, Integer> distinctColumn = new LinkedHashMap<>();
         int d = 0;
@@ -400,7 +517,10 @@ final class MergeAnalysis {
         if (ps.getOrderByElements() != null) {
             int o2 = 0;
             for (OrderByElement o : ps.getOrderByElements()) {
-                noParameters(o.getExpression(), "a ? parameter in ORDER BY across shards");
+                if (o.getExpression() instanceof JdbcParameter) {
+                    throw new Refusal("ORDER BY ? across shards (a bound value is not a column position)");
+                }
+                o.setExpression(aliasesInside(items, o.getExpression()));
                 int column = itemIndex(items, o.getExpression());
                 if (column == 0) {
                     column = width + hidden.size() + 1;
@@ -432,9 +552,13 @@ final class MergeAnalysis {
             }
         }
         Expr having = ps.getHaving() == null ? null : translate(ps.getHaving(), aggList, groupExprs, items, true);
-        if (ps.getHaving() != null) {
-            collectParameters(ps.getHaving(), droppedParameters);
+        Expr guard = null;
+        int c = 0;
+        for (String[] g : guards.values()) {
+            guard = and(guard, new Expr.Guard(width + hidden.size() + 1, g[1], sql));
+            hidden.add(new SelectItem<>(parseExpression(g[0]), new Alias("__c" + c++)));
         }
+        having = guard == null ? having : having == null ? guard : new Expr.Logic(true, guard, having);
         // the shard query
         List<Expression> original = new ArrayList<>();
         for (SelectItem<?> item : items) {
@@ -443,11 +567,11 @@ final class MergeAnalysis {
         for (SelectItem<?> item : hidden) {
             original.add(item.getExpression());
         }
+        labels(items, outputs);
         neverEvaluated(outputs, items, hidden);
         comparedColumns(ps, original, items, hidden, groupKeys, specs, aggList, finalOrder, outputs);
         ps.setHaving(null);
         ps.setOrderByElements(null);
-        List<Expression> shardGroups = new ArrayList<>(groupExprs);
         shardGroups.addAll(distinctArgs.values());
         if (!shardGroups.isEmpty()) {
             GroupByElement g = new GroupByElement();
@@ -466,7 +590,8 @@ final class MergeAnalysis {
             }
             ps.setOrderByElements(byKeys);
         }
-        return new MergeSpec(null, ps.toString(), shardParameters(), hidden.size(), shardOrder, true, groupKeys,
+        ShardParameters.Rendered shard = render(ps);
+        return new MergeSpec(null, shard.sql(), shard.parameters(), hidden.size(), shardOrder, true, groupKeys,
                 streamed, specs, outputs, having, ps.getDistinct() != null, finalOrder, offset, count, null,
                 comparisons);
     }
@@ -534,8 +659,11 @@ final class MergeAnalysis {
             List<SelectItem<?>> list = o.column() <= width ? items : hidden;
             int i = o.column() <= width ? o.column() - 1 : o.column() - width - 1;
             SelectItem<?> item = list.get(i);
-            list.set(i, new SelectItem<>(parseExpression("CASE WHEN 1 = 0 THEN " + item.getExpression() + " END"),
-                    item.getAlias()));
+            // built from the nodes, not re-parsed text: a ? inside keeps its place in the statement
+            CaseExpression never = new CaseExpression();
+            never.setWhenClauses(List.of(new WhenClause(new EqualsTo(new LongValue(1), new LongValue(0)),
+                    item.getExpression())));
+            list.set(i, new SelectItem<>(never, item.getAlias()));
         }
     }
 
@@ -548,6 +676,36 @@ final class MergeAnalysis {
         return true;
     }
 
+    /**
+     * The shards label a select item without alias by the SQL shardkit sends, which is not the
+     * user's: SQLite and MySQL label it with its text as written (the rewrite renders it anew),
+     * PostgreSQL by what it is (a merged expression is sent as a CASE). Such items get an alias
+     * equal to the label the database would give the user's item.
+     */
+    private void labels(List<SelectItem<?>> items, List<Output> outputs) {
+        for (int i = 0; i < items.size(); i++) {
+            SelectItem<?> item = items.get(i);
+            String label = OutputNames.label(dialect, item, sql);
+            if (label == null || label.length() > 200) {
+                continue;
+            }
+            boolean sentAsWritten = !computed(outputs, i + 1)
+                    && (dialect == Dialect.POSTGRESQL || label.equals(item.getExpression().toString()));
+            if (!sentAsWritten) {
+                item.setAlias(new Alias(OutputNames.quote(dialect, label), true));
+            }
+        }
+    }
+
+    private static boolean computed(List<Output> outputs, int column) {
+        for (Output o : outputs) {
+            if (o.column() == column && o.expr() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code GROUP BY 2} and {@code GROUP BY alias} name a select item; anything else is the expression itself. */
     private Expression resolveGroupKey(List<SelectItem<?>> items, Expression e) {
         if (e instanceof LongValue l && l.getValue() >= 1 && l.getValue() <= items.size()) {
@@ -555,12 +713,11 @@ final class MergeAnalysis {
         }
         if (e instanceof Column c && c.getTable() == null) {
             for (SelectItem<?> item : items) {
-                if (item.getAlias() != null && Analyzer.name(item.getAlias().getName()).equals(Analyzer.name(c.getColumnName()))) {
-                    if (item.getExpression() instanceof Column named
-                            && !Analyzer.name(named.getColumnName()).equals(Analyzer.name(c.getColumnName()))) {
-                        // databases disagree on whether such a name means the alias or a column of that name
-                        throw new Refusal("GROUP BY " + c + ", the alias of column " + named
-                                + ", across shards (group by " + named + " itself)");
+                if (OutputNames.aliasIs(dialect, item.getAlias(), c.getColumnName())) {
+                    if (!sameColumn(item.getExpression(), c)) {
+                        // every database groups by a column of that name first: the shards check
+                        // there is none (a guard), so the alias is what the database would read
+                        guard("GROUP BY", c.getColumnName(), item.getExpression());
                     }
                     return item.getExpression();
                 }
@@ -627,21 +784,31 @@ final class MergeAnalysis {
         }
         for (int i = 0; i < groups.size(); i++) {
             if (groups.get(i).toString().equalsIgnoreCase(e.toString()) && !containsAggregate(e)) {
-                return new Expr.Column(width + 1 + i);
+                return new Expr.Column(groupKeys.get(i));
             }
         }
         if (e instanceof Column c) {
-            if (having && c.getTable() == null) {
+            if (having && c.getTable() == null && OutputNames.havingSeesAliases(dialect)) {
+                // PostgreSQL's HAVING sees no output names; SQLite reads a column of that name first,
+                // MySQL the alias (unless GROUP BY names it, then the column)
                 for (SelectItem<?> item : items) {
-                    if (item.getAlias() != null
-                            && Analyzer.name(item.getAlias().getName()).equals(Analyzer.name(c.getColumnName()))) {
+                    if (OutputNames.aliasIs(dialect, item.getAlias(), c.getColumnName())) {
+                        if (!sameColumn(item.getExpression(), c)) {
+                            if (!OutputNames.havingPrefersColumns(dialect) && groupedByName(c)) {
+                                throw new Refusal("HAVING " + c + ", both the alias of " + item.getExpression()
+                                        + " and a GROUP BY name, across shards (write the expression)");
+                            }
+                            if (OutputNames.havingPrefersColumns(dialect)) {
+                                guard("HAVING", c.getColumnName(), item.getExpression());
+                            }
+                        }
                         return translate(item.getExpression(), aggs, groups, items, false);
                     }
                 }
             }
             for (int i = 0; i < groups.size(); i++) {
                 if (groups.get(i) instanceof Column g && isGroupColumn(c, List.of(g))) {
-                    return new Expr.Column(width + 1 + i);
+                    return new Expr.Column(groupKeys.get(i));
                 }
             }
             throw new Refusal(c + " is neither grouped nor aggregated, so its value across shards is not defined");
@@ -763,20 +930,43 @@ final class MergeAnalysis {
         return false;
     }
 
-    /** The 1-based select item an ORDER BY expression names (position, alias or same text), or 0. */
-    private static int itemIndex(List<SelectItem<?>> items, Expression e) {
+    /** The 1-based select item an ORDER BY expression names (position, output name or same text), or 0. */
+    private int itemIndex(List<SelectItem<?>> items, Expression e) {
         if (e instanceof LongValue l) {
             if (l.getValue() < 1 || l.getValue() > items.size()) {
                 throw new Refusal("ORDER BY position " + l.getValue() + " is not in the select list");
             }
             return (int) l.getValue();
         }
-        if (e instanceof Column c && c.getTable() == null) {
+        if (e instanceof Column c && c.getTable() == null && dialect == Dialect.POSTGRESQL) {
+            int named = OutputNames.postgresOrderBy(items, c);
+            if (named == OutputNames.AMBIGUOUS) {
+                throw new Refusal("ORDER BY " + c + ", which names several output columns (the database refuses it as"
+                        + " ambiguous)");
+            }
+            if (named == OutputNames.UNKNOWN) {
+                throw new Refusal("ORDER BY " + c + " across shards: shardkit does not know every output column's"
+                        + " name, so it cannot tell whether " + c + " names one (alias the select items)");
+            }
+            if (named > 0) {
+                return named;
+            }
+        } else if (e instanceof Column c && c.getTable() == null) {
+            // SQLite takes the first alias of that name; MySQL fails on two that differ
+            int found = 0;
             for (int i = 0; i < items.size(); i++) {
-                Alias a = items.get(i).getAlias();
-                if (a != null && Analyzer.name(a.getName()).equals(Analyzer.name(c.getColumnName()))) {
-                    return i + 1;
+                if (OutputNames.aliasIs(dialect, items.get(i).getAlias(), c.getColumnName())) {
+                    if (found == 0) {
+                        found = i + 1;
+                    } else if (OutputNames.sharedAliasFails(dialect) && !items.get(found - 1).getExpression().toString()
+                            .equals(items.get(i).getExpression().toString())) {
+                        throw new Refusal("ORDER BY " + c + ", which names several output columns (the database"
+                                + " refuses it as ambiguous)");
+                    }
                 }
+            }
+            if (found > 0) {
+                return found;
             }
         }
         String text = e.toString();
@@ -786,7 +976,7 @@ final class MergeAnalysis {
                 return i + 1;
             }
             if (x instanceof Column xc && e instanceof Column ec
-                    && Analyzer.name(xc.getColumnName()).equals(Analyzer.name(ec.getColumnName()))
+                    && OutputNames.fold(dialect, xc.getColumnName()).equals(OutputNames.fold(dialect, ec.getColumnName()))
                     && (xc.getTable() == null || ec.getTable() == null) && items.get(i).getAlias() == null) {
                 return i + 1;
             }
@@ -873,22 +1063,154 @@ final class MergeAnalysis {
         }
     }
 
-    /** The statement's parameters the shard query keeps: all but those of HAVING, LIMIT and OFFSET. */
-    private int[] shardParameters() {
-        if (droppedParameters.isEmpty()) {
-            return null;
+    /** The shard SQL of the rewritten tree, with the statement parameter each of its {@code ?} takes. */
+    private ShardParameters.Rendered render(Statement st) {
+        try {
+            return ShardParameters.render(st, SqlText.countParameters(sql));
+        } catch (ShardParameters.Unmapped e) {
+            throw new Refusal(e.getMessage() + " in a SELECT merged across shards");
         }
-        int total = SqlText.countParameters(sql);
-        List<Integer> kept = new ArrayList<>();
-        for (int p = 1; p <= total; p++) {
-            if (!droppedParameters.contains(p)) {
-                kept.add(p);
+    }
+
+    private static boolean hasParameters(Expression e) {
+        List<Integer> found = new ArrayList<>();
+        collectParameters(e, found);
+        return !found.isEmpty();
+    }
+
+    /** The 1-based select item a GROUP BY element names by position or alias, or 0. */
+    private int namedItem(List<SelectItem<?>> items, Expression e) {
+        if (e instanceof LongValue l && l.getValue() >= 1 && l.getValue() <= items.size()) {
+            return (int) l.getValue();
+        }
+        if (e instanceof Column c && c.getTable() == null) {
+            for (int i = 0; i < items.size(); i++) {
+                if (OutputNames.aliasIs(dialect, items.get(i).getAlias(), c.getColumnName())) {
+                    return i + 1;
+                }
             }
         }
-        int[] map = new int[kept.size()];
-        for (int i = 0; i < map.length; i++) {
-            map[i] = kept.get(i);
+        return 0;
+    }
+
+    private static boolean sameColumn(Expression e, Column c) {
+        return e instanceof Column x && Analyzer.name(x.getColumnName()).equals(Analyzer.name(c.getColumnName()));
+    }
+
+    /** Whether GROUP BY names {@code c} bare. */
+    private boolean groupedByName(Column c) {
+        if (query.getGroupBy() == null) {
+            return false;
         }
-        return map;
+        for (Expression g : query.getGroupBy().getGroupByExpressionList()) {
+            if (g instanceof Column k && k.getTable() == null && sameColumn(k, c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Expr and(Expr a, Expr b) {
+        return a == null ? b : new Expr.Logic(true, a, b);
+    }
+
+    /**
+     * {@code name} is read as the alias of {@code aliased}, which the database does only when no
+     * table of FROM has a column of that name. Which tables have is not known here, so the shards
+     * check it with each query (a constant subquery on the catalog) and the merge refuses the
+     * statement when one does. Refused now when FROM has more than plain tables.
+     */
+    private void guard(String clause, String name, Expression aliased) {
+        String key = Analyzer.name(name);
+        if (guards.containsKey(key)) {
+            return;
+        }
+        List<net.sf.jsqlparser.schema.Table> tables = new ArrayList<>();
+        List<net.sf.jsqlparser.statement.select.FromItem> from = new ArrayList<>();
+        from.add(query.getFromItem());
+        if (query.getJoins() != null) {
+            for (net.sf.jsqlparser.statement.select.Join j : query.getJoins()) {
+                from.add(j.getRightItem());
+            }
+        }
+        for (net.sf.jsqlparser.statement.select.FromItem f : from) {
+            if (!(f instanceof net.sf.jsqlparser.schema.Table t)) {
+                throw new Refusal(clause + " " + name + ", the alias of " + aliased + ", over a FROM that is not only"
+                        + " tables, across shards (shardkit cannot check whether " + name + " is also a column; write the"
+                        + " expression)");
+            }
+            tables.add(t);
+        }
+        String check = OutputNames.columnCheck(dialect, tables, name);
+        if (check == null) {
+            throw new Refusal(clause + " " + name + ", the alias of " + aliased + ", on " + dialect
+                    + " across shards (write the expression)");
+        }
+        guards.put(key, new String[] {check, clause + " " + name + " is both the alias of " + aliased
+                + " and a column of a table in FROM, which the database reads instead of the alias (rename the"
+                + " alias, or write the expression)"});
+    }
+
+    /**
+     * On SQLite and MySQL an ORDER BY expression may use select aliases ({@code ORDER BY s * -1});
+     * the shards cannot (a hidden sort key is computed in the select list), so each alias is
+     * replaced by its expression, guarded like any alias that may also be a column. PostgreSQL
+     * sees no aliases inside expressions: its shards fail as the database does.
+     */
+    private Expression aliasesInside(List<SelectItem<?>> items, Expression e) {
+        if (!OutputNames.aliasesInsideOrderBy(dialect) || e instanceof Column || e instanceof LongValue) {
+            return e;
+        }
+        List<Column> refs = new ArrayList<>();
+        List<Expression> with = new ArrayList<>();
+        e.accept(new ExpressionVisitorAdapter<Void>() {
+            @Override
+            public <S> Void visit(Column c, S context) {
+                if (c.getTable() != null) {
+                    return null;
+                }
+                for (SelectItem<?> item : items) {
+                    if (OutputNames.aliasIs(dialect, item.getAlias(), c.getColumnName())
+                            && !sameColumn(item.getExpression(), c)) {
+                        refs.add(c);
+                        with.add(item.getExpression());
+                        return null;
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public <S> Void visit(ParenthesedSelect s, S context) {
+                return null;
+            }
+        }, null);
+        if (refs.isEmpty()) {
+            return e;
+        }
+        if (hasParameters(e)) {
+            throw new Refusal("ORDER BY " + e + ", an expression over an alias holding a ? parameter, across shards");
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < refs.size(); i++) {
+            if (hasParameters(with.get(i))) {
+                throw new Refusal("ORDER BY " + e + " uses the alias " + refs.get(i) + " of an expression holding a ?"
+                        + " parameter, across shards");
+            }
+            if (dialect == Dialect.MYSQL && containsAggregate(with.get(i))) {
+                // MySQL and MariaDB fail it: "reference to group function"
+                throw new Refusal("ORDER BY " + e + " uses the alias " + refs.get(i) + " of an aggregate inside an"
+                        + " expression (the database does not accept it)");
+            }
+            guard("ORDER BY", refs.get(i).getColumnName(), with.get(i));
+            names.add(refs.get(i).getColumnName());
+            refs.get(i).setColumnName("__shardkit_alias_" + i + "__");
+        }
+        String text = e.toString();
+        for (int i = 0; i < refs.size(); i++) {
+            refs.get(i).setColumnName(names.get(i));
+            text = text.replace("__shardkit_alias_" + i + "__", "(" + with.get(i) + ")");
+        }
+        return parseExpression(text);
     }
 }

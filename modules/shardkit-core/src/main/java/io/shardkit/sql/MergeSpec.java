@@ -24,9 +24,11 @@ import java.util.List;
  * @param shardOrder keys the shards sort by and the merge sort uses (column &lt; 0 counts from the end); empty: concatenate
  * @param groupKeys for aggregate queries: the group key columns (empty: one group)
  * @param outputs for aggregate queries: how each merged column is made
+ * @param having for aggregate queries the HAVING over merged groups; for any query also the guards
+ *     that refuse it when a name read as an alias is also a column ({@code null}: none)
  * @param finalOrder ORDER BY over merged groups (aggregate queries)
  * @param offset {@code null} when none
- * @param count {@code null} when none
+ * @param count {@code null} when none; {@link io.shardkit.merge.Bound#withTies()} for FETCH ... WITH TIES
  * @param archiveSql for a table with an archive tier: the query for archive shards, without the LIMIT
  *     (archive rows a hot row shadows are dropped after the query, so a LIMIT there could cut too
  *     early); its last column, like the shard query's, is the row id. {@code null} otherwise

@@ -85,6 +85,19 @@ class NodesTest {
     }
 
     @Test
+    void case11_limitWithTiesKeepsTheRowsEqualToTheLastOnTheOrderKeys() throws Exception {
+        FakeCursor s0 = FakeCursor.of("s0", r(1L, "a"), r(2L, "c"), r(2L, "e"), r(3L, "g"));
+        FakeCursor s1 = FakeCursor.of("s1", r(1L, "b"), r(2L, "d"), r(4L, "h"));
+        FakeExecution ex = new FakeExecution(Dialect.SQLITE, s0, s1);
+        List<SortKey> order = List.of(new SortKey(1, false, null));
+        Limit limit = new Limit(Bound.of(1), Bound.of(2).tied(), order, new MergeSort(order, ex.scatter()));
+        assertThat(limit.describe()).isEqualTo("Limit 2 with ties offset 1 (ties on #1 ASC)");
+        // skip (1,a); count (1,b), (2,c); then (2,e), (2,d) tie with (2,c) (equal keys: shard order); (3,g) does not
+        assertThat(FakeExecution.drain(limit.open(ex))).containsExactly(l(1L, "b"), l(2L, "c"), l(2L, "e"), l(2L, "d"));
+        assertThat(ex.allClosed()).isTrue();
+    }
+
+    @Test
     void limitTakesItsValuesFromParameters() throws Exception {
         FakeExecution ex = new FakeExecution(Dialect.SQLITE, FakeCursor.of("s0", r(1L), r(2L), r(3L)));
         ex.parameters = new Object[] {"x", 1, 1L};

@@ -1,0 +1,7 @@
+package io.shardkit.mergecases;
+
+import io.shardkit.testing.MariaDbShards;
+
+@MariaDbShards
+class MariaDbMergeCasesTest extends MergeCasesContract {
+}

@@ -1,0 +1,7 @@
+package io.shardkit.mergecases;
+
+import io.shardkit.testing.PostgresShards;
+
+@PostgresShards
+class PostgresMergeCasesTest extends MergeCasesContract {
+}

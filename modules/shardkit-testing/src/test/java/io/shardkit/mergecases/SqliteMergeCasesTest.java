@@ -1,0 +1,7 @@
+package io.shardkit.mergecases;
+
+import io.shardkit.testing.SqliteShards;
+
+@SqliteShards
+class SqliteMergeCasesTest extends MergeCasesContract {
+}
