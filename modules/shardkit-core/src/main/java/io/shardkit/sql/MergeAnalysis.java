@@ -791,7 +791,7 @@ final class MergeAnalysis {
         if (droppedParameters.isEmpty()) {
             return null;
         }
-        int total = SqlText.countParameters(sql);
+        int total = SqlText.countParameters(sql, dialect);
         List<Integer> kept = new ArrayList<>();
         for (int p = 1; p <= total; p++) {
             if (!droppedParameters.contains(p)) {
