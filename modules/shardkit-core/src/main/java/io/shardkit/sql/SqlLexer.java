@@ -50,6 +50,7 @@ public final class SqlLexer {
     private static final int CARRIAGE_RETURN = 28;
     private static final int ADJACENT_STRINGS = 29;
     private static final int AMPERSANDS = 30;
+    private static final int GLUED = 31;
 
     private SqlLexer() {
     }
@@ -322,7 +323,22 @@ public final class SqlLexer {
                     }
                     i += next == ':' ? 2 : 1;
                 }
+                case '#' -> {
+                    // reached only where # is no comment
+                    if (identifierPart(sql, i) && problem == NONE) {
+                        problem = GLUED;
+                        at = i;
+                    } else if (named && (isIdentifierStart(next) || (next >= '0' && next <= '9')) && problem == NONE) {
+                        problem = NAMED_PARAMETER;
+                        at = i;
+                    }
+                    i++;
+                }
                 case '@' -> {
+                    if (identifierPart(sql, i) && problem == NONE) {
+                        problem = GLUED;
+                        at = i;
+                    }
                     if ((named || dollarNumber) && (isIdentifierStart(next) || (next >= '0' && next <= '9'))
                             && problem == NONE) {
                         problem = named ? NAMED_PARAMETER : AT_OPERATOR;
@@ -530,7 +546,7 @@ public final class SqlLexer {
                     + " write $$...$$ or '...'";
             case DOLLAR_TOKEN -> "'$' starting a token (shardkit's parser may read a dollar quote or a parameter)";
             case POSITIONAL_PARAMETER -> "a $n positional parameter: write ? markers";
-            case NAMED_PARAMETER -> "a named parameter (:name, @name, $name; " + db + " binds it, shardkit counts"
+            case NAMED_PARAMETER -> "a named parameter (:name, @name, #name, $name; " + db + " binds it, shardkit counts"
                     + " only ? markers): write ? markers";
             case AT_OPERATOR -> "'@' before a name or number (" + db + " reads the @ operator, shardkit's parser a"
                     + " variable): write @ followed by a space, or abs(...)";
@@ -546,6 +562,8 @@ public final class SqlLexer {
                     + " shardkit's parser at the next line feed)";
             case ADJACENT_STRINGS -> "two adjacent string literals (" + db + " joins them into one string,"
                     + " shardkit's parser does not): write one literal, or concatenate explicitly";
+            case GLUED -> "'@' or '#' right after a name or number (shardkit's parser reads it as part of the name,"
+                    + " " + db + " as an operator or a parameter): put a space before it";
             case AMPERSANDS -> "'&&' (" + db + "'s overlap operator; shardkit's parser reads AND): use"
                     + " arrayoverlap(...) / range functions, or AND";
             default -> "an unknown lexical construct";

@@ -217,6 +217,12 @@ class SqlLexerTest {
         refused("SELECT * FROM t WHERE id = 1 -- x\rOR id = 2", "carriage return", POSTGRESQL);
         accepted("SELECT * FROM t WHERE id = 1 -- x\r\nAND id = 2", POSTGRESQL, SQLITE, MYSQL);
         accepted("SELECT * FROM t WHERE id = 1 -- x\rOR id = 2", SQLITE, MYSQL);
+        // the parser takes @ and # into a name: a@>b is "a@" > b to it, a @> b to PostgreSQL
+        refused("SELECT * FROM t WHERE a@>b", "'@' or '#' right after a name", ALL);
+        refused("SELECT a#>'{x}' FROM t", "'@' or '#' right after a name", POSTGRESQL, SQLITE, OTHER);
+        refused("SELECT 5#3", "'@' or '#' right after a name", POSTGRESQL);
+        accepted("SELECT a #> '{x}', a @> b, 5 # 3 FROM t", POSTGRESQL);
+        refused("SELECT * FROM t WHERE a = #x", "named parameter", SQLITE);
     }
 
     @Test
