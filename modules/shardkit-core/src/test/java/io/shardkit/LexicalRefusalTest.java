@@ -98,6 +98,16 @@ class LexicalRefusalTest {
     }
 
     @Test
+    void case13_carriageReturnInALineCommentSqlite() throws Exception {
+        String where = " WHERE player_id = 1 -- x\rOR player_id = 2";
+        // the parser ends the comment at the carriage return; SQLite reads on to the line feed
+        assertThat(((PlainSelect) CCJSqlParserUtil.parse("SELECT COUNT(*) FROM players" + where)).getWhere())
+                .hasToString("player_id = 1 OR player_id = 2");
+        assertThat(referenceCount("SELECT COUNT(*) FROM players" + where)).isEqualTo(1);
+        refused(() -> count(where), "a carriage return inside a -- comment");
+    }
+
+    @Test
     void case24_executeOfTwoStatementsIsRefusedAndNothingDeleted() throws Exception {
         // SQLite's driver runs the SELECT and silently drops the DELETE: acknowledged, not done
         try (Statement st = reference.createStatement()) {

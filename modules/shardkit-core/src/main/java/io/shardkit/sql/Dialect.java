@@ -91,7 +91,7 @@ public enum Dialect {
         return this == POSTGRESQL;
     }
 
-    /** A line comment ends at a carriage return too (PostgreSQL); elsewhere only at a line feed. */
+    /** A line comment ends at a carriage return too (PostgreSQL, as the parser); elsewhere only at a line feed. */
     public boolean lineCommentEndsAtCarriageReturn() {
         return this == POSTGRESQL;
     }

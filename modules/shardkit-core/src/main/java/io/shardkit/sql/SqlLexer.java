@@ -123,15 +123,15 @@ public final class SqlLexer {
                     if (k == '\n') {
                         break;
                     }
-                    if (k == '\r' && crEnds) {
-                        // the parser ends line comments only at a line feed
-                        if (j + 1 >= n || sql.charAt(j + 1) != '\n') {
-                            if (problem == NONE) {
-                                problem = CARRIAGE_RETURN;
-                                at = j;
-                            }
+                    if (k == '\r') {
+                        if (crEnds) {
+                            break;
                         }
-                        break;
+                        // the parser ends the comment at a lone carriage return, the database reads on
+                        if ((j + 1 >= n || sql.charAt(j + 1) != '\n') && problem == NONE) {
+                            problem = CARRIAGE_RETURN;
+                            at = j;
+                        }
                     }
                     j++;
                 }
@@ -558,8 +558,8 @@ public final class SqlLexer {
             case SLASH_SLASH -> "'//' (shardkit's parser reads a comment, " + db + " does not)";
             case BACKTICK -> "a backtick (" + db + " has no backtick-quoted names): write \"...\"";
             case BRACKET -> "a [bracketed] name (" + db + " reads a name, shardkit's parser an array): write \"...\"";
-            case CARRIAGE_RETURN -> "a carriage return inside a -- comment (" + db + " ends the comment there,"
-                    + " shardkit's parser at the next line feed)";
+            case CARRIAGE_RETURN -> "a carriage return inside a -- comment (shardkit's parser ends the comment there,"
+                    + " " + db + " at the next line feed)";
             case ADJACENT_STRINGS -> "two adjacent string literals (" + db + " joins them into one string,"
                     + " shardkit's parser does not): write one literal, or concatenate explicitly";
             case GLUED -> "'@' or '#' right after a name or number (shardkit's parser reads it as part of the name,"
