@@ -51,6 +51,7 @@ public final class SqlLexer {
     private static final int ADJACENT_STRINGS = 29;
     private static final int AMPERSANDS = 30;
     private static final int GLUED = 31;
+    private static final int GLUED_NUMBER = 32;
 
     private SqlLexer() {
     }
@@ -407,7 +408,20 @@ public final class SqlLexer {
                     i++;
                 }
                 default -> {
-                    if (isIdentifierStart(c) || (c >= '0' && c <= '9')) {
+                    if ((c >= '0' && c <= '9') || (c == '.' && next >= '0' && next <= '9' && !identifierPart(sql, i))) {
+                        int j = numberEnd(sql, i);
+                        if (j < n && isIdentifierPart(sql.charAt(j))) {
+                            // 1_000, 0b101, 12e, 1abc: a number to one reader, a name or a number and an alias to another
+                            if (problem == NONE) {
+                                problem = GLUED_NUMBER;
+                                at = i;
+                            }
+                            while (j < n && isIdentifierPart(sql.charAt(j))) {
+                                j++;
+                            }
+                        }
+                        i = j;
+                    } else if (isIdentifierStart(c)) {
                         int j = i + 1;
                         while (j < n && isIdentifierPart(sql.charAt(j))) {
                             j++;
@@ -449,6 +463,42 @@ public final class SqlLexer {
 
     private static boolean isTagChar(char c, boolean first) {
         return isIdentifierStart(c) || (!first && c >= '0' && c <= '9');
+    }
+
+    /** The end of the numeric literal at {@code i}: digits, a fraction, an exponent, or 0x and hex digits. */
+    private static int numberEnd(String sql, int i) {
+        int n = sql.length();
+        int j = i;
+        if (sql.charAt(j) == '0' && j + 2 < n && (sql.charAt(j + 1) == 'x' || sql.charAt(j + 1) == 'X')
+                && Character.digit(sql.charAt(j + 2), 16) >= 0) {
+            j += 2;
+            while (j < n && Character.digit(sql.charAt(j), 16) >= 0) {
+                j++;
+            }
+            return j;
+        }
+        while (j < n && sql.charAt(j) >= '0' && sql.charAt(j) <= '9') {
+            j++;
+        }
+        if (j < n && sql.charAt(j) == '.') {
+            j++;
+            while (j < n && sql.charAt(j) >= '0' && sql.charAt(j) <= '9') {
+                j++;
+            }
+        }
+        if (j < n && (sql.charAt(j) == 'e' || sql.charAt(j) == 'E')) {
+            int k = j + 1;
+            if (k < n && (sql.charAt(k) == '+' || sql.charAt(k) == '-')) {
+                k++;
+            }
+            if (k < n && sql.charAt(k) >= '0' && sql.charAt(k) <= '9') {
+                j = k;
+                while (j < n && sql.charAt(j) >= '0' && sql.charAt(j) <= '9') {
+                    j++;
+                }
+            }
+        }
+        return j;
     }
 
     /** Whether the character at {@code i} continues an identifier or number (so a {@code $} there is not a quote). */
@@ -564,6 +614,9 @@ public final class SqlLexer {
                     + " shardkit's parser does not): write one literal, or concatenate explicitly";
             case GLUED -> "'@' or '#' right after a name or number (shardkit's parser reads it as part of the name,"
                     + " " + db + " as an operator or a parameter): put a space before it";
+            case GLUED_NUMBER -> "a number glued to letters (digit separators like 1_000, 0b/0o literals, a name"
+                    + " starting with a digit: " + db + " and shardkit's parser read them differently): write a plain"
+                    + " number, or quote the name";
             case AMPERSANDS -> "'&&' (" + db + "'s overlap operator; shardkit's parser reads AND): use"
                     + " arrayoverlap(...) / range functions, or AND";
             default -> "an unknown lexical construct";

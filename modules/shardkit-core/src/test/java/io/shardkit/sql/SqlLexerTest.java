@@ -225,6 +225,13 @@ class SqlLexerTest {
         refused("SELECT 5#3", "'@' or '#' right after a name", POSTGRESQL);
         accepted("SELECT a #> '{x}', a @> b, 5 # 3 FROM t", POSTGRESQL);
         refused("SELECT * FROM t WHERE a = #x", "named parameter", SQLITE);
+        // numbers: 1_000 is a number to PostgreSQL 16+ and SQLite 3.46+, a column to the parser
+        accepted("SELECT 1, 10, 1.5, .5, 5., 1e3, 1.5e-3, 2E+10, 0x1F, a1, t.c1 FROM t LIMIT 10", ALL);
+        refused("SELECT 1_000 FROM t", "a number glued to letters", ALL);
+        refused("SELECT 0b101 FROM t", "a number glued to letters", ALL);
+        refused("SELECT 0o17 FROM t", "a number glued to letters", ALL);
+        refused("SELECT 1.5e FROM t", "a number glued to letters", ALL);
+        refused("SELECT 1abc FROM t", "a number glued to letters", ALL);
     }
 
     @Test

@@ -39,6 +39,16 @@ class PostgresLexicalTest extends LexicalContract {
     }
 
     @Test
+    void case13_digitSeparatorsAreANumberToPostgresqlAndANameToTheParser() throws Exception {
+        String sql = "SELECT COUNT(*) FROM players WHERE score < 1_000";
+        assertThat(parsedWhere(sql).toString()).isEqualTo("score < 1_000");
+        assertThat(((net.sf.jsqlparser.expression.operators.relational.MinorThan) parsedWhere(sql)).getRightExpression())
+                .isInstanceOf(net.sf.jsqlparser.schema.Column.class);
+        assertThat(reference(sql)).isEqualTo(ROWS);
+        refused(() -> sharded(sql), "a number glued to letters");
+    }
+
+    @Test
     void case13_doubledQuestionMarkIsPgjdbcsLiteralQuestionMark() throws Exception {
         // pgjdbc sends ?? as the jsonb ? operator and binds no parameter; the parser reads two parameters
         try (Connection r = shards.openReference();
