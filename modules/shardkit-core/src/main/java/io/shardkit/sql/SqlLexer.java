@@ -601,9 +601,10 @@ public final class SqlLexer {
             case AT_OPERATOR -> "'@' before a name or number (" + db + " reads the @ operator, shardkit's parser a"
                     + " variable): write @ followed by a space, or abs(...)";
             case QUESTION_OPERATOR -> "'?|' or '?&' (the driver reads a ? parameter marker, shardkit's parser an"
-                    + " operator): put a space after the ?, or use jsonb_exists_any(...)/jsonb_exists_all(...)";
-            case DOUBLED_QUESTION -> "'??' (the driver sends one literal ?, shardkit's parser reads two parameters):"
-                    + " use jsonb_exists(...), jsonb_exists_any(...) or jsonb_exists_all(...) instead of the ? operators";
+                    + " operator): put a space after a ? parameter; run the jsonb operators on a connection pinned to one"
+                    + " shard (ShardedDataSource.connectionTo)";
+            case DOUBLED_QUESTION -> "'??' (pgjdbc sends one literal ?, shardkit's parser reads two parameters): run"
+                    + " the jsonb ? operators on a connection pinned to one shard (ShardedDataSource.connectionTo)";
             case NUMBERED_PARAMETER -> "a numbered parameter ?NNN: write plain ? markers";
             case SLASH_SLASH -> "'//' (shardkit's parser reads a comment, " + db + " does not)";
             case BACKTICK -> "a backtick (" + db + " has no backtick-quoted names): write \"...\"";
