@@ -329,8 +329,9 @@ public final class SqlLexer {
                     if (identifierPart(sql, i) && problem == NONE) {
                         problem = GLUED;
                         at = i;
-                    } else if (named && (isIdentifierStart(next) || (next >= '0' && next <= '9')) && problem == NONE) {
-                        problem = NAMED_PARAMETER;
+                    } else if (isIdentifierPart(next) && problem == NONE) {
+                        // the parser reads #name as one name
+                        problem = named ? NAMED_PARAMETER : AT_OPERATOR;
                         at = i;
                     }
                     i++;
@@ -340,8 +341,7 @@ public final class SqlLexer {
                         problem = GLUED;
                         at = i;
                     }
-                    if ((named || dollarNumber) && (isIdentifierStart(next) || (next >= '0' && next <= '9'))
-                            && problem == NONE) {
+                    if ((named || dollarNumber) && isIdentifierPart(next) && problem == NONE) {
                         problem = named ? NAMED_PARAMETER : AT_OPERATOR;
                         at = i;
                     }
@@ -598,8 +598,8 @@ public final class SqlLexer {
             case POSITIONAL_PARAMETER -> "a $n positional parameter: write ? markers";
             case NAMED_PARAMETER -> "a named parameter (:name, @name, #name, $name; " + db + " binds it, shardkit counts"
                     + " only ? markers): write ? markers";
-            case AT_OPERATOR -> "'@' before a name or number (" + db + " reads the @ operator, shardkit's parser a"
-                    + " variable): write @ followed by a space, or abs(...)";
+            case AT_OPERATOR -> "'@' or '#' before a name or number (" + db + " reads an operator, shardkit's parser"
+                    + " a name or variable): put a space after the operator";
             case QUESTION_OPERATOR -> "'?|' or '?&' (the driver reads a ? parameter marker, shardkit's parser an"
                     + " operator): put a space after a ? parameter; run the jsonb operators on a connection pinned to one"
                     + " shard (ShardedDataSource.connectionTo)";

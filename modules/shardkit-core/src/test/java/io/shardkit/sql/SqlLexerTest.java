@@ -198,7 +198,10 @@ class SqlLexerTest {
         refused("SELECT * FROM t WHERE a = ?1", "numbered parameter", ALL);
         refused("SELECT * FROM t WHERE a = :a", "named parameter", SQLITE);
         refused("SELECT * FROM t WHERE a = @a", "named parameter", SQLITE);
-        refused("SELECT * FROM t WHERE a = @a", "'@' before a name", POSTGRESQL);
+        refused("SELECT * FROM t WHERE a = @a", "'@' or '#' before a name", POSTGRESQL);
+        // the parser reads #a and @$$ as names; PostgreSQL an operator (and a dollar quote)
+        refused("SELECT 5 #a FROM t", "'@' or '#' before a name", POSTGRESQL, OTHER);
+        refused("SELECT #@$$?$$ FROM t", "before a name", POSTGRESQL);
         accepted("SELECT @a", MYSQL);
         accepted("SELECT a::int FROM t", POSTGRESQL);
     }
