@@ -121,6 +121,11 @@ public enum Dialect {
         return this == POSTGRESQL;
     }
 
+    /** The driver ends a block comment opened as {@code /*}{@code /} at once, the database does not (pgjdbc). */
+    public boolean driverEndsSlashStarSlash() {
+        return this == POSTGRESQL;
+    }
+
     /** The driver reads {@code ??} as one literal {@code ?}, not as two parameters (pgjdbc). */
     public boolean doubledQuestionMarkIsLiteral() {
         return this == POSTGRESQL;

@@ -52,6 +52,7 @@ public final class SqlLexer {
     private static final int AMPERSANDS = 30;
     private static final int GLUED = 31;
     private static final int GLUED_NUMBER = 32;
+    private static final int SLASH_STAR_SLASH = 33;
 
     private SqlLexer() {
     }
@@ -99,6 +100,7 @@ public final class SqlLexer {
         final boolean overlap = d.ampersandsAreOverlap();
         final boolean doubledLiteral = d.doubledQuestionMarkIsLiteral();
         final boolean unicode = d.unicodeEscapes();
+        final boolean slashStarSlash = d.driverEndsSlashStarSlash();
 
         int n = sql.length();
         int count = 0;
@@ -157,6 +159,10 @@ public final class SqlLexer {
                 }
                 if (executable && i + 2 < n && sql.charAt(i + 2) == '+' && problem == NONE) {
                     problem = HINT;
+                    at = i;
+                }
+                if (slashStarSlash && i + 2 < n && sql.charAt(i + 2) == '/' && problem == NONE) {
+                    problem = SLASH_STAR_SLASH;
                     at = i;
                 }
                 int depth = 1;
@@ -618,6 +624,8 @@ public final class SqlLexer {
             case GLUED_NUMBER -> "a number glued to letters (digit separators like 1_000, 0b/0o literals, a name"
                     + " starting with a digit: " + db + " and shardkit's parser read them differently): write a plain"
                     + " number, or quote the name";
+            case SLASH_STAR_SLASH -> "a block comment opening as /*/ (the driver ends the comment there, " + db
+                    + " does not, so they find different ? markers): put a space after /*";
             case AMPERSANDS -> "'&&' (" + db + "'s overlap operator; shardkit's parser reads AND): use"
                     + " arrayoverlap(...) / range functions, or AND";
             default -> "an unknown lexical construct";

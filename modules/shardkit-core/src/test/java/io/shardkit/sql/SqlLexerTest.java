@@ -108,7 +108,10 @@ class SqlLexerTest {
         // PostgreSQL nests, and so does the parser: the same reading
         accepted("SELECT * FROM t /* a /* b */ c */ WHERE id = 3", POSTGRESQL);
         refused("SELECT * FROM t /* a /* b */ WHERE id = 3", "unterminated block comment", POSTGRESQL);
-        accepted("SELECT 1 /*/ x */", ALL);
+        accepted("SELECT 1 /*/ x */", SQLITE, MYSQL, OTHER);
+        // pgjdbc ends a comment opened as /*/ at once (and binds the ? after it); PostgreSQL reads on
+        refused("SELECT 1 /*/ ? */", "a block comment opening as /*/", POSTGRESQL);
+        accepted("SELECT 1 /* / ? */", POSTGRESQL);
         accepted("SELECT 1 /**/", ALL);
         counts("SELECT ? /* /* ? */ ? */ , ?", 2, POSTGRESQL);
         counts("SELECT ? /* /* ? */ ? */ , ?", 3, SQLITE, MYSQL);
