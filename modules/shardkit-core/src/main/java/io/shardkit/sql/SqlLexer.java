@@ -53,6 +53,9 @@ public final class SqlLexer {
     private static final int GLUED = 31;
     private static final int GLUED_NUMBER = 32;
     private static final int SLASH_STAR_SLASH = 33;
+    private static final int JDBC_ESCAPE = 34;
+    private static final int BACKSLASH_CODE = 35;
+    private static final int BACKSLASH_NAME = 36;
 
     private SqlLexer() {
     }
@@ -236,6 +239,10 @@ public final class SqlLexer {
                     int j;
                     if (doubleIdent) {
                         j = closeQuoted(sql, i, '"');
+                        if (backslashIn(sql, i, j) && problem == NONE) {
+                            problem = BACKSLASH_NAME;
+                            at = i;
+                        }
                     } else {
                         // a string constant, with the database's backslash escapes
                         if (problem == NONE) {
@@ -254,6 +261,11 @@ public final class SqlLexer {
                 case '`' -> {
                     if (backtickIdent) {
                         int j = closeQuoted(sql, i, '`');
+                        if (backslashIn(sql, i, j) && problem == NONE) {
+                            // MySQL's driver reads \` as an escaped backtick; the database does not
+                            problem = BACKSLASH_NAME;
+                            at = i;
+                        }
                         if (j < 0 && problem == NONE) {
                             problem = UNTERMINATED_IDENTIFIER;
                             at = i;
@@ -413,6 +425,21 @@ public final class SqlLexer {
                     semicolon = i;
                     i++;
                 }
+                case '\\' -> {
+                    // no SQL of these databases has it outside a string (but MySQL's \N); MySQL's driver escapes with it
+                    if (problem == NONE) {
+                        problem = BACKSLASH_CODE;
+                        at = i;
+                    }
+                    i++;
+                }
+                case '{', '}' -> {
+                    if (problem == NONE) {
+                        problem = JDBC_ESCAPE;
+                        at = i;
+                    }
+                    i++;
+                }
                 default -> {
                     if ((c >= '0' && c <= '9') || (c == '.' && next >= '0' && next <= '9' && !identifierPart(sql, i))) {
                         int j = numberEnd(sql, i);
@@ -521,6 +548,12 @@ public final class SqlLexer {
         return (e == 'E' || e == 'e') && (i < 2 || !isIdentifierPart(sql.charAt(i - 2)));
     }
 
+    /** Whether a backslash lies between {@code start} and {@code end} (the text's end when -1). */
+    private static boolean backslashIn(String sql, int start, int end) {
+        int b = sql.indexOf('\\', start);
+        return b >= 0 && (end < 0 || b < end);
+    }
+
     /** The index after the closing quote of a quoted identifier ({@code ""} doubles), or -1. */
     private static int closeQuoted(String sql, int start, char quote) {
         int n = sql.length();
@@ -626,6 +659,12 @@ public final class SqlLexer {
                     + " number, or quote the name";
             case SLASH_STAR_SLASH -> "a block comment opening as /*/ (the driver ends the comment there, " + db
                     + " does not, so they find different ? markers): put a space after /*";
+            case BACKSLASH_CODE -> "a backslash outside a string (the driver may read an escape there): write NULL"
+                    + " for \\N, or put the text in a string";
+            case BACKSLASH_NAME -> "a backslash in a quoted name (the driver may read an escape there, the database"
+                    + " does not)";
+            case JDBC_ESCAPE -> "a brace outside a string (a JDBC escape such as {fn ...} or {d '...'}, which the"
+                    + " driver rewrites before " + db + " reads it): write the SQL the escape stands for";
             case AMPERSANDS -> "'&&' (" + db + "'s overlap operator; shardkit's parser reads AND): use"
                     + " arrayoverlap(...) / range functions, or AND";
             default -> "an unknown lexical construct";

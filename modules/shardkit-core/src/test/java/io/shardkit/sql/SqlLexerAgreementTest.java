@@ -23,7 +23,7 @@ class SqlLexerAgreementTest {
         "a", "1", "E", "[", "]", "|", "&", "@", ":", "/*", "*/", "--", "$$", "''", "e'", "x", ".", "+", "E'", "U&", "N'",
         "$a$", "/*!", "\\'", "\"\"", "``", "?", "'?'", "/*?*/", "-- ?\n", "0x", "_", "(", ")", ",", "=", "!", "~", "^",
         "%", "<", ">"};
-    private static final int TEXTS = 60_000;
+    private static final int TEXTS = 30_000;
 
     @Test
     void theParserTokenizesAcceptedTextAsTheLexerReadsIt() {

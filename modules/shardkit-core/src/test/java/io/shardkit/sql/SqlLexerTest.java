@@ -212,6 +212,12 @@ class SqlLexerTest {
     @Test
     void otherReadingsThatDiffer() {
         refused("SELECT a // b\n FROM t", "'//'", ALL);
+        // MySQL Connector/J reads \' outside a string as an escaped quote, not as the start of a string
+        refused("SELECT \\'?' FROM t", "a backslash outside a string", ALL);
+        refused("SELECT `a\\` ? `` FROM t", "a backslash in a quoted name", MYSQL, SQLITE);
+        refused("SELECT \"a\\\" FROM t", "a backslash in a quoted name", SQLITE, POSTGRESQL, OTHER);
+        refused("SELECT {fn ucase(name)} FROM t WHERE d > {d '2020-01-01'}", "a JDBC escape", ALL);
+        accepted("SELECT '{1,2}', \"{\" FROM t", SQLITE, POSTGRESQL, OTHER);
         refused("SELECT 'a' 'b' FROM t", "two adjacent string literals", MYSQL, POSTGRESQL);
         refused("SELECT 'a'\n'b' FROM t", "two adjacent string literals", POSTGRESQL);
         refused("SELECT 'a' /* c */ 'b' FROM t", "two adjacent string literals", MYSQL);
