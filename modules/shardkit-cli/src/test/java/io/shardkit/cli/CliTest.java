@@ -87,6 +87,19 @@ class CliTest {
     }
 
     @Test
+    void case24_aTextOfTwoStatementsIsRefusedByTheShell() {
+        Result r = run("", "sql", "-c", map.toString(), "-e", "SELECT 1; UPDATE players SET name = 'gone'");
+        assertThat(r.code()).isEqualTo(Main.FAILED);
+        assertThat(r.err()).startsWith("error: a SQL text holding more than one statement").endsWith("(SQLState 0A000)\n");
+        Result explain = run("", "explain", "-c", map.toString(), "SELECT 1; UPDATE players SET name = 'gone'");
+        assertThat(explain.code()).isEqualTo(Main.FAILED);
+        assertThat(explain.err()).startsWith("error: a SQL text holding more than one statement");
+        Result count = run("", "sql", "-c", map.toString(), "-e", "SELECT COUNT(*) AS n FROM players WHERE name = 'gone'");
+        assertThat(count.code()).as(count.err()).isZero();
+        assertThat(count.out()).contains("n\n-\n0\n(1 row)");
+    }
+
+    @Test
     void metaCommandsWork() {
         Result r = run("\\shards\n\\timing\nSELECT 3 AS three;\n\\explain SELECT name FROM players WHERE player_id = 2\n",
                 "sql", "-c", map.toString());

@@ -175,7 +175,7 @@ final class ScatterExecution implements Execution {
             st = ps;
             prepare(ps);
             if (params != null) {
-                params.applyTo(ps, route.parameters(), io.shardkit.sql.SqlText.countParameters(route.sql()));
+                params.applyTo(ps, route.parameters(), io.shardkit.sql.SqlText.countParameters(route.sql(), registry.dialect(shard)));
             }
             return new ShardCursor(route.shard(), ps, ps.executeQuery(), borrowed ? c : null, streamInTransaction);
         } catch (SQLException | RuntimeException e) {

@@ -7,6 +7,7 @@ import io.shardkit.route.RouteDecision;
 import io.shardkit.route.Router;
 import io.shardkit.sql.AnalysisCache;
 import io.shardkit.sql.SqlAnalysis;
+import io.shardkit.sql.SqlLexer;
 import io.shardkit.tenant.TenantScope;
 import java.sql.Array;
 import java.sql.Blob;
@@ -141,9 +142,15 @@ public final class ShardedConnection implements Connection {
         return pinned;
     }
 
-    /** Routes one execution; a pinned connection goes to its shard without asking the choosers. */
+    /**
+     * Routes one execution; a pinned connection goes to its shard without asking the choosers, but
+     * refuses a text of several statements too (its guards read only the first).
+     */
     RouteDecision route(SqlAnalysis a, Object[] params) throws SQLException {
         if (pinned >= 0) {
+            if (a.shape() == SqlAnalysis.Shape.REFUSED && a.problem().startsWith(SqlLexer.SEVERAL_STATEMENTS)) {
+                throw new RefusedException(a.problem(), a.sql());
+            }
             return router.single(pinned);
         }
         if (LOG.isDebugEnabled()) {

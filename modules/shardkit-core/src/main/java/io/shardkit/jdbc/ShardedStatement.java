@@ -1,5 +1,6 @@
 package io.shardkit.jdbc;
 
+import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
 import io.shardkit.merge.Cursor;
 import io.shardkit.plan.RowSource;
@@ -558,10 +559,21 @@ class ShardedStatement implements Statement {
         if (batch != null) {
             batch.clear();
         }
+        // every entry analysed first, so a refused entry refuses the batch before any SQL reaches a shard
+        SqlAnalysis[] analyses = new SqlAnalysis[entries.size()];
+        for (int i = 0; i < analyses.length; i++) {
+            SqlAnalysis a = analyze(entries.get(i));
+            if (a.shape() == SqlAnalysis.Shape.REFUSED && (conn.pinnedShard() < 0
+                    || a.problem().startsWith(io.shardkit.sql.SqlLexer.SEVERAL_STATEMENTS))) {
+                RefusedException refused = new RefusedException(a.problem(), a.sql());
+                throw new BatchUpdateException("batch entry " + (i + 1) + ": " + refused.getMessage(),
+                        refused.getSQLState(), 0, new long[0], refused);
+            }
+            analyses[i] = a;
+        }
         Batch b = new Batch(this, entries.size());
         for (int i = 0; i < entries.size(); i++) {
-            String sql = entries.get(i);
-            b.add(i, analyze(sql), null, sql);
+            b.add(i, analyses[i], null, entries.get(i));
         }
         return b.finish();
     }

@@ -82,6 +82,11 @@ public final class Analyzer {
     }
 
     public SqlAnalysis analyze(String sql) {
+        String lexical = SqlLexer.problem(sql, dialect); // text the parser and the database may read differently
+        if (lexical != null) {
+            return new SqlAnalysis(sql, StatementKind.OTHER, SqlAnalysis.Shape.REFUSED, List.of(), null, null, null,
+                    null, null, List.of(), null, lexical, dialect);
+        }
         Statement statement;
         try {
             statement = parse(sql);
@@ -673,15 +678,15 @@ public final class Analyzer {
                 keys.add(key);
                 String text = row instanceof ParenthesedExpressionList<?> ? row.toString() : "(" + row + ")";
                 rowTexts.add(text);
-                rowParams[r] = SqlText.countParameters(text);
+                rowParams[r] = SqlText.countParameters(text, dialect);
             }
             values.setExpressions(new ExpressionList<>(new Column("__shardkit_rows__")));
             String template = insert.toString();
             int at = template.indexOf("__shardkit_rows__");
             String head = template.substring(0, at);
             String tail = template.substring(at + "__shardkit_rows__".length());
-            InsertRows insertRows = new InsertRows(keys, head, tail, rowTexts, SqlText.countParameters(head),
-                    SqlText.countParameters(tail), rowParams);
+            InsertRows insertRows = new InsertRows(keys, head, tail, rowTexts, SqlText.countParameters(head, dialect),
+                    SqlText.countParameters(tail, dialect), rowParams);
             List<String> tables = new ArrayList<>(top);
             tables.addAll(nested);
             String pinned = null;

@@ -1066,7 +1066,7 @@ final class MergeAnalysis {
     /** The shard SQL of the rewritten tree, with the statement parameter each of its {@code ?} takes. */
     private ShardParameters.Rendered render(Statement st) {
         try {
-            return ShardParameters.render(st, SqlText.countParameters(sql));
+            return ShardParameters.render(st, SqlText.countParameters(sql, dialect), dialect);
         } catch (ShardParameters.Unmapped e) {
             throw new Refusal(e.getMessage() + " in a SELECT merged across shards");
         }

@@ -39,7 +39,7 @@ final class ShardParameters {
      * @param statementParameters how many {@code ?} the user's statement has
      * @throws Unmapped when a parameter of the rendered text cannot be traced to the statement's
      */
-    static Rendered render(Statement st, int statementParameters) throws Unmapped {
+    static Rendered render(Statement st, int statementParameters, Dialect dialect) throws Unmapped {
         List<JdbcParameter> marked = new ArrayList<>();
         StringBuilder ignored = new StringBuilder();
         ExpressionDeParser expressions = new ExpressionDeParser() {
@@ -73,7 +73,7 @@ final class ShardParameters {
                 }
             }
         }
-        return strip(text, statementParameters);
+        return strip(text, statementParameters, dialect);
     }
 
     private static boolean contains(List<JdbcParameter> marked, JdbcParameter p) {
@@ -86,7 +86,7 @@ final class ShardParameters {
     }
 
     /** Replaces each {@code ?N} marker (outside literals and comments) by {@code ?} and records N. */
-    static Rendered strip(String text, int statementParameters) throws Unmapped {
+    static Rendered strip(String text, int statementParameters, Dialect dialect) throws Unmapped {
         StringBuilder out = new StringBuilder(text.length());
         List<Integer> order = new ArrayList<>();
         int n = text.length();
@@ -129,7 +129,7 @@ final class ShardParameters {
             identity &= map[k] == k + 1;
         }
         String sql = out.toString();
-        if (SqlText.countParameters(sql) != map.length) {
+        if (SqlText.countParameters(sql, dialect) != map.length) {
             // a marker hidden by quoting the scan and the driver may read differently
             throw new Unmapped("a parameter inside text shardkit cannot scan");
         }

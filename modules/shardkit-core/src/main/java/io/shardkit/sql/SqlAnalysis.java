@@ -61,7 +61,7 @@ public final class SqlAnalysis {
         this.mergeConstructs = List.copyOf(mergeConstructs);
         this.ddlShards = ddlShards == null ? null : List.copyOf(ddlShards);
         this.problem = problem;
-        this.parameterCount = SqlText.countParameters(sql);
+        this.parameterCount = SqlText.countParameters(sql, dialect);
         this.dialect = dialect;
     }
 

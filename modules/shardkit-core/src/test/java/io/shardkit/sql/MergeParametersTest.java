@@ -38,11 +38,11 @@ class MergeParametersTest {
 
     @Test
     void case04_aParameterWhoseOriginIsUnknownIsRefused() throws Exception {
-        assertThat(ShardParameters.strip("SELECT a FROM t WHERE b = ?2 AND c = '?' AND d = ?1", 2).parameters())
+        assertThat(ShardParameters.strip("SELECT a FROM t WHERE b = ?2 AND c = '?' AND d = ?1", 2, Dialect.SQLITE).parameters())
                 .containsExactly(2, 1);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ShardParameters.strip("SELECT ? FROM t", 1))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ShardParameters.strip("SELECT ? FROM t", 1, Dialect.SQLITE))
                 .isInstanceOf(ShardParameters.Unmapped.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ShardParameters.strip("SELECT ?3 FROM t", 2))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ShardParameters.strip("SELECT ?3 FROM t", 2, Dialect.SQLITE))
                 .isInstanceOf(ShardParameters.Unmapped.class);
     }
 }

@@ -461,7 +461,9 @@ abstract class MergeCasesContract {
     @Test
     void case12_orderByNameResolvesAsTheDatabaseDoes() throws SQLException {
         // PostgreSQL: "Score" is not score, so score is the column; SQLite and MySQL: the alias
-        same("SELECT id, -score AS \"Score\" FROM t_item ORDER BY score, id");
+        if (!mysql()) { // on MySQL "Score" is a string constant, refused by the lexical check
+            same("SELECT id, -score AS \"Score\" FROM t_item ORDER BY score, id");
+        }
         same("SELECT id, -score AS Score FROM t_item ORDER BY SCORE, id");
         // PostgreSQL names CAST(score AS ...) score, so ORDER BY score sorts the text
         same("SELECT id, CAST(score AS VARCHAR(5)) FROM t_item ORDER BY score DESC, id");

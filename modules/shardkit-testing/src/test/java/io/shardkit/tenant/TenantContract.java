@@ -215,6 +215,33 @@ abstract class TenantContract {
         assertThat(column(0, "SELECT COUNT(*) FROM " + sharedSchema() + ".users")).containsExactly("2");
     }
 
+    /** Issue 10, case 24: a tenant's text of two statements could reach another tenant's schema with its tail. */
+    @ParameterizedTest
+    @ValueSource(strings = {"rewrite", "search_path"})
+    void case24_twoStatementsThroughATenantAreRefused(String mode) throws SQLException {
+        ShardedDataSource ds = ds(mode);
+        try (Connection c2 = ds.forTenant("client2").getConnection(); Statement st = c2.createStatement()) {
+            st.executeUpdate("INSERT INTO users (id, name) VALUES (1, 'bob')");
+        }
+        String other = quote(schemaOf("client2")) + ".users";
+        try (Connection c1 = ds.forTenant("client1").getConnection(); Statement st = c1.createStatement()) {
+            for (String sql : List.of("SELECT 1; UPDATE " + other + " SET name = 'x'",
+                    "SELECT id FROM users; DELETE FROM " + other)) {
+                assertThatThrownBy(() -> st.execute(sql))
+                        .isInstanceOf(io.shardkit.RefusedException.class)
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"))
+                        .hasMessageContaining(io.shardkit.sql.SqlLexer.SEVERAL_STATEMENTS);
+            }
+            try (PreparedStatement ps = c1.prepareStatement("SELECT name FROM users WHERE id = ?; UPDATE " + other
+                    + " SET name = 'x'")) {
+                ps.setLong(1, 1);
+                assertThatThrownBy(ps::executeQuery).isInstanceOf(io.shardkit.RefusedException.class)
+                        .hasMessageContaining(io.shardkit.sql.SqlLexer.SEVERAL_STATEMENTS);
+            }
+        }
+        assertThat(column(0, "SELECT name FROM " + other)).containsExactly("bob");
+    }
+
     /** For maps with several shards (PostgreSQL here: on MySQL a database, so a tenant, is server-wide). */
     void splitInsertsMergedReadsAndTransactionsStayInTheTenantsSchema(String mode) throws SQLException {
         ShardedDataSource ds = ds(mode);

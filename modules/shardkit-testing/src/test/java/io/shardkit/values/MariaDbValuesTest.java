@@ -26,7 +26,7 @@ class MariaDbValuesTest {
             f.everywhere("INSERT INTO t_item (id, grp, name, ratio, amount, b, bin, e, tabbed) VALUES (" + i + ", "
                     + (i % 4) + ", '" + names[i % names.length] + "', " + (i <= 4 ? "0.625" : i % 2 == 0 ? "-0.0" : "0.0")
                     + ", " + (i <= 4 ? "0.625" : "0") + ", x'" + (i % 3 == 0 ? "ff" : i % 3 == 1 ? "00" : "7f01") + "', '"
-                    + names[(i * 3) % names.length] + "', '" + enums[i % 3] + "', '" + (i % 2 == 0 ? "a\\t" : "a") + "')");
+                    + names[(i * 3) % names.length] + "', '" + enums[i % 3] + "', '" + (i % 2 == 0 ? "a\t" : "a") + "')");
         }
     }
 

@@ -52,7 +52,7 @@ class PostgresValuesTest {
             f.everywhere("INSERT INTO t_item (id, grp, name, fancy, m, u, ratio, r4, amount, code, half, dhalf, ci) VALUES ("
                     + i + ", " + (i % 5) + ", '" + names[i % names.length] + "', '" + names[(i * 3) % names.length]
                     + "', '" + moods[i % 3] + "', '" + uuids[i % uuids.length] + "', " + ratios[i % ratios.length]
-                    + ", " + ratios[(i + 1) % ratios.length] + ", " + (i % 7) * 1.25 + ", E'" + codes[i % codes.length].replace("\t", "\\t")
+                    + ", " + ratios[(i + 1) % ratios.length] + ", " + (i % 7) * 1.25 + ", '" + codes[i % codes.length]
                     + "', " + (i == 1 ? 2.5 : 0) + ", " + (i == 1 ? 2.5 : 0) + ", '" + names[i % names.length] + "')");
         }
     }
