@@ -31,12 +31,14 @@ final class OracleQueries {
     private final Random r;
     private final OracleData data;
     private final boolean postgres;
+    private final boolean mysql;
     private final Map<String, Query> queries = new LinkedHashMap<>();
 
     private OracleQueries(long seed, OracleData data, String dialect) {
         this.r = new Random(seed);
         this.data = data;
         this.postgres = dialect.equals("postgresql");
+        this.mysql = dialect.equals("mysql");
     }
 
     /** At least {@code count} distinct queries (by SQL and parameters), the same for the same seed and dialect. */
@@ -134,7 +136,7 @@ final class OracleQueries {
         void orderBy(String key, int column, boolean nullable) {
             orderTexts.add(key);
             String dir = r.nextInt(3) == 0 ? " DESC" : r.nextInt(2) == 0 ? " ASC" : "";
-            String nulls = nullable && r.nextInt(4) == 0 ? (r.nextBoolean() ? " NULLS FIRST" : " NULLS LAST") : "";
+            String nulls = nullable && !mysql && r.nextInt(4) == 0 ? (r.nextBoolean() ? " NULLS FIRST" : " NULLS LAST") : "";
             order.add(key + dir + nulls);
             orderVisible.add(column);
         }
@@ -947,7 +949,8 @@ final class OracleQueries {
             }
             case 14 -> {
                 q.item("region", null);
-                q.item("COUNT(*) FILTER (WHERE score > " + k * 300 + ")", "hi");
+                q.item(mysql ? "SUM(CASE WHEN score > " + k * 300 + " THEN 1 ELSE 0 END)"
+                        : "COUNT(*) FILTER (WHERE score > " + k * 300 + ")", "hi");
                 q.groupBy = " GROUP BY region";
                 q.orderBy("region", 0, true);
                 q.total = true;
@@ -985,6 +988,8 @@ final class OracleQueries {
                 if (postgres) {
                     q.limit = " OFFSET ?";
                     q.limitParams.add(OFFSETS[r.nextInt(OFFSETS.length)]);
+                } else if (mysql) {
+                    q.limit = " LIMIT 18446744073709551615 OFFSET " + OFFSETS[r.nextInt(OFFSETS.length)];
                 } else {
                     q.limit = " LIMIT -1 OFFSET " + OFFSETS[r.nextInt(OFFSETS.length)];
                 }
