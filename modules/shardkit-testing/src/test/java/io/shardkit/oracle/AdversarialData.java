@@ -238,9 +238,9 @@ final class AdversarialData {
         if (r.nextInt(12) == 0) {
             return null;
         }
-        // high bit set and clear in the first and the ninth byte, so signed and unsigned orders differ
-        long hi = r.nextLong();
-        long lo = r.nextLong();
+        // version 4, RFC variant (MariaDB's UUID type takes no other); the first byte stays random
+        long hi = r.nextLong() & ~0xF000L | 0x4000L;
+        long lo = r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL | 0x8000_0000_0000_0000L;
         return new UUID(hi, lo).toString();
     }
 

@@ -210,7 +210,8 @@ final class AdversarialRun {
                     continue;
                 }
                 if (q.mustRefuse()) {
-                    tally.count(q.shape(), Tally.WRONG);
+                    // answered is wrong; failed (say, the driver rejected a second statement) is an error, not 0A000
+                    tally.count(q.shape(), got.error == null ? Tally.WRONG : Tally.ERROR);
                     failures.add(failure(q, "must be refused but was " + (got.error == null ? "answered"
                             : "failed with " + got.error), want, got));
                     continue;
@@ -220,10 +221,17 @@ final class AdversarialRun {
                     tally.count(q.shape(), Tally.IDENTICAL);
                     continue;
                 }
+                if (want.error != null && got.error == null) {
+                    // the database rejects the statement (say, ORDER BY an alias PostgreSQL does not see), shardkit answered it
+                    tally.count(q.shape(), Tally.WRONG);
+                    failures.add(failure(q, "the reference rejects it (" + state(want.error) + "), shardkit answered",
+                            want, got));
+                    continue;
+                }
                 if (want.error != null) {
+                    // both failed: not shardkit's wrong answer, but a shape the generator should not make
                     tally.count(q.shape(), Tally.INVALID);
-                    invalid.add(q.describe() + "\n    reference: " + want.error + "\n    shardkit: "
-                            + (got.error != null ? got.error : "answered"));
+                    invalid.add(q.describe() + "\n    reference: " + want.error + "\n    shardkit: " + got.error);
                     continue;
                 }
                 if (got.error != null) {
@@ -318,7 +326,7 @@ final class AdversarialRun {
                     outcome = Tally.REFUSED;
                     tally.refusals.merge(w.cls() + ": " + reason((SQLException) got[1]), 1, Integer::sum);
                 } else if (w.mustRefuse()) {
-                    outcome = Tally.WRONG;
+                    outcome = got[1] == null ? Tally.WRONG : Tally.ERROR;
                     problem = "must be refused but was " + (got[1] == null ? "executed (count " + got[0] + ")"
                             : "failed with " + got[1]);
                 } else {
