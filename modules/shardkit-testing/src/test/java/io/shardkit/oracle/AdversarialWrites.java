@@ -152,6 +152,7 @@ final class AdversarialWrites {
         };
     }
 
+    /** Key changes move by an odd amount: {@code + 1000} would land on the same shard under mod 4. */
     private Write upsert(State s) {
         long id = r.nextBoolean() ? item(s) : fresh();
         String row = "(" + id + ", " + r.nextInt(60) + ", " + text() + ")";
@@ -163,7 +164,7 @@ final class AdversarialWrites {
         if (my) {
             return switch (r.nextInt(8)) {
                 case 0 -> w("upsert", "INSERT INTO " + cols + " VALUES " + row + " ON DUPLICATE KEY UPDATE n = VALUES(n)");
-                case 1 -> w("upsert", "INSERT INTO " + cols + " VALUES " + row + " ON DUPLICATE KEY UPDATE id = id + 1000");
+                case 1 -> w("upsert", "INSERT INTO " + cols + " VALUES " + row + " ON DUPLICATE KEY UPDATE id = id + 1001");
                 case 2 -> w("upsert", "REPLACE INTO " + cols + " VALUES " + row);
                 case 3 -> w("upsert", "INSERT IGNORE INTO " + cols + " VALUES " + row);
                 case 4 -> w("upsert", "INSERT INTO " + refCols + " VALUES " + ref + " ON DUPLICATE KEY UPDATE rnk = rnk + 1");
@@ -177,7 +178,7 @@ final class AdversarialWrites {
         return switch (k) {
             case 0 -> w("upsert", "INSERT INTO " + cols + " VALUES " + row + " ON CONFLICT (id) DO UPDATE SET n = excluded.n");
             case 1 -> w("upsert", "INSERT INTO " + cols + " VALUES " + row
-                    + " ON CONFLICT (id) DO UPDATE SET id = excluded.id + 1000");
+                    + " ON CONFLICT (id) DO UPDATE SET id = excluded.id + 1001");
             case 2 -> w("upsert", "INSERT INTO " + cols + " VALUES " + row + " ON CONFLICT DO NOTHING");
             case 3 -> w("upsert", "INSERT INTO " + refCols + " VALUES " + ref
                     + " ON CONFLICT (code) DO UPDATE SET rnk = excluded.rnk + 1");

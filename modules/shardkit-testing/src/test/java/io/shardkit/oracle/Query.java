@@ -26,10 +26,12 @@ import java.util.Set;
  *     compared exactly as multisets)
  * @param skipReference do not run it on the reference (it must be refused, and running it there
  *     would change the reference's rows)
+ * @param exactScale decimals must also have the database's scale (the database fixes it: SUM of a
+ *     DECIMAL(10,2) has scale 2 and PostgreSQL's AVG its own rule), not only its value
  */
 record Query(int number, String shape, String sql, List<Object> params, boolean total, List<Integer> keyColumns,
         Set<Integer> approx, boolean mustRefuse, Map<Integer, String> valueClasses, Map<Integer, String> keyClasses,
-        boolean skipReference) {
+        boolean skipReference, boolean exactScale) {
 
     Query {
         params = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(params));
@@ -41,7 +43,7 @@ record Query(int number, String shape, String sql, List<Object> params, boolean 
 
     Query(int number, String shape, String sql, List<Object> params, boolean total, List<Integer> keyColumns,
             Set<Integer> approx, boolean mustRefuse) {
-        this(number, shape, sql, params, total, keyColumns, approx, mustRefuse, Map.of(), Map.of(), false);
+        this(number, shape, sql, params, total, keyColumns, approx, mustRefuse, Map.of(), Map.of(), false, false);
     }
 
     String describe() {

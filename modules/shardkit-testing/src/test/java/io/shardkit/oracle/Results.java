@@ -105,6 +105,10 @@ final class Results {
         if (want instanceof BigDecimal x) {
             BigDecimal y = (BigDecimal) got;
             boolean same = x.compareTo(y) == 0 || q.approx().contains(column) && close(x, y);
+            if (same && q.exactScale() && x.scale() != y.scale()) {
+                return "scale: expected " + show(want) + " (scale " + x.scale() + "), got " + show(got) + " (scale "
+                        + y.scale() + ")";
+            }
             return same ? null : "expected " + show(want) + ", got " + show(got);
         }
         if (want instanceof byte[] x) {
