@@ -31,6 +31,14 @@ import org.junit.jupiter.api.TestInstance;
  * <p>Every failure is collected, with the seed, the query number, the SQL, both results and the
  * plan, and the test fails once at the end with all of them. Run with
  * {@code -Dshardkit.oracle.seed=N} to try another seed; {@code -Dshardkit.oracle.queries=N} for more queries.
+ *
+ * <p>Two more tests run the adversarial oracle ({@link AdversarialRun}) over tables shaped like
+ * issue 10's reproductions: {@value #ADVERSARIAL_SELECTS} generated SELECTs and
+ * {@value #ADVERSARIAL_WRITES} writes per database, with a table of outcomes per class. Run only
+ * some classes with {@code -Dshardkit.oracle.classes=selfjoin,ties} (SELECT classes in
+ * {@link AdversarialSelects#CLASSES}, write classes in {@link AdversarialWrites#CLASSES}, and
+ * {@code legacy} for the players/matches test above); {@code -Dshardkit.oracle.selects=N} and
+ * {@code -Dshardkit.oracle.writes=N} change the counts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DifferentialOracle {
