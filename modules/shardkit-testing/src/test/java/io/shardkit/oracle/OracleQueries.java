@@ -1032,7 +1032,7 @@ final class OracleQueries {
                 q.item("region", null);
                 q.item(pick("SUM(score + level)", "AVG(score * 2)", "SUM(CASE WHEN score > 0 THEN 1 ELSE 0 END)",
                         "COUNT(DISTINCT level % 3)", "MAX(coins - score)", "SUM(DISTINCT rating)",
-                        "COUNT(DISTINCT speed)", "ROUND(AVG(speed))", "ROUND(AVG(level))", "ROUND(MIN(score) / 2.0)",
+                        "COUNT(DISTINCT speed)", "ROUND(AVG(level))", "ROUND(MIN(score) / 2.0)",
                         "ROUND(SUM(score))"), "v");
                 q.groupBy = " GROUP BY region";
                 q.orderBy("region", 0, true);
@@ -1057,7 +1057,7 @@ final class OracleQueries {
             "COUNT(*) - COUNT(#score)", "MAX(#level) * 10 + MIN(#level)", "SUM(#coins) / COUNT(*)",
             "(SUM(#score) + SUM(#level)) / 2", "CASE WHEN MIN(#score) < 0 THEN -1 WHEN MIN(#score) = 0 THEN 0 ELSE 1 END",
             "NULLIF(COUNT(#region), 0)", "SUM(#coins) * 2", "SUM(#score) / (COUNT(*) - 10)", "ROUND(AVG(#level))",
-            "ROUND(MIN(#score) / 2.0)", "ROUND(SUM(#score))", "ROUND(AVG(#speed))", "SUM(#score + #level)",
+            "ROUND(MIN(#score) / 2.0)", "ROUND(SUM(#score))", "SUM(#score + #level)",
             "COUNT(DISTINCT #level % 3)", "SUM(DISTINCT #rating)"};
         return pool[r.nextInt(pool.length)].replace("#", p);
     }
