@@ -99,6 +99,6 @@ final class Equivalence {
             }
             out.add(copy);
         }
-        return new Results.Rows(rows.width(), out);
+        return new Results.Rows(rows.width(), rows.labels(), out);
     }
 }

@@ -27,7 +27,8 @@ import java.util.Set;
  * @param skipReference do not run it on the reference (it must be refused, and running it there
  *     would change the reference's rows)
  * @param exactScale decimals must also have the database's scale (the database fixes it: SUM of a
- *     DECIMAL(10,2) has scale 2 and PostgreSQL's AVG its own rule), not only its value
+ *     DECIMAL(10,2) has scale 2 and PostgreSQL's AVG its own rule), not only its value, and the
+ *     column labels must be the database's
  */
 record Query(int number, String shape, String sql, List<Object> params, boolean total, List<Integer> keyColumns,
         Set<Integer> approx, boolean mustRefuse, Map<Integer, String> valueClasses, Map<Integer, String> keyClasses,
