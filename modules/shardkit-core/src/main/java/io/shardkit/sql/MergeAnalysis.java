@@ -77,6 +77,8 @@ final class MergeAnalysis {
     private String tieredId;
     /** Visible columns of an aggregate query. */
     private int width;
+    /** Collation companions of an aggregate query's group keys, which the shards also group by. */
+    private final List<Expression> groupedCompanions = new ArrayList<>();
     /** The collations of the compared shard columns of an aggregate query, once worked out. */
     private Comparisons comparisons = Comparisons.NONE;
     /** The shard column of each group key: a hidden column after the visible ones, or the select item it names. */
@@ -574,6 +576,9 @@ final class MergeAnalysis {
         ps.setOrderByElements(null);
         shardGroups.addAll(distinctArgs.values());
         if (!shardGroups.isEmpty()) {
+            shardGroups.addAll(groupedCompanions);
+        }
+        if (!shardGroups.isEmpty()) {
             GroupByElement g = new GroupByElement();
             g.setGroupByExpressions(new ExpressionList<>(shardGroups));
             ps.setGroupByElement(g);
@@ -639,7 +644,16 @@ final class MergeAnalysis {
             }
         }
         int first = width + hidden.size() + 1;
-        hidden.addAll(collations.companionItems());
+        List<SelectItem<?>> companions = collations.companionItems();
+        for (int i = 0; i < companions.size(); i++) {
+            // a companion of a group key is a function of the group keys: grouping by it too keeps the
+            // groups as they are, and PostgreSQL accepts it in the select list (it would not match
+            // CAST((key) AS text) to the key alone)
+            if (!containsAggregate(collations.companionArgument(i))) {
+                groupedCompanions.add(companions.get(i).getExpression());
+            }
+        }
+        hidden.addAll(companions);
         comparisons = collations.build(j -> first + j, c -> c);
         ps.addSelectItems(hidden);
     }
@@ -691,6 +705,12 @@ final class MergeAnalysis {
             }
             boolean sentAsWritten = !computed(outputs, i + 1)
                     && (dialect == Dialect.POSTGRESQL || label.equals(item.getExpression().toString()));
+            if (!sentAsWritten && dialect == Dialect.MYSQL && hasParameters(item.getExpression())) {
+                // Connector/J writes the bound values into the text, and MySQL labels the column with it
+                throw new Refusal("an unaliased select item holding a ? parameter (" + item.getExpression()
+                        + ") across MySQL shards (its column label is the text with the bound value, which"
+                        + " differs per execution); give it an alias");
+            }
             if (!sentAsWritten) {
                 item.setAlias(new Alias(OutputNames.quote(dialect, label), true));
             }

@@ -88,6 +88,11 @@ final class MergeCollations {
         return companionExpr.size();
     }
 
+    /** The shard expression companion {@code i} is computed from. */
+    Expression companionArgument(int i) {
+        return companionExpr.get(i);
+    }
+
     /** The comparisons, with companion {@code i} at shard column {@code companionColumn(i)}. */
     Comparisons build(IntUnaryOperator companionColumn, IntUnaryOperator column) {
         List<Comparisons.Entry> all = new ArrayList<>();
