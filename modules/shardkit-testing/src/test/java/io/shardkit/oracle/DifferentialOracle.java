@@ -118,6 +118,14 @@ abstract class DifferentialOracle {
         int agreedErrors = 0;
         long started = System.nanoTime();
         try (Connection ref = shards.openReference(); Connection sharded = ds.getConnection()) {
+            Equivalence text = null;
+            if (shards.dialect().equals("mysql")) {
+                // UNION ALL: a UNION would itself drop the pairs that differ in case only
+                text = new Equivalence();
+                text.learn(ref, "text", "SELECT a.name, b.name FROM players a JOIN players b ON a.name = b.name"
+                        + " UNION ALL SELECT a.region, b.region FROM players a JOIN players b ON a.region = b.region"
+                        + " UNION ALL SELECT a.name, b.name FROM regions a JOIN regions b ON a.name = b.name");
+            }
             for (Query q : queries) {
                 Outcome want = run(ref, q);
                 Outcome got = run(sharded, q);
@@ -153,7 +161,15 @@ abstract class DifferentialOracle {
                     failures.add(failure(q, "shardkit failed: " + got.error(), want, got));
                     continue;
                 }
-                String difference = Results.difference(q, want.rows(), got.rows());
+                Results.Rows wantRows = want.rows();
+                Results.Rows gotRows = got.rows();
+                if (text != null) {
+                    // MariaDB's default collation ignores case: a group, a DISTINCT value or a MIN/MAX may come
+                    // back in any spelling of its class ('Ana' or 'ana'), on the reference as on the shards
+                    wantRows = text.canonicalText(wantRows, "text");
+                    gotRows = text.canonicalText(gotRows, "text");
+                }
+                String difference = Results.difference(q, wantRows, gotRows);
                 if (difference != null) {
                     failures.add(failure(q, difference, want, got));
                     continue;

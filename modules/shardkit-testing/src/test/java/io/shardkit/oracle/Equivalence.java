@@ -101,4 +101,19 @@ final class Equivalence {
         }
         return new Results.Rows(rows.width(), rows.labels(), out);
     }
+
+    /** Every text value of every column replaced by its class representative in {@code domain}. */
+    Results.Rows canonicalText(Results.Rows rows, String domain) {
+        List<Object[]> out = new ArrayList<>(rows.rows().size());
+        for (Object[] row : rows.rows()) {
+            Object[] copy = row.clone();
+            for (int c = 0; c < copy.length; c++) {
+                if (copy[c] instanceof String) {
+                    copy[c] = canonical(domain, copy[c]);
+                }
+            }
+            out.add(copy);
+        }
+        return new Results.Rows(rows.width(), rows.labels(), out);
+    }
 }
