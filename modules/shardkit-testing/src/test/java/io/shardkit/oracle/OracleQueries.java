@@ -31,12 +31,14 @@ final class OracleQueries {
     private final Random r;
     private final OracleData data;
     private final boolean postgres;
+    private final boolean mysql;
     private final Map<String, Query> queries = new LinkedHashMap<>();
 
     private OracleQueries(long seed, OracleData data, String dialect) {
         this.r = new Random(seed);
         this.data = data;
         this.postgres = dialect.equals("postgresql");
+        this.mysql = dialect.equals("mysql");
     }
 
     /** At least {@code count} distinct queries (by SQL and parameters), the same for the same seed and dialect. */
@@ -134,7 +136,7 @@ final class OracleQueries {
         void orderBy(String key, int column, boolean nullable) {
             orderTexts.add(key);
             String dir = r.nextInt(3) == 0 ? " DESC" : r.nextInt(2) == 0 ? " ASC" : "";
-            String nulls = nullable && r.nextInt(4) == 0 ? (r.nextBoolean() ? " NULLS FIRST" : " NULLS LAST") : "";
+            String nulls = nullable && !mysql && r.nextInt(4) == 0 ? (r.nextBoolean() ? " NULLS FIRST" : " NULLS LAST") : "";
             order.add(key + dir + nulls);
             orderVisible.add(column);
         }
@@ -947,7 +949,8 @@ final class OracleQueries {
             }
             case 14 -> {
                 q.item("region", null);
-                q.item("COUNT(*) FILTER (WHERE score > " + k * 300 + ")", "hi");
+                q.item(mysql ? "SUM(CASE WHEN score > " + k * 300 + " THEN 1 ELSE 0 END)"
+                        : "COUNT(*) FILTER (WHERE score > " + k * 300 + ")", "hi");
                 q.groupBy = " GROUP BY region";
                 q.orderBy("region", 0, true);
                 q.total = true;
@@ -985,6 +988,8 @@ final class OracleQueries {
                 if (postgres) {
                     q.limit = " OFFSET ?";
                     q.limitParams.add(OFFSETS[r.nextInt(OFFSETS.length)]);
+                } else if (mysql) {
+                    q.limit = " LIMIT 18446744073709551615 OFFSET " + OFFSETS[r.nextInt(OFFSETS.length)];
                 } else {
                     q.limit = " LIMIT -1 OFFSET " + OFFSETS[r.nextInt(OFFSETS.length)];
                 }
@@ -1027,7 +1032,7 @@ final class OracleQueries {
                 q.item("region", null);
                 q.item(pick("SUM(score + level)", "AVG(score * 2)", "SUM(CASE WHEN score > 0 THEN 1 ELSE 0 END)",
                         "COUNT(DISTINCT level % 3)", "MAX(coins - score)", "SUM(DISTINCT rating)",
-                        "COUNT(DISTINCT speed)", "ROUND(AVG(speed))", "ROUND(AVG(level))", "ROUND(MIN(score) / 2.0)",
+                        "COUNT(DISTINCT speed)", "ROUND(AVG(level))", "ROUND(MIN(score) / 2.0)",
                         "ROUND(SUM(score))"), "v");
                 q.groupBy = " GROUP BY region";
                 q.orderBy("region", 0, true);
@@ -1052,7 +1057,7 @@ final class OracleQueries {
             "COUNT(*) - COUNT(#score)", "MAX(#level) * 10 + MIN(#level)", "SUM(#coins) / COUNT(*)",
             "(SUM(#score) + SUM(#level)) / 2", "CASE WHEN MIN(#score) < 0 THEN -1 WHEN MIN(#score) = 0 THEN 0 ELSE 1 END",
             "NULLIF(COUNT(#region), 0)", "SUM(#coins) * 2", "SUM(#score) / (COUNT(*) - 10)", "ROUND(AVG(#level))",
-            "ROUND(MIN(#score) / 2.0)", "ROUND(SUM(#score))", "ROUND(AVG(#speed))", "SUM(#score + #level)",
+            "ROUND(MIN(#score) / 2.0)", "ROUND(SUM(#score))", "SUM(#score + #level)",
             "COUNT(DISTINCT #level % 3)", "SUM(DISTINCT #rating)"};
         return pool[r.nextInt(pool.length)].replace("#", p);
     }

@@ -1,0 +1,7 @@
+package io.shardkit.oracle;
+
+import io.shardkit.testing.MariaDbShards;
+
+@MariaDbShards
+class MariaDbDifferentialTest extends DifferentialOracle {
+}
