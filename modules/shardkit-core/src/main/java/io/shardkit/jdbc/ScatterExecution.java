@@ -279,20 +279,9 @@ final class ScatterExecution implements Execution {
             if (registry.dialect(s) != Dialect.SQLITE) {
                 return null;
             }
-            String create = null;
-            Connection held = catalogConnection(s);
-            Connection c = held != null ? held : registry.borrow(s);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
-                ps.setString(1, name);
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    create = rs.next() ? rs.getString(1) : null;
-                }
-            } finally {
-                if (held == null) {
-                    c.close();
-                }
-            }
+            List<Object> rows = catalogQuery(s, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?"
+                    + " COLLATE NOCASE", name);
+            String create = rows.isEmpty() ? null : (String) rows.get(0);
             String coll = create == null ? null : SqliteCollations.of(create).get(SqliteCollations.key(column));
             if (coll == null || found != null && !found.equals(coll)) {
                 return null;
@@ -308,22 +297,13 @@ final class ScatterExecution implements Execution {
         java.util.Map<String, Integer> agreed = null;
         for (int s : shards) {
             java.util.Map<String, Integer> order = new java.util.HashMap<>();
-            Connection held = catalogConnection(s);
-            Connection c = held != null ? held : registry.borrow(s);
-            try (PreparedStatement ps = c.prepareStatement("SELECT enumlabel FROM pg_enum WHERE enumtypid = "
-                    + "to_regtype(?) ORDER BY enumsortorder")) {
-                ps.setString(1, type);
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        order.put(rs.getString(1), order.size());
-                    }
+            try {
+                for (Object label : catalogQuery(s, "SELECT enumlabel FROM pg_enum WHERE enumtypid = to_regtype(?)"
+                        + " ORDER BY enumsortorder", type)) {
+                    order.put((String) label, order.size());
                 }
             } catch (SQLException e) {
                 return null;
-            } finally {
-                if (held == null) {
-                    c.close();
-                }
             }
             if (order.isEmpty() || agreed != null && !agreed.equals(order)) {
                 return null;
@@ -344,22 +324,14 @@ final class ScatterExecution implements Execution {
         }
         Boolean all = Boolean.TRUE;
         for (int s : shards) {
-            Connection held = catalogConnection(s);
-            Connection c = held != null ? held : registry.borrow(s);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT collisdeterministic FROM pg_collation WHERE oid = to_regcollation(?)")) {
-                ps.setString(1, collation);
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || !rs.getBoolean(1)) {
-                        all = null;
-                    }
+            try {
+                List<Object> rows = catalogQuery(s, "SELECT collisdeterministic FROM pg_collation"
+                        + " WHERE oid = to_regcollation(?)", collation);
+                if (rows.isEmpty() || !Boolean.TRUE.equals(rows.get(0))) {
+                    all = null;
                 }
             } catch (SQLException e) {
                 all = null;
-            } finally {
-                if (held == null) {
-                    c.close();
-                }
             }
             if (all == null) {
                 break;
@@ -367,6 +339,30 @@ final class ScatterExecution implements Execution {
         }
         deterministic.put(collation, all);
         return all;
+    }
+
+    /**
+     * The first column of a one-parameter catalog query on a shard, on the connection the read
+     * already holds there when it has one (so a pool of one connection cannot deadlock), else on
+     * one borrowed for the query.
+     */
+    private List<Object> catalogQuery(int shard, String sql, String parameter) throws SQLException {
+        Connection held = catalogConnection(shard);
+        Connection c = held != null ? held : registry.borrow(shard);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, parameter);
+            List<Object> out = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getObject(1));
+                }
+            }
+            return out;
+        } finally {
+            if (held == null) {
+                c.close();
+            }
+        }
     }
 
     @Override
