@@ -655,11 +655,17 @@ final class AdversarialSelects {
 
     private void arith() {
         String avg = pick("AVG(d2)", "AVG(n)", "SUM(d6) / COUNT(*)", "AVG(d0)");
+        // SQLite stores DECIMAL values as doubles, so a sum of d2 or d6 there depends on the order of the
+        // additions: under ROUND or % only the exact ratio column is used on SQLite
+        boolean exactDecimals = pg || my;
+        String d2 = exactDecimals ? "d2" : "ratio";
+        String d6 = exactDecimals ? "d6" : "ratio";
         List<String> forms = new ArrayList<>(List.of(
-                "SELECT grp, SUM(d2) % 2, SUM(n) % 3 FROM t_item GROUP BY grp ORDER BY grp",
-                "SELECT ROUND(2.5e0), ROUND(3.5e0), ROUND(-2.5e0), ROUND(2.5) FROM t_item WHERE id = " + id(),
-                "SELECT grp, ROUND(SUM(ratio)), ROUND(SUM(d2), 1), ROUND(SUM(d6) / 7, 3) FROM t_item WHERE " + EXACT
+                "SELECT grp, SUM(" + d2 + ") % 2, SUM(n) % 3 FROM t_item" + (exactDecimals ? "" : " WHERE " + EXACT)
                         + " GROUP BY grp ORDER BY grp",
+                "SELECT ROUND(2.5e0), ROUND(3.5e0), ROUND(-2.5e0), ROUND(2.5) FROM t_item WHERE id = " + id(),
+                "SELECT grp, ROUND(SUM(ratio)), ROUND(SUM(" + d2 + "), 1), ROUND(SUM(" + d6 + ") / 7, 3) FROM t_item"
+                        + " WHERE " + EXACT + " GROUP BY grp ORDER BY grp",
                 "SELECT SUM(d0), SUM(d2), SUM(d6), MIN(d6), MAX(d2) FROM t_item",
                 "SELECT grp, SUM(ratio), MIN(ratio), MAX(ratio) FROM t_item GROUP BY grp ORDER BY grp",
                 "SELECT code, " + avg + " FROM t_item GROUP BY code ORDER BY code"));
