@@ -93,6 +93,12 @@ public record Limit(Bound offset, Bound count, List<SortKey> ties, RowSource inp
             if (closed) {
                 return false;
             }
+            if (left <= 0 && tieOrder == null) {
+                // LIMIT 0, or the count is reached: like the databases' own LIMIT, pull nothing more (not even
+                // the offset rows), so nothing below is evaluated for rows no one reads
+                close();
+                return false;
+            }
             while (skip > 0) {
                 if (!input.next()) {
                     close();
@@ -100,7 +106,7 @@ public record Limit(Bound offset, Bound count, List<SortKey> ties, RowSource inp
                 }
                 skip--;
             }
-            if (left <= 0 && tieOrder == null || !input.next()) {
+            if (!input.next()) {
                 close();
                 return false;
             }

@@ -29,9 +29,52 @@ public record Sort(List<SortKey> keys, RowSource input) implements RowSource {
         return List.of(input);
     }
 
+    /**
+     * The rows are read and sorted on the first {@code next()}, not at open: a LIMIT 0 above never
+     * asks for a row, and then (as in the databases, whose LIMIT 0 pulls nothing) no merged value
+     * is evaluated, so an expression that would fail in some group does not fail the query.
+     */
     @Override
     public Cursor open(Execution execution) throws SQLException {
         Cursor in = input.open(execution);
+        return new Cursor() {
+            private Cursor sorted;
+
+            @Override
+            public boolean next() throws SQLException {
+                if (sorted == null) {
+                    sorted = sort(in, execution);
+                }
+                return sorted.next();
+            }
+
+            @Override
+            public Object get(int column) throws SQLException {
+                return sorted.get(column);
+            }
+
+            @Override
+            public int columnCount() throws SQLException {
+                return in.columnCount();
+            }
+
+            @Override
+            public java.sql.ResultSet source() {
+                return null;
+            }
+
+            @Override
+            public void close() throws SQLException {
+                if (sorted != null) {
+                    sorted.close();
+                } else {
+                    in.close();
+                }
+            }
+        };
+    }
+
+    private Cursor sort(Cursor in, Execution execution) throws SQLException {
         try {
             int width = in.columnCount();
             RowOrder order = new RowOrder(keys, execution.values());

@@ -297,6 +297,22 @@ abstract class MergeCasesContract {
         refused("SELECT id FROM t_item ORDER BY grp FETCH FIRST ? ROWS WITH TIES", "write the row count", 3);
     }
 
+    /** Found by the oracle (seed 99, PostgreSQL): LIMIT 0 evaluates nothing, so a group whose expression fails does not fail it. */
+    @Test
+    void limitZeroEvaluatesNoMergedValue() throws SQLException {
+        for (String sql : new String[] {
+            "SELECT grp, SUM(score) / (COUNT(*) - COUNT(*)) AS x FROM t_item GROUP BY grp ORDER BY COUNT(*), grp LIMIT 0",
+            "SELECT grp, SUM(score) / (COUNT(*) - COUNT(*)) AS x FROM t_item GROUP BY grp ORDER BY grp LIMIT 0 OFFSET 2"}) {
+            List<String> want;
+            try (Connection ref = shards.openReference()) {
+                want = run(ref, sql);
+            }
+            try (Connection c = ds.getConnection()) {
+                assertThat(run(c, sql)).as(sql).isEqualTo(want).hasSize(1); // the labels, no row
+            }
+        }
+    }
+
     @Test
     void case11_otherFetchFormsAreExactOrRefused() throws SQLException {
         if (sqlite()) {
