@@ -1,68 +1,7 @@
 package io.shardkit.sql;
 
-import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import net.sf.jsqlparser.expression.AnalyticExpression;
-import net.sf.jsqlparser.expression.AnyComparisonExpression;
-import net.sf.jsqlparser.expression.BinaryExpression;
-import net.sf.jsqlparser.expression.BooleanValue;
-import net.sf.jsqlparser.expression.CaseExpression;
-import net.sf.jsqlparser.expression.CastExpression;
-import net.sf.jsqlparser.expression.CollateExpression;
-import net.sf.jsqlparser.expression.DateTimeLiteralExpression;
-import net.sf.jsqlparser.expression.DateValue;
-import net.sf.jsqlparser.expression.DoubleValue;
 import net.sf.jsqlparser.expression.Expression;
-import net.sf.jsqlparser.expression.ExtractExpression;
-import net.sf.jsqlparser.expression.Function;
-import net.sf.jsqlparser.expression.HexValue;
-import net.sf.jsqlparser.expression.IntervalExpression;
-import net.sf.jsqlparser.expression.JdbcParameter;
-import net.sf.jsqlparser.expression.LongValue;
-import net.sf.jsqlparser.expression.NotExpression;
-import net.sf.jsqlparser.expression.NullValue;
-import net.sf.jsqlparser.expression.SignedExpression;
-import net.sf.jsqlparser.expression.StringValue;
-import net.sf.jsqlparser.expression.TimeKeyExpression;
-import net.sf.jsqlparser.expression.TimeValue;
-import net.sf.jsqlparser.expression.TimestampValue;
-import net.sf.jsqlparser.expression.TrimFunction;
-import net.sf.jsqlparser.expression.WhenClause;
-import net.sf.jsqlparser.expression.operators.arithmetic.Addition;
-import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseAnd;
-import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseLeftShift;
-import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseOr;
-import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseRightShift;
-import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseXor;
-import net.sf.jsqlparser.expression.operators.arithmetic.Concat;
-import net.sf.jsqlparser.expression.operators.arithmetic.Division;
-import net.sf.jsqlparser.expression.operators.arithmetic.IntegerDivision;
-import net.sf.jsqlparser.expression.operators.arithmetic.Modulo;
-import net.sf.jsqlparser.expression.operators.arithmetic.Multiplication;
-import net.sf.jsqlparser.expression.operators.arithmetic.Subtraction;
-import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
-import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
-import net.sf.jsqlparser.expression.operators.conditional.XorExpression;
-import net.sf.jsqlparser.expression.operators.relational.Between;
-import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
-import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
-import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
-import net.sf.jsqlparser.expression.operators.relational.GreaterThan;
-import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
-import net.sf.jsqlparser.expression.operators.relational.InExpression;
-import net.sf.jsqlparser.expression.operators.relational.IsBooleanExpression;
-import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
-import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
-import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
-import net.sf.jsqlparser.expression.operators.relational.MinorThan;
-import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
-import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
-import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
-import net.sf.jsqlparser.expression.operators.relational.RegExpMatchOperator;
-import net.sf.jsqlparser.expression.operators.relational.SimilarToExpression;
-import net.sf.jsqlparser.expression.operators.relational.SupportsOldOracleJoinSyntax;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Commit;
@@ -107,6 +46,8 @@ import net.sf.jsqlparser.statement.upsert.UpsertType;
  * construct JSqlParser adds in a new version, or one forgotten here, is therefore refused, never
  * routed by guesswork (Vitess's planbuilder works the same way: unknown AST = unsupported).
  *
+ * <p>Expressions are walked by {@link ExpressionAllowlist}, which calls back here for subqueries.
+ *
  * <p>Structural nodes with many optional parts (a SELECT's clauses, a join, a table reference, a
  * function call) are checked by rebuilding them from the parts this class handles and comparing
  * the SQL text: a part it does not handle prints in the original only, so the texts differ.
@@ -115,18 +56,6 @@ import net.sf.jsqlparser.statement.upsert.UpsertType;
  * routing and merge analyses, which refuse what they cannot answer exactly across shards.
  */
 final class Allowlist {
-    /** Binary operators whose meaning is the same on every supported database (given the lexical checks). */
-    private static final Set<Class<?>> BINARY = Set.of(Addition.class, Subtraction.class, Multiplication.class,
-            Division.class, IntegerDivision.class, Modulo.class, Concat.class, BitwiseAnd.class, BitwiseOr.class,
-            BitwiseXor.class, BitwiseLeftShift.class, BitwiseRightShift.class, AndExpression.class, OrExpression.class,
-            XorExpression.class, EqualsTo.class, NotEqualsTo.class, GreaterThan.class, GreaterThanEquals.class,
-            MinorThan.class, MinorThanEquals.class, LikeExpression.class, SimilarToExpression.class,
-            RegExpMatchOperator.class, IsDistinctExpression.class);
-
-    private static final Set<Class<?>> LITERALS = Set.of(LongValue.class, DoubleValue.class, NullValue.class,
-            HexValue.class, DateValue.class, TimeValue.class, TimestampValue.class, BooleanValue.class,
-            DateTimeLiteralExpression.class, net.sf.jsqlparser.expression.DateUnitExpression.class);
-
     /** Refuses the statement being walked; carries the reason. */
     static final class Refusal extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -136,8 +65,8 @@ final class Allowlist {
         }
     }
 
-    /** What the walk found beyond acceptance. */
-    private String volatileCall;
+    /** The expressions of the statement, walked by their own allowlist (which calls back for subqueries). */
+    private final ExpressionAllowlist expressions = new ExpressionAllowlist(this);
 
     private Allowlist() {
     }
@@ -150,13 +79,13 @@ final class Allowlist {
         Allowlist walk = new Allowlist();
         try {
             walk.statement(st);
-            return new Verdict(null, walk.volatileCall);
+            return new Verdict(null, walk.expressions.volatileCall());
         } catch (Refusal r) {
-            return new Verdict(r.getMessage(), walk.volatileCall);
+            return new Verdict(r.getMessage(), walk.expressions.volatileCall());
         }
     }
 
-    private static Refusal unknown(String what) {
+    static Refusal unknown(String what) {
         return new Refusal(what + " is not something shardkit knows how to route; run it on a connection pinned to"
                 + " one shard (ShardedDataSource.connectionTo)");
     }
@@ -215,10 +144,10 @@ final class Allowlist {
         if (insert.getConflictAction() != null) {
             var action = insert.getConflictAction();
             updateSets(action.getUpdateSets());
-            expression(action.getWhereExpression());
+            expressions.expression(action.getWhereExpression());
         }
         if (insert.getConflictTarget() != null) {
-            expression(insert.getConflictTarget().getWhereExpression());
+            expressions.expression(insert.getConflictTarget().getWhereExpression());
         }
         updateSets(insert.getDuplicateUpdateSets());
         returning(insert.getReturningClause());
@@ -253,7 +182,7 @@ final class Allowlist {
         }
         joins(update.getStartJoins());
         joins(update.getJoins());
-        expression(update.getWhere());
+        expressions.expression(update.getWhere());
         orderBy(update.getOrderByElements());
         limit(update.getLimit());
         returning(update.getReturningClause());
@@ -277,7 +206,7 @@ final class Allowlist {
             }
         }
         joins(delete.getJoins());
-        expression(delete.getWhere());
+        expressions.expression(delete.getWhere());
         orderBy(delete.getOrderByElements());
         limit(delete.getLimit());
         returning(delete.getReturningClause());
@@ -289,10 +218,10 @@ final class Allowlist {
         }
         for (UpdateSet set : sets) {
             for (Column c : set.getColumns()) {
-                column(c);
+                expressions.column(c);
             }
             for (Expression e : set.getValues()) {
-                expression(e);
+                expressions.expression(e);
             }
         }
     }
@@ -309,7 +238,7 @@ final class Allowlist {
 
     // ---------------------------------------------------------------- SELECT
 
-    private void select(Select select) {
+    void select(Select select) {
         if (select.getWithItemsList() != null) {
             for (WithItem<?> w : select.getWithItemsList()) {
                 // a data-modifying WITH (INSERT/UPDATE/DELETE in a CTE) is not a read
@@ -333,7 +262,7 @@ final class Allowlist {
             }
         } else if (select.getClass() == Values.class) {
             for (Expression e : ((Values) select).getExpressions()) {
-                expression(e);
+                expressions.expression(e);
             }
         } else {
             throw unknown("the SELECT form " + select.getClass().getSimpleName());
@@ -376,12 +305,12 @@ final class Allowlist {
             fromItem(ps.getFromItem());
         }
         joins(ps.getJoins());
-        expression(ps.getWhere());
+        expressions.expression(ps.getWhere());
         groupBy(ps.getGroupBy());
-        expression(ps.getHaving());
+        expressions.expression(ps.getHaving());
         if (ps.getWindowDefinitions() != null && !ps.getWindowDefinitions().isEmpty()) {
             for (var w : ps.getWindowDefinitions()) {
-                window(w, w.toString());
+                expressions.window(w, w.toString());
             }
         }
         if (ps.getForUpdateTable() != null) {
@@ -421,7 +350,7 @@ final class Allowlist {
                     throw unknown("the select item " + item);
                 }
             } else {
-                expression(e);
+                expressions.expression(e);
             }
         }
     }
@@ -444,7 +373,7 @@ final class Allowlist {
                     || f.getPrefix() != null && !f.getPrefix().isEmpty()) {
                 throw unknown("the table function " + item);
             }
-            expressions(f.getFunction().getParameters());
+            expressions.expressions(f.getFunction().getParameters());
         } else {
             throw unknown("the FROM item " + item + " (" + item.getClass().getSimpleName() + ")");
         }
@@ -493,11 +422,11 @@ final class Allowlist {
             }
             fromItem(j.getRightItem());
             for (Expression on : j.getOnExpressions()) {
-                expression(on);
+                expressions.expression(on);
             }
             if (j.getUsingColumns() != null) {
                 for (Column c : j.getUsingColumns()) {
-                    column(c);
+                    expressions.column(c);
                 }
             }
         }
@@ -508,13 +437,13 @@ final class Allowlist {
             return;
         }
         if (g.getGroupingSets() != null && !g.getGroupingSets().isEmpty() || g.isMysqlWithRollup()) {
-            expressions(g.getGroupByExpressionList());
+            expressions.expressions(g.getGroupByExpressionList());
             return; // GROUPING SETS / ROLLUP: exact on one shard; the merge refuses them across shards
         }
-        expressions(g.getGroupByExpressionList());
+        expressions.expressions(g.getGroupByExpressionList());
     }
 
-    private void orderBy(List<OrderByElement> order) {
+    void orderBy(List<OrderByElement> order) {
         if (order == null) {
             return;
         }
@@ -522,7 +451,7 @@ final class Allowlist {
             if (o.getWithFill() != null || o.isMysqlWithRollup()) {
                 throw unknown("ORDER BY " + o);
             }
-            expression(o.getExpression());
+            expressions.expression(o.getExpression());
         }
     }
 
@@ -535,223 +464,20 @@ final class Allowlist {
         }
         if (!l.isLimitAll()) {
             // LIMIT ALL (PostgreSQL): no limit; where the database rejects it the merge analysis refuses it
-            expression(l.getRowCount());
+            expressions.expression(l.getRowCount());
         }
-        expression(l.getOffset());
+        expressions.expression(l.getOffset());
     }
 
     private void offset(Offset o) {
         if (o != null) {
-            expression(o.getOffset());
+            expressions.expression(o.getOffset());
         }
     }
 
     private void fetch(Fetch f) {
         if (f != null) {
-            expression(f.getExpression());
-        }
-    }
-
-    // ---------------------------------------------------------------- expressions
-
-    private void expressions(Collection<? extends Expression> list) {
-        if (list != null) {
-            for (Expression e : list) {
-                expression(e);
-            }
-        }
-    }
-
-    private void expression(Expression e) {
-        if (e == null) {
-            return;
-        }
-        Class<?> k = e.getClass();
-        if (LITERALS.contains(k)) {
-            return;
-        }
-        if (k == StringValue.class) {
-            String prefix = ((StringValue) e).getPrefix();
-            if (prefix != null && !Set.of("E", "N", "X").contains(prefix.toUpperCase(Locale.ROOT))) {
-                throw unknown("the string literal " + e);
-            }
-            return;
-        }
-        if (k == JdbcParameter.class) {
-            if (((JdbcParameter) e).isUseFixedIndex()) {
-                throw unknown("the numbered parameter " + e + " (use plain ? parameters)");
-            }
-            return;
-        }
-        if (k == Column.class) {
-            column((Column) e);
-            return;
-        }
-        if (BINARY.contains(k)) {
-            BinaryExpression b = (BinaryExpression) e;
-            if (b instanceof SupportsOldOracleJoinSyntax o
-                    && (o.getOldOracleJoinSyntax() != 0 || o.getOraclePriorPosition() != 0)) {
-                throw unknown("the Oracle join operator in " + e);
-            }
-            if (b instanceof LikeExpression like) {
-                expression(like.getEscape());
-            }
-            expression(b.getLeftExpression());
-            expression(b.getRightExpression());
-            return;
-        }
-        if (k == SignedExpression.class) {
-            expression(((SignedExpression) e).getExpression());
-        } else if (k == NotExpression.class) {
-            expression(((NotExpression) e).getExpression());
-        } else if (k == ParenthesedExpressionList.class || k == ExpressionList.class) {
-            expressions((ExpressionList<?>) e);
-        } else if (k == IsNullExpression.class) {
-            expression(((IsNullExpression) e).getLeftExpression());
-        } else if (k == IsBooleanExpression.class) {
-            expression(((IsBooleanExpression) e).getLeftExpression());
-        } else if (k == Between.class) {
-            Between b = (Between) e;
-            expression(b.getLeftExpression());
-            expression(b.getBetweenExpressionStart());
-            expression(b.getBetweenExpressionEnd());
-        } else if (k == InExpression.class) {
-            InExpression in = (InExpression) e;
-            if (in.getOldOracleJoinSyntax() != 0 || in.isGlobal()) {
-                throw unknown("the IN form " + e);
-            }
-            expression(in.getLeftExpression());
-            expression(in.getRightExpression());
-        } else if (k == ExistsExpression.class) {
-            expression(((ExistsExpression) e).getRightExpression());
-        } else if (k == AnyComparisonExpression.class) {
-            select(((AnyComparisonExpression) e).getSelect());
-        } else if (k == ParenthesedSelect.class) {
-            select((Select) e);
-        } else if (k == CaseExpression.class) {
-            CaseExpression c = (CaseExpression) e;
-            expression(c.getSwitchExpression());
-            for (WhenClause w : c.getWhenClauses()) {
-                expression(w.getWhenExpression());
-                expression(w.getThenExpression());
-            }
-            expression(c.getElseExpression());
-        } else if (k == CastExpression.class) {
-            CastExpression c = (CastExpression) e;
-            if (c.getColumnDefinitions() != null && !c.getColumnDefinitions().isEmpty()) {
-                throw unknown("the cast " + e);
-            }
-            expression(c.getLeftExpression());
-        } else if (k == CollateExpression.class) {
-            expression(((CollateExpression) e).getLeftExpression());
-        } else if (k == IntervalExpression.class) {
-            expression(((IntervalExpression) e).getExpression());
-        } else if (k == ExtractExpression.class) {
-            expression(((ExtractExpression) e).getExpression());
-        } else if (k == TrimFunction.class) {
-            TrimFunction t = (TrimFunction) e;
-            expression(t.getExpression());
-            expression(t.getFromExpression());
-        } else if (k == net.sf.jsqlparser.expression.ArrayConstructor.class
-                && ((net.sf.jsqlparser.expression.ArrayConstructor) e).isArrayKeyword()) {
-            // PostgreSQL's ARRAY[...]; a bare [name] is SQLite's bracket-quoted identifier, which the parser misreads
-            expressions(((net.sf.jsqlparser.expression.ArrayConstructor) e).getExpressions());
-        } else if (k == TimeKeyExpression.class) {
-            volatileCall = volatileCall == null ? e.toString() : volatileCall;
-        } else if (k == Function.class) {
-            function((Function) e);
-        } else if (k == AnalyticExpression.class) {
-            analytic((AnalyticExpression) e);
-        } else {
-            throw unknown("the expression " + e + " (" + k.getSimpleName() + ")");
-        }
-    }
-
-    private void column(Column c) {
-        if (c.getArrayConstructor() != null || c.getCommentText() != null || c.getOldOracleJoinSyntax() != 0) {
-            throw unknown("the column reference " + c);
-        }
-        if (c.getTable() != null && c.getTable().getName() != null) {
-            Table t = c.getTable();
-            if (t.getAlias() != null) {
-                throw unknown("the column reference " + c);
-            }
-        }
-    }
-
-    private void function(Function f) {
-        if (f.getMultipartName() != null && f.getMultipartName().size() > 1) {
-            throw unknown("the schema-qualified function " + f.getName());
-        }
-        if (!Functions.isKnown(f.getName())) {
-            throw new Refusal("the function " + f.getName() + "() is not one shardkit knows (it cannot tell whether it"
-                    + " reads other tables or changes the session); run it on a connection pinned to one shard"
-                    + " (ShardedDataSource.connectionTo)");
-        }
-        Function known = new Function();
-        known.setName(f.getName());
-        known.setParameters(f.getParameters());
-        known.setDistinct(f.isDistinct());
-        known.setAllColumns(f.isAllColumns());
-        known.setOrderByElements(f.getOrderByElements());
-        if (!known.toString().equals(f.toString())) {
-            throw unknown("the call " + f);
-        }
-        if (f.getParameters() != null) {
-            for (Expression p : f.getParameters()) {
-                if (p.getClass() != AllColumns.class || !p.toString().equals("*")) {
-                    expression(p); // COUNT(*): the star is the only argument a call may have that is not an expression
-                }
-            }
-        }
-        orderBy(f.getOrderByElements());
-        boolean now = false;
-        int arguments = f.getParameters() == null ? 0 : f.getParameters().size();
-        if (f.getParameters() != null) {
-            for (Expression p : f.getParameters()) {
-                now |= p instanceof StringValue s && s.getValue().equalsIgnoreCase("now");
-            }
-        }
-        if (volatileCall == null && Functions.isVolatile(f.getName(), arguments, now)) {
-            volatileCall = f.toString();
-        }
-    }
-
-    private void analytic(AnalyticExpression a) {
-        if (!Functions.isKnown(a.getName())) {
-            throw unknown("the window or aggregate function " + a.getName());
-        }
-        if (a.getKeep() != null || a.isIgnoreNulls() || a.isIgnoreNullsOutside() || a.getFuncOrderBy() != null
-                && a.getType() != net.sf.jsqlparser.expression.AnalyticType.WITHIN_GROUP) {
-            throw unknown("the call " + a);
-        }
-        if (a.getExpression() == null || a.getExpression().getClass() != AllColumns.class
-                || !a.getExpression().toString().equals("*")) {
-            expression(a.getExpression()); // COUNT(*) OVER (...), COUNT(*) FILTER (...): the star is not an expression
-        }
-        expression(a.getOffset());
-        expression(a.getDefaultValue());
-        expression(a.getFilterExpression());
-        if (a.getPartitionExpressionList() != null) {
-            expressions(a.getPartitionExpressionList());
-        }
-        orderBy(a.getOrderByElements());
-        orderBy(a.getFuncOrderBy());
-        if (a.getWindowDefinition() != null) {
-            window(a.getWindowDefinition(), a.toString());
-        }
-    }
-
-    private void window(net.sf.jsqlparser.expression.WindowDefinition w, String text) {
-        if (w == null) {
-            return;
-        }
-        if (w.getPartitionExpressionList() != null) {
-            expressions(w.getPartitionExpressionList());
-        }
-        orderBy(w.getOrderByElements());
-        if (w.getWindowElement() != null && w.getWindowElement().toString().contains("?")) {
-            throw unknown("a ? parameter in the window frame of " + text);
+            expressions.expression(f.getExpression());
         }
     }
 
