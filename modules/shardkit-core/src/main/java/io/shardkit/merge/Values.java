@@ -175,14 +175,15 @@ public final class Values {
     }
 
     private Rule typeRule(ResultSetMetaData meta, int c) throws SQLException {
+        if (dialect == Dialect.SQLITE) {
+            return Rule.sqliteRefused("the collation of " + label(meta, c) + " (a column shardkit did not analyse)");
+        }
+        if (dialect != Dialect.POSTGRESQL && dialect != Dialect.MYSQL) {
+            return Rule.GENERIC; // no type names read: the generic rules do not depend on them
+        }
         String type = meta.getColumnTypeName(c);
         String t = type == null ? "" : type.toLowerCase(Locale.ROOT);
-        return switch (dialect) {
-            case SQLITE -> Rule.sqliteRefused("the collation of " + label(meta, c) + " (a column shardkit did not analyse)");
-            case POSTGRESQL -> postgresRule(t, meta, c);
-            case MYSQL -> mysqlRule(t, meta.getColumnType(c), meta, c);
-            default -> Rule.GENERIC;
-        };
+        return dialect == Dialect.POSTGRESQL ? postgresRule(t, meta, c) : mysqlRule(t, meta.getColumnType(c), meta, c);
     }
 
     private Rule postgresRule(String t, ResultSetMetaData meta, int c) throws SQLException {

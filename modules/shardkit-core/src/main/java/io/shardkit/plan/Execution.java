@@ -11,7 +11,7 @@ import java.util.List;
  * shard, so nodes are tested with fake cursors), the dialect's value rules, the parameters of
  * this execution, and the memory bound.
  */
-public interface Execution {
+public interface Execution extends Values.Declared, Values.Enums, Values.Deterministic {
 
     /**
      * Runs a scatter's shard queries (in parallel where the executor allows) and returns one cursor
@@ -51,6 +51,24 @@ public interface Execution {
      */
     default java.util.Map<String, Integer> enumOrder(String type) throws SQLException {
         return null;
+    }
+
+    /** {@link #declaredCollation}, as the value rules ask for it (no method reference per scatter). */
+    @Override
+    default String collation(String table, String column) throws SQLException {
+        return declaredCollation(table, column);
+    }
+
+    /** {@link #enumOrder}, as the value rules ask for it. */
+    @Override
+    default java.util.Map<String, Integer> order(String type) throws SQLException {
+        return enumOrder(type);
+    }
+
+    /** {@link #deterministicCollation}, as the value rules ask for it. */
+    @Override
+    default Boolean deterministic(String collation) throws SQLException {
+        return deterministicCollation(collation);
     }
 
     Arithmetic arithmetic();

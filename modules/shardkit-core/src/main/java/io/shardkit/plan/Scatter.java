@@ -55,8 +55,7 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
         try {
             ResultSet first = cursors.get(0).source();
             Values values = execution.values();
-            values.prepare(first == null ? null : first.getMetaData(), comparisons, execution::declaredCollation,
-                    execution::enumOrder);
+            values.prepare(first == null ? null : first.getMetaData(), comparisons, execution, execution);
             int width = cursors.get(0).columnCount();
             int[] checked = companions(width);
             if (checked.length == 0) {
@@ -81,8 +80,7 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
                 return out;
             }
             for (Cursor c : cursors) {
-                out.add(new CollationCheck(c, checked, values, first == null ? null : first.getMetaData(),
-                        execution::deterministicCollation));
+                out.add(new CollationCheck(c, checked, values, first == null ? null : first.getMetaData(), execution));
             }
             return out;
         } catch (SQLException | RuntimeException e) {
