@@ -112,19 +112,13 @@ final class ConcatResultSet extends ComposedResultSet {
 
     @Override
     public SQLWarning getWarnings() throws SQLException {
-        SQLWarning first = null;
-        for (ResultSet part : parts) {
-            SQLWarning w = part.isClosed() ? null : part.getWarnings();
-            if (w == null) {
-                continue;
-            }
-            if (first == null) {
-                first = w;
-            } else {
-                first.setNextWarning(w);
+        Warnings warnings = new Warnings();
+        for (int i = 0; i < parts.length; i++) {
+            if (!parts[i].isClosed()) {
+                warnings.add(shards[i], parts[i].getWarnings());
             }
         }
-        return first;
+        return warnings.chain();
     }
 
     @Override

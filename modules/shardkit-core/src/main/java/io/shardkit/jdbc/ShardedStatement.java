@@ -705,18 +705,14 @@ class ShardedStatement implements Statement {
     @Override
     public SQLWarning getWarnings() throws SQLException {
         checkOpen();
-        SQLWarning first = null;
-        for (Statement s : physicalStatements()) {
-            SQLWarning w = s.getWarnings();
-            if (w != null) {
-                if (first == null) {
-                    first = w;
-                } else {
-                    first.setNextWarning(w);
-                }
+        Warnings warnings = new Warnings();
+        for (int shard = 0; shard < physical.length; shard++) {
+            Statement s = physical[shard];
+            if (s != null && !s.isClosed()) {
+                warnings.add(conn.registry().name(shard), s.getWarnings());
             }
         }
-        return first;
+        return warnings.chain();
     }
 
     @Override

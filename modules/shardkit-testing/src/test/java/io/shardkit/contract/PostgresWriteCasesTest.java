@@ -1,7 +1,10 @@
 package io.shardkit.contract;
 
 import io.shardkit.testing.PostgresShards;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,5 +56,28 @@ class PostgresWriteCasesTest extends WriteCasesContract {
         sameWrite("MERGE INTO t_ref r USING (SELECT 2 AS code, 'deux' AS name) s ON r.code = s.code"
                 + " WHEN MATCHED THEN UPDATE SET name = s.name WHEN NOT MATCHED THEN INSERT (code, name, w)"
                 + " VALUES (s.code, s.name, 0)");
+    }
+
+    /**
+     * Every shard's NOTICE comes back as a warning naming its shard, and a second getWarnings()
+     * returns the same finite chain (linking the drivers' own warnings made a cycle, and Hibernate's
+     * hbm2ddl, which asks after every DDL statement, hung).
+     */
+    @Test
+    void warningsAreAFreshChainOfEveryShardPerCall() throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS t_ref");
+            st.execute("DROP TABLE IF EXISTS t_ref"); // PostgreSQL: NOTICE "table does not exist, skipping", per shard
+            for (int call = 0; call < 3; call++) {
+                List<String> messages = new java.util.ArrayList<>();
+                for (SQLWarning w = st.getWarnings(); w != null && messages.size() < 100; w = w.getNextWarning()) {
+                    messages.add(w.getMessage());
+                }
+                org.assertj.core.api.Assertions.assertThat(messages).as("call " + call).hasSize(4)
+                        .allMatch(m -> m.matches("shard s[0-3]: .*t_ref.*does not exist, skipping"));
+            }
+            st.clearWarnings();
+            org.assertj.core.api.Assertions.assertThat((Object) st.getWarnings()).isNull();
+        }
     }
 }
