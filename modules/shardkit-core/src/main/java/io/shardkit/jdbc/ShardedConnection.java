@@ -61,6 +61,10 @@ public final class ShardedConnection implements Connection {
     private final List<ShardedStatement> statements = new ArrayList<>();
     private final int pinned;
     private int writeShard = -1;
+    /** The shard of the last write, in or out of a transaction, for connection-state functions. */
+    private int lastWrite = NO_WRITE;
+    private static final int NO_WRITE = -1;
+    private static final int SEVERAL_SHARDS = -2;
     private boolean autoCommit = true;
     private boolean readOnly;
     private int isolation = -1;
@@ -153,6 +157,15 @@ public final class ShardedConnection implements Connection {
             }
             return router.single(pinned);
         }
+        if (a.connectionState()) {
+            if (lastWrite < 0) {
+                throw new RefusedException(lastWrite == NO_WRITE ? "a connection-state function on a connection"
+                        + " that has written nothing yet (it would answer for a shard connection that never ran the"
+                        + " write)" : "a connection-state function after a write that ran on several shards (each shard"
+                        + " connection has its own answer)", a.sql());
+            }
+            return router.single(lastWrite);
+        }
         if (LOG.isDebugEnabled()) {
             StringBuilder why = new StringBuilder();
             RouteDecision d = router.route(a, params, preferred(), why);
@@ -201,6 +214,7 @@ public final class ShardedConnection implements Connection {
             }
         }
         if (autoCommit) {
+            lastWrite = d.size() == 1 ? d.shard(0) : SEVERAL_SHARDS;
             return;
         }
         int target = writeShard;
@@ -217,6 +231,7 @@ public final class ShardedConnection implements Connection {
             }
         }
         writeShard = target;
+        lastWrite = target;
     }
 
     /**

@@ -72,16 +72,16 @@ final class Allowlist {
     }
 
     /** The outcome: {@code refusal} is {@code null} when every node is known. */
-    record Verdict(String refusal, String volatileCall) {
+    record Verdict(String refusal, String volatileCall, String connectionStateCall) {
     }
 
     static Verdict check(Statement st) {
         Allowlist walk = new Allowlist();
         try {
             walk.statement(st);
-            return new Verdict(null, walk.expressions.volatileCall());
+            return new Verdict(null, walk.expressions.volatileCall(), walk.expressions.connectionStateCall());
         } catch (Refusal r) {
-            return new Verdict(r.getMessage(), walk.expressions.volatileCall());
+            return new Verdict(r.getMessage(), walk.expressions.volatileCall(), walk.expressions.connectionStateCall());
         }
     }
 

@@ -233,6 +233,14 @@ public final class Analyzer {
                 return refused(distinct(concat(top, nested)), verdict.refusal());
             }
             volatileCall = verdict.volatileCall();
+            if (verdict.connectionStateCall() != null) {
+                if (st instanceof Select && top.isEmpty() && nested.isEmpty()) {
+                    return plain(StatementKind.SELECT).withConnectionState();
+                }
+                return refused(distinct(concat(top, nested)), verdict.connectionStateCall() + " in a statement that"
+                        + " names tables (it answers for one physical connection, which the routing may not pick);"
+                        + " read it alone with SELECT " + verdict.connectionStateCall() + " and bind the value");
+            }
             if (st instanceof Select select) {
                 select(select);
             } else if (st instanceof Insert insert) {

@@ -99,6 +99,13 @@ final class ExpressionAllowlist {
         return volatileCall;
     }
 
+    /** The first call of a connection-state function ({@code last_insert_rowid()}, ...), or {@code null}. */
+    private String connectionStateCall;
+
+    String connectionStateCall() {
+        return connectionStateCall;
+    }
+
 
     void expressions(Collection<? extends Expression> list) {
         if (list != null) {
@@ -257,6 +264,9 @@ final class ExpressionAllowlist {
             for (Expression p : f.getParameters()) {
                 now |= p instanceof StringValue s && s.getValue().equalsIgnoreCase("now");
             }
+        }
+        if (connectionStateCall == null && Functions.isConnectionState(f.getName())) {
+            connectionStateCall = f.toString();
         }
         if (volatileCall == null && Functions.isVolatile(f.getName(), arguments, now)) {
             volatileCall = f.toString();

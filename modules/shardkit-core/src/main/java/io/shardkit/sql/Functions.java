@@ -91,6 +91,17 @@ final class Functions {
             "transaction_timestamp", "timeofday", "nextval", "last_insert_id", "last_insert_rowid", "changes",
             "total_changes", "row_count", "found_rows", "lastval", "currval", "connection_id", "pg_backend_pid");
 
+    /**
+     * Functions that answer about the connection's own last statements (the id last inserted, the
+     * rows last changed): meaningful only on the physical connection that ran that write.
+     */
+    static final Set<String> CONNECTION_STATE = Set.of("last_insert_rowid", "changes", "total_changes", "lastval",
+            "currval", "last_insert_id", "row_count", "found_rows");
+
+    static boolean isConnectionState(String name) {
+        return CONNECTION_STATE.contains(name.toLowerCase(Locale.ROOT));
+    }
+
     /** Whether {@code name} is a function shardkit knows (any use: scalar, aggregate, window). */
     static boolean isKnown(String name) {
         String n = name.toLowerCase(Locale.ROOT);

@@ -98,6 +98,23 @@ public final class SqlAnalysis {
         return anyUniqueKey;
     }
 
+    /** Set once by the analyzer before the analysis is published. */
+    private boolean connectionState;
+
+    /**
+     * Whether this is a {@code SELECT} of a connection-state function ({@code last_insert_rowid()},
+     * {@code lastval()}, {@code LAST_INSERT_ID()}, ...) naming no table: it must run on the physical
+     * connection of the connection's last write.
+     */
+    public boolean connectionState() {
+        return connectionState;
+    }
+
+    SqlAnalysis withConnectionState() {
+        this.connectionState = true;
+        return this;
+    }
+
     SqlAnalysis withAnyUniqueKey() {
         this.anyUniqueKey = true;
         return this;

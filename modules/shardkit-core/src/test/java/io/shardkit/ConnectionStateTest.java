@@ -1,0 +1,92 @@
+package io.shardkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shardkit.strategy.Strategies;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Connection-state functions ({@code last_insert_rowid()}, {@code changes()}; PostgreSQL's
+ * {@code lastval()} and MySQL's {@code LAST_INSERT_ID()} work the same way) answer for the physical
+ * connection that ran the connection's last write, in autocommit too, or are refused (issue 12,
+ * bug 2: they went to the lowest-numbered shard the connection held, and MyBatis' {@code @SelectKey}
+ * set the key to another shard's id).
+ */
+class ConnectionStateTest {
+    @TempDir
+    Path dir;
+    ShardedDataSource ds;
+
+    @BeforeEach
+    void open() throws SQLException {
+        ShardedDataSource.Builder b = ShardedDataSource.builder();
+        for (int i = 0; i < 4; i++) {
+            b.shard("s" + i, "jdbc:sqlite:" + dir.resolve("s" + i + ".db"));
+        }
+        ds = b.sharded("notes", "owner", Strategies.mod("s0", "s1", "s2", "s3")).build();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE notes (note_id INTEGER PRIMARY KEY AUTOINCREMENT, owner INTEGER, body TEXT)");
+        }
+        // shard s2 already holds five notes, so its next id differs from s0's
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("s2.db"));
+                Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO notes (owner, body) VALUES (2, 'a'), (6, 'b'), (10, 'c'), (14, 'd'), (18, 'e')");
+        }
+    }
+
+    @AfterEach
+    void close() {
+        for (String s : ds.shardNames()) {
+            assertThat(ds.activeConnections(s)).as("active connections of " + s).isZero();
+        }
+        ds.close();
+    }
+
+    @Test
+    void lastInsertRowidAnswersForTheShardLastWrittenInAutocommit() throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO notes (owner, body) VALUES (0, 'on s0')");
+            st.executeUpdate("INSERT INTO notes (owner, body) VALUES (22, 'on s2')");
+            assertThat(single(st, "SELECT last_insert_rowid()")).isEqualTo(6L);
+            assertThat(single(st, "SELECT changes()")).isEqualTo(1L);
+            try (ResultSet rs = st.executeQuery("SELECT note_id FROM notes WHERE owner = 22")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(6L);
+            }
+            st.executeUpdate("INSERT INTO notes (owner, body) VALUES (4, 'on s0 again')");
+            assertThat(single(st, "SELECT last_insert_rowid()")).isEqualTo(2L);
+        }
+    }
+
+    @Test
+    void withoutAOneShardWriteTheyAreRefused() throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> single(st, "SELECT last_insert_rowid()")).isInstanceOf(RefusedException.class)
+                    .hasMessageContaining("a connection-state function on a connection that has written nothing yet");
+            st.executeUpdate("UPDATE notes SET body = 'x'");
+            assertThatThrownBy(() -> single(st, "SELECT changes()")).isInstanceOf(RefusedException.class)
+                    .hasMessageContaining("after a write that ran on several shards");
+            assertThatThrownBy(() -> st.executeQuery("SELECT body FROM notes WHERE note_id = last_insert_rowid()"))
+                    .isInstanceOf(RefusedException.class)
+                    .hasMessageContaining("last_insert_rowid() in a statement that names tables")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+        }
+    }
+
+    private static long single(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getLong(1);
+        }
+    }
+}
