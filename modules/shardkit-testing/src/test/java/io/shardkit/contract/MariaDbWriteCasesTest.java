@@ -34,6 +34,16 @@ class MariaDbWriteCasesTest extends WriteCasesContract {
     }
 
     @Override
+    String autoIdColumn() {
+        return "id BIGINT AUTO_INCREMENT PRIMARY KEY";
+    }
+
+    @Override
+    String lastIdFunction() {
+        return "LAST_INSERT_ID()";
+    }
+
+    @Override
     String volatileUuidWrite() {
         return "UPDATE t_ref SET name = UUID()";
     }

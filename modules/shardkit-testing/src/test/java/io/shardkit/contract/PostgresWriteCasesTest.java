@@ -36,6 +36,16 @@ class PostgresWriteCasesTest extends WriteCasesContract {
     }
 
     @Override
+    String autoIdColumn() {
+        return "id BIGSERIAL PRIMARY KEY";
+    }
+
+    @Override
+    String lastIdFunction() {
+        return "lastval()";
+    }
+
+    @Override
     String volatileUuidWrite() {
         return "UPDATE t_ref SET name = gen_random_uuid()::text";
     }

@@ -48,6 +48,12 @@ abstract class WriteCasesContract {
     /** A broadcast write using the dialect's random uuid function. */
     abstract String volatileUuidWrite();
 
+    /** The column definition of an auto-generated BIGINT primary key named id. */
+    abstract String autoIdColumn();
+
+    /** The dialect's function answering the id the connection's last INSERT generated. */
+    abstract String lastIdFunction();
+
     /** Transaction and session control the dialect accepts as SQL text. */
     abstract List<String> sessionStatements();
 
@@ -66,6 +72,9 @@ abstract class WriteCasesContract {
                     strategy: {type: mod, shards: [s0, s1, s2, s3]}
                   t_ref:
                     broadcast: true
+                  t_auto:
+                    key: owner
+                    strategy: {type: mod, shards: [s0, s1, s2, s3]}
                 """;
         ds = ShardedDataSource.fromYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
     }
@@ -164,6 +173,35 @@ abstract class WriteCasesContract {
                 ResultSet rs = st.executeQuery("SELECT name FROM t_item WHERE id = 77")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("kept");
+        }
+    }
+
+    /** Issue 12, bug 2: the last generated id is the last write's shard's, not the first shard held's. */
+    @Test
+    void lastGeneratedIdAnswersForTheShardLastWritten() throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS t_auto");
+            st.execute("CREATE TABLE t_auto (" + autoIdColumn() + ", owner BIGINT, body VARCHAR(10))");
+        }
+        try (Connection direct = shards.open(2); Statement st = direct.createStatement()) {
+            st.executeUpdate("INSERT INTO t_auto (owner, body) VALUES (2, 'a'), (6, 'b'), (10, 'c'), (14, 'd'), (18, 'e')");
+        }
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO t_auto (owner, body) VALUES (0, 'on s0')");
+            st.executeUpdate("INSERT INTO t_auto (owner, body) VALUES (22, 'on s2')");
+            long id;
+            try (ResultSet rs = st.executeQuery("SELECT " + lastIdFunction())) {
+                assertThat(rs.next()).isTrue();
+                id = rs.getLong(1);
+            }
+            assertThat(id).isEqualTo(6L);
+            try (ResultSet rs = st.executeQuery("SELECT owner FROM t_auto WHERE owner = 22 AND id = " + id)) {
+                assertThat(rs.next()).as("the row the id names").isTrue();
+            }
+        } finally {
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.execute("DROP TABLE t_auto");
+            }
         }
     }
 
