@@ -130,6 +130,8 @@ class RoutingCasesTest {
                 + " shardkit knows");
         refused("SELECT id FROM t_item WHERE id = 1 AND my_udf(name) = 1", "the function my_udf()");
         refused("SELECT * FROM t_item NATURAL JOIN t_event", "the join NATURAL JOIN t_event");
+        // issue 11: a tenant read another tenant's rows through db.schema.table in rewrite mode
+        refused("SELECT * FROM t0.other.t_item WHERE id = 1", "the three-part table name t0.other.t_item");
     }
 
     // ---------------------------------------------------------------- write path

@@ -383,10 +383,12 @@ final class Allowlist {
         if (t == null) {
             return;
         }
-        Table known = new Table(t.getSchemaName(), t.getName());
-        if (t.getDatabaseName() != null) {
-            known = new Table(t.getDatabaseName(), t.getSchemaName(), t.getName());
+        if (t.getDatabaseName() != null || t.getNameParts() != null && t.getNameParts().size() > 2) {
+            // database.schema.table: routing and tenancy read the last two parts only
+            throw new Refusal("the three-part table name " + t.getFullyQualifiedName() + " through shardkit (name the"
+                    + " table as schema.table, or use a connection pinned to one shard)");
         }
+        Table known = new Table(t.getSchemaName(), t.getName());
         if (t.getAlias() != null) {
             if (t.getAlias().getAliasColumns() != null) {
                 throw unknown("a table alias with column names (" + t + ")");
