@@ -65,11 +65,13 @@ public final class UniqueKeys {
                     }
                 }
             }
+            // each unique key by its identity (schema and index), with the name shown in a refusal
+            Map<String, String> names = new HashMap<>();
             Map<String, Set<String>> keys = new HashMap<>();
             try (ResultSet rs = md.getPrimaryKeys(null, null, name)) {
                 while (rs.next()) {
-                    keys.computeIfAbsent("primary key", k -> new TreeSet<>()).add(rs.getString("COLUMN_NAME")
-                            .toLowerCase(Locale.ROOT));
+                    names.put("", "primary key");
+                    keys.computeIfAbsent("", k -> new TreeSet<>()).add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
                 }
             }
             try (ResultSet rs = md.getIndexInfo(null, null, name, true, false)) {
@@ -79,15 +81,14 @@ public final class UniqueKeys {
                         continue;
                     }
                     String index = rs.getString("TABLE_SCHEM") + "." + rs.getString("INDEX_NAME");
-                    keys.computeIfAbsent("unique key " + rs.getString("INDEX_NAME") + "#" + index, k -> new TreeSet<>())
-                            .add(column.toLowerCase(Locale.ROOT));
+                    names.put(index, "unique key " + rs.getString("INDEX_NAME"));
+                    keys.computeIfAbsent(index, k -> new TreeSet<>()).add(column.toLowerCase(Locale.ROOT));
                 }
             }
             for (Map.Entry<String, Set<String>> e : keys.entrySet()) {
                 if (!e.getValue().contains(key)) {
-                    String what = e.getKey().contains("#") ? e.getKey().substring(0, e.getKey().indexOf('#')) : e.getKey();
-                    return "its " + what + " (" + String.join(", ", e.getValue()) + ") does not include the shard key "
-                            + key;
+                    return "its " + names.get(e.getKey()) + " (" + String.join(", ", e.getValue())
+                            + ") does not include the shard key " + key;
                 }
             }
             return "";

@@ -65,13 +65,6 @@ import net.sf.jsqlparser.util.TablesNamesFinder;
  * to merge.
  */
 public final class Analyzer {
-    private static final Set<String> AGGREGATES = Set.of("count", "sum", "min", "max", "avg", "total",
-            "group_concat", "string_agg", "array_agg", "json_agg", "jsonb_agg", "json_object_agg",
-            "jsonb_object_agg", "json_group_array", "json_group_object", "json_arrayagg", "json_objectagg",
-            "listagg", "bool_and", "bool_or", "every", "bit_and", "bit_or", "bit_xor", "stddev", "stddev_pop",
-            "stddev_samp", "variance", "var_pop", "var_samp", "median", "percentile_cont", "percentile_disc",
-            "mode", "any_value", "xmlagg", "corr", "covar_pop", "covar_samp", "regr_slope", "regr_intercept",
-            "regr_count", "regr_r2", "regr_avgx", "regr_avgy", "regr_sxx", "regr_syy", "regr_sxy", "std");
 
     private final ShardMap map;
     private final Dialect dialect;
@@ -117,7 +110,7 @@ public final class Analyzer {
 
     /** Whether a function name is an aggregate (any database's), so a merge must account for it. */
     static boolean isAggregate(String function) {
-        return AGGREGATES.contains(name(function));
+        return Functions.AGGREGATES.contains(name(function));
     }
 
     static String name(String identifier) {
@@ -176,7 +169,7 @@ public final class Analyzer {
         @Override
         public <S> Void visit(Function function, S context) {
             String n = function.getName() == null ? "" : name(function.getName());
-            if (AGGREGATES.contains(n)) {
+            if (Functions.AGGREGATES.contains(n)) {
                 found.add("aggregate " + n.toUpperCase(Locale.ROOT));
             }
             return super.visit(function, context);
@@ -379,11 +372,6 @@ public final class Analyzer {
         private SqlAnalysis plain(StatementKind k) {
             return new SqlAnalysis(sql, k, SqlAnalysis.Shape.NO_TABLE, List.of(), null, null, null, null, null,
                     List.of(), null, null, dialect);
-        }
-
-        private SqlAnalysis other(List<String> top, List<String> nested) {
-            kind = StatementKind.OTHER;
-            return resolve(top, nested);
         }
 
         // ---- SELECT ----
@@ -1011,7 +999,6 @@ public final class Analyzer {
                     }
                 }
             }
-            List<String> seen = new ArrayList<>();
             for (String[] using : usingJoins) {
                 String right = using[0];
                 if (!refs.containsKey(right) || !sharded.get(refs.get(right)).keyColumn().equals(using[1])) {
@@ -1022,7 +1009,6 @@ public final class Analyzer {
                         union(parent, r, right);
                     }
                 }
-                seen.add(right);
             }
             String root = find(parent, refs.keySet().iterator().next());
             for (String r : refs.keySet()) {
