@@ -90,7 +90,24 @@ final class Batch {
         }
     }
 
+    /**
+     * The batch's error. Entries still queued in shards' physical batches are dropped first: left
+     * there, they would run with the caller's next batch (which would then report fewer counts
+     * than rows it wrote).
+     */
     private BatchUpdateException failure(SQLException e) {
+        for (int shard = 0; shard < pending.size(); shard++) {
+            List<Integer> entries = pending.get(shard);
+            if (entries.isEmpty()) {
+                continue;
+            }
+            entries.clear();
+            try {
+                statement.physicalBatchOwner(shard).clearBatch();
+            } catch (SQLException later) {
+                e.addSuppressed(ShardException.fromShard(statement.conn.registry().name(shard), null, later));
+            }
+        }
         return new BatchUpdateException(e.getMessage(), e.getSQLState(), e.getErrorCode(), counts.clone(), e);
     }
 }

@@ -7,6 +7,7 @@ import io.shardkit.plan.RowSource;
 import io.shardkit.plan.PlanNode;
 import io.shardkit.plan.Planner;
 import io.shardkit.route.RouteDecision;
+import io.shardkit.sql.Dialect;
 import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.sql.StatementKind;
 import java.sql.BatchUpdateException;
@@ -142,7 +143,10 @@ class ShardedStatement implements Statement {
     /**
      * Runs a write on every shard of the decision. In autocommit mode each shard's part runs in a
      * local transaction and all are committed only after every part succeeded, so a failing shard
-     * leaves no shard written (short of a failure between the commits themselves).
+     * leaves no shard written. Deferred constraints are checked on every shard before the first
+     * commit (PostgreSQL), so a commit that fails after another shard committed is rare; when it
+     * happens, the error ({@link ShardException#PARTIAL_COMMIT}) names the shards that committed
+     * and those that did not.
      */
     private long writeAll(SqlAnalysis a, RouteDecision d, Parameters params, Object keys) throws SQLException {
         boolean local = conn.getAutoCommit();
@@ -151,6 +155,8 @@ class ShardedStatement implements Statement {
             cs[i] = conn.physical(d.shard(i));
         }
         long total = 0;
+        SQLException failure = null;
+        int committed = 0;
         try {
             if (local) {
                 for (int i = 0; i < cs.length; i++) {
@@ -166,33 +172,87 @@ class ShardedStatement implements Statement {
                 }
             }
             if (local) {
-                for (int i = 0; i < cs.length; i++) {
+                checkDeferred(cs, d, a);
+                for (; committed < cs.length; committed++) {
                     try {
-                        cs[i].commit();
+                        cs[committed].commit();
                     } catch (SQLException e) {
-                        throw ShardException.fromShard(conn.registry().name(d.shard(i)), a.sql(), e);
+                        throw committed == 0 ? ShardException.fromShard(conn.registry().name(d.shard(0)), a.sql(), e)
+                                : partialCommit(d, committed, a.sql(), e);
                     }
                 }
             }
         } catch (SQLException e) {
+            failure = e;
             if (local) {
-                for (Connection c : cs) {
+                for (int i = committed; i < cs.length; i++) {
                     try {
-                        c.rollback();
-                    } catch (SQLException ignored) {
-                        // the statement's own error is the one reported
+                        cs[i].rollback();
+                    } catch (SQLException later) {
+                        e.addSuppressed(ShardException.fromShard(conn.registry().name(d.shard(i)), null, later));
                     }
                 }
             }
             throw e;
         } finally {
             if (local) {
+                SQLException cleanup = null;
                 for (int i = 0; i < cs.length; i++) {
-                    setAutoCommit(cs[i], true, d.shard(i));
+                    try {
+                        cs[i].setAutoCommit(true);
+                    } catch (SQLException later) {
+                        // the statement's own error stays the one reported
+                        if (failure != null) {
+                            failure.addSuppressed(ShardException.fromShard(conn.registry().name(d.shard(i)), null, later));
+                        } else if (cleanup == null) {
+                            cleanup = new ShardException("the write committed on every shard, but autocommit could not"
+                                    + " be restored on shard " + conn.registry().name(d.shard(i)) + ": "
+                                    + later.getMessage(), later.getSQLState(), later.getErrorCode(),
+                                    conn.registry().name(d.shard(i)), later);
+                        } else {
+                            cleanup.addSuppressed(later);
+                        }
+                    }
+                }
+                if (cleanup != null) {
+                    throw cleanup;
                 }
             }
         }
         return total;
+    }
+
+    /**
+     * Checks deferred constraints on every shard of a multi-shard write before the first commit,
+     * so a violation fails the write while every shard can still roll back.
+     */
+    private void checkDeferred(Connection[] cs, RouteDecision d, SqlAnalysis a) throws SQLException {
+        for (int i = 0; i < cs.length; i++) {
+            if (conn.registry().dialect(d.shard(i)) == Dialect.POSTGRESQL) {
+                try (Statement st = cs[i].createStatement()) {
+                    st.execute("SET CONSTRAINTS ALL IMMEDIATE");
+                } catch (SQLException e) {
+                    throw ShardException.fromShard(conn.registry().name(d.shard(i)), a.sql(), e);
+                }
+            }
+        }
+    }
+
+    /** The error of a multi-shard write whose commit failed on part {@code failed} after earlier parts committed. */
+    private ShardException partialCommit(RouteDecision d, int failed, String sql, SQLException e) {
+        StringBuilder done = new StringBuilder();
+        for (int i = 0; i < failed; i++) {
+            done.append(i == 0 ? "" : ", ").append(conn.registry().name(d.shard(i)));
+        }
+        StringBuilder notDone = new StringBuilder();
+        for (int i = failed; i < d.size(); i++) {
+            notDone.append(i == failed ? "" : ", ").append(conn.registry().name(d.shard(i)));
+        }
+        String shard = conn.registry().name(d.shard(failed));
+        String message = "write partly committed: committed on " + done + "; not committed on " + notDone
+                + " (commit failed on shard " + shard + ": " + e.getMessage() + ") [sql: "
+                + ShardException.shorten(sql) + "]";
+        return new ShardException(message, ShardException.PARTIAL_COMMIT, e.getErrorCode(), shard, e);
     }
 
     private void setAutoCommit(Connection c, boolean on, int shard) throws SQLException {
