@@ -45,6 +45,11 @@ class ShardedStatement implements Statement {
     /** The physical statements of the last execution, for generated keys and more results. */
     private Statement[] lastStatements = new Statement[0];
     private String[] lastShards = new String[0];
+    /** Whether the last execution was a batch, and its generated keys ({@code null} when not asked for). */
+    private boolean lastWasBatch;
+    /** The last execution when it was a multi-row INSERT split by shard, for its generated keys. */
+    private RouteDecision lastSplit;
+    private BatchKeys batchKeys;
     private List<String> batch;
     private boolean closed;
     /** The last merged read, for tests that check how many rows a merge held. */
@@ -78,6 +83,8 @@ class ShardedStatement implements Statement {
     final boolean run(SqlAnalysis a, Parameters params, int mode, Object keys) throws SQLException {
         checkOpen();
         closeCurrent();
+        lastWasBatch = false;
+        batchKeys = null;
         if (a.kind() == StatementKind.COMMIT && conn.pinnedShard() < 0) {
             conn.commit();
             updateCount = 0;
@@ -105,11 +112,13 @@ class ShardedStatement implements Statement {
             }
             lastStatements = one(lastStatements);
             lastShards = oneName(lastShards);
+            lastSplit = null;
             return runPart(a, d, 0, params, mode, keys, 0);
         }
         PlanNode plan = Planner.plan(a, d, conn.registry(), params == null ? null : params.values());
         lastStatements = new Statement[d.size()];
         lastShards = new String[d.size()];
+        lastSplit = d.splitsRows() ? d : null;
         if (plan instanceof RowSource root) {
             if (mode == UPDATE) {
                 throw new SQLException("executeUpdate was given a query; use executeQuery", "07000");
@@ -547,6 +556,13 @@ class ShardedStatement implements Statement {
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
         checkOpen();
+        if (batchKeys != null) {
+            return batchKeys.resultSet(this);
+        }
+        if (lastWasBatch) {
+            throw new SQLException("the last batch was not prepared to return generated keys"
+                    + " (prepareStatement(sql, Statement.RETURN_GENERATED_KEYS) or with key columns)", "HY010");
+        }
         int n = 0;
         for (Statement s : lastStatements) {
             n += s == null ? 0 : 1;
@@ -570,7 +586,30 @@ class ShardedStatement implements Statement {
                 throw ShardException.fromShard(lastShards[i], null, e);
             }
         }
+        if (lastSplit != null) {
+            return BatchKeys.ofSplitInsert(this, lastSplit, lastShards.clone(), parts);
+        }
         return new ConcatResultSet(this, lastShards.clone(), parts, 0);
+    }
+
+    /** Whether this statement was prepared to return generated keys (plain statements ask per call). */
+    boolean wantsGeneratedKeys() {
+        return false;
+    }
+
+    /** Called when a batch starts: nothing of an earlier execution answers getGeneratedKeys(). */
+    final void startBatch() {
+        lastWasBatch = false;
+        batchKeys = null;
+        lastStatements = new Statement[0];
+        lastShards = new String[0];
+        lastSplit = null;
+    }
+
+    /** Called when a batch has run: {@link #getGeneratedKeys()} answers with its keys from now on. */
+    final void ranBatch(BatchKeys keys) {
+        lastWasBatch = true;
+        batchKeys = keys;
     }
 
     /** The most rows a merge node held during the last merged read of this statement (0 if none). */
@@ -615,6 +654,7 @@ class ShardedStatement implements Statement {
     public long[] executeLargeBatch() throws SQLException {
         checkOpen();
         closeCurrent();
+        startBatch();
         List<String> entries = batch == null ? List.of() : new ArrayList<>(batch);
         if (batch != null) {
             batch.clear();

@@ -425,6 +425,7 @@ public final class Router {
         int[] shards = new int[parts];
         String[] sql = new String[parts];
         int[][] maps = new int[parts][];
+        int[][] rowsOfPart = new int[parts][];
         int[] picked = new int[n];
         for (int p = 0; p < parts; p++) {
             int s = order.get(p);
@@ -437,8 +438,9 @@ public final class Router {
             shards[p] = s;
             sql[p] = rows.sqlFor(picked, count);
             maps[p] = rows.parametersFor(picked, count);
+            rowsOfPart[p] = Arrays.copyOf(picked, count);
         }
-        return new RouteDecision(shards, sql, maps);
+        return new RouteDecision(shards, sql, maps, rowsOfPart);
     }
 
     private void checkAnswer(Candidates c, String chooser, String table) throws ShardException {
