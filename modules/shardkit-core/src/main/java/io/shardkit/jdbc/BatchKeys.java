@@ -1,7 +1,6 @@
 package io.shardkit.jdbc;
 
 import io.shardkit.ShardException;
-import io.shardkit.merge.Cursor;
 import io.shardkit.route.RouteDecision;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -130,11 +129,7 @@ final class BatchKeys {
     }
 
     private Object[] row(ResultSet rs) throws SQLException {
-        Object[] row = new Object[width];
-        for (int i = 0; i < width; i++) {
-            row[i] = rs.getObject(i + 1);
-        }
-        return row;
+        return CopiedRows.row(rs, width);
     }
 
     /** The keys as one result set, entry by entry. */
@@ -152,49 +147,6 @@ final class BatchKeys {
                 all.addAll(rows);
             }
         }
-        return new MergedResultSet(owner, new Rows(all, width), metaData, 0);
-    }
-
-    /** Rows already read, as a cursor of computed rows. */
-    private static final class Rows implements Cursor {
-        private final List<Object[]> rows;
-        private final int width;
-        private int at = -1;
-
-        Rows(List<Object[]> rows, int width) {
-            this.rows = rows;
-            this.width = width;
-        }
-
-        @Override
-        public boolean next() {
-            if (at < rows.size()) {
-                at++;
-            }
-            return at < rows.size();
-        }
-
-        @Override
-        public Object get(int column) throws SQLException {
-            if (at < 0 || at >= rows.size()) {
-                throw new SQLException("no current row", "24000");
-            }
-            return rows.get(at)[column - 1];
-        }
-
-        @Override
-        public int columnCount() {
-            return width;
-        }
-
-        @Override
-        public ResultSet source() {
-            return null;
-        }
-
-        @Override
-        public void close() {
-            at = rows.size();
-        }
+        return CopiedRows.resultSet(owner, metaData, all);
     }
 }

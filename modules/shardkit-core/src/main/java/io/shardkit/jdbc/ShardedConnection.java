@@ -685,10 +685,56 @@ public final class ShardedConnection implements Connection {
         return physical(s >= 0 ? s : 0);
     }
 
+    /** Metadata that never hands out a shard's raw connection and never enlists a shard: see {@link ShardedMetaData}. */
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
         checkOpen();
-        return any().getMetaData();
+        return ShardedMetaData.of(this);
+    }
+
+    /** The shard that answers metadata questions: the pinned one, one in use, else the first hot shard. */
+    int metadataShard() {
+        if (pinned >= 0) {
+            return pinned;
+        }
+        int s = preferred();
+        if (s >= 0) {
+            return s;
+        }
+        int[] hot = router.hotShards();
+        return hot.length > 0 ? hot[0] : 0;
+    }
+
+    /** The shards whose catalogs describe a table: those holding it per the map, else every hot shard. */
+    int[] shardsHolding(String table) {
+        int[] shards = router.shardsHolding(table);
+        return shards != null ? shards : router.hotShards();
+    }
+
+    /** Work on one shard's physical connection. */
+    interface ShardWork<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a shard without enlisting it: on the physical connection already held,
+     * or on a short borrow (with this connection's schema) returned at once.
+     */
+    <T> T onShard(int shard, ShardWork<T> work) throws SQLException {
+        Connection held = heldConnection(shard);
+        if (held != null) {
+            return work.apply(held);
+        }
+        try (Connection c = borrow(shard)) {
+            if (schema != null) {
+                c.setSchema(schema);
+            }
+            return work.apply(c);
+        } catch (ShardException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw ShardException.fromShard(registry.name(shard), null, e);
+        }
     }
 
     @Override

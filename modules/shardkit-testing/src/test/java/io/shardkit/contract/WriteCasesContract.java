@@ -259,6 +259,32 @@ abstract class WriteCasesContract {
         }
     }
 
+    /**
+     * Issue 12, bug 3: catalog metadata answers with what every shard holding the table has (each
+     * shard's own database name aside), so a column one shard lacks is missing from the answer.
+     */
+    @Test
+    void i12_03_catalogMetadataIsTheShardsCommonSchema() throws SQLException {
+        assertThat(columnsOf("t_item")).containsExactly("id", "grp", "name", "weight");
+        try (Connection direct = shards.open(2); Statement st = direct.createStatement()) {
+            st.execute("ALTER TABLE t_item DROP COLUMN weight");
+        }
+        assertThat(columnsOf("t_item")).containsExactly("id", "grp", "name");
+        try (Connection c = ds.getConnection()) {
+            assertThat(c.getMetaData().getConnection()).isSameAs(c);
+        }
+    }
+
+    private List<String> columnsOf(String table) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); ResultSet rs = c.getMetaData().getColumns(null, null, table, null)) {
+            while (rs.next()) {
+                out.add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return out;
+    }
+
     private static void assertIdsName(Connection c, long[] owners, String prefix, List<Long> keys) throws SQLException {
         try (Statement st = c.createStatement()) {
             for (int i = 0; i < owners.length; i++) {
