@@ -66,6 +66,8 @@ public final class ShardedConnection implements Connection {
     private static final int NO_WRITE = -1;
     private static final int SEVERAL_SHARDS = -2;
     private boolean autoCommit = true;
+    /** The current transaction's savepoints, bound to each shard as it joins. */
+    private final Savepoints savepoints = new Savepoints();
     private boolean readOnly;
     private int isolation = -1;
     private String schema;
@@ -301,6 +303,9 @@ public final class ShardedConnection implements Connection {
             if (schema != null) {
                 c.setSchema(schema);
             }
+            if (!autoCommit) {
+                savepoints.joined(shard, c);
+            }
         } catch (SQLException e) {
             c.close();
             throw ShardException.fromShard(registry.name(shard), null, e);
@@ -450,6 +455,7 @@ public final class ShardedConnection implements Connection {
         eachPhysical(c -> c.setAutoCommit(on));
         autoCommit = on;
         writeShard = -1;
+        savepoints.clear();
     }
 
     @Override
@@ -485,6 +491,7 @@ public final class ShardedConnection implements Connection {
             }
         } finally {
             writeShard = -1;
+            savepoints.clear();
         }
     }
 
@@ -498,51 +505,37 @@ public final class ShardedConnection implements Connection {
             eachPhysical(Connection::rollback);
         } finally {
             writeShard = -1;
+            savepoints.clear();
         }
-    }
-
-    private Connection only(String what) throws SQLException {
-        int held = -1;
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null) {
-                if (held >= 0) {
-                    throw new SQLFeatureNotSupportedException(what + " while the connection uses several shards ("
-                            + registry.name(held) + ", " + registry.name(i) + ")", "0A000");
-                }
-                held = i;
-            }
-        }
-        if (held < 0) {
-            held = pinned >= 0 ? pinned : writeShard;
-        }
-        if (held < 0) {
-            throw new SQLFeatureNotSupportedException(what + " before any statement has chosen a shard", "0A000");
-        }
-        return physical(held);
     }
 
     @Override
     public Savepoint setSavepoint() throws SQLException {
-        checkOpen();
-        return only("a savepoint").setSavepoint();
+        return setSavepoint(null);
     }
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
         checkOpen();
-        return only("a savepoint").setSavepoint(name);
+        if (autoCommit) {
+            throw new SQLException("a savepoint with autocommit on", "25000");
+        }
+        return savepoints.set(name, physical, this);
     }
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
         checkOpen();
-        only("rollback to a savepoint").rollback(savepoint);
+        if (autoCommit) {
+            throw new SQLException("rollback to a savepoint with autocommit on", "25000");
+        }
+        savepoints.rollback(savepoint, physical, this);
     }
 
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
         checkOpen();
-        only("releasing a savepoint").releaseSavepoint(savepoint);
+        savepoints.release(savepoint, physical, this);
     }
 
     @Override

@@ -275,6 +275,29 @@ abstract class WriteCasesContract {
         }
     }
 
+    /** Issue 12, bug 6: a savepoint set before any statement chose a shard is rolled back on the shard written. */
+    @Test
+    void i12_06_savepointBeforeTheFirstStatementRollsBackTheShardWritten() throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            c.getMetaData().getDatabaseProductVersion();
+            java.sql.Savepoint sp = c.setSavepoint();
+            st.executeUpdate("INSERT INTO t_item (id, grp, name) VALUES (102, 1, 'undone')");
+            java.sql.Savepoint inner = c.setSavepoint("inner");
+            st.executeUpdate("INSERT INTO t_item (id, grp, name) VALUES (106, 1, 'undone too')");
+            c.rollback(inner);
+            c.rollback(sp);
+            st.executeUpdate("INSERT INTO t_item (id, grp, name) VALUES (110, 1, 'kept')");
+            c.commit();
+            c.setAutoCommit(true);
+            try (ResultSet rs = st.executeQuery("SELECT name FROM t_item WHERE id IN (102, 106, 110)")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("kept");
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
     private List<String> columnsOf(String table) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); ResultSet rs = c.getMetaData().getColumns(null, null, table, null)) {
