@@ -431,11 +431,19 @@ public final class ShardedConnection implements Connection {
     public CallableStatement prepareCall(String sql, int type, int concurrency, int resultHoldability)
             throws SQLException {
         checkOpen();
-        if (pinned < 0) {
-            throw new SQLFeatureNotSupportedException("stored procedure calls cannot be routed; call them on a "
-                    + "connection pinned to one shard (ShardedDataSource.connectionTo)", "0A000");
+        if (pinned >= 0) {
+            // a pinned connection runs anything on its shard as written, stored procedures included
+            Connection c = physical(pinned);
+            return resultHoldability < 0 ? c.prepareCall(sql, type, concurrency)
+                    : c.prepareCall(sql, type, concurrency, resultHoldability);
         }
-        return physical(pinned).prepareCall(sql, type, concurrency, resultHoldability);
+        if (sql == null) {
+            throw new SQLException("SQL is null", "42000");
+        }
+        // routed: the call runs as the statement it stands for, analysed like any other (see RoutedCall)
+        ShardedPreparedStatement inner = (ShardedPreparedStatement) prepare(RoutedCall.query(sql), type, concurrency,
+                resultHoldability, null);
+        return RoutedCall.of(inner, sql);
     }
 
     @Override

@@ -157,6 +157,24 @@ class PostgresWriteCasesTest extends WriteCasesContract {
         }
     }
 
+    /**
+     * Issue 12, bug 5: prepareCall on a pinned connection passed holdability -1 to pgjdbc (22023);
+     * on a routed connection {? = call current_schema()} runs as SELECT current_schema().
+     */
+    @Test
+    void i12_05_callsOnPinnedAndRoutedConnections() throws SQLException {
+        try (Connection c = ds.connectionTo("s2"); java.sql.CallableStatement call = c.prepareCall("{? = call current_schema()}")) {
+            call.registerOutParameter(1, java.sql.Types.VARCHAR);
+            call.execute();
+            org.assertj.core.api.Assertions.assertThat(call.getString(1)).isEqualTo("public");
+        }
+        try (Connection c = ds.getConnection(); java.sql.CallableStatement call = c.prepareCall("{? = call current_schema()}")) {
+            call.registerOutParameter(1, java.sql.Types.VARCHAR);
+            call.execute();
+            org.assertj.core.api.Assertions.assertThat(call.getString(1)).isEqualTo("public");
+        }
+    }
+
     private void dropOrphanTrigger() throws SQLException {
         try (Connection raw = shards.open(2); Statement st = raw.createStatement()) {
             st.execute("DROP TRIGGER IF EXISTS orphan ON t_item");
