@@ -13,6 +13,10 @@ abstract class Base {
     @Option(names = "--verbose", description = "print stack traces of errors")
     boolean verbose;
 
+    /** {@code --help} prints the usage and exits 0, before any required option is checked. */
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    boolean help;
+
     Base(Main.Io io) {
         this.io = io;
     }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "shardkit", mixinStandardHelpOptions = true, version = "shardkit 0.1.0",
         description = "Many databases as one: a SQL shell, explain, checks, the archiver and a demo.",
         subcommands = {DemoCommand.class, SqlCommand.class, ExplainCommand.class, CheckCommand.class,
-                ArchiveCommand.class})
+                ArchiveCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;

@@ -186,4 +186,20 @@ class CliTest {
         assertThat(CheckCommand.hidePassword("jdbc:mysql://root:hunter2@db/app")).isEqualTo("jdbc:mysql://root:***@db/app");
         assertThat(CheckCommand.hidePassword("jdbc:sqlite:data/s0.db")).isEqualTo("jdbc:sqlite:data/s0.db");
     }
+
+    /**
+     * Issue 12: every subcommand's --help (and shardkit help COMMAND) printed "Missing required
+     * option" or "Unknown option" instead of the usage.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"sql", "explain", "check", "archive", "demo"})
+    void i12_cli_everySubcommandPrintsItsUsage(String command) {
+        for (String[] args : new String[][] {{command, "--help"}, {command, "-h"}, {"help", command}}) {
+            Result r = run("", args);
+            org.assertj.core.api.Assertions.assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isZero();
+            org.assertj.core.api.Assertions.assertThat(r.out()).as(String.join(" ", args))
+                    .contains("Usage: shardkit " + command).contains("--help");
+            org.assertj.core.api.Assertions.assertThat(r.err()).as(String.join(" ", args)).isEmpty();
+        }
+    }
 }
