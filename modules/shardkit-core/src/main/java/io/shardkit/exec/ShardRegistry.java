@@ -23,7 +23,8 @@ import java.util.Map;
  * shard that is down does not stop the others from being used.
  *
  * <p>SQLite file shards get their parent folder created, a busy timeout, and WAL journaling (or,
- * for a read-only shard, SQLite's read-only open mode); an
+ * for a read-only shard, SQLite's read-only open mode) and no room for attached databases
+ * ({@code limit_attached = 0}: SQLite itself refuses {@code ATTACH}); an
  * in-memory SQLite shard ({@code jdbc:sqlite::memory:}) gets a pool of exactly one connection
  * that never retires, since each connection would otherwise be a different, empty database.
  */
@@ -253,6 +254,8 @@ public final class ShardRegistry implements AutoCloseable {
             }
         }
         c.addDataSourceProperty("busy_timeout", "10000");
+        // no ATTACH on any shard connection: a hot connection could attach an archive file read-write
+        c.addDataSourceProperty("limit_attached", "0");
     }
 
     private static void apply(HikariConfig c, String name, Object v) {

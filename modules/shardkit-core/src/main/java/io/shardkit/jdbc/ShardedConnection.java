@@ -155,6 +155,7 @@ public final class ShardedConnection implements Connection {
             if (a.shape() == SqlAnalysis.Shape.REFUSED && a.problem().startsWith(SqlLexer.SEVERAL_STATEMENTS)) {
                 throw new RefusedException(a.problem(), a.sql());
             }
+            PinnedGuard.check(registry, pinned, a);
             return router.single(pinned);
         }
         if (a.connectionState()) {
@@ -430,6 +431,7 @@ public final class ShardedConnection implements Connection {
             throw new SQLFeatureNotSupportedException("stored procedure calls cannot be routed; call them on a "
                     + "connection pinned to one shard (ShardedDataSource.connectionTo)", "0A000");
         }
+        PinnedGuard.checkCall(registry, pinned, sql);
         return physical(pinned).prepareCall(sql, type, concurrency, resultHoldability);
     }
 
@@ -834,6 +836,7 @@ public final class ShardedConnection implements Connection {
             return iface.cast(this);
         }
         if (pinned >= 0) {
+            PinnedGuard.checkUnwrap(registry, pinned, iface);
             return physical(pinned).unwrap(iface);
         }
         throw new SQLException("not a wrapper for " + iface.getName(), "HY000");

@@ -90,7 +90,9 @@ public final class Analyzer {
                     + "); run it on a connection pinned to one shard (ShardedDataSource.connectionTo)", dialect);
         }
         try {
-            return new Work(sql).run(statement);
+            Work work = new Work(sql);
+            SqlAnalysis result = work.run(statement);
+            return work.readsOnly ? result.withReadsOnly() : result;
         } catch (RuntimeException e) {
             // a statement shape the analysis does not know: refuse rather than guess
             return new SqlAnalysis(sql, StatementKind.OTHER, SqlAnalysis.Shape.REFUSED, List.of(), null, null, null,
@@ -206,6 +208,8 @@ public final class Analyzer {
         String volatileCall;
         /** Each table reference of the statement's own FROM (not subqueries): alias, or name when unaliased. */
         final Map<String, String> instances = new LinkedHashMap<>();
+        /** A SELECT every node of which the allowlist knows: it reads and changes nothing (see {@link SqlAnalysis#readsOnly}). */
+        boolean readsOnly;
 
         Work(String sql) {
             this.sql = sql;
@@ -226,6 +230,7 @@ public final class Analyzer {
                 return refused(distinct(concat(top, nested)), verdict.refusal());
             }
             volatileCall = verdict.volatileCall();
+            readsOnly = st instanceof Select;
             if (verdict.connectionStateCall() != null) {
                 if (st instanceof Select && top.isEmpty() && nested.isEmpty()) {
                     return plain(StatementKind.SELECT).withConnectionState();
