@@ -409,6 +409,22 @@ public final class ShardRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes a borrowed connection of a configured shard out of its pool for good: HikariCP closes it
+     * instead of lending it again (the caller does not close it). Used after a failed statement on a
+     * read-only shard, whose session must not reach the next borrower in an unknown state. A runtime
+     * shard's connection is simply closed.
+     */
+    public void evict(int shard, Connection c) throws SQLException {
+        Slot slot = slots[shard];
+        HikariDataSource p = slot.pool;
+        if (slot.runtime || p == null) {
+            c.close();
+            return;
+        }
+        p.evictConnection(c);
+    }
+
     private Connection borrowRuntime(Slot slot) throws SQLException {
         long timeout = slot.pool != null ? slot.pool.getConnectionTimeout()
                 : config(map, slot.spec, slot.dialect).getConnectionTimeout();
