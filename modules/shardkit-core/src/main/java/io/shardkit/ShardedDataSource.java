@@ -278,6 +278,25 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         }
     }
 
+    /**
+     * Asks a shard's database, on one of its pool's connections, whether it would itself refuse every
+     * write from that connection's user, as a read-only (archive) shard should: see
+     * {@link io.shardkit.exec.ReadOnlyCheck} for what is asked per database. Returns the ways the user
+     * could write, one line each; empty when read-only holds at the database. {@code shardkit check}
+     * reports it for every read-only shard.
+     */
+    public List<String> readOnlyProblems(String shard) throws SQLException {
+        int i = registry.indexOf(shard);
+        if (i < 0) {
+            throw new ShardException("unknown shard '" + shard + "'", ShardException.ROUTING);
+        }
+        try (Connection c = registry.borrow(i)) {
+            return io.shardkit.exec.ReadOnlyCheck.problems(c, registry.dialect(i));
+        } catch (SQLException e) {
+            throw ShardException.fromShard(shard, null, e);
+        }
+    }
+
     /** Shards opened and closed at runtime (a database per tenant, a file per album). */
     public Shards shards() {
         return new Shards(registry);
