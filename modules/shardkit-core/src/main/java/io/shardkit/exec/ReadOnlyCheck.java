@@ -97,10 +97,14 @@ public final class ReadOnlyCheck {
 
     private static List<String> mysql(Connection c) throws SQLException {
         List<String> out = new ArrayList<>();
+        String database;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT DATABASE()")) {
+            database = rs.next() ? rs.getString(1) : null;
+        }
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW GRANTS")) {
             while (rs.next()) {
                 String line = rs.getString(1).trim();
-                String problem = mysqlGrant(line);
+                String problem = mysqlGrant(line, database);
                 if (problem != null) {
                     out.add(problem);
                 }
@@ -109,11 +113,18 @@ public final class ReadOnlyCheck {
         return out;
     }
 
-    /** Why one line of SHOW GRANTS lets the user write, or {@code null} when it does not. */
-    static String mysqlGrant(String line) {
+    /**
+     * Why one line of SHOW GRANTS lets the user write in {@code database} (the shard's), or {@code null}
+     * when it does not: grants on other databases do not count (MariaDB grants PUBLIC the {@code test}
+     * databases by default).
+     */
+    static String mysqlGrant(String line, String database) {
         Matcher m = GRANT.matcher(line);
-        if (!m.matches()) {
+        if (!m.matches() || m.group(1).trim().equalsIgnoreCase("PROXY")) {
             return "grant beyond SELECT: " + line + " (a role or proxy may give write privileges)";
+        }
+        if (!covers(m.group(2).trim(), database)) {
+            return null;
         }
         if (line.toUpperCase(Locale.ROOT).contains("WITH GRANT OPTION")) {
             return "grant with GRANT OPTION: " + line;
@@ -126,6 +137,31 @@ public final class ReadOnlyCheck {
             }
         }
         return null;
+    }
+
+    /** Whether a grant's {@code ON} target ({@code *.*}, {@code `db`.*}, {@code `test\_%`.*}, {@code PROCEDURE `db`.`p`}) reaches {@code database}. */
+    private static boolean covers(String target, String database) {
+        String t = target.replaceFirst("(?i)^(PROCEDURE|FUNCTION|PACKAGE BODY|PACKAGE|TABLE)\\s+", "");
+        int dot = t.startsWith("`") ? t.indexOf("`.", 1) + 1 : t.indexOf('.');
+        String db = dot <= 0 ? t : t.substring(0, dot);
+        if (db.equals("*") || database == null) {
+            return true;
+        }
+        db = db.startsWith("`") && db.endsWith("`") ? db.substring(1, db.length() - 1).replace("``", "`") : db;
+        StringBuilder like = new StringBuilder();
+        for (int i = 0; i < db.length(); i++) {
+            char ch = db.charAt(i);
+            if (ch == '\\' && i + 1 < db.length()) {
+                like.append(Pattern.quote(String.valueOf(db.charAt(++i))));
+            } else if (ch == '%') {
+                like.append(".*");
+            } else if (ch == '_') {
+                like.append('.');
+            } else {
+                like.append(Pattern.quote(String.valueOf(ch)));
+            }
+        }
+        return Pattern.compile(like.toString(), Pattern.CASE_INSENSITIVE).matcher(database).matches();
     }
 
     private static List<String> sqlite(Connection c) throws SQLException {

@@ -230,7 +230,7 @@ public final class Analyzer {
                 return refused(distinct(concat(top, nested)), verdict.refusal());
             }
             volatileCall = verdict.volatileCall();
-            readsOnly = st instanceof Select;
+            readsOnly = st instanceof Select && !verdict.locking();
             if (verdict.connectionStateCall() != null) {
                 if (st instanceof Select && top.isEmpty() && nested.isEmpty()) {
                     return plain(StatementKind.SELECT).withConnectionState();

@@ -121,7 +121,8 @@ public final class SqlAnalysis {
     /**
      * Whether the statement only reads: a SELECT that parsed and whose every node the allowlist
      * knows, so it calls no function that changes the session or evaluates SQL ({@code set_config},
-     * {@code query_to_xml}, a user function), selects INTO nothing and has no data-modifying WITH.
+     * {@code query_to_xml}, a user function), selects INTO nothing, locks no rows (FOR UPDATE, FOR
+     * SHARE) and has no data-modifying WITH.
      * It may still be refused for routing. The only statements a connection pinned to a read-only
      * shard runs.
      */
