@@ -254,8 +254,9 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
 
     /**
      * A new, unpooled, writable connection straight to a shard, for maintenance that must write where
-     * applications may not (the {@link Archiver} filling a read-only archive). Not routed; the caller
-     * closes it. Package-private on purpose: applications keep the read-only rule.
+     * applications may not (the {@link Archiver} filling a read-only archive), as the shard's
+     * {@code admin} user when the map names one (its {@code user} may hold SELECT only). Not routed;
+     * the caller closes it. Package-private on purpose: applications keep the read-only rule.
      */
     Connection openAdmin(String shard) throws SQLException {
         int i = registry.indexOf(shard);
@@ -265,11 +266,13 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         ShardSpec spec = registry.spec(i);
         java.util.Properties props = new java.util.Properties();
         props.putAll(spec.properties());
-        if (spec.user() != null) {
-            props.setProperty("user", spec.user());
+        String user = spec.admin() != null ? spec.admin().user() : spec.user();
+        String password = spec.admin() != null ? spec.admin().password() : spec.password();
+        if (user != null) {
+            props.setProperty("user", user);
         }
-        if (spec.password() != null) {
-            props.setProperty("password", spec.password());
+        if (password != null) {
+            props.setProperty("password", password);
         }
         try {
             return java.sql.DriverManager.getConnection(spec.url(), props);

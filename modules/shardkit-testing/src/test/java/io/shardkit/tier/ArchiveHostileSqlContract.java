@@ -75,6 +75,18 @@ abstract class ArchiveHostileSqlContract {
     }
 
     private String map(boolean asReader) {
+        return map(asReader, false) + """
+                tables:
+                  orders:
+                    key: order_id
+                    strategy: {type: mod, shards: [s0]}
+                    archive:
+                      shards: [s1, s2]
+                """;
+    }
+
+    /** The shards; with {@code admin}, the archives name the superuser as their admin (the archiver's writes). */
+    String map(boolean asReader, boolean admin) {
         StringBuilder yaml = new StringBuilder("shards:\n");
         for (int i = 0; i < 3; i++) {
             boolean archive = i > 0;
@@ -91,15 +103,11 @@ abstract class ArchiveHostileSqlContract {
             if (archive) {
                 yaml.append("    readOnly: true\n    tier: archive\n");
             }
+            if (archive && admin) {
+                yaml.append("    admin: {user: \"").append(shards.user()).append('"')
+                        .append(shards.password() == null ? "" : ", password: \"" + shards.password() + "\"").append("}\n");
+            }
         }
-        yaml.append("""
-                tables:
-                  orders:
-                    key: order_id
-                    strategy: {type: mod, shards: [s0]}
-                    archive:
-                      shards: [s1, s2]
-                """);
         return yaml.toString();
     }
 
@@ -381,5 +389,34 @@ abstract class ArchiveHostileSqlContract {
         assertThat(rows(reader, "SELECT order_id, note FROM orders ORDER BY order_id"))
                 .containsExactly("1:a2", "2:a2", "3:a1", "4:hot copy", "10:hot");
         assertThat(rows(reader, "SELECT order_id, note FROM orders WHERE order_id = 2")).containsExactly("2:a2");
+    }
+
+    @Test
+    void i11_a09_theArchiverWritesAsTheArchivesAdminWhileTheirPoolsOnlyRead() throws Exception {
+        assumeTrue(reader != ds, "SQLite has no users: the archiver opens the file writable itself");
+        String tables = """
+                tables:
+                  orders:
+                    key: order_id
+                    strategy: {type: mod, shards: [s0]}
+                    archive:
+                      shards: [s1, s2]
+                      cutoff: {column: order_id, below: 100}
+                """;
+        direct(0, "INSERT INTO orders (order_id, amount, note) VALUES (5, 50, 'old'), (6, 60, 'old')");
+        try (ShardedDataSource noAdmin = ShardedDataSource.fromYaml(stream(map(true, false) + tables))) {
+            assertThatThrownBy(() -> io.shardkit.Archiver.of(noAdmin, "orders").run())
+                    .satisfies(e -> assertThat(state(e)).as("the reader may not write the archive")
+                            .isEqualTo(permissionDenied()));
+        }
+        try (ShardedDataSource withAdmin = ShardedDataSource.fromYaml(stream(map(true, true) + tables))) {
+            assertThat(withAdmin.readOnlyProblems("s1")).as("the pool still connects as the reader").isEmpty();
+            io.shardkit.ArchiveReport report = io.shardkit.Archiver.of(withAdmin, "orders").run();
+            assertThat(report.rowsMoved()).as(report.toString()).isEqualTo(4);
+        }
+        assertThat(count(0)).as("hot after the move").isZero();
+        assertThat(count(1)).as("s1 after the move").isEqualTo(5);
+        direct(1, "DELETE FROM orders WHERE order_id >= 5"); // leaves the archive as seeded for the @AfterEach check
+        direct(1, "UPDATE orders SET amount = 40, note = 'a1, moving' WHERE order_id = 4");
     }
 }
