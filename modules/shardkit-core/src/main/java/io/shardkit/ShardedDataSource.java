@@ -254,8 +254,9 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
 
     /**
      * A new, unpooled, writable connection straight to a shard, for maintenance that must write where
-     * applications may not (the {@link Archiver} filling a read-only archive). Not routed; the caller
-     * closes it. Package-private on purpose: applications keep the read-only rule.
+     * applications may not (the {@link Archiver} filling a read-only archive), as the shard's
+     * {@code admin} user when the map names one (its {@code user} may hold SELECT only). Not routed;
+     * the caller closes it. Package-private on purpose: applications keep the read-only rule.
      */
     Connection openAdmin(String shard) throws SQLException {
         int i = registry.indexOf(shard);
@@ -265,14 +266,35 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         ShardSpec spec = registry.spec(i);
         java.util.Properties props = new java.util.Properties();
         props.putAll(spec.properties());
-        if (spec.user() != null) {
-            props.setProperty("user", spec.user());
+        String user = spec.admin() != null ? spec.admin().user() : spec.user();
+        String password = spec.admin() != null ? spec.admin().password() : spec.password();
+        if (user != null) {
+            props.setProperty("user", user);
         }
-        if (spec.password() != null) {
-            props.setProperty("password", spec.password());
+        if (password != null) {
+            props.setProperty("password", password);
         }
         try {
             return java.sql.DriverManager.getConnection(spec.url(), props);
+        } catch (SQLException e) {
+            throw ShardException.fromShard(shard, null, e);
+        }
+    }
+
+    /**
+     * Asks a shard's database, on one of its pool's connections, whether it would itself refuse every
+     * write from that connection's user, as a read-only (archive) shard should: see
+     * {@link io.shardkit.exec.ReadOnlyCheck} for what is asked per database. Returns the ways the user
+     * could write, one line each; empty when read-only holds at the database. {@code shardkit check}
+     * reports it for every read-only shard.
+     */
+    public List<String> readOnlyProblems(String shard) throws SQLException {
+        int i = registry.indexOf(shard);
+        if (i < 0) {
+            throw new ShardException("unknown shard '" + shard + "'", ShardException.ROUTING);
+        }
+        try (Connection c = registry.borrow(i)) {
+            return io.shardkit.exec.ReadOnlyCheck.problems(c, registry.dialect(i));
         } catch (SQLException e) {
             throw ShardException.fromShard(shard, null, e);
         }

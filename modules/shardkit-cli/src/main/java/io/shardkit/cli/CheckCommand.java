@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code shardkit check -c map.yaml}: validates the map (every problem with its YAML path and line)
  * and connects to every shard, printing its URL with the password hidden, status, latency and
- * server version. Exits 3 if any shard is down, 2 if the map is invalid.
+ * server version. For a read-only shard it asks the database whether it would itself refuse writes
+ * from the shard's user ({@link ShardedDataSource#readOnlyProblems}). Exits 3 if any shard is down,
+ * 2 if the map is invalid, 1 if a read-only shard's database lets its user write.
  */
 @Command(name = "check", description = "Validate the shard map and connect to every shard.")
 final class CheckCommand extends Base implements Callable<Integer> {
@@ -40,6 +42,7 @@ final class CheckCommand extends Base implements Callable<Integer> {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"shard", "url", "status", "latency", "server"});
             int down = 0;
+            List<String> warnings = new ArrayList<>();
             for (ShardSpec spec : ds.shardMap().shards()) {
                 long start = System.nanoTime();
                 String status;
@@ -50,7 +53,7 @@ final class CheckCommand extends Base implements Callable<Integer> {
                     }
                     DatabaseMetaData md = c.getMetaData();
                     server = md.getDatabaseProductName() + " " + md.getDatabaseProductVersion();
-                    status = spec.readOnly() ? "up (read-only)" : "up";
+                    status = spec.readOnly() ? readOnlyStatus(ds, spec, warnings) : "up";
                 } catch (SQLException e) {
                     status = "DOWN: " + firstLine(e.getMessage());
                     down++;
@@ -60,9 +63,17 @@ final class CheckCommand extends Base implements Callable<Integer> {
                         String.format("%.1f ms", micros / 1000.0), server});
             }
             Table.print(rows, new boolean[5], io.out());
+            for (String w : warnings) {
+                io.err().println(w);
+            }
             if (down > 0) {
                 io.err().println("error: " + down + " of " + ds.shardNames().size() + " shards are down");
                 return Main.SHARD_DOWN;
+            }
+            if (!warnings.isEmpty()) {
+                io.err().println("error: read-only shards whose database lets their user write (connect them with a"
+                        + " user that holds SELECT only: README, \"Read-only at the database\")");
+                return Main.FAILED;
             }
             return Main.OK;
         }
@@ -86,6 +97,23 @@ final class CheckCommand extends Base implements Callable<Integer> {
         }
         java.sql.DriverManager.setLoginTimeout(timeoutSeconds);
         return java.sql.DriverManager.getConnection(spec.url(), props);
+    }
+
+    /**
+     * A read-only shard's status: whether its database itself refuses writes from the pool's user
+     * ({@link ShardedDataSource#readOnlyProblems}); each way it does not is added to {@code warnings}.
+     */
+    private static String readOnlyStatus(ShardedDataSource ds, ShardSpec spec, List<String> warnings) {
+        try {
+            List<String> problems = ds.readOnlyProblems(spec.name());
+            for (String p : problems) {
+                warnings.add("warning: read-only shard " + spec.name() + ": " + p);
+            }
+            return problems.isEmpty() ? "up (read-only at the database)" : "up (read-only in shardkit only)";
+        } catch (SQLException e) {
+            warnings.add("warning: read-only shard " + spec.name() + ": cannot ask its database: " + firstLine(e.getMessage()));
+            return "up (read-only in shardkit only)";
+        }
     }
 
     private static String firstLine(String s) {

@@ -131,7 +131,7 @@ class CliTest {
     void checkConnectsToEveryShardAndFailsWhenOneIsDown() throws Exception {
         Result ok = run("", "check", "-c", map.toString());
         assertThat(ok.code()).as(ok.err()).isZero();
-        assertThat(ok.out()).contains("valid, 5 shards", "s3 ", "up (read-only)", "SQLite");
+        assertThat(ok.out()).contains("valid, 5 shards", "s3 ", "up (read-only at the database)", "SQLite");
         String broken = Files.readString(map).replace(dir.resolve("s1.db").toString(),
                 dir.resolve("missing/deeper/s1.db").toString()).replace("url: \"jdbc:sqlite:" + dir.resolve("archive.db"),
                 "url: \"jdbc:sqlite:" + dir.resolve("nowhere/archive.db"));

@@ -55,7 +55,8 @@ public final class YamlShardMap {
     private static final Set<String> SETTINGS_KEYS = Set.of("analysisCacheSize", "scatterThreads", "mergeRowLimit",
             "runtimeIdleTimeout", "runtimeConnectionCap");
     private static final Set<String> SHARD_KEYS =
-            Set.of("name", "url", "user", "password", "properties", "pool", "readOnly", "tier");
+            Set.of("name", "url", "user", "password", "properties", "pool", "readOnly", "tier", "admin");
+    private static final Set<String> ADMIN_KEYS = Set.of("user", "password");
     private static final Set<String> TABLE_KEYS = Set.of("key", "strategy", "broadcast", "shard", "archive");
     private static final Set<String> ARCHIVE_KEYS = Set.of("shards", "id", "lookup", "cutoff", "placement");
     private static final Set<String> CUTOFF_KEYS = Set.of("column", "age", "before", "below");
@@ -191,9 +192,17 @@ public final class YamlShardMap {
             Map<String, String> props = values(f.get("properties"), path + ".properties");
             boolean readOnly = bool(f.get("readOnly"), path + ".readOnly");
             String tier = text(f.get("tier"), path + ".tier");
-            shards.add(new ShardSpec(name == null ? "" : name, url == null ? "" : url,
+            ShardSpec spec = new ShardSpec(name == null ? "" : name, url == null ? "" : url,
                     text(f.get("user"), path + ".user"), text(f.get("password"), path + ".password"),
-                    props, readPool(f.get("pool"), path + ".pool"), readOnly, tier));
+                    props, readPool(f.get("pool"), path + ".pool"), readOnly, tier);
+            if (f.containsKey("admin")) {
+                // credentials of the archiver's writes, for a read-only shard whose user holds SELECT only
+                MappingNode admin = mapping(f.get("admin"), path + ".admin");
+                Map<String, Node> af = admin == null ? Map.of() : fields(admin, path + ".admin", ADMIN_KEYS);
+                spec = admin == null ? spec : spec.withAdmin(text(af.get("user"), path + ".admin.user"),
+                        text(af.get("password"), path + ".admin.password"));
+            }
+            shards.add(spec);
         }
         return shards;
     }

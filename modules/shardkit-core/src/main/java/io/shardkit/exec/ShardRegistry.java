@@ -23,7 +23,8 @@ import java.util.Map;
  * shard that is down does not stop the others from being used.
  *
  * <p>SQLite file shards get their parent folder created, a busy timeout, and WAL journaling (or,
- * for a read-only shard, SQLite's read-only open mode); an
+ * for a read-only shard, SQLite's read-only open mode) and no room for attached databases
+ * ({@code limit_attached = 0}: SQLite itself refuses {@code ATTACH}); an
  * in-memory SQLite shard ({@code jdbc:sqlite::memory:}) gets a pool of exactly one connection
  * that never retires, since each connection would otherwise be a different, empty database.
  */
@@ -253,6 +254,8 @@ public final class ShardRegistry implements AutoCloseable {
             }
         }
         c.addDataSourceProperty("busy_timeout", "10000");
+        // no ATTACH on any shard connection: a hot connection could attach an archive file read-write
+        c.addDataSourceProperty("limit_attached", "0");
     }
 
     private static void apply(HikariConfig c, String name, Object v) {
@@ -404,6 +407,22 @@ public final class ShardRegistry implements AutoCloseable {
         } catch (SQLException e) {
             throw ShardException.fromShard(slot.spec.name(), null, e);
         }
+    }
+
+    /**
+     * Takes a borrowed connection of a configured shard out of its pool for good: HikariCP closes it
+     * instead of lending it again (the caller does not close it). Used after a failed statement on a
+     * read-only shard, whose session must not reach the next borrower in an unknown state. A runtime
+     * shard's connection is simply closed.
+     */
+    public void evict(int shard, Connection c) throws SQLException {
+        Slot slot = slots[shard];
+        HikariDataSource p = slot.pool;
+        if (slot.runtime || p == null) {
+            c.close();
+            return;
+        }
+        p.evictConnection(c);
     }
 
     private Connection borrowRuntime(Slot slot) throws SQLException {

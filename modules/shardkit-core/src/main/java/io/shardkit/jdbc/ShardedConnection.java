@@ -157,6 +157,7 @@ public final class ShardedConnection implements Connection {
             if (a.shape() == SqlAnalysis.Shape.REFUSED && a.problem().startsWith(SqlLexer.SEVERAL_STATEMENTS)) {
                 throw new RefusedException(a.problem(), a.sql());
             }
+            PinnedGuard.check(registry, pinned, a);
             return router.single(pinned);
         }
         if (a.connectionState()) {
@@ -248,26 +249,61 @@ public final class ShardedConnection implements Connection {
             Connection held = heldConnection(shard);
             Connection c = held != null ? held : registry.borrow(shard);
             boolean found;
+            Object id = null;
+            boolean failed = false;
             try (PreparedStatement ps = c.prepareStatement(t.probeSql())) {
                 if (params != null) {
                     params.applyTo(ps, t.probeParameters(), t.probeParameters().length);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     found = rs.next();
+                    id = found && a.kind() == io.shardkit.sql.StatementKind.INSERT ? rs.getObject(1) : null;
                 }
             } catch (SQLException e) {
+                failed = true;
                 throw ShardException.fromShard(name, t.probeSql(), e);
             } finally {
                 if (held == null) {
-                    c.close();
+                    closeBorrowed(shard, c, failed);
                 }
             }
             if (found) {
-                throw new ShardException(a.kind() + " would change rows of " + t.table() + " held by read-only archive shard "
-                        + name + "; archived rows cannot be changed (refused before any shard was written) [sql: "
-                        + ShardException.shorten(a.sql()) + "]", "25006", 0, name, null);
+                throw archived(a, t, name, id);
             }
         }
+    }
+
+    /** The refusal of a write that an archived row stands in the way of. */
+    private ShardException archived(SqlAnalysis a, io.shardkit.sql.Tiering t, String shard, Object id) {
+        String sql = " [sql: " + ShardException.shorten(a.sql()) + "]";
+        String column = t.archive().id();
+        if (a.kind() == io.shardkit.sql.StatementKind.INSERT && !t.upsert()) {
+            // what one database would say about a duplicate primary key
+            boolean mysql = registry.dialect(registry.indexOf(shard)) == io.shardkit.sql.Dialect.MYSQL;
+            return new ShardException("INSERT into " + t.table() + " gives " + column + " = " + id + ", which read-only"
+                    + " archive shard " + shard + " already holds; a hot row would shadow the archived row (refused"
+                    + " before any shard was written)" + sql, mysql ? "23000" : "23505", mysql ? 1062 : 0, shard, null);
+        }
+        String why = a.kind() == io.shardkit.sql.StatementKind.DELETE ? "; archived rows cannot be deleted, and a hot row"
+                + " with the same " + column + " only shadows the archived one: deleting it would bring the archived row"
+                + " back (a row being archived is both: the archiver removes the hot copy)"
+                : a.kind() == io.shardkit.sql.StatementKind.INSERT ? " (" + column + " = " + id + "); archived rows"
+                + " cannot be changed" : "; archived rows cannot be changed";
+        return new ShardException(a.kind() + " would change rows of " + t.table() + " held by read-only archive shard "
+                + shard + why + " (refused before any shard was written)" + sql, PinnedGuard.READ_ONLY, 0, shard, null);
+    }
+
+    /**
+     * Returns a connection borrowed for one probe. After a failed statement a read-only shard's
+     * connection is evicted from its pool rather than returned, so whatever the failure left behind
+     * (an aborted transaction, a session setting) cannot reach the next borrower.
+     */
+    private void closeBorrowed(int shard, Connection c, boolean failed) throws SQLException {
+        if (failed && registry.spec(shard).readOnly()) {
+            registry.evict(shard, c);
+            return;
+        }
+        c.close();
     }
 
     /**
@@ -433,6 +469,8 @@ public final class ShardedConnection implements Connection {
         checkOpen();
         if (pinned >= 0) {
             // a pinned connection runs anything on its shard as written, stored procedures included
+            // (a read-only shard's guard refuses calls)
+            PinnedGuard.checkCall(registry, pinned, sql);
             Connection c = physical(pinned);
             return resultHoldability < 0 ? c.prepareCall(sql, type, concurrency)
                     : c.prepareCall(sql, type, concurrency, resultHoldability);
@@ -881,6 +919,7 @@ public final class ShardedConnection implements Connection {
             return iface.cast(this);
         }
         if (pinned >= 0) {
+            PinnedGuard.checkUnwrap(registry, pinned, iface);
             return physical(pinned).unwrap(iface);
         }
         throw new SQLException("not a wrapper for " + iface.getName(), "HY000");

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A key lookup over tiers: the hot shard first, then each archive shard in order; the first
  * shard that returns a row answers, and the later ones are never queried. One shard is open at a
- * time, and its rows stream through unchanged.
+ * time, and its rows stream through unchanged. A later tier must return the columns of the first
+ * (which describes the result): compared only when the first has no row ({@link SameColumns}).
  */
 public record FirstHit(List<Route> routes) implements RowSource {
 
@@ -33,12 +34,20 @@ public record FirstHit(List<Route> routes) implements RowSource {
     @Override
     public Cursor open(Execution execution) throws SQLException {
         int width = 0;
-        for (Route route : routes) {
+        SameColumns first = null;
+        for (int i = 0; i < routes.size(); i++) {
+            Route route = routes.get(i);
             Cursor c = execution.open(new Scatter(List.of(route), false)).get(0);
             boolean hit;
             try {
                 width = c.columnCount();
+                if (first != null) {
+                    first.require(c, route, execution.values().dialect()); // the result is described by the first tier
+                }
                 hit = c.next();
+                if (!hit && i == 0 && routes.size() > 1) {
+                    first = SameColumns.of(c, route.shard(), execution.values().dialect()); // only when a later tier is read
+                }
             } catch (SQLException | RuntimeException e) {
                 c.close();
                 throw e;

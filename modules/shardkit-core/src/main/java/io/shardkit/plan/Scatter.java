@@ -14,7 +14,7 @@ import java.util.List;
  * if any failed. For reads it is the leaf under a merge node, which opens it through
  * {@link Execution#open}: the shard queries start in parallel. Opening a read gives the
  * execution's {@link Values} the compared columns' rules (from the first shard's metadata and
- * {@code comparisons}) and wraps the cursors that check the collation companions: PostgreSQL's
+ * {@code comparisons}), refuses shards whose columns differ ({@link SameColumns}), and wraps the cursors that check the collation companions: PostgreSQL's
  * {@code pg_collation_for} on each shard's first row, MySQL's weighable text on every row.
  */
 public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comparisons comparisons)
@@ -55,6 +55,7 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
         try {
             ResultSet first = cursors.get(0).source();
             Values values = execution.values();
+            SameColumns.check(cursors, routes, values.dialect()); // a schema that drifted on some shards refuses
             values.prepare(first == null ? null : first.getMetaData(), comparisons, execution, execution);
             int width = cursors.get(0).columnCount();
             int[] checked = companions(width);

@@ -45,6 +45,11 @@ public final class RouteDecision {
         this.archiveProbe = archiveProbe;
     }
 
+    /** This decision, checked first against archive shards (a split INSERT keeps its parts' rows). */
+    RouteDecision withArchiveProbe(int[] archive) {
+        return new RouteDecision(shards, sql, parameters, -1, false, archive, rows);
+    }
+
     /** For a read of a tiered table, the number of leading hot shards; -1 otherwise. */
     public int hotCount() {
         return hotCount;

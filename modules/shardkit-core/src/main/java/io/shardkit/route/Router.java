@@ -164,7 +164,7 @@ public final class Router {
 
     /**
      * Adds the archive tier to a decision made over the hot shards. Writes stay hot (UPDATE and
-     * DELETE first check the archive); reads go to hot and then every archive shard unless a cutoff
+     * DELETE first check the archive for the rows they match, an INSERT for the ids it gives); reads go to hot and then every archive shard unless a cutoff
      * predicate proves a tier holds none of the wanted rows.
      */
     private RouteDecision tiered(SqlAnalysis a, Tiering t, RouteDecision hot, Object[] params, StringBuilder why)
@@ -175,6 +175,11 @@ public final class Router {
         boolean skipHot = false;
         int[] archiveShards = indexes(archive.shards(), "archive", t.table());
         StatementKind kind = a.kind();
+        if (kind == StatementKind.INSERT && t.probeSql() != null && !skipArchive) {
+            note(why, "INSERT goes to the hot shards; it first checks archive " + archive.shards() + " for its "
+                    + archive.id() + " values (a hot row would shadow an archived row with the same " + archive.id() + ")");
+            return hot.withArchiveProbe(archiveShards);
+        }
         if (kind == StatementKind.INSERT || kind == StatementKind.DDL) {
             note(why, "archive " + archive.shards() + " is read-only: " + kind + " goes to the hot shards only");
             return hot;
@@ -184,7 +189,7 @@ public final class Router {
                 return hot;
             }
             note(why, kind + " first checks archive " + archive.shards() + " for matching rows (the archive is read-only)");
-            return new RouteDecision(shardsOf(hot), sqlOf(hot), paramsOf(hot), -1, false, archiveShards);
+            return hot.withArchiveProbe(archiveShards);
         }
         if (kind != StatementKind.SELECT || skipArchive) {
             return hot;

@@ -72,16 +72,20 @@ final class Allowlist {
     }
 
     /** The outcome: {@code refusal} is {@code null} when every node is known. */
-    record Verdict(String refusal, String volatileCall, String connectionStateCall) {
+    record Verdict(String refusal, String volatileCall, String connectionStateCall, boolean locking) {
     }
+
+    /** A SELECT of the statement (any depth) locks rows: FOR UPDATE, FOR SHARE, LOCK IN SHARE MODE. */
+    private boolean locking;
 
     static Verdict check(Statement st) {
         Allowlist walk = new Allowlist();
         try {
             walk.statement(st);
-            return new Verdict(null, walk.expressions.volatileCall(), walk.expressions.connectionStateCall());
+            return new Verdict(null, walk.expressions.volatileCall(), walk.expressions.connectionStateCall(), walk.locking);
         } catch (Refusal r) {
-            return new Verdict(r.getMessage(), walk.expressions.volatileCall(), walk.expressions.connectionStateCall());
+            return new Verdict(r.getMessage(), walk.expressions.volatileCall(), walk.expressions.connectionStateCall(),
+                    walk.locking);
         }
     }
 
@@ -299,6 +303,7 @@ final class Allowlist {
         if (!known.toString().equals(ps.toString())) {
             throw unknown("a clause of this SELECT (" + difference(known.toString(), ps.toString()) + ")");
         }
+        locking |= ps.getForMode() != null || ps.getForUpdateTable() != null;
         distinct(ps.getDistinct());
         selectItems(ps.getSelectItems());
         if (ps.getFromItem() != null) {

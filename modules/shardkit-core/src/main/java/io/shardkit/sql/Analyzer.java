@@ -90,7 +90,9 @@ public final class Analyzer {
                     + "); run it on a connection pinned to one shard (ShardedDataSource.connectionTo)", dialect);
         }
         try {
-            return new Work(sql).run(statement);
+            Work work = new Work(sql);
+            SqlAnalysis result = work.run(statement);
+            return work.readsOnly ? result.withReadsOnly() : result;
         } catch (RuntimeException e) {
             // a statement shape the analysis does not know: refuse rather than guess
             return new SqlAnalysis(sql, StatementKind.OTHER, SqlAnalysis.Shape.REFUSED, List.of(), null, null, null,
@@ -206,6 +208,8 @@ public final class Analyzer {
         String volatileCall;
         /** Each table reference of the statement's own FROM (not subqueries): alias, or name when unaliased. */
         final Map<String, String> instances = new LinkedHashMap<>();
+        /** A SELECT every node of which the allowlist knows: it reads and changes nothing (see {@link SqlAnalysis#readsOnly}). */
+        boolean readsOnly;
 
         Work(String sql) {
             this.sql = sql;
@@ -226,6 +230,7 @@ public final class Analyzer {
                 return refused(distinct(concat(top, nested)), verdict.refusal());
             }
             volatileCall = verdict.volatileCall();
+            readsOnly = st instanceof Select && !verdict.locking();
             if (verdict.connectionStateCall() != null) {
                 if (st instanceof Select && top.isEmpty() && nested.isEmpty()) {
                     return plain(StatementKind.SELECT).withConnectionState();
@@ -676,6 +681,15 @@ public final class Analyzer {
                 rowTexts.add(text);
                 rowParams[r] = SqlText.countParameters(text, dialect);
             }
+            Tiering tiering = null;
+            if (rule.isTiered()) {
+                tiering = insertTiering(rule, target, columns, rows, insert);
+                if (tiering == null) {
+                    return refused(List.of(table), "the " + rule.archive().id() + " of an INSERT row into tiered table "
+                            + table + " is an expression; give a literal or a ? parameter (the archive is checked for"
+                            + " the id before the row is written)");
+                }
+            }
             values.setExpressions(new ExpressionList<>(new Column("__shardkit_rows__")));
             String template = insert.toString();
             int at = template.indexOf("__shardkit_rows__");
@@ -694,7 +708,58 @@ public final class Analyzer {
             }
             SqlAnalysis analysis = new SqlAnalysis(sql, kind, SqlAnalysis.Shape.SHARDED, distinct(tables), pinned, table,
                     rule.strategy(), null, insertRows, List.of(), null, null, dialect);
+            if (tiering != null) {
+                analysis.withTiering(tiering);
+            }
             return anyUniqueKey ? analysis.withAnyUniqueKey() : analysis;
+        }
+
+        /**
+         * The tier facts of an INSERT into a tiered table: the probe {@code SELECT id FROM t WHERE id IN
+         * (<each row's id>)} for the archive shards, so a row whose id is archived is refused instead of
+         * shadowing the archived row; no probe when the INSERT leaves the id to the database. For one row
+         * and a cutoff on the id column, the id is a cutoff bound (an id at or past the watermark skips
+         * the archive). {@code null} when a row's id is an expression.
+         */
+        private Tiering insertTiering(TableRule rule, Table target, ExpressionList<Column> columns,
+                List<ExpressionList<?>> rows, Statement insert) {
+            String id = rule.archive().id();
+            int idAt = -1;
+            for (int i = 0; i < columns.size(); i++) {
+                if (name(columns.get(i).getColumnName()).equals(id)) {
+                    idAt = i;
+                }
+            }
+            boolean upsert = insert instanceof Upsert || insert instanceof Insert i && (i.getConflictAction() != null
+                    || i.getDuplicateUpdateSets() != null && !i.getDuplicateUpdateSets().isEmpty() || i.isModifierIgnore());
+            if (idAt < 0) {
+                return new Tiering(rule.table(), rule.archive(), List.of(), false, false, null, null, upsert);
+            }
+            StringBuilder probe = new StringBuilder("SELECT ").append(columns.get(idAt)).append(" FROM ").append(target)
+                    .append(" WHERE ").append(columns.get(idAt)).append(" IN (");
+            List<Integer> params = new ArrayList<>();
+            List<Tiering.CutoffBound> bounds = new ArrayList<>();
+            for (int r = 0; r < rows.size(); r++) {
+                Expression e = rows.get(r).get(idAt);
+                ValueRef v = value(e);
+                if (v == null) {
+                    return null;
+                }
+                if (e instanceof JdbcParameter p) {
+                    params.add(p.getIndex());
+                }
+                probe.append(r == 0 ? "" : ", ").append(e);
+                io.shardkit.config.Cutoff cutoff = rule.archive().cutoff();
+                if (rows.size() == 1 && cutoff != null && !cutoff.isTime() && cutoff.column().equals(id)) {
+                    bounds.add(new Tiering.CutoffBound("=", v));
+                }
+            }
+            int[] probeParams = new int[params.size()];
+            for (int i = 0; i < probeParams.length; i++) {
+                probeParams[i] = params.get(i);
+            }
+            return new Tiering(rule.table(), rule.archive(), bounds, false, false, probe.append(')').toString(),
+                    probeParams, upsert);
         }
 
         // ---- UPDATE ----
@@ -873,7 +938,7 @@ public final class Analyzer {
                     probeParams[i] = params.get(i);
                 }
             }
-            return new Tiering(rule.table(), rule.archive(), bounds, forUpdate, joined, probe, probeParams);
+            return new Tiering(rule.table(), rule.archive(), bounds, forUpdate, joined, probe, probeParams, false);
         }
 
         private void cutoffBounds(Expression e, String table, String column, List<Tiering.CutoffBound> out) {

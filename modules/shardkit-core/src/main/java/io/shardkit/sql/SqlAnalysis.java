@@ -115,6 +115,26 @@ public final class SqlAnalysis {
         return this;
     }
 
+    /** Set once by the analyzer before the analysis is published. */
+    private boolean readsOnly;
+
+    /**
+     * Whether the statement only reads: a SELECT that parsed and whose every node the allowlist
+     * knows, so it calls no function that changes the session or evaluates SQL ({@code set_config},
+     * {@code query_to_xml}, a user function), selects INTO nothing, locks no rows (FOR UPDATE, FOR
+     * SHARE) and has no data-modifying WITH.
+     * It may still be refused for routing. The only statements a connection pinned to a read-only
+     * shard runs.
+     */
+    public boolean readsOnly() {
+        return readsOnly;
+    }
+
+    SqlAnalysis withReadsOnly() {
+        this.readsOnly = true;
+        return this;
+    }
+
     SqlAnalysis withAnyUniqueKey() {
         this.anyUniqueKey = true;
         return this;

@@ -322,8 +322,9 @@ class TenantIsolationPostgresTest {
                 case 6 -> {
                     try (PreparedStatement ps = c.prepareStatement("UPDATE items SET val = val + 1 WHERE id = ?")) {
                         ps.setLong(1, anyId);
-                        String who = run.owner.get(anyId);
                         int n = ps.executeUpdate();
+                        // read after: the owner is recorded before its insert runs, so a row found is recorded
+                        String who = run.owner.get(anyId);
                         if (n > 0 && !t.equals(who)) {
                             run.violation(t + ": updated id " + anyId + " of " + who);
                         }
@@ -341,8 +342,8 @@ class TenantIsolationPostgresTest {
                 case 7 -> {
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM items WHERE id = ?")) {
                         ps.setLong(1, anyId);
-                        String who = run.owner.get(anyId);
                         int n = ps.executeUpdate();
+                        String who = run.owner.get(anyId);
                         if (n > 0) {
                             if (!t.equals(who)) {
                                 run.violation(t + ": deleted id " + anyId + " of " + who);
