@@ -291,6 +291,11 @@ public final class ShardRegistry implements AutoCloseable {
         return slots.length;
     }
 
+    /** The shard map's engine settings. */
+    public io.shardkit.config.Settings settings() {
+        return map.settings();
+    }
+
     /** The index of a shard, or -1 when there is no such shard. */
     public int indexOf(String shard) {
         Integer i = index.get(shard);

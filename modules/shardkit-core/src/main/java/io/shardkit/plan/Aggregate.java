@@ -33,7 +33,7 @@ public record Aggregate(List<AggregateSpec> aggregates, List<Output> outputs, Ro
         Cursor in = input.open(execution);
         try {
             int width = in.columnCount();
-            GroupMerge merge = new GroupMerge(aggregates, outputs, execution, width);
+            GroupMerge merge = new GroupMerge(aggregates, outputs, execution, width, "Aggregate");
             GroupMerge.Group group = null;
             while (in.next()) {
                 if (group == null) {
@@ -48,6 +48,7 @@ public record Aggregate(List<AggregateSpec> aggregates, List<Output> outputs, Ro
                 group = merge.group(null);
             }
             Object[] row = group.finish();
+            execution.memory().release(group.distinctBytes());
             in.close();
             return MaterializedRows.of(width, MaterializedRows.over(List.<Object[]>of(row).iterator()), in);
         } catch (SQLException | RuntimeException e) {

@@ -1,7 +1,7 @@
 package io.shardkit.plan;
 
 import io.shardkit.merge.Cursor;
-import io.shardkit.merge.MergeLimitException;
+import io.shardkit.merge.MemoryBudget;
 import io.shardkit.merge.RowOrder;
 import io.shardkit.merge.SortKey;
 import java.sql.SQLException;
@@ -74,17 +74,20 @@ public record Sort(List<SortKey> keys, RowSource input) implements RowSource {
         };
     }
 
+    /** Per row: a slot in the rows, keys and sorted lists, and its Integer in the sort index. */
+    private static final long ROW_SLOTS = 3 * MemoryBudget.SLOT + 16 + 4;
+
     private Cursor sort(Cursor in, Execution execution) throws SQLException {
         try {
             int width = in.columnCount();
             RowOrder order = new RowOrder(keys, execution.values());
             List<Object[]> rows = new ArrayList<>();
             List<Object[]> sortKeys = new ArrayList<>();
-            long limit = execution.rowLimit();
+            MemoryBudget budget = execution.memory();
+            String node = describe();
+            long held = 0;
             while (in.next()) {
-                if (rows.size() >= limit) {
-                    throw new MergeLimitException("Sort", limit);
-                }
+                budget.rows(rows.size() + 1L, "Sort");
                 Object[] row = new Object[width];
                 for (int i = 0; i < width; i++) {
                     row[i] = in.get(i + 1);
@@ -93,6 +96,10 @@ public record Sort(List<SortKey> keys, RowSource input) implements RowSource {
                 for (int i = 0; i < k.length; i++) {
                     k[i] = in.get(order.column(i));
                 }
+                // the row, its key array (the key values are the row's), and a slot in each of the three lists
+                long bytes = MemoryBudget.row(row) + MemoryBudget.array(k.length) + ROW_SLOTS;
+                budget.charge(bytes, node);
+                held += bytes;
                 rows.add(row);
                 sortKeys.add(k);
             }
@@ -118,7 +125,11 @@ public record Sort(List<SortKey> keys, RowSource input) implements RowSource {
             for (Integer i : index) {
                 sorted.add(rows.get(i));
             }
-            return MaterializedRows.of(width, MaterializedRows.over(sorted.iterator()), in);
+            long release = held;
+            return MaterializedRows.of(width, MaterializedRows.over(sorted.iterator()), () -> {
+                budget.release(release);
+                in.close();
+            });
         } catch (SQLException | RuntimeException e) {
             in.close();
             throw e;
