@@ -28,9 +28,13 @@ public record Settings(int analysisCacheSize, int scatterThreads, long mergeRowL
                 defaultMergeMemory());
     }
 
-    /** A quarter of the JVM's maximum heap ({@code -Xmx}), read when called. */
+    /**
+     * A quarter of the JVM's maximum heap as {@code Runtime.maxMemory()} reports it (a little under
+     * {@code -Xmx}), in whole MB when it is at least 1 MB, read when called.
+     */
     public static long defaultMergeMemory() {
-        return Math.max(1, Runtime.getRuntime().maxMemory() / 4);
+        long quarter = Runtime.getRuntime().maxMemory() / 4;
+        return quarter >= 1 << 20 ? quarter >> 20 << 20 : Math.max(1, quarter);
     }
 
     public Settings {

@@ -225,7 +225,7 @@ public class YamlShardMapTest {
     @Test
     void i11_mem10_mergeMemoryTakesBytesUnitsOrAHeapShare() throws Exception {
         assertThat(Settings.DEFAULTS.mergeMemory()).as("default: a quarter of the maximum heap")
-                .isEqualTo(Runtime.getRuntime().maxMemory() / 4);
+                .isEqualTo(Runtime.getRuntime().maxMemory() / 4 >> 20 << 20);
         String[][] sizes = {{"67108864", "67108864"}, {"64MB", "67108864"}, {"512 KB", "524288"}, {"1gb", "1073741824"},
                 {"'100 B'", "100"}, {"${MEM:-2MB}", "2097152"},
                 {"25%", Long.toString(Runtime.getRuntime().maxMemory() / 100 * 25)}};
