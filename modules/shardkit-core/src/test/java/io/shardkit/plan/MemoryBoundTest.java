@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shardkit.merge.AggregateSpec;
+import io.shardkit.merge.Bound;
 import io.shardkit.merge.Cursor;
 import io.shardkit.merge.MemoryBudget;
 import io.shardkit.merge.MergeLimitException;
@@ -219,6 +220,36 @@ class MemoryBoundTest {
         assertThat(needs(shards, sortedGroups, null))
                 .as("each group is released as the sort takes its merged row, so the peak is the groups' alone")
                 .isEqualTo(groups);
+    }
+
+    @Test
+    void i11_mem09_sortUnderALimitKeepsOnlyTheRowsTheLimitCanReturn() throws Exception {
+        // (key, score): score has many ties, so the stable order of equal scores (input order) is tested too
+        List<Object[]> a = new ArrayList<>();
+        List<Object[]> b = new ArrayList<>();
+        for (long k = 0; k < 1000; k++) {
+            (k % 3 == 0 ? a : b).add(new Object[] {k, k % 7});
+        }
+        Shards shards = () -> {
+            FakeExecution ex = new FakeExecution(Dialect.SQLITE, shard("s0", a), shard("s1", b));
+            ex.parameters = new Object[] {10L};
+            return ex;
+        };
+        List<SortKey> byScore = List.of(new SortKey(2, true, null));
+        Plan full = ex -> new Limit(Bound.of(5), Bound.parameter(1), new Sort(byScore, new Concat(ex.scatter())));
+        Plan top = ex -> new Limit(Bound.of(5), Bound.parameter(1),
+                new Sort(byScore, Bound.of(5), Bound.parameter(1), new Concat(ex.scatter())));
+        FakeExecution ex = shards.make();
+        List<List<Object>> expected = FakeExecution.drain(full.over(ex).open(ex));
+        assertThat(expected).hasSize(10);
+        long fullNeeds = ex.memory().peak();
+        long topNeeds = needs(shards, top, expected);
+        assertThat(topNeeds).as("15 rows kept, not 1000").isLessThan(fullNeeds / 50);
+        boundHolds(shards, top, topNeeds, "Sort by #2 DESC (in memory, keeps the first 5 + ?1)");
+        FakeExecution tight = shards.make();
+        tight.mergeMemory = topNeeds;
+        assertThatThrownBy(() -> FakeExecution.drain(full.over(tight).open(tight))).isInstanceOf(MergeLimitException.class);
+        assertThat(new Sort(byScore, new Concat(shards.make().scatter())).describe()).isEqualTo("Sort by #2 DESC (in memory)");
     }
 
     @Test

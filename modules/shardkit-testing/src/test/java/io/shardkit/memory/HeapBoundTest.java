@@ -14,13 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 11, memory bound in bytes, in a JVM of 256 MB: a hashed GROUP BY of 1,000,000 groups over
- * 4 SQLite shards (which ran out of memory there at the default mergeRowLimit and killed HikariCP's
- * threads), COUNT(DISTINCT) and DISTINCT over the same million values each fail with 54000 under
- * the default mergeMemory (a quarter of the heap), and the same data source then answers ordinary
- * queries and has every connection back in its pool. The probe runs in its own JVM
- * ({@link HeapProbe}) so the heap is the one users have, whatever the test JVM's is; the figures it
- * prints (time to fail, heap in use at the failure) go to the test output, not into assertions.
+ * Issue 11, memory bound in bytes, in a JVM of 256 MB (where a hashed GROUP BY of 900,000 groups ran
+ * out of memory at the default mergeRowLimit and killed HikariCP's threads). Over 1,000,000 groups on
+ * 4 SQLite shards, a GROUP BY ordered by an aggregate (every merged group sorted in memory; SQLite
+ * groups stream, so this is the node that holds them), COUNT(DISTINCT) and DISTINCT each fail with
+ * 54000 under the default mergeMemory (a quarter of the heap); the top 10 of the same groups
+ * succeeds (a sort under a LIMIT keeps only the rows the limit can return); then the same data
+ * source answers ordinary queries and has every connection back in its pools. The probe runs in its
+ * own JVM ({@link HeapProbe}) so the heap is the one users have, whatever the test JVM's is; the
+ * figures it prints (time to fail, heap in use at the failure) go to the test output, not into
+ * assertions.
  */
 class HeapBoundTest {
     @TempDir
@@ -29,14 +32,14 @@ class HeapBoundTest {
     @Test
     void i11_mem11_millionGroupsIn256MbFailWith54000AndTheDataSourceStaysUsable() throws Exception {
         Map<String, String> facts = probe(dir, 1_000_000, "{}");
-        for (String merge : List.of("group_by", "top_10", "count_distinct", "distinct")) {
+        assertThat(facts.get("top_10_state")).as("a top 10 keeps 10 groups whatever their number").isEqualTo("none rows=10");
+        for (String merge : List.of("group_by", "count_distinct", "distinct")) {
             assertThat(facts.get(merge + "_state")).as(merge + ": " + facts).isEqualTo("54000");
         }
         // a quarter of the heap Runtime.maxMemory() reports under -Xmx256m (a little less than 256 MB), in whole MB
         String over = "merge state over " + facts.get("merge_memory_mb") + " MB (settings.mergeMemory) in ";
         assertThat(Integer.parseInt(facts.get("merge_memory_mb"))).isBetween(56, 64);
         assertThat(facts.get("group_by_message")).startsWith(over + "Sort by ");
-        assertThat(facts.get("top_10_message")).startsWith(over + "Sort by ");
         assertThat(facts.get("count_distinct_message")).startsWith(over + "COUNT(DISTINCT grp)");
         assertThat(facts.get("distinct_message")).startsWith(over + "Distinct (hashed)");
         assertThat(facts.get("after_count")).isEqualTo("1000000");
