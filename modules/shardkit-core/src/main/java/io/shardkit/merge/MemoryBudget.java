@@ -15,10 +15,13 @@ import java.math.BigInteger;
  * <p>Nodes that hold a bounded number of rows whatever the data (MergeSort: one row per shard;
  * Limit: one row's tie keys; Concat, Having, Project: none) are not charged.
  *
- * <p>The estimate is cheap and deliberately a little high: a few {@code instanceof} tests per
- * value, no reflection, no allocation. It assumes a 64-bit JVM with compressed references
- * (12-byte object headers, 4-byte references, 8-byte alignment); text is counted at two bytes a
- * character. Not thread-safe: a statement's merge runs on the thread reading its result.
+ * <p>The estimate is cheap: a few {@code instanceof} tests per value, no reflection, no
+ * allocation. It assumes a 64-bit JVM with compressed references (12-byte object headers, 4-byte
+ * references, 8-byte alignment) and counts text at two bytes a character. Measured against the
+ * heap (JDK 17, 300,000 entries): hashed groups of a long or text key with COUNT and SUM within
+ * 10%, DISTINCT-aggregate values and sorted rows a little high. The default bound, a quarter of
+ * the heap, leaves room for what the estimate misses and for the rest of the application. Not
+ * thread-safe: a statement's merge runs on the thread reading its result.
  */
 public final class MemoryBudget {
     /** The setting users raise, as messages name it. */
