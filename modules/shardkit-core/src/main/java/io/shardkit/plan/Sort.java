@@ -176,7 +176,7 @@ public record Sort(List<SortKey> keys, Bound offset, Bound count, RowSource inpu
     /**
      * The first {@code keep} rows in the order, as a stable sort of every row would give them: a
      * heap whose top is the last row kept; a row is taken only when it sorts before that one (at
-     * equal keys the earlier row wins), and its values are copied only then.
+     * equal keys the earlier row wins).
      */
     private Cursor top(Cursor in, Execution execution, long keep) throws SQLException {
         int width = in.columnCount();
@@ -198,6 +198,12 @@ public record Sort(List<SortKey> keys, Bound offset, Bound count, RowSource inpu
         try {
             while (in.next()) {
                 seq++;
+                // every value is read, kept or not, as the full sort reads them: a merged value that failed fails
+                // the query here too
+                Object[] row = new Object[width];
+                for (int i = 0; i < width; i++) {
+                    row[i] = in.get(i + 1);
+                }
                 for (int i = 0; i < k.length; i++) {
                     k[i] = in.get(order.column(i));
                 }
@@ -211,10 +217,6 @@ public record Sort(List<SortKey> keys, Bound offset, Bound count, RowSource inpu
                     held -= bytes;
                 }
                 budget.rows(heap.size() + 1L, "Sort");
-                Object[] row = new Object[width];
-                for (int i = 0; i < width; i++) {
-                    row[i] = in.get(i + 1);
-                }
                 long bytes = MemoryBudget.row(row) + MemoryBudget.array(k.length) + KEPT;
                 budget.charge(bytes, node);
                 held += bytes;
