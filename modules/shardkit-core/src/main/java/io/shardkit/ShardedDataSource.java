@@ -431,8 +431,9 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
 
         /**
          * Estimated bytes of merge state (hash grouping, DISTINCT and its aggregates, sorting groups)
-         * one statement may hold before failing with SQLState 54000 (default a quarter of the
-         * maximum heap). {@link #mergeRowLimit} applies as well.
+         * one statement, and all statements of the data source together, may hold before failing
+         * with SQLState 54000 (default a quarter of the maximum heap). {@link #mergeRowLimit}
+         * applies as well.
          */
         public Builder mergeMemory(long bytes) {
             mergeMemory = bytes;

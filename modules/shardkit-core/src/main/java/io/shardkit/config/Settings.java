@@ -4,14 +4,15 @@ package io.shardkit.config;
  * Engine settings of a shard map (YAML {@code settings:}): how many SQL texts keep their analysis,
  * how many threads start the shard queries of a merged read, and how much a merge may hold in
  * memory (sorting groups, hash grouping, DISTINCT, the values of DISTINCT aggregates) before it
- * fails with SQLState 54000: {@code mergeRowLimit} rows in one node and {@code mergeMemory}
- * estimated bytes in one statement, both apply.
+ * fails with SQLState 54000: {@code mergeRowLimit} rows in one node, and {@code mergeMemory}
+ * estimated bytes in one statement and in all statements of the data source together.
  *
  * @param scatterThreads 0 for the default, max(4, number of shards)
  * @param runtimeIdleTimeout ms without use after which a runtime shard's pool closes (it reopens on next use)
  * @param runtimeConnectionCap the most connections all runtime shards together may hold
- * @param mergeMemory the most bytes (estimated) of merge state one statement may hold; default a
- *     quarter of the JVM's maximum heap ({@link #defaultMergeMemory()})
+ * @param mergeMemory the most bytes (estimated) of merge state one statement, and all statements of
+ *     the data source together, may hold; default a quarter of the JVM's maximum heap
+ *     ({@link #defaultMergeMemory()})
  */
 public record Settings(int analysisCacheSize, int scatterThreads, long mergeRowLimit, long runtimeIdleTimeout,
         int runtimeConnectionCap, long mergeMemory) {

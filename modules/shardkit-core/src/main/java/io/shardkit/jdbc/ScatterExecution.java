@@ -64,7 +64,7 @@ final class ScatterExecution implements Execution {
         this.queryTimeout = queryTimeout;
         this.shards = shards;
         this.rowLimit = rowLimit;
-        this.memory = new MemoryBudget(registry.settings().mergeMemory(), rowLimit);
+        this.memory = new MemoryBudget(registry.settings().mergeMemory(), rowLimit, registry.mergeMemory());
         this.reading = new Connection[registry.size()];
     }
 

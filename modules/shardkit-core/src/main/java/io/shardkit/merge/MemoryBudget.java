@@ -4,8 +4,9 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 
 /**
- * The merge state one statement may hold, in estimated bytes ({@code settings.mergeMemory}) and in
- * rows ({@code settings.mergeRowLimit}): one budget per execution, shared by every node of its plan
+ * The merge state one statement may hold, in estimated bytes ({@code settings.mergeMemory}, which
+ * also bounds the data source's statements together through a shared {@link Pool}) and in rows
+ * ({@code settings.mergeRowLimit}): one budget per execution, shared by every node of its plan
  * that holds rows or groups (hash grouping, the distinct sets of DISTINCT aggregates, DISTINCT,
  * in-memory sorts, the archive batches of a tiered read). A node charges what it keeps as it keeps
  * it and releases it when it lets go (at the latest when its cursor closes, which the result set's
@@ -39,24 +40,51 @@ public final class MemoryBudget {
     private final long rowLimit;
     private long used;
     private long peak;
+    /** What this statement took from its data source's pool, or {@code null} without a pool. */
+    private final Reservation reservation;
+    private final long chunk;
 
     /**
      * @param limit the most bytes the statement's merge state may take
      * @param rowLimit the most rows (groups, distinct values) one node may hold
      */
     public MemoryBudget(long limit, long rowLimit) {
+        this(limit, rowLimit, null);
+    }
+
+    /**
+     * @param pool the data source's bytes, shared by its statements (each takes from it in chunks as
+     *     it grows, and gives back when it lets go), or {@code null} to bound this statement alone
+     */
+    public MemoryBudget(long limit, long rowLimit, Pool pool) {
         if (limit < 1 || rowLimit < 1) {
             throw new IllegalArgumentException("a merge memory bound is at least 1, got " + limit + " bytes, " + rowLimit + " rows");
         }
         this.limit = limit;
         this.rowLimit = rowLimit;
+        this.reservation = pool == null ? null : new Reservation(pool);
+        this.chunk = pool == null ? 0 : Math.max(1, Math.min(1 << 20, pool.limit / 64));
     }
 
     /** Takes {@code bytes} more; fails naming {@code node} when that would pass the bound. */
     public void charge(long bytes, String node) throws MergeLimitException {
         long u = used + bytes;
         if (u > limit) {
+            fail();
             throw MergeLimitException.bytes(node, limit);
+        }
+        if (reservation != null && u > reservation.bytes) {
+            if (!reservation.registered) {
+                // once per budget that borrows: a budget dropped while holding gives its bytes back when collected
+                reservation.registered = true;
+                Janitor.CLEANER.register(this, reservation);
+            }
+            try {
+                reservation.take(u, chunk, node);
+            } catch (MergeLimitException e) {
+                fail();
+                throw e;
+            }
         }
         used = u;
         if (u > peak) {
@@ -64,9 +92,104 @@ public final class MemoryBudget {
         }
     }
 
-    /** Gives back bytes charged earlier. */
+    /**
+     * The statement fails: what it borrowed goes back to the pool at once, not when its nodes close
+     * or it is collected, so the next statement is not refused for memory this one no longer needs.
+     */
+    private void fail() {
+        if (reservation != null) {
+            reservation.giveBack(0);
+        }
+    }
+
+    /** Gives back bytes charged earlier; what the pool lent beyond a chunk of slack goes back to it. */
     public void release(long bytes) {
         used = Math.max(0, used - bytes);
+        if (reservation != null && reservation.bytes - used > (used == 0 ? 0 : 2 * chunk)) {
+            reservation.giveBack(used == 0 ? 0 : used + chunk);
+        }
+    }
+
+    /**
+     * The bytes of merge state all statements of one data source may hold at once (the same
+     * {@code settings.mergeMemory}): statements take from it in chunks, so it is touched about once
+     * per chunk, not per row. Thread-safe.
+     */
+    public static final class Pool {
+        private final long limit;
+        private final java.util.concurrent.atomic.AtomicLong lent = new java.util.concurrent.atomic.AtomicLong();
+
+        public Pool(long limit) {
+            this.limit = limit;
+        }
+
+        /** Bytes lent to statements and not given back. */
+        public long lent() {
+            return lent.get();
+        }
+
+        boolean lend(long bytes) {
+            while (true) {
+                long l = lent.get();
+                if (l + bytes > limit) {
+                    return false;
+                }
+                if (lent.compareAndSet(l, l + bytes)) {
+                    return true;
+                }
+            }
+        }
+
+        void giveBack(long bytes) {
+            lent.addAndGet(-bytes);
+        }
+    }
+
+    /** Cleans up the reservations of budgets dropped without releasing (a statement failed or was never closed). */
+    private static final class Janitor {
+        static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+    }
+
+    /**
+     * What one budget holds of its pool. Registered with a cleaner on its first loan, so a budget
+     * that is dropped while holding (a statement whose result set is never closed) gives its bytes
+     * back when it is collected; normally they go back as the nodes release.
+     */
+    private static final class Reservation implements Runnable {
+        private final Pool pool;
+        /** Written by the statement's thread; read by the cleaner only once the budget is unreachable. */
+        volatile long bytes;
+        private boolean registered;
+
+        Reservation(Pool pool) {
+            this.pool = pool;
+        }
+
+        /** Lends enough for {@code used} bytes (a chunk more when it can), or fails naming the pool's bound. */
+        void take(long used, long chunk, String node) throws MergeLimitException {
+            long need = used - bytes;
+            long ask = Math.max(need, chunk);
+            if (!pool.lend(ask)) {
+                if (ask == need || !pool.lend(need)) {
+                    throw MergeLimitException.shared(node, pool.limit);
+                }
+                ask = need;
+            }
+            bytes += ask;
+        }
+
+        void giveBack(long keep) {
+            long back = bytes - keep;
+            if (back > 0) {
+                bytes = keep;
+                pool.giveBack(back);
+            }
+        }
+
+        @Override
+        public void run() {
+            giveBack(0);
+        }
     }
 
     /** Fails naming {@code node} when it would hold more than {@code mergeRowLimit} rows. */

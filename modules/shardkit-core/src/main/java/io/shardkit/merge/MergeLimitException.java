@@ -20,6 +20,13 @@ public final class MergeLimitException extends ShardException {
         super(message, "54000");
     }
 
+    /** The merge state of the data source's statements together would pass {@code limit} bytes. */
+    static MergeLimitException shared(String node, long limit) {
+        return new MergeLimitException("merge state over " + MemoryBudget.format(limit) + " (" + MemoryBudget.SETTING
+                + ", all statements of the data source together) in " + node + "; raise " + MemoryBudget.SETTING
+                + ", narrow the query or run fewer such queries at once" + NARROW);
+    }
+
     /** The statement's merge state would pass {@code limit} bytes ({@link MemoryBudget}). */
     static MergeLimitException bytes(String node, long limit) {
         return new MergeLimitException("merge state over " + MemoryBudget.format(limit) + " (" + MemoryBudget.SETTING

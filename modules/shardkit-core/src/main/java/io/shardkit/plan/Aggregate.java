@@ -31,10 +31,10 @@ public record Aggregate(List<AggregateSpec> aggregates, List<Output> outputs, Ro
     @Override
     public Cursor open(Execution execution) throws SQLException {
         Cursor in = input.open(execution);
+        GroupMerge.Group group = null;
         try {
             int width = in.columnCount();
             GroupMerge merge = new GroupMerge(aggregates, outputs, execution, width, "Aggregate");
-            GroupMerge.Group group = null;
             while (in.next()) {
                 if (group == null) {
                     group = merge.group(in);
@@ -52,6 +52,9 @@ public record Aggregate(List<AggregateSpec> aggregates, List<Output> outputs, Ro
             in.close();
             return MaterializedRows.of(width, MaterializedRows.over(List.<Object[]>of(row).iterator()), in);
         } catch (SQLException | RuntimeException e) {
+            if (group != null) {
+                execution.memory().release(group.distinctBytes());
+            }
             in.close();
             throw e;
         }

@@ -152,6 +152,8 @@ public record GroupBy(List<Integer> keys, boolean sorted, List<AggregateSpec> ag
         private final GroupMerge merge;
         private final Values values;
         private final MemoryBudget budget;
+        /** The group being merged, until its distinct values are released. */
+        private GroupMerge.Group open;
         private Values.RowKey pendingKey;
         private boolean pending;
         private boolean done;
@@ -181,6 +183,7 @@ public record GroupBy(List<Integer> keys, boolean sorted, List<AggregateSpec> ag
                 pendingKey = key(in, values);
             }
             GroupMerge.Group group = merge.group(in);
+            open = group;
             Values.RowKey k = pendingKey;
             group.add(in);
             pending = false;
@@ -198,12 +201,17 @@ public record GroupBy(List<Integer> keys, boolean sorted, List<AggregateSpec> ag
             }
             row = group.finish();
             budget.release(group.distinctBytes());
+            open = null;
             return true;
         }
 
         @Override
         public void close() throws SQLException {
             done = true;
+            if (open != null) {
+                budget.release(open.distinctBytes());
+                open = null;
+            }
             in.close();
         }
     }

@@ -93,12 +93,13 @@ public record Sort(List<SortKey> keys, Bound offset, Bound count, RowSource inpu
     private static final long ROW_SLOTS = 3 * MemoryBudget.SLOT + 16 + 4;
 
     private Cursor sort(Cursor in, Execution execution) throws SQLException {
+        long[] held = new long[1];
         try {
             long keep = count == null ? Bound.ALL
                     : Bound.plus(count.resolve(execution.parameters()),
                             offset == null ? 0 : offset.resolve(execution.parameters()));
             if (keep != Bound.ALL) {
-                return top(in, execution, keep);
+                return top(in, execution, keep, held);
             }
             int width = in.columnCount();
             RowOrder order = new RowOrder(keys, execution.values());
@@ -106,7 +107,6 @@ public record Sort(List<SortKey> keys, Bound offset, Bound count, RowSource inpu
             List<Object[]> sortKeys = new ArrayList<>();
             MemoryBudget budget = execution.memory();
             String node = describe();
-            long held = 0;
             while (in.next()) {
                 budget.rows(rows.size() + 1L, "Sort");
                 Object[] row = new Object[width];
@@ -120,7 +120,7 @@ public record Sort(List<SortKey> keys, Bound offset, Bound count, RowSource inpu
                 // the row, its key array (the key values are the row's), and a slot in each of the three lists
                 long bytes = MemoryBudget.row(row) + MemoryBudget.array(k.length) + ROW_SLOTS;
                 budget.charge(bytes, node);
-                held += bytes;
+                held[0] += bytes;
                 rows.add(row);
                 sortKeys.add(k);
             }
@@ -146,12 +146,13 @@ public record Sort(List<SortKey> keys, Bound offset, Bound count, RowSource inpu
             for (Integer i : index) {
                 sorted.add(rows.get(i));
             }
-            long release = held;
+            long release = held[0];
             return MaterializedRows.of(width, MaterializedRows.over(sorted.iterator()), () -> {
                 execution.memory().release(release);
                 in.close();
             });
         } catch (SQLException | RuntimeException e) {
+            execution.memory().release(held[0]);
             in.close();
             throw e;
         }
@@ -178,7 +179,7 @@ public record Sort(List<SortKey> keys, Bound offset, Bound count, RowSource inpu
      * heap whose top is the last row kept; a row is taken only when it sorts before that one (at
      * equal keys the earlier row wins).
      */
-    private Cursor top(Cursor in, Execution execution, long keep) throws SQLException {
+    private Cursor top(Cursor in, Execution execution, long keep, long[] held) throws SQLException {
         int width = in.columnCount();
         RowOrder order = new RowOrder(keys, execution.values());
         MemoryBudget budget = execution.memory();
@@ -192,7 +193,6 @@ public record Sort(List<SortKey> keys, Bound offset, Bound count, RowSource inpu
             }
         };
         PriorityQueue<Kept> heap = new PriorityQueue<>(last);
-        long held = 0;
         long seq = 0;
         Object[] k = new Object[keys.size()];
         try {
@@ -214,12 +214,12 @@ public record Sort(List<SortKey> keys, Bound offset, Bound count, RowSource inpu
                     Kept out = heap.poll();
                     long bytes = MemoryBudget.row(out.row()) + MemoryBudget.array(k.length) + KEPT;
                     budget.release(bytes);
-                    held -= bytes;
+                    held[0] -= bytes;
                 }
                 budget.rows(heap.size() + 1L, "Sort");
                 long bytes = MemoryBudget.row(row) + MemoryBudget.array(k.length) + KEPT;
                 budget.charge(bytes, node);
-                held += bytes;
+                held[0] += bytes;
                 heap.add(new Kept(row, k.clone(), seq));
             }
             in.close();
@@ -230,7 +230,7 @@ public record Sort(List<SortKey> keys, Bound offset, Bound count, RowSource inpu
             for (Kept r : sorted) {
                 rows.add(r.row());
             }
-            long release = held;
+            long release = held[0];
             return MaterializedRows.of(width, MaterializedRows.over(rows.iterator()), () -> {
                 budget.release(release);
                 in.close();

@@ -273,6 +273,42 @@ class MemoryBoundTest {
     }
 
     @Test
+    void i11_mem13_budgetsOfOneDataSourceShareItsPoolAndGiveBackWhatTheyDrop() throws Exception {
+        MemoryBudget.Pool pool = new MemoryBudget.Pool(10_000);
+        MemoryBudget a = new MemoryBudget(10_000, Long.MAX_VALUE, pool);
+        a.charge(7000, "A");
+        assertThat(pool.lent()).isBetween(7000L, 7000L + 156);
+        MemoryBudget b = new MemoryBudget(10_000, Long.MAX_VALUE, pool);
+        long lentToA = pool.lent();
+        assertThatThrownBy(() -> b.charge(4000, "B")).isInstanceOf(MergeLimitException.class)
+                .hasMessage("merge state over 10000 bytes (settings.mergeMemory, all statements of the data source"
+                        + " together) in B; raise settings.mergeMemory, narrow the query or run fewer such queries at"
+                        + " once (add a shard key predicate, a WHERE clause or fewer groups)");
+        assertThat(pool.lent()).as("the failed budget holds nothing").isEqualTo(lentToA);
+        a.release(3000);
+        a.release(4000);
+        assertThat(pool.lent()).as("all released: all given back").isZero();
+        MemoryBudget c = new MemoryBudget(10_000, Long.MAX_VALUE, pool);
+        c.charge(4000, "C");
+        c.release(3900);
+        assertThat(pool.lent()).as("a budget keeps at most a chunk of slack").isLessThanOrEqualTo(100 + 2 * 156);
+
+        // a budget dropped while holding (its statement never closed) gives back when collected
+        dropHolding(pool, 5000);
+        long lentByC = 100 + 156;
+        for (int i = 0; i < 100 && pool.lent() > lentByC; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertThat(pool.lent()).isLessThanOrEqualTo(lentByC);
+        assertThat(c.used()).isEqualTo(100);
+    }
+
+    private static void dropHolding(MemoryBudget.Pool pool, long bytes) throws MergeLimitException {
+        new MemoryBudget(10_000, Long.MAX_VALUE, pool).charge(bytes, "dropped");
+    }
+
+    @Test
     void i11_mem08_estimatesFollowWhatValuesHold() {
         assertThat(MemoryBudget.value(null)).isZero();
         assertThat(MemoryBudget.value(7L)).isEqualTo(24);
