@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * out of memory at the default mergeRowLimit and killed HikariCP's threads). Over 1,000,000 groups on
  * 4 SQLite shards, a GROUP BY ordered by an aggregate (every merged group sorted in memory; SQLite
  * groups stream, so this is the node that holds them), COUNT(DISTINCT) and DISTINCT each fail with
- * 54000 under the default mergeMemory (a quarter of the heap); the top 10 of the same groups
+ * 54000 under the default mergeMemory (a quarter of the heap), also four at once (they share the
+ * data source's bound); the top 10 of the same groups
  * succeeds (a sort under a LIMIT keeps only the rows the limit can return); then the same data
  * source answers ordinary queries and has every connection back in its pools. The probe runs in its
  * own JVM ({@link HeapProbe}) so the heap is the one users have, whatever the test JVM's is; the
@@ -42,6 +43,8 @@ class HeapBoundTest {
         assertThat(facts.get("group_by_message")).startsWith(over + "Sort by ");
         assertThat(facts.get("count_distinct_message")).startsWith(over + "COUNT(DISTINCT grp)");
         assertThat(facts.get("distinct_message")).startsWith(over + "Distinct (hashed)");
+        assertThat(facts.get("concurrent_states").split(",")).as("four at once, each refused")
+                .hasSize(4).allSatisfy(state -> assertThat(state).startsWith("54000"));
         assertThat(facts.get("after_count")).isEqualTo("1000000");
         assertThat(facts.get("after_point")).isEqualTo("4001");
         assertThat(facts.get("after_small_groups")).isEqualTo("20000");

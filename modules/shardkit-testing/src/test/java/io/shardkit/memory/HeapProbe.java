@@ -50,7 +50,7 @@ public final class HeapProbe {
             }
             yaml.append("  - name: s").append(s).append("\n    url: jdbc:sqlite:").append(file).append('\n');
         }
-        yaml.append("pool:\n  maximumPoolSize: 2\ntables:\n  events:\n    key: id\n    strategy: {type: mod}\n");
+        yaml.append("pool:\n  maximumPoolSize: 4\ntables:\n  events:\n    key: id\n    strategy: {type: mod}\n");
         yaml.append("settings: ").append(settings).append('\n');
         System.out.println("rows=" + rows + " generated_ms=" + (System.nanoTime() - t0) / 1_000_000);
         System.out.println("max_heap_mb=" + Runtime.getRuntime().maxMemory() / (1 << 20));
@@ -62,6 +62,7 @@ public final class HeapProbe {
             refused(ds, "top_10", "SELECT grp, COUNT(*), SUM(v) FROM events GROUP BY grp ORDER BY SUM(v) DESC, grp LIMIT 10");
             refused(ds, "count_distinct", "SELECT COUNT(DISTINCT grp) FROM events");
             refused(ds, "distinct", "SELECT DISTINCT grp FROM events");
+            concurrently(ds, "SELECT grp, COUNT(*), SUM(v) FROM events GROUP BY grp ORDER BY SUM(v) DESC, grp");
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 System.out.println("after_count=" + one(st, "SELECT COUNT(*) FROM events"));
                 System.out.println("after_point=" + one(st, "SELECT grp FROM events WHERE id = 4001"));
@@ -92,6 +93,40 @@ public final class HeapProbe {
             System.out.println(name + "_message=" + e.getMessage());
             System.out.println(name + "_ms=" + (System.nanoTime() - t0) / 1_000_000 + " heap_used_mb=" + used / (1 << 20));
         }
+    }
+
+    /**
+     * Four threads run the same too-large merge at once: each is refused (54000) by its own bound or
+     * by the data source's, which the four share, so together they never hold more than one bound.
+     */
+    private static void concurrently(ShardedDataSource ds, String sql) throws Exception {
+        int n = 4;
+        String[] states = new String[n];
+        Thread[] threads = new Thread[n];
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            int t = i;
+            threads[i] = new Thread(() -> {
+                try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                    while (rs.next()) {
+                        // read to the end
+                    }
+                    states[t] = "none";
+                } catch (SQLException e) {
+                    states[t] = e.getSQLState() + (e.getMessage().contains("all statements of the data source") ? "-shared" : "");
+                } catch (Throwable e) {
+                    states[t] = e.toString();
+                }
+            });
+            threads[i].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        Runtime r = Runtime.getRuntime();
+        System.out.println("concurrent_states=" + String.join(",", java.util.Arrays.asList(states)));
+        System.out.println("concurrent_ms=" + (System.nanoTime() - t0) / 1_000_000 + " heap_used_mb="
+                + (r.totalMemory() - r.freeMemory()) / (1 << 20));
     }
 
     private static String one(Statement st, String sql) throws SQLException {
