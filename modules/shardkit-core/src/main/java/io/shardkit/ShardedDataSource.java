@@ -379,6 +379,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         private int cacheSize = DEFAULT_ANALYSIS_CACHE;
         private int scatterThreads;
         private long mergeRowLimit = DEFAULT_MERGE_ROW_LIMIT;
+        private long mergeMemory = io.shardkit.config.Settings.defaultMergeMemory();
         private long runtimeIdleTimeout = io.shardkit.config.Settings.DEFAULTS.runtimeIdleTimeout();
         private int runtimeConnectionCap = io.shardkit.config.Settings.DEFAULTS.runtimeConnectionCap();
         private io.shardkit.config.Tenancy tenancy;
@@ -450,6 +451,17 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
             return this;
         }
 
+        /**
+         * Estimated bytes of merge state (hash grouping, DISTINCT and its aggregates, sorting groups)
+         * one statement, and all statements of the data source together, may hold before failing
+         * with SQLState 54000 (default a quarter of the maximum heap). {@link #mergeRowLimit}
+         * applies as well.
+         */
+        public Builder mergeMemory(long bytes) {
+            mergeMemory = bytes;
+            return this;
+        }
+
         /** Milliseconds without use after which a runtime shard's pool closes (default 60,000). */
         public Builder runtimeIdleTimeout(long millis) {
             runtimeIdleTimeout = millis;
@@ -465,7 +477,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         public ShardMap map() {
             return new ShardMap(shards, pool, tables, defaultShard,
                     new io.shardkit.config.Settings(cacheSize, scatterThreads, mergeRowLimit, runtimeIdleTimeout,
-                            runtimeConnectionCap), tenancy);
+                            runtimeConnectionCap, mergeMemory), tenancy);
         }
 
         public ShardedDataSource build() throws SQLException {

@@ -2,20 +2,40 @@ package io.shardkit.config;
 
 /**
  * Engine settings of a shard map (YAML {@code settings:}): how many SQL texts keep their analysis,
- * how many threads start the shard queries of a merged read, and how many rows a merge may hold
- * in memory (sorting groups, hash grouping, DISTINCT) before it fails with SQLState 54000.
+ * how many threads start the shard queries of a merged read, and how much a merge may hold in
+ * memory (sorting groups, hash grouping, DISTINCT, the values of DISTINCT aggregates) before it
+ * fails with SQLState 54000: {@code mergeRowLimit} rows in one node, and {@code mergeMemory}
+ * estimated bytes in one statement and in all statements of the data source together.
  *
  * @param scatterThreads 0 for the default, max(4, number of shards)
  * @param runtimeIdleTimeout ms without use after which a runtime shard's pool closes (it reopens on next use)
  * @param runtimeConnectionCap the most connections all runtime shards together may hold
+ * @param mergeMemory the most bytes (estimated) of merge state one statement, and all statements of
+ *     the data source together, may hold; default a quarter of the JVM's maximum heap
+ *     ({@link #defaultMergeMemory()})
  */
 public record Settings(int analysisCacheSize, int scatterThreads, long mergeRowLimit, long runtimeIdleTimeout,
-        int runtimeConnectionCap) {
+        int runtimeConnectionCap, long mergeMemory) {
 
-    public static final Settings DEFAULTS = new Settings(10_000, 0, 1_000_000, 60_000, 32);
+    public static final Settings DEFAULTS = new Settings(10_000, 0, 1_000_000, 60_000, 32, defaultMergeMemory());
 
     public Settings(int analysisCacheSize, int scatterThreads, long mergeRowLimit) {
         this(analysisCacheSize, scatterThreads, mergeRowLimit, DEFAULTS.runtimeIdleTimeout, DEFAULTS.runtimeConnectionCap);
+    }
+
+    public Settings(int analysisCacheSize, int scatterThreads, long mergeRowLimit, long runtimeIdleTimeout,
+            int runtimeConnectionCap) {
+        this(analysisCacheSize, scatterThreads, mergeRowLimit, runtimeIdleTimeout, runtimeConnectionCap,
+                defaultMergeMemory());
+    }
+
+    /**
+     * A quarter of the JVM's maximum heap as {@code Runtime.maxMemory()} reports it (a little under
+     * {@code -Xmx}), in whole MB when it is at least 1 MB, read when called.
+     */
+    public static long defaultMergeMemory() {
+        long quarter = Runtime.getRuntime().maxMemory() / 4;
+        return quarter >= 1 << 20 ? quarter >> 20 << 20 : Math.max(1, quarter);
     }
 
     public Settings {
@@ -33,6 +53,9 @@ public record Settings(int analysisCacheSize, int scatterThreads, long mergeRowL
         }
         if (mergeRowLimit < 1) {
             throw new IllegalArgumentException("mergeRowLimit must be at least 1, got " + mergeRowLimit);
+        }
+        if (mergeMemory < 1) {
+            throw new IllegalArgumentException("mergeMemory must be at least 1 byte, got " + mergeMemory);
         }
     }
 }

@@ -53,7 +53,7 @@ public final class YamlShardMap {
             Set.of("shards", "pool", "tables", "defaultShard", "settings", "tenancy");
     private static final Set<String> TENANCY_KEYS = Set.of("mode", "schema", "logicalSchemas", "shared", "tenants");
     private static final Set<String> SETTINGS_KEYS = Set.of("analysisCacheSize", "scatterThreads", "mergeRowLimit",
-            "runtimeIdleTimeout", "runtimeConnectionCap");
+            "runtimeIdleTimeout", "runtimeConnectionCap", "mergeMemory");
     private static final Set<String> SHARD_KEYS =
             Set.of("name", "url", "user", "password", "properties", "pool", "readOnly", "tier", "admin");
     private static final Set<String> ADMIN_KEYS = Set.of("user", "password");
@@ -256,8 +256,38 @@ public final class YamlShardMap {
         long rows = number(f.get("mergeRowLimit"), "settings.mergeRowLimit", d.mergeRowLimit(), 1);
         long idle = number(f.get("runtimeIdleTimeout"), "settings.runtimeIdleTimeout", d.runtimeIdleTimeout(), 1);
         long cap = number(f.get("runtimeConnectionCap"), "settings.runtimeConnectionCap", d.runtimeConnectionCap(), 1);
+        long memory = bytes(f.get("mergeMemory"), "settings.mergeMemory", d.mergeMemory());
         return new Settings((int) Math.min(cache, Integer.MAX_VALUE), (int) Math.min(threads, 1024), rows, idle,
-                (int) Math.min(cap, Integer.MAX_VALUE));
+                (int) Math.min(cap, Integer.MAX_VALUE), memory);
+    }
+
+    private static final Pattern BYTES = Pattern.compile("(\\d{1,18})\\s*(B|KB|MB|GB|%)?", Pattern.CASE_INSENSITIVE);
+
+    /** A size in bytes: {@code 67108864}, {@code 64MB}, {@code 512 KB}, {@code 1GB} (units of 1024), or {@code 25%} of the maximum heap. */
+    private long bytes(Node node, String path, long fallback) {
+        String v = text(node, path);
+        if (v == null) {
+            return fallback;
+        }
+        java.util.regex.Matcher m = BYTES.matcher(v.strip());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
+            int shift = switch (unit) {
+                case "KB" -> 10;
+                case "MB" -> 20;
+                case "GB" -> 30;
+                default -> 0;
+            };
+            long b = unit.equals("%") ? (n <= 100 ? Runtime.getRuntime().maxMemory() / 100 * n : 0)
+                    : n <= (Long.MAX_VALUE >> shift) ? n << shift : 0;
+            if (b >= 1) {
+                return b;
+            }
+        }
+        problems.add(path, "expected a size in bytes of at least 1 (67108864, 64MB, 512KB, 1GB) or a share of the"
+                + " maximum heap (1% to 100%), got '" + v + "'");
+        return fallback;
     }
 
     private long number(Node node, String path, long fallback, long min) {

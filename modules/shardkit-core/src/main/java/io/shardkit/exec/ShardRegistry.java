@@ -294,6 +294,28 @@ public final class ShardRegistry implements AutoCloseable {
         return slots.length;
     }
 
+    /** The shard map's engine settings. */
+    public io.shardkit.config.Settings settings() {
+        return map.settings();
+    }
+
+    private volatile io.shardkit.merge.MemoryBudget.Pool mergeMemory;
+
+    /** The bytes of merge state this data source's statements share ({@code settings.mergeMemory}). */
+    public io.shardkit.merge.MemoryBudget.Pool mergeMemory() {
+        io.shardkit.merge.MemoryBudget.Pool p = mergeMemory;
+        if (p == null) {
+            synchronized (this) {
+                p = mergeMemory;
+                if (p == null) {
+                    p = new io.shardkit.merge.MemoryBudget.Pool(map.settings().mergeMemory());
+                    mergeMemory = p;
+                }
+            }
+        }
+        return p;
+    }
+
     /** The index of a shard, or -1 when there is no such shard. */
     public int indexOf(String shard) {
         Integer i = index.get(shard);

@@ -4,6 +4,7 @@ import io.shardkit.ShardException;
 import io.shardkit.exec.ShardRegistry;
 import io.shardkit.merge.Arithmetic;
 import io.shardkit.merge.Cursor;
+import io.shardkit.merge.MemoryBudget;
 import io.shardkit.merge.Values;
 import io.shardkit.plan.Execution;
 import io.shardkit.plan.Route;
@@ -43,6 +44,8 @@ final class ScatterExecution implements Execution {
     private final int queryTimeout;
     private final int[] shards;
     private final long rowLimit;
+    /** The merge state bound of this read, shared by its plan's nodes; dropped with the execution. */
+    private final MemoryBudget memory;
     private Values values;
     private Arithmetic arithmetic;
     private ResultSetMetaData metaData;
@@ -61,6 +64,7 @@ final class ScatterExecution implements Execution {
         this.queryTimeout = queryTimeout;
         this.shards = shards;
         this.rowLimit = rowLimit;
+        this.memory = new MemoryBudget(registry.settings().mergeMemory(), rowLimit, registry.mergeMemory());
         this.reading = new Connection[registry.size()];
     }
 
@@ -381,6 +385,11 @@ final class ScatterExecution implements Execution {
     @Override
     public long rowLimit() {
         return rowLimit;
+    }
+
+    @Override
+    public MemoryBudget memory() {
+        return memory;
     }
 
     @Override

@@ -37,8 +37,23 @@ public final class Accumulator {
     private Set<Object> seen;
     private List<Object> distinctValues;
     private List<Object> distinctKeys;
+    /** Where a DISTINCT aggregate's set is charged, and the name it fails with; {@code null}: not bounded. */
+    private final MemoryBudget budget;
+    private final String node;
+    private long charged;
 
     public Accumulator(AggregateSpec spec, Values values, Arithmetic arithmetic) {
+        this(spec, values, arithmetic, null, null);
+    }
+
+    /**
+     * @param budget charged for each value a DISTINCT aggregate keeps (bytes, and its set's size
+     *     against the row bound); the caller releases {@link #charged()} when it drops this
+     * @param node the aggregate and its plan node, as a bound's error names them
+     */
+    public Accumulator(AggregateSpec spec, Values values, Arithmetic arithmetic, MemoryBudget budget, String node) {
+        this.budget = budget;
+        this.node = node;
         this.spec = spec;
         this.values = values;
         this.arithmetic = arithmetic;
@@ -56,9 +71,20 @@ public final class Accumulator {
         if (spec.distinct()) {
             Object v = row.get(spec.column());
             Object k = keyColumn == spec.column() ? v : row.get(keyColumn);
-            if (v != null && seen.add(values.identity(keyColumn, k))) {
+            if (v == null) {
+                return;
+            }
+            Object id = values.identity(keyColumn, k);
+            if (seen.add(id)) {
                 distinctValues.add(v);
                 distinctKeys.add(k);
+                if (budget != null) {
+                    budget.rows(seen.size(), node);
+                    long bytes = MemoryBudget.ENTRY + 2 * MemoryBudget.SLOT + MemoryBudget.value(v)
+                            + (k == v ? 0 : MemoryBudget.value(k)) + MemoryBudget.key(id, k);
+                    budget.charge(bytes, node);
+                    charged += bytes;
+                }
             }
             return;
         }
@@ -82,6 +108,11 @@ public final class Accumulator {
                 }
             }
         }
+    }
+
+    /** Bytes this accumulator charged to its budget (its distinct values), not released by it. */
+    public long charged() {
+        return charged;
     }
 
     private static Object nonNull(Object v, Object fallback) {

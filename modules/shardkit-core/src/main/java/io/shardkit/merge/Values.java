@@ -417,7 +417,7 @@ public final class Values {
     }
 
     /** Text identity under a collation (a distinct class, so text never equals a number's key). */
-    private record TextKey(String folded) {
+    record TextKey(String folded) {
     }
 
     static String fold(Fold fold, String s) {

@@ -31,10 +31,10 @@ public record Aggregate(List<AggregateSpec> aggregates, List<Output> outputs, Ro
     @Override
     public Cursor open(Execution execution) throws SQLException {
         Cursor in = input.open(execution);
+        GroupMerge.Group group = null;
         try {
             int width = in.columnCount();
-            GroupMerge merge = new GroupMerge(aggregates, outputs, execution, width);
-            GroupMerge.Group group = null;
+            GroupMerge merge = new GroupMerge(aggregates, outputs, execution, width, "Aggregate");
             while (in.next()) {
                 if (group == null) {
                     group = merge.group(in);
@@ -48,9 +48,13 @@ public record Aggregate(List<AggregateSpec> aggregates, List<Output> outputs, Ro
                 group = merge.group(null);
             }
             Object[] row = group.finish();
+            execution.memory().release(group.distinctBytes());
             in.close();
             return MaterializedRows.of(width, MaterializedRows.over(List.<Object[]>of(row).iterator()), in);
         } catch (SQLException | RuntimeException e) {
+            if (group != null) {
+                execution.memory().release(group.distinctBytes());
+            }
             in.close();
             throw e;
         }

@@ -1,7 +1,7 @@
 package io.shardkit.plan;
 
 import io.shardkit.merge.Cursor;
-import io.shardkit.merge.MergeLimitException;
+import io.shardkit.merge.MemoryBudget;
 import io.shardkit.merge.Values;
 import java.sql.SQLException;
 import java.util.HashSet;
@@ -32,8 +32,11 @@ public record Distinct(int hidden, RowSource input) implements RowSource {
         Cursor in = input.open(execution);
         int visible = in.columnCount() - hidden;
         Set<Values.RowKey> seen = new HashSet<>();
-        long limit = execution.rowLimit();
+        MemoryBudget budget = execution.memory();
+        String node = describe();
         return new PassThrough(in) {
+            private long held;
+
             @Override
             public boolean next() throws SQLException {
                 while (in.next()) {
@@ -43,15 +46,24 @@ public record Distinct(int hidden, RowSource input) implements RowSource {
                         key[i] = execution.values().identity(c, in.get(c));
                     }
                     if (seen.add(new Values.RowKey(key))) {
-                        if (seen.size() > limit) {
-                            throw new MergeLimitException("Distinct", limit);
-                        }
+                        budget.rows(seen.size(), "Distinct");
+                        long bytes = MemoryBudget.ENTRY + 16 + MemoryBudget.row(key);
+                        budget.charge(bytes, node);
+                        held += bytes;
                         execution.holding("Distinct", seen.size());
                         return true;
                     }
                 }
                 in.close();
                 return false;
+            }
+
+            @Override
+            public void close() throws SQLException {
+                budget.release(held);
+                held = 0;
+                seen.clear();
+                in.close();
             }
         };
     }

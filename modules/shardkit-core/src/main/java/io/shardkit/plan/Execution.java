@@ -2,6 +2,7 @@ package io.shardkit.plan;
 
 import io.shardkit.merge.Arithmetic;
 import io.shardkit.merge.Cursor;
+import io.shardkit.merge.MemoryBudget;
 import io.shardkit.merge.Values;
 import java.sql.SQLException;
 import java.util.List;
@@ -78,6 +79,12 @@ public interface Execution extends Values.Declared, Values.Enums, Values.Determi
 
     /** The most rows a node may hold in memory (sort, hash grouping, distinct). */
     long rowLimit();
+
+    /**
+     * The bound on this execution's merge state, in estimated bytes ({@code settings.mergeMemory})
+     * and rows: one object for the whole plan, which every holding node charges.
+     */
+    MemoryBudget memory();
 
     /** Reports that a node now holds {@code rows} rows; for tests and monitoring. */
     void holding(String node, long rows);

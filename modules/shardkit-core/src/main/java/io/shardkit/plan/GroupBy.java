@@ -2,7 +2,7 @@ package io.shardkit.plan;
 
 import io.shardkit.merge.AggregateSpec;
 import io.shardkit.merge.Cursor;
-import io.shardkit.merge.MergeLimitException;
+import io.shardkit.merge.MemoryBudget;
 import io.shardkit.merge.Output;
 import io.shardkit.merge.Values;
 import java.sql.SQLException;
@@ -31,12 +31,16 @@ public record GroupBy(List<Integer> keys, boolean sorted, List<AggregateSpec> ag
 
     @Override
     public String describe() {
+        return head() + (aggregates.isEmpty() ? "" : ": " + GroupMerge.describe(aggregates));
+    }
+
+    /** The node without its aggregates, as a DISTINCT aggregate's bound names it. */
+    private String head() {
         List<String> k = new ArrayList<>();
         for (int key : keys) {
             k.add("#" + key);
         }
-        return "GroupBy " + String.join(", ", k) + (sorted ? " (streamed, input sorted by keys)" : " (hashed)")
-                + (aggregates.isEmpty() ? "" : ": " + GroupMerge.describe(aggregates));
+        return "GroupBy " + String.join(", ", k) + (sorted ? " (streamed, input sorted by keys)" : " (hashed)");
     }
 
     @Override
@@ -49,8 +53,8 @@ public record GroupBy(List<Integer> keys, boolean sorted, List<AggregateSpec> ag
         Cursor in = input.open(execution);
         try {
             int width = in.columnCount();
-            GroupMerge merge = new GroupMerge(aggregates, outputs, execution, width);
-            return sorted ? new Streamed(in, merge, width, execution.values()) : hashed(in, merge, width, execution);
+            GroupMerge merge = new GroupMerge(aggregates, outputs, execution, width, head());
+            return sorted ? new Streamed(in, merge, width, execution) : hashed(in, merge, width, execution, describe());
         } catch (SQLException | RuntimeException e) {
             in.close();
             throw e;
@@ -66,23 +70,38 @@ public record GroupBy(List<Integer> keys, boolean sorted, List<AggregateSpec> ag
         return new Values.RowKey(k);
     }
 
-    private Cursor hashed(Cursor in, GroupMerge merge, int width, Execution execution) throws SQLException {
+    /**
+     * Holds every group until the input ends. Each new group is charged to the budget (its key,
+     * map entry, first row and accumulators; DISTINCT accumulators charge their values as they
+     * grow); a group is released as it is returned, so a Sort above holds the merged rows while
+     * the groups they came from are let go.
+     */
+    private Cursor hashed(Cursor in, GroupMerge merge, int width, Execution execution, String node) throws SQLException {
         Map<Values.RowKey, GroupMerge.Group> groups = new LinkedHashMap<>();
-        long limit = execution.rowLimit();
-        while (in.next()) {
-            Values.RowKey k = key(in, execution.values());
-            GroupMerge.Group g = groups.get(k);
-            if (g == null) {
-                if (groups.size() >= limit) {
-                    throw new MergeLimitException("GroupBy (hashed)", limit);
+        MemoryBudget budget = execution.memory();
+        Values values = execution.values();
+        long[] held = new long[1];
+        try {
+            while (in.next()) {
+                Values.RowKey k = key(in, values);
+                GroupMerge.Group g = groups.get(k);
+                if (g == null) {
+                    budget.rows(groups.size() + 1L, "GroupBy (hashed)");
+                    g = merge.group(in);
+                    g.keyBytes = keyBytes(k, g.first, values);
+                    budget.charge(g.keyBytes + g.bytes, node);
+                    held[0] += g.keyBytes + g.bytes;
+                    groups.put(k, g);
                 }
-                g = merge.group(in);
-                groups.put(k, g);
+                g.add(in);
             }
-            g.add(in);
+        } catch (SQLException | RuntimeException e) {
+            budget.release(held[0] + distinct(groups));
+            throw e;
         }
         execution.holding("GroupBy", groups.size());
         in.close();
+        held[0] += distinct(groups);
         Iterator<GroupMerge.Group> it = groups.values().iterator();
         MaterializedRows.RowIterator rows = new MaterializedRows.RowIterator() {
             @Override
@@ -92,10 +111,39 @@ public record GroupBy(List<Integer> keys, boolean sorted, List<AggregateSpec> ag
 
             @Override
             public Object[] next() throws SQLException {
-                return it.next().finish();
+                GroupMerge.Group g = it.next();
+                it.remove();
+                long bytes = g.keyBytes + g.bytes + g.distinctBytes();
+                budget.release(bytes);
+                held[0] -= bytes;
+                return g.finish();
             }
         };
-        return MaterializedRows.of(width, rows, in);
+        return MaterializedRows.of(width, rows, () -> {
+            budget.release(held[0]);
+            held[0] = 0;
+            groups.clear();
+            in.close();
+        });
+    }
+
+    private static long distinct(Map<Values.RowKey, GroupMerge.Group> groups) {
+        long n = 0;
+        for (GroupMerge.Group g : groups.values()) {
+            n += g.distinctBytes();
+        }
+        return n;
+    }
+
+    /** A group's key and map entry; key values that are the row's own values are counted once. */
+    private long keyBytes(Values.RowKey k, Object[] first, Values values) {
+        Object[] ids = k.values();
+        long n = MemoryBudget.ENTRY + 16 + MemoryBudget.array(ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            int c = values.keyColumn(keys.get(i));
+            n += MemoryBudget.key(ids[i], c <= first.length ? first[c - 1] : null);
+        }
+        return n;
     }
 
     /** One group at a time over input sorted by the keys. */
@@ -103,15 +151,19 @@ public record GroupBy(List<Integer> keys, boolean sorted, List<AggregateSpec> ag
         private final Cursor in;
         private final GroupMerge merge;
         private final Values values;
+        private final MemoryBudget budget;
+        /** The group being merged, until its distinct values are released. */
+        private GroupMerge.Group open;
         private Values.RowKey pendingKey;
         private boolean pending;
         private boolean done;
 
-        Streamed(Cursor in, GroupMerge merge, int width, Values values) {
+        Streamed(Cursor in, GroupMerge merge, int width, Execution execution) {
             super(width);
             this.in = in;
             this.merge = merge;
-            this.values = values;
+            this.values = execution.values();
+            this.budget = execution.memory();
         }
 
         @Override
@@ -131,6 +183,7 @@ public record GroupBy(List<Integer> keys, boolean sorted, List<AggregateSpec> ag
                 pendingKey = key(in, values);
             }
             GroupMerge.Group group = merge.group(in);
+            open = group;
             Values.RowKey k = pendingKey;
             group.add(in);
             pending = false;
@@ -147,12 +200,18 @@ public record GroupBy(List<Integer> keys, boolean sorted, List<AggregateSpec> ag
                 done = true;
             }
             row = group.finish();
+            budget.release(group.distinctBytes());
+            open = null;
             return true;
         }
 
         @Override
         public void close() throws SQLException {
             done = true;
+            if (open != null) {
+                budget.release(open.distinctBytes());
+                open = null;
+            }
             in.close();
         }
     }

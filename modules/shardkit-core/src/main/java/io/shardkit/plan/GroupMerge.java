@@ -5,6 +5,7 @@ import io.shardkit.merge.AggregateSpec;
 import io.shardkit.merge.Coerce;
 import io.shardkit.merge.Cursor;
 import io.shardkit.merge.Expr;
+import io.shardkit.merge.MemoryBudget;
 import io.shardkit.merge.Output;
 import io.shardkit.sql.Dialect;
 import java.math.BigDecimal;
@@ -33,19 +34,36 @@ final class GroupMerge {
     private final int width;
     private final Class<?>[] hints;
     private boolean typed;
+    /** Each aggregate with its plan node, as a memory bound's error names it (made once per execution). */
+    private final String[] names;
+    /** The fixed estimate of a group's accumulators (the DISTINCT ones also hold empty collections). */
+    private final long accumulatorBytes;
 
-    GroupMerge(List<AggregateSpec> aggregates, List<Output> outputs, Execution execution, int width) {
+    /** @param node the plan node merging, as a memory bound's error names it */
+    GroupMerge(List<AggregateSpec> aggregates, List<Output> outputs, Execution execution, int width, String node) {
         this.aggregates = aggregates;
         this.outputs = outputs;
         this.execution = execution;
         this.width = width;
         this.hints = new Class<?>[width + 1];
+        this.names = new String[aggregates.size()];
+        long bytes = MemoryBudget.array(aggregates.size());
+        for (int i = 0; i < names.length; i++) {
+            names[i] = aggregates.get(i).describe() + " in " + node;
+            bytes += MemoryBudget.ACCUMULATOR + (aggregates.get(i).distinct() ? DISTINCT_SETS : 0);
+        }
+        this.accumulatorBytes = bytes;
     }
+
+    /** An empty HashSet and two empty ArrayLists, as a DISTINCT accumulator starts. */
+    private static final long DISTINCT_SETS = 16 + 48 + 80 + 2 * (24 + 56);
 
     /** The state of one group: its first row's values and one accumulator per aggregate. */
     final class Group {
         final Object[] first;
         final Accumulator[] accumulators;
+        /** The estimated bytes of this group and its accumulators, before their distinct values. */
+        final long bytes;
 
         Group(Cursor row) throws SQLException {
             first = new Object[width];
@@ -54,10 +72,27 @@ final class GroupMerge {
                     first[i] = row.get(i + 1);
                 }
             }
+            MemoryBudget budget = execution.memory();
             accumulators = new Accumulator[aggregates.size()];
             for (int i = 0; i < accumulators.length; i++) {
-                accumulators[i] = new Accumulator(aggregates.get(i), execution.values(), execution.arithmetic());
+                accumulators[i] = new Accumulator(aggregates.get(i), execution.values(), execution.arithmetic(), budget,
+                        names[i]);
             }
+            // this object (40 bytes) with some slack measured on hashed groups: the estimate stays within about
+            // 10% of the heap a group takes (a long or text key, COUNT and SUM)
+            bytes = 64 + MemoryBudget.row(first) + accumulatorBytes;
+        }
+
+        /** What a hashing node charged for keeping this group (its key and map entry), 0 otherwise. */
+        long keyBytes;
+
+        /** The bytes the accumulators charged for their distinct values, which dropping this group releases. */
+        long distinctBytes() {
+            long n = 0;
+            for (Accumulator a : accumulators) {
+                n += a.charged();
+            }
+            return n;
         }
 
         void add(Cursor row) throws SQLException {

@@ -109,7 +109,9 @@ public final class Planner {
             node = new Distinct(m.hidden(), node);
         }
         if (m.aggregate() && !m.finalOrder().isEmpty()) {
-            node = new Sort(m.finalOrder(), node);
+            // under a LIMIT without ties the sort keeps only the rows the limit can return
+            boolean top = m.count() != null && !m.count().withTies();
+            node = new Sort(m.finalOrder(), top ? m.offset() : null, top ? m.count() : null, node);
         }
         if (m.offset() != null || m.count() != null) {
             boolean ties = m.count() != null && m.count().withTies();

@@ -61,6 +61,9 @@ public record Shadow(ShardSource input, int hot, String table, String id) implem
         private final List<Object[]> batch = new ArrayList<>(BATCH);
         private int at;
         private boolean exhausted;
+        /** The current batch's estimate, charged to the execution's memory budget. */
+        private long held;
+        private final String node = describe();
 
         Filter(Cursor in, List<String> hotShards, Execution execution) throws SQLException {
             this.in = in;
@@ -85,6 +88,8 @@ public record Shadow(ShardSource input, int hot, String table, String id) implem
         /** Reads the next batch of archive rows and drops the shadowed ones; false at the end. */
         private boolean refill() throws SQLException {
             batch.clear();
+            execution.memory().release(held);
+            held = 0;
             at = 0;
             List<Object> ids = new ArrayList<>(BATCH);
             while (batch.size() < BATCH) {
@@ -97,6 +102,9 @@ public record Shadow(ShardSource input, int hot, String table, String id) implem
                 for (int c = 0; c < width; c++) {
                     row[c] = in.get(c + 1);
                 }
+                long bytes = io.shardkit.merge.MemoryBudget.row(row) + 2 * io.shardkit.merge.MemoryBudget.SLOT;
+                execution.memory().charge(bytes, node);
+                held += bytes;
                 batch.add(row);
                 ids.add(row[width - 1]);
             }
@@ -138,6 +146,8 @@ public record Shadow(ShardSource input, int hot, String table, String id) implem
         public void close() throws SQLException {
             exhausted = true;
             batch.clear();
+            execution.memory().release(held);
+            held = 0;
             in.close();
         }
     }

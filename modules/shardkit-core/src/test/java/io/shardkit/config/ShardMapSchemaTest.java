@@ -169,6 +169,9 @@ class ShardMapSchemaTest {
                 new Object[] {"type class without class", false, shard + "tables: {p: {key: id, strategy: {type: class}}}\n"},
                 new Object[] {"class with type mod", false, shard + "tables: {p: {key: id, strategy: {type: mod, class: " + Pick.class.getName() + "}}}\n"},
                 new Object[] {"default shard", true, shard + "defaultShard: s1\n"},
+                new Object[] {"i11_mem merge memory in MB", true, shard + "settings: {mergeMemory: 64MB}\n"},
+                new Object[] {"i11_mem merge memory as a heap share", true, shard + "settings: {mergeMemory: 25%}\n"},
+                new Object[] {"i11_mem merge memory in MiB", false, shard + "settings: {mergeMemory: 64 MiB}\n"},
                 new Object[] {"tenancy", true, pg + "tenancy: {mode: search_path, schema: 'tenant_{tenant}',"
                         + " shared: [public.users], tenants: [client1]}\n"},
                 new Object[] {"tenancy named as the tenant", true, pg + "tenancy: {schema: '{tenant}', logicalSchemas: [app]}\n"},

@@ -219,7 +219,28 @@ public class YamlShardMapTest {
         assertProblem(FOUR_SHARDS + """
                 settings:
                   threads: 4
-                """, "settings.threads: unknown key 'threads' (known: analysisCacheSize, mergeRowLimit, runtimeConnectionCap, runtimeIdleTimeout, scatterThreads) (line 11)");
+                """, "settings.threads: unknown key 'threads' (known: analysisCacheSize, mergeMemory, mergeRowLimit, runtimeConnectionCap, runtimeIdleTimeout, scatterThreads) (line 11)");
+    }
+
+    @Test
+    void i11_mem10_mergeMemoryTakesBytesUnitsOrAHeapShare() throws Exception {
+        assertThat(Settings.DEFAULTS.mergeMemory()).as("default: a quarter of the maximum heap")
+                .isEqualTo(Runtime.getRuntime().maxMemory() / 4 >> 20 << 20);
+        String[][] sizes = {{"67108864", "67108864"}, {"64MB", "67108864"}, {"512 KB", "524288"}, {"1gb", "1073741824"},
+                {"'100 B'", "100"}, {"${MEM:-2MB}", "2097152"},
+                {"25%", Long.toString(Runtime.getRuntime().maxMemory() / 100 * 25)}};
+        for (String[] size : sizes) {
+            ShardMap map = load(FOUR_SHARDS + "settings:\n  mergeMemory: " + size[0] + "\n", Map.of());
+            assertThat(map.settings().mergeMemory()).as(size[0]).isEqualTo(Long.parseLong(size[1]));
+            assertThat(map.settings().mergeRowLimit()).isEqualTo(Settings.DEFAULTS.mergeRowLimit());
+        }
+        for (String bad : new String[] {"0", "64 MiB", "-1", "101%", "lots", "99999999999GB"}) {
+            assertProblem(FOUR_SHARDS + "settings:\n  mergeMemory: " + bad + "\n", "settings.mergeMemory: expected a"
+                    + " size in bytes of at least 1 (67108864, 64MB, 512KB, 1GB) or a share of the maximum heap (1% to"
+                    + " 100%), got '" + bad + "' (line 11)");
+        }
+        ShardMap built = ShardedDataSource.builder().shard("s0", "jdbc:sqlite:target/t/s0.db").mergeMemory(1234).map();
+        assertThat(built.settings().mergeMemory()).isEqualTo(1234);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.shardkit.plan;
 
 import io.shardkit.merge.Arithmetic;
 import io.shardkit.merge.Cursor;
+import io.shardkit.merge.MemoryBudget;
 import io.shardkit.merge.Values;
 import io.shardkit.sql.Dialect;
 import java.sql.SQLException;
@@ -13,6 +14,8 @@ final class FakeExecution implements Execution {
     final List<FakeCursor> cursors;
     final Dialect dialect;
     long rowLimit = 1_000_000;
+    long mergeMemory = Long.MAX_VALUE;
+    private MemoryBudget memory;
     long maxHeld;
     Object[] parameters;
 
@@ -76,6 +79,15 @@ final class FakeExecution implements Execution {
     @Override
     public long rowLimit() {
         return rowLimit;
+    }
+
+    /** One budget per execution, made on first use from {@link #mergeMemory} and {@link #rowLimit}. */
+    @Override
+    public MemoryBudget memory() {
+        if (memory == null) {
+            memory = new MemoryBudget(mergeMemory, rowLimit);
+        }
+        return memory;
     }
 
     @Override
