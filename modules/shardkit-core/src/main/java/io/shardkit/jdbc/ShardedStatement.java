@@ -48,6 +48,8 @@ class ShardedStatement implements Statement {
     private boolean closed;
     /** The last merged read, for tests that check how many rows a merge held. */
     private ScatterExecution lastExecution;
+    /** The merged read running or last run, for {@link #cancel()} from another thread. */
+    private volatile ScatterExecution running;
 
     private int fetchSize;
     private int fetchDirection = ResultSet.FETCH_FORWARD;
@@ -77,6 +79,7 @@ class ShardedStatement implements Statement {
     final boolean run(SqlAnalysis a, Parameters params, int mode, Object keys) throws SQLException {
         checkOpen();
         closeCurrent();
+        running = null;
         if (a.kind() == StatementKind.COMMIT && conn.pinnedShard() < 0) {
             conn.commit();
             updateCount = 0;
@@ -119,6 +122,7 @@ class ShardedStatement implements Statement {
             }
             ScatterExecution ex = new ScatterExecution(conn, conn.scatter(), params, fetchSize, queryTimeout, shards,
                     conn.mergeRowLimit());
+            running = ex;
             Cursor rows = root.open(ex);
             try {
                 current = new MergedResultSet(this, rows, ex.metaData(), maxRows);
@@ -228,8 +232,10 @@ class ShardedStatement implements Statement {
             updateCount = st.getUpdateCount();
             return false;
         } catch (ShardException e) {
+            conn.dropIfBroken(shard);
             throw e;
         } catch (SQLException e) {
+            conn.dropIfBroken(shard);
             throw ShardException.fromShard(shardName, sql, e);
         }
     }
@@ -694,9 +700,19 @@ class ShardedStatement implements Statement {
         forEachPhysical(s -> s.setQueryTimeout(seconds));
     }
 
+    /**
+     * Cancels the running execution from another thread: every shard statement of a merged read
+     * (those still starting too; each cancel runs on a thread of its own, since a driver's cancel
+     * may block), so the blocked {@code execute} or {@code next()} fails with SQLState 57014 and the
+     * read's connections go back to their pools; a single-shard statement through its driver.
+     */
     @Override
     public void cancel() throws SQLException {
         checkOpen();
+        ScatterExecution ex = running;
+        if (ex != null) {
+            ex.cancel();
+        }
         for (Statement s : physicalStatements()) {
             s.cancel();
         }
