@@ -472,16 +472,28 @@ final class ScatterExecution implements Execution {
         for (Part p : parts) {
             Statement st = p.statement;
             if (st != null) {
-                io.shardkit.exec.Watchdog.run(() -> {
-                    try {
-                        st.cancel();
-                    } catch (SQLException | RuntimeException ignored) {
-                        // the abort below is the fallback
-                    }
-                });
+                io.shardkit.exec.Watchdog.run(() -> cancel(p, st));
             }
         }
         io.shardkit.exec.Watchdog.after(ABORT_AFTER_NANOS, this::abortIfStillWaiting);
+    }
+
+    /** Cancels one part's query, unless its cursor closed meanwhile (its connection may serve someone else by now). */
+    private void cancel(Part p, Statement st) {
+        synchronized (this) {
+            if (p.done) {
+                return;
+            }
+        }
+        try {
+            if (registry.dialect(p.shard) == Dialect.POSTGRESQL) {
+                io.shardkit.exec.PgCancel.cancel(p.connection, st);
+            } else {
+                st.cancel();
+            }
+        } catch (SQLException | RuntimeException ignored) {
+            // the abort below is the fallback
+        }
     }
 
     /**
@@ -530,11 +542,13 @@ final class ScatterExecution implements Execution {
     /** SQLState of a cancelled or timed-out statement (query canceled), as PostgreSQL reports it. */
     static final String CANCELLED_STATE = "57014";
 
+    /**
+     * The statement's fetch size. Its query timeout is not handed to the drivers: this read's own
+     * timer applies it to the execute and to each wait in {@code next()} alike, on every dialect
+     * (sqlite-jdbc's would not stop a scatter, pgjdbc's covers the execute only).
+     */
     private void prepare(Statement st) throws SQLException {
         st.setFetchSize(fetchSize > 0 ? fetchSize : DEFAULT_FETCH);
-        if (queryTimeout > 0) {
-            st.setQueryTimeout(queryTimeout);
-        }
     }
 
     @Override
