@@ -325,6 +325,14 @@ public final class ShardedConnection implements Connection {
             return;
         }
         physical[shard] = null;
+        giveBackBroken(shard, c);
+    }
+
+    /** Gives back a broken shard connection; the statements forget what they prepared on it (the pool does not close those). */
+    private void giveBackBroken(int shard, Connection c) {
+        for (ShardedStatement st : statements) {
+            st.forgetShard(shard);
+        }
         try {
             c.close();
         } catch (SQLException ignored) {
@@ -539,11 +547,7 @@ public final class ShardedConnection implements Connection {
             Connection c = physical[i];
             if (c != null && broken(c)) {
                 physical[i] = null;
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // already broken: closing only gives it back
-                }
+                giveBackBroken(i, c);
             }
         }
     }

@@ -79,7 +79,9 @@ class ShardedStatement implements Statement {
     final boolean run(SqlAnalysis a, Parameters params, int mode, Object keys) throws SQLException {
         checkOpen();
         closeCurrent();
-        running = null;
+        if (running != null) {
+            running = null;
+        }
         if (a.kind() == StatementKind.COMMIT && conn.pinnedShard() < 0) {
             conn.commit();
             updateCount = 0;
@@ -293,6 +295,22 @@ class ShardedStatement implements Statement {
         }
         if (!escapeProcessing) {
             st.setEscapeProcessing(false);
+        }
+    }
+
+    /** Drops the physical statement of a shard whose connection broke (closed quietly; the next use prepares anew). */
+    void forgetShard(int shard) {
+        if (shard < physical.length && physical[shard] != null) {
+            closeQuietly(physical[shard]);
+            physical[shard] = null;
+        }
+    }
+
+    static void closeQuietly(Statement st) {
+        try {
+            st.close();
+        } catch (SQLException ignored) {
+            // its connection is broken already
         }
     }
 
