@@ -404,6 +404,22 @@ final class ScatterExecution implements Execution {
         done(part);
     }
 
+    /**
+     * A part's fetch failed (on the reading thread): a connection of the logical connection that
+     * the pool found broken is dropped, so the next statement borrows a fresh one.
+     */
+    void failed(Part part) {
+        if (!part.borrowed) {
+            try {
+                if (conn.getAutoCommit()) {
+                    conn.dropIfBroken(part.shard);
+                }
+            } catch (SQLException ignored) {
+                // the logical connection is closed: nothing to drop
+            }
+        }
+    }
+
     /** Whether {@link #cancel()} or the query timeout stopped this read. */
     boolean stopped() {
         return stop != RUNNING;

@@ -58,7 +58,9 @@ final class ShardCursor implements Cursor {
         try {
             return rows.next();
         } catch (SQLException e) {
-            throw watch.failure(shard, null, e);
+            SQLException failure = watch.failure(shard, null, e);
+            watch.failed(part);
+            throw failure;
         } finally {
             watch.leave();
         }

@@ -205,9 +205,9 @@ class PostgresFaultsTest {
         Collections.sort(fails);
         long medianFail = fails.isEmpty() ? -1 : fails.get(fails.size() / 2);
         System.out.printf("point reads on s0/s2/s3: baseline %d ops in 2 s, median %.3f ms, p99 %.3f ms;"
-                + " s1 down under 16 scatter threads: %d ops in 3 s, median %.3f ms, p99 %.3f ms;"
+                + " s1 down under 16 scatter threads: %d ops in 3 s (%d failed), median %.3f ms, p99 %.3f ms;"
                 + " scatters failed %d times (%d fast), median %d ms%n", baseline.ops, baseline.median(),
-                baseline.p99(), during.ops, during.median(), during.p99(), fails.size(), fastFails.get(), medianFail);
+                baseline.p99(), during.ops, during.errors.get(), during.median(), during.p99(), fails.size(), fastFails.get(), medianFail);
         assertThat(during.errors.get()).as("point reads on healthy shards that failed").isZero();
         assertThat(during.ops).as("point reads in 3 s while s1 is down (no starvation)")
                 .isGreaterThan(Math.max(100, baseline.ops / 5));
