@@ -15,6 +15,13 @@ public class ShardException extends SQLException {
     /** SQLState for a statement the choosers could not route (no key, unknown shard, ...). */
     public static final String ROUTING = "HY000";
 
+    /**
+     * SQLState (implementation-defined class {@code SK}) for a write over several shards whose
+     * commit failed on one shard after others had committed: the message names both sets. Not a
+     * transient state: retrying the statement would apply it twice on the shards that committed.
+     */
+    public static final String PARTIAL_COMMIT = "SK001";
+
     private final String shard;
 
     public ShardException(String message, String sqlState) {
@@ -31,7 +38,7 @@ public class ShardException extends SQLException {
         if (e instanceof ShardException se && se.shard != null) {
             return se;
         }
-        String message = "shard " + shard + ": " + e.getMessage() + " [sql: " + shorten(sql) + "]";
+        String message = "shard " + shard + ": " + e.getMessage() + (sql == null ? "" : " [sql: " + shorten(sql) + "]");
         ShardException wrapped = new ShardException(message, e.getSQLState(), e.getErrorCode(), shard, e);
         if (e.getNextException() != null) {
             wrapped.setNextException(e.getNextException());

@@ -2,6 +2,7 @@ package io.shardkit.jdbc;
 
 import io.shardkit.ShardException;
 import io.shardkit.route.RouteDecision;
+import io.shardkit.sql.Dialect;
 import io.shardkit.sql.SqlAnalysis;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
@@ -23,10 +24,13 @@ final class Batch {
     private final ShardedStatement statement;
     private final long[] counts;
     private final List<List<Integer>> pending = new ArrayList<>();
+    /** The entries' generated keys, when the statement was prepared to return them. */
+    private final BatchKeys keys;
 
     Batch(ShardedStatement statement, int size) {
         this.statement = statement;
         this.counts = new long[size];
+        this.keys = statement.wantsGeneratedKeys() ? new BatchKeys(size) : null;
         Arrays.fill(counts, Statement.EXECUTE_FAILED);
         for (int i = 0; i < statement.conn.registry().slots(); i++) {
             pending.add(new ArrayList<>());
@@ -42,7 +46,9 @@ final class Batch {
             if (a.anyUniqueKey() && statement.conn.pinnedShard() < 0) {
                 statement.conn.checkUniqueKeys(a, d.shard(0));
             }
-            if (d.isSingle() && d.sql(0) == null && a.kind().isWrite()) {
+            // sqlite-jdbc returns no generated keys for a batch: with keys wanted, its entries run one by one
+            if (d.isSingle() && d.sql(0) == null && a.kind().isWrite()
+                    && (keys == null || statement.conn.registry().dialect(d.shard(0)) != Dialect.SQLITE)) {
                 int shard = d.shard(0);
                 if (statement.conn.pinnedShard() < 0) {
                     statement.conn.beforeWrite(a, d);
@@ -53,6 +59,9 @@ final class Batch {
             }
             flush();
             counts[index] = statement.runAlone(a, params);
+            if (keys != null) {
+                keys.collect(index, statement.getGeneratedKeys());
+            }
         } catch (BatchUpdateException e) {
             throw e;
         } catch (SQLException e) {
@@ -62,6 +71,7 @@ final class Batch {
 
     long[] finish() throws SQLException {
         flush();
+        statement.ranBatch(keys);
         return counts;
     }
 
@@ -77,6 +87,9 @@ final class Batch {
                 for (int i = 0; i < entries.size() && i < r.length; i++) {
                     counts[entries.get(i)] = r[i];
                 }
+                if (keys != null) {
+                    keys.distribute(name, entries, counts, statement.physicalBatchOwner(shard).getGeneratedKeys());
+                }
             } catch (BatchUpdateException e) {
                 int[] r = e.getUpdateCounts();
                 for (int i = 0; r != null && i < entries.size() && i < r.length; i++) {
@@ -90,7 +103,24 @@ final class Batch {
         }
     }
 
+    /**
+     * The batch's error. Entries still queued in shards' physical batches are dropped first: left
+     * there, they would run with the caller's next batch (which would then report fewer counts
+     * than rows it wrote).
+     */
     private BatchUpdateException failure(SQLException e) {
+        for (int shard = 0; shard < pending.size(); shard++) {
+            List<Integer> entries = pending.get(shard);
+            if (entries.isEmpty()) {
+                continue;
+            }
+            entries.clear();
+            try {
+                statement.physicalBatchOwner(shard).clearBatch();
+            } catch (SQLException later) {
+                e.addSuppressed(ShardException.fromShard(statement.conn.registry().name(shard), null, later));
+            }
+        }
         return new BatchUpdateException(e.getMessage(), e.getSQLState(), e.getErrorCode(), counts.clone(), e);
     }
 }

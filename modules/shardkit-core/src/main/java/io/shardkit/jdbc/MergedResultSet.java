@@ -174,7 +174,7 @@ final class MergedResultSet extends RowValues {
 
     @Override
     public int getFetchSize() throws SQLException {
-        return owner.getFetchSize();
+        return owner == null ? 0 : owner.getFetchSize();
     }
 
     @Override

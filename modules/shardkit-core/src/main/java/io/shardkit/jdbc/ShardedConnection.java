@@ -66,6 +66,8 @@ public final class ShardedConnection implements Connection {
     private static final int NO_WRITE = -1;
     private static final int SEVERAL_SHARDS = -2;
     private boolean autoCommit = true;
+    /** The current transaction's savepoints, bound to each shard as it joins. */
+    private final Savepoints savepoints = new Savepoints();
     private boolean readOnly;
     private int isolation = -1;
     private String schema;
@@ -301,6 +303,9 @@ public final class ShardedConnection implements Connection {
             if (schema != null) {
                 c.setSchema(schema);
             }
+            if (!autoCommit) {
+                savepoints.joined(shard, c);
+            }
         } catch (SQLException e) {
             c.close();
             throw ShardException.fromShard(registry.name(shard), null, e);
@@ -465,11 +470,19 @@ public final class ShardedConnection implements Connection {
     public CallableStatement prepareCall(String sql, int type, int concurrency, int resultHoldability)
             throws SQLException {
         checkOpen();
-        if (pinned < 0) {
-            throw new SQLFeatureNotSupportedException("stored procedure calls cannot be routed; call them on a "
-                    + "connection pinned to one shard (ShardedDataSource.connectionTo)", "0A000");
+        if (pinned >= 0) {
+            // a pinned connection runs anything on its shard as written, stored procedures included
+            Connection c = physical(pinned);
+            return resultHoldability < 0 ? c.prepareCall(sql, type, concurrency)
+                    : c.prepareCall(sql, type, concurrency, resultHoldability);
         }
-        return physical(pinned).prepareCall(sql, type, concurrency, resultHoldability);
+        if (sql == null) {
+            throw new SQLException("SQL is null", "42000");
+        }
+        // routed: the call runs as the statement it stands for, analysed like any other (see RoutedCall)
+        ShardedPreparedStatement inner = (ShardedPreparedStatement) prepare(RoutedCall.query(sql), type, concurrency,
+                resultHoldability, null);
+        return RoutedCall.of(inner, sql);
     }
 
     @Override
@@ -489,6 +502,7 @@ public final class ShardedConnection implements Connection {
         eachPhysical(c -> c.setAutoCommit(on));
         autoCommit = on;
         writeShard = -1;
+        savepoints.clear();
     }
 
     @Override
@@ -524,6 +538,7 @@ public final class ShardedConnection implements Connection {
             }
         } finally {
             writeShard = -1;
+            savepoints.clear();
         }
     }
 
@@ -538,6 +553,7 @@ public final class ShardedConnection implements Connection {
             eachPhysical(Connection::rollback);
         } finally {
             writeShard = -1;
+            savepoints.clear();
         }
     }
 
@@ -552,48 +568,33 @@ public final class ShardedConnection implements Connection {
         }
     }
 
-    private Connection only(String what) throws SQLException {
-        int held = -1;
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null) {
-                if (held >= 0) {
-                    throw new SQLFeatureNotSupportedException(what + " while the connection uses several shards ("
-                            + registry.name(held) + ", " + registry.name(i) + ")", "0A000");
-                }
-                held = i;
-            }
-        }
-        if (held < 0) {
-            held = pinned >= 0 ? pinned : writeShard;
-        }
-        if (held < 0) {
-            throw new SQLFeatureNotSupportedException(what + " before any statement has chosen a shard", "0A000");
-        }
-        return physical(held);
-    }
-
     @Override
     public Savepoint setSavepoint() throws SQLException {
-        checkOpen();
-        return only("a savepoint").setSavepoint();
+        return setSavepoint(null);
     }
 
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
         checkOpen();
-        return only("a savepoint").setSavepoint(name);
+        if (autoCommit) {
+            throw new SQLException("a savepoint with autocommit on", "25000");
+        }
+        return savepoints.set(name, physical, this);
     }
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
         checkOpen();
-        only("rollback to a savepoint").rollback(savepoint);
+        if (autoCommit) {
+            throw new SQLException("rollback to a savepoint with autocommit on", "25000");
+        }
+        savepoints.rollback(savepoint, physical, this);
     }
 
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
         checkOpen();
-        only("releasing a savepoint").releaseSavepoint(savepoint);
+        savepoints.release(savepoint, physical, this);
     }
 
     @Override
@@ -736,10 +737,56 @@ public final class ShardedConnection implements Connection {
         return physical(s >= 0 ? s : 0);
     }
 
+    /** Metadata that never hands out a shard's raw connection and never enlists a shard: see {@link ShardedMetaData}. */
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
         checkOpen();
-        return any().getMetaData();
+        return ShardedMetaData.of(this);
+    }
+
+    /** The shard that answers metadata questions: the pinned one, one in use, else the first hot shard. */
+    int metadataShard() {
+        if (pinned >= 0) {
+            return pinned;
+        }
+        int s = preferred();
+        if (s >= 0) {
+            return s;
+        }
+        int[] hot = router.hotShards();
+        return hot.length > 0 ? hot[0] : 0;
+    }
+
+    /** The shards whose catalogs describe a table: those holding it per the map, else every hot shard. */
+    int[] shardsHolding(String table) {
+        int[] shards = router.shardsHolding(table);
+        return shards != null ? shards : router.hotShards();
+    }
+
+    /** Work on one shard's physical connection. */
+    interface ShardWork<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a shard without enlisting it: on the physical connection already held,
+     * or on a short borrow (with this connection's schema) returned at once.
+     */
+    <T> T onShard(int shard, ShardWork<T> work) throws SQLException {
+        Connection held = heldConnection(shard);
+        if (held != null) {
+            return work.apply(held);
+        }
+        try (Connection c = borrow(shard)) {
+            if (schema != null) {
+                c.setSchema(schema);
+            }
+            return work.apply(c);
+        } catch (ShardException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw ShardException.fromShard(registry.name(shard), null, e);
+        }
     }
 
     @Override

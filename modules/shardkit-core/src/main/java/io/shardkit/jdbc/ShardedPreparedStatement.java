@@ -185,6 +185,7 @@ final class ShardedPreparedStatement extends ShardedStatement implements Prepare
         checkOpen();
         closeCurrent();
         closeOneOffs();
+        startBatch();
         List<Parameters> entries = batch == null ? List.of() : new ArrayList<>(batch);
         if (batch != null) {
             batch.clear();
@@ -201,6 +202,11 @@ final class ShardedPreparedStatement extends ShardedStatement implements Prepare
         PreparedStatement ps = (PreparedStatement) physicalFor(shard, sql, false);
         p.applyTo(ps, map, count);
         ps.addBatch();
+    }
+
+    @Override
+    boolean wantsGeneratedKeys() {
+        return keys != null && !(keys instanceof Integer flag && flag == Statement.NO_GENERATED_KEYS);
     }
 
     @Override

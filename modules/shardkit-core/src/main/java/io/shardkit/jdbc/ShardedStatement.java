@@ -7,6 +7,7 @@ import io.shardkit.plan.RowSource;
 import io.shardkit.plan.PlanNode;
 import io.shardkit.plan.Planner;
 import io.shardkit.route.RouteDecision;
+import io.shardkit.sql.Dialect;
 import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.sql.StatementKind;
 import java.sql.BatchUpdateException;
@@ -44,6 +45,11 @@ class ShardedStatement implements Statement {
     /** The physical statements of the last execution, for generated keys and more results. */
     private Statement[] lastStatements = new Statement[0];
     private String[] lastShards = new String[0];
+    /** Whether the last execution was a batch, and its generated keys ({@code null} when not asked for). */
+    private boolean lastWasBatch;
+    /** The last execution when it was a multi-row INSERT split by shard, for its generated keys. */
+    private RouteDecision lastSplit;
+    private BatchKeys batchKeys;
     private List<String> batch;
     private boolean closed;
     /** The last merged read, for tests that check how many rows a merge held. */
@@ -79,6 +85,8 @@ class ShardedStatement implements Statement {
     final boolean run(SqlAnalysis a, Parameters params, int mode, Object keys) throws SQLException {
         checkOpen();
         closeCurrent();
+        lastWasBatch = false;
+        batchKeys = null;
         if (running != null) {
             running = null;
         }
@@ -109,11 +117,13 @@ class ShardedStatement implements Statement {
             }
             lastStatements = one(lastStatements);
             lastShards = oneName(lastShards);
+            lastSplit = null;
             return runPart(a, d, 0, params, mode, keys, 0);
         }
         PlanNode plan = Planner.plan(a, d, conn.registry(), params == null ? null : params.values());
         lastStatements = new Statement[d.size()];
         lastShards = new String[d.size()];
+        lastSplit = d.splitsRows() ? d : null;
         if (plan instanceof RowSource root) {
             if (mode == UPDATE) {
                 throw new SQLException("executeUpdate was given a query; use executeQuery", "07000");
@@ -148,7 +158,10 @@ class ShardedStatement implements Statement {
     /**
      * Runs a write on every shard of the decision. In autocommit mode each shard's part runs in a
      * local transaction and all are committed only after every part succeeded, so a failing shard
-     * leaves no shard written (short of a failure between the commits themselves).
+     * leaves no shard written. Deferred constraints are checked on every shard before the first
+     * commit (PostgreSQL), so a commit that fails after another shard committed is rare; when it
+     * happens, the error ({@link ShardException#PARTIAL_COMMIT}) names the shards that committed
+     * and those that did not.
      */
     private long writeAll(SqlAnalysis a, RouteDecision d, Parameters params, Object keys) throws SQLException {
         boolean local = conn.getAutoCommit();
@@ -157,6 +170,8 @@ class ShardedStatement implements Statement {
             cs[i] = conn.physical(d.shard(i));
         }
         long total = 0;
+        SQLException failure = null;
+        int committed = 0;
         try {
             if (local) {
                 for (int i = 0; i < cs.length; i++) {
@@ -172,33 +187,87 @@ class ShardedStatement implements Statement {
                 }
             }
             if (local) {
-                for (int i = 0; i < cs.length; i++) {
+                checkDeferred(cs, d, a);
+                for (; committed < cs.length; committed++) {
                     try {
-                        cs[i].commit();
+                        cs[committed].commit();
                     } catch (SQLException e) {
-                        throw ShardException.fromShard(conn.registry().name(d.shard(i)), a.sql(), e);
+                        throw committed == 0 ? ShardException.fromShard(conn.registry().name(d.shard(0)), a.sql(), e)
+                                : partialCommit(d, committed, a.sql(), e);
                     }
                 }
             }
         } catch (SQLException e) {
+            failure = e;
             if (local) {
-                for (Connection c : cs) {
+                for (int i = committed; i < cs.length; i++) {
                     try {
-                        c.rollback();
-                    } catch (SQLException ignored) {
-                        // the statement's own error is the one reported
+                        cs[i].rollback();
+                    } catch (SQLException later) {
+                        e.addSuppressed(ShardException.fromShard(conn.registry().name(d.shard(i)), null, later));
                     }
                 }
             }
             throw e;
         } finally {
             if (local) {
+                SQLException cleanup = null;
                 for (int i = 0; i < cs.length; i++) {
-                    setAutoCommit(cs[i], true, d.shard(i));
+                    try {
+                        cs[i].setAutoCommit(true);
+                    } catch (SQLException later) {
+                        // the statement's own error stays the one reported
+                        if (failure != null) {
+                            failure.addSuppressed(ShardException.fromShard(conn.registry().name(d.shard(i)), null, later));
+                        } else if (cleanup == null) {
+                            cleanup = new ShardException("the write committed on every shard, but autocommit could not"
+                                    + " be restored on shard " + conn.registry().name(d.shard(i)) + ": "
+                                    + later.getMessage(), later.getSQLState(), later.getErrorCode(),
+                                    conn.registry().name(d.shard(i)), later);
+                        } else {
+                            cleanup.addSuppressed(later);
+                        }
+                    }
+                }
+                if (cleanup != null) {
+                    throw cleanup;
                 }
             }
         }
         return total;
+    }
+
+    /**
+     * Checks deferred constraints on every shard of a multi-shard write before the first commit,
+     * so a violation fails the write while every shard can still roll back.
+     */
+    private void checkDeferred(Connection[] cs, RouteDecision d, SqlAnalysis a) throws SQLException {
+        for (int i = 0; i < cs.length; i++) {
+            if (conn.registry().dialect(d.shard(i)) == Dialect.POSTGRESQL) {
+                try (Statement st = cs[i].createStatement()) {
+                    st.execute("SET CONSTRAINTS ALL IMMEDIATE");
+                } catch (SQLException e) {
+                    throw ShardException.fromShard(conn.registry().name(d.shard(i)), a.sql(), e);
+                }
+            }
+        }
+    }
+
+    /** The error of a multi-shard write whose commit failed on part {@code failed} after earlier parts committed. */
+    private ShardException partialCommit(RouteDecision d, int failed, String sql, SQLException e) {
+        StringBuilder done = new StringBuilder();
+        for (int i = 0; i < failed; i++) {
+            done.append(i == 0 ? "" : ", ").append(conn.registry().name(d.shard(i)));
+        }
+        StringBuilder notDone = new StringBuilder();
+        for (int i = failed; i < d.size(); i++) {
+            notDone.append(i == failed ? "" : ", ").append(conn.registry().name(d.shard(i)));
+        }
+        String shard = conn.registry().name(d.shard(failed));
+        String message = "write partly committed: committed on " + done + "; not committed on " + notDone
+                + " (commit failed on shard " + shard + ": " + e.getMessage() + ") [sql: "
+                + ShardException.shorten(sql) + "]";
+        return new ShardException(message, ShardException.PARTIAL_COMMIT, e.getErrorCode(), shard, e);
     }
 
     private void setAutoCommit(Connection c, boolean on, int shard) throws SQLException {
@@ -511,6 +580,13 @@ class ShardedStatement implements Statement {
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
         checkOpen();
+        if (batchKeys != null) {
+            return batchKeys.resultSet(this);
+        }
+        if (lastWasBatch) {
+            throw new SQLException("the last batch was not prepared to return generated keys"
+                    + " (prepareStatement(sql, Statement.RETURN_GENERATED_KEYS) or with key columns)", "HY010");
+        }
         int n = 0;
         for (Statement s : lastStatements) {
             n += s == null ? 0 : 1;
@@ -534,7 +610,30 @@ class ShardedStatement implements Statement {
                 throw ShardException.fromShard(lastShards[i], null, e);
             }
         }
+        if (lastSplit != null) {
+            return BatchKeys.ofSplitInsert(this, lastSplit, lastShards.clone(), parts);
+        }
         return new ConcatResultSet(this, lastShards.clone(), parts, 0);
+    }
+
+    /** Whether this statement was prepared to return generated keys (plain statements ask per call). */
+    boolean wantsGeneratedKeys() {
+        return false;
+    }
+
+    /** Called when a batch starts: nothing of an earlier execution answers getGeneratedKeys(). */
+    final void startBatch() {
+        lastWasBatch = false;
+        batchKeys = null;
+        lastStatements = new Statement[0];
+        lastShards = new String[0];
+        lastSplit = null;
+    }
+
+    /** Called when a batch has run: {@link #getGeneratedKeys()} answers with its keys from now on. */
+    final void ranBatch(BatchKeys keys) {
+        lastWasBatch = true;
+        batchKeys = keys;
     }
 
     /** The most rows a merge node held during the last merged read of this statement (0 if none). */
@@ -579,6 +678,7 @@ class ShardedStatement implements Statement {
     public long[] executeLargeBatch() throws SQLException {
         checkOpen();
         closeCurrent();
+        startBatch();
         List<String> entries = batch == null ? List.of() : new ArrayList<>(batch);
         if (batch != null) {
             batch.clear();

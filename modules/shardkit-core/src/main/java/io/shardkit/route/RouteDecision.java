@@ -12,9 +12,15 @@ public final class RouteDecision {
     private final int hotCount;
     private final boolean firstHit;
     private final int[] archiveProbe;
+    private final int[][] rows;
 
     RouteDecision(int[] shards, String[] sql, int[][] parameters) {
         this(shards, sql, parameters, -1, false, null);
+    }
+
+    /** A multi-row INSERT split by shard: part {@code i} holds the statement's rows {@code rows[i]} (0-based). */
+    RouteDecision(int[] shards, String[] sql, int[][] parameters, int[][] rows) {
+        this(shards, sql, parameters, -1, false, null, rows);
     }
 
     /**
@@ -25,6 +31,12 @@ public final class RouteDecision {
      *     row there refuses the write), or {@code null}
      */
     RouteDecision(int[] shards, String[] sql, int[][] parameters, int hotCount, boolean firstHit, int[] archiveProbe) {
+        this(shards, sql, parameters, hotCount, firstHit, archiveProbe, null);
+    }
+
+    private RouteDecision(int[] shards, String[] sql, int[][] parameters, int hotCount, boolean firstHit,
+            int[] archiveProbe, int[][] rows) {
+        this.rows = rows;
         this.shards = shards;
         this.sql = sql;
         this.parameters = parameters;
@@ -72,5 +84,18 @@ public final class RouteDecision {
      */
     public int[] parameters(int i) {
         return parameters == null ? null : parameters[i];
+    }
+
+    /**
+     * For a multi-row INSERT split by shard: the statement's rows (0-based, in VALUES order) that
+     * part {@code i} inserts; {@code null} for any other decision.
+     */
+    public int[] rows(int i) {
+        return rows == null ? null : rows[i];
+    }
+
+    /** Whether this is a multi-row INSERT split by shard (then {@link #rows(int)} answers). */
+    public boolean splitsRows() {
+        return rows != null;
     }
 }

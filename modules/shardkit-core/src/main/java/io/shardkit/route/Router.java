@@ -8,6 +8,7 @@ import io.shardkit.Targets;
 import io.shardkit.config.Archive;
 import io.shardkit.config.Cutoff;
 import io.shardkit.config.ShardMap;
+import io.shardkit.config.ShardSpec;
 import io.shardkit.config.TableRule;
 import io.shardkit.exec.ShardRegistry;
 import io.shardkit.sql.InsertRows;
@@ -425,6 +426,7 @@ public final class Router {
         int[] shards = new int[parts];
         String[] sql = new String[parts];
         int[][] maps = new int[parts][];
+        int[][] rowsOfPart = new int[parts][];
         int[] picked = new int[n];
         for (int p = 0; p < parts; p++) {
             int s = order.get(p);
@@ -437,8 +439,9 @@ public final class Router {
             shards[p] = s;
             sql[p] = rows.sqlFor(picked, count);
             maps[p] = rows.parametersFor(picked, count);
+            rowsOfPart[p] = Arrays.copyOf(picked, count);
         }
-        return new RouteDecision(shards, sql, maps);
+        return new RouteDecision(shards, sql, maps, rowsOfPart);
     }
 
     private void checkAnswer(Candidates c, String chooser, String table) throws ShardException {
@@ -512,6 +515,42 @@ public final class Router {
             n.add(registry.name(i));
         }
         return n;
+    }
+
+    /**
+     * The shards that hold a table of the map: a sharded table's strategy shards, a pinned table's
+     * shard, every hot shard for a broadcast table. {@code null} for a table the map does not name.
+     */
+    public int[] shardsHolding(String table) {
+        TableRule rule = table == null ? null : map.tables().get(table.toLowerCase(java.util.Locale.ROOT));
+        if (rule == null) {
+            return null;
+        }
+        return switch (rule.kind()) {
+            case SHARDED -> indexesOf(rule.strategy().shards());
+            case PINNED -> new int[] {registry.indexOf(rule.shard())};
+            case BROADCAST -> hotShards();
+        };
+    }
+
+    /** The map's shards that are not archive shards (where every table but a tiered one's archive lives). */
+    public int[] hotShards() {
+        int n = 0;
+        int[] out = new int[registry.size()];
+        for (int i = 0; i < registry.size(); i++) {
+            if (!ShardSpec.ARCHIVE.equals(registry.spec(i).tier())) {
+                out[n++] = i;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    private int[] indexesOf(List<String> shards) {
+        int[] out = new int[shards.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = registry.indexOf(shards.get(i));
+        }
+        return out;
     }
 
     /** The shard key column of a sharded table, or {@code null}. */

@@ -90,4 +90,97 @@ class PostgresWriteCasesTest extends WriteCasesContract {
             org.assertj.core.api.Assertions.assertThat((Object) st.getWarnings()).isNull();
         }
     }
+
+    /**
+     * Issue 11: a deferred constraint violated on one shard of a multi-shard autocommit write fails
+     * the write before any shard commits (SET CONSTRAINTS ALL IMMEDIATE runs on every shard first),
+     * so no shard keeps the write.
+     */
+    @Test
+    void i11_06_deferredConstraintFailsTheWriteBeforeAnyCommit() throws SQLException {
+        try (Connection raw = shards.open(2); Statement st = raw.createStatement()) {
+            st.execute("CREATE TABLE t_parent (id INT PRIMARY KEY)");
+            st.execute("CREATE TABLE t_child (pid INT REFERENCES t_parent (id) DEFERRABLE INITIALLY DEFERRED)");
+            st.execute("CREATE FUNCTION orphan() RETURNS trigger LANGUAGE plpgsql AS"
+                    + " $$ BEGIN INSERT INTO t_child VALUES (999); RETURN NEW; END $$");
+            st.execute("CREATE TRIGGER orphan AFTER UPDATE ON t_item FOR EACH ROW EXECUTE FUNCTION orphan()");
+        }
+        try {
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.executeUpdate("UPDATE t_item SET name = 'x'"))
+                        .isInstanceOfSatisfying(SQLException.class, e -> {
+                            org.assertj.core.api.Assertions.assertThat(e.getSQLState()).isEqualTo("23503");
+                            org.assertj.core.api.Assertions.assertThat(e.getMessage()).startsWith("shard s2: ");
+                        });
+                try (java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM t_item WHERE name = 'x'")) {
+                    rs.next();
+                    org.assertj.core.api.Assertions.assertThat(rs.getLong(1)).as("rows written anywhere").isZero();
+                }
+            }
+        } finally {
+            dropOrphanTrigger();
+        }
+    }
+
+    /**
+     * Issue 11: the shard's own error is reported when its connection dies in a multi-shard write
+     * (cleanup on the dead connection used to replace it with "Connection is closed"); the data
+     * source recovers for the next statement.
+     */
+    @Test
+    void i11_07_theShardsOwnErrorSurvivesADeadConnection() throws SQLException {
+        try (Connection raw = shards.open(2); Statement st = raw.createStatement()) {
+            st.execute("CREATE FUNCTION orphan() RETURNS trigger LANGUAGE plpgsql AS"
+                    + " $$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END $$");
+            st.execute("CREATE TRIGGER orphan AFTER UPDATE ON t_item FOR EACH ROW EXECUTE FUNCTION orphan()");
+        }
+        try {
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.executeUpdate("UPDATE t_item SET name = 'x'"))
+                        .isInstanceOfSatisfying(SQLException.class, e -> {
+                            org.assertj.core.api.Assertions.assertThat(e.getMessage()).startsWith("shard s2: ")
+                                    .contains("terminating connection");
+                            org.assertj.core.api.Assertions.assertThat(e.getSQLState()).isEqualTo("57P01");
+                        });
+            }
+            dropOrphanTrigger();
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                org.assertj.core.api.Assertions.assertThat(st.executeUpdate("UPDATE t_item SET name = 'y' WHERE grp = 0"))
+                        .isEqualTo(4);
+                try (java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM t_item WHERE name = 'x'")) {
+                    rs.next();
+                    org.assertj.core.api.Assertions.assertThat(rs.getLong(1)).as("rows written anywhere").isZero();
+                }
+            }
+        } finally {
+            dropOrphanTrigger();
+        }
+    }
+
+    /**
+     * Issue 12, bug 5: prepareCall on a pinned connection passed holdability -1 to pgjdbc (22023);
+     * on a routed connection {? = call current_schema()} runs as SELECT current_schema().
+     */
+    @Test
+    void i12_05_callsOnPinnedAndRoutedConnections() throws SQLException {
+        try (Connection c = ds.connectionTo("s2"); java.sql.CallableStatement call = c.prepareCall("{? = call current_schema()}")) {
+            call.registerOutParameter(1, java.sql.Types.VARCHAR);
+            call.execute();
+            org.assertj.core.api.Assertions.assertThat(call.getString(1)).isEqualTo("public");
+        }
+        try (Connection c = ds.getConnection(); java.sql.CallableStatement call = c.prepareCall("{? = call current_schema()}")) {
+            call.registerOutParameter(1, java.sql.Types.VARCHAR);
+            call.execute();
+            org.assertj.core.api.Assertions.assertThat(call.getString(1)).isEqualTo("public");
+        }
+    }
+
+    private void dropOrphanTrigger() throws SQLException {
+        try (Connection raw = shards.open(2); Statement st = raw.createStatement()) {
+            st.execute("DROP TRIGGER IF EXISTS orphan ON t_item");
+            st.execute("DROP FUNCTION IF EXISTS orphan()");
+            st.execute("DROP TABLE IF EXISTS t_child");
+            st.execute("DROP TABLE IF EXISTS t_parent");
+        }
+    }
 }

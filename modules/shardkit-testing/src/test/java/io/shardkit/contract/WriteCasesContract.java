@@ -8,6 +8,7 @@ import io.shardkit.testing.ShardSet;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -201,6 +202,120 @@ abstract class WriteCasesContract {
         } finally {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute("DROP TABLE t_auto");
+            }
+        }
+    }
+
+    /**
+     * Issue 12, bug 4: generated keys of a batch come back for every entry in the caller's order,
+     * and those of a multi-row INSERT split over shards in the order of its rows, each the id of
+     * the row it names.
+     */
+    @Test
+    void i12_04_generatedKeysOfBatchesAndSplitInsertsAreInTheCallersOrder() throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS t_auto");
+            st.execute("CREATE TABLE t_auto (" + autoIdColumn() + ", owner BIGINT, body VARCHAR(10))");
+        }
+        try (Connection direct = shards.open(2); Statement st = direct.createStatement()) {
+            st.executeUpdate("INSERT INTO t_auto (owner, body) VALUES (2, 'a'), (6, 'b'), (10, 'c'), (14, 'd'), (18, 'e')");
+        }
+        try (Connection c = ds.getConnection()) {
+            long[] owners = {0, 2, 1, 6, 4, 10, 3};
+            List<Long> keys = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO t_auto (owner, body) VALUES (?, ?)",
+                    new String[] {"id"})) {
+                for (long owner : owners) {
+                    ps.setLong(1, owner);
+                    ps.setString(2, "b" + owner);
+                    ps.addBatch();
+                }
+                assertThat(ps.executeBatch()).hasSize(owners.length);
+                try (ResultSet rs = ps.getGeneratedKeys()) {
+                    while (rs.next()) {
+                        keys.add(rs.getLong(1));
+                    }
+                }
+            }
+            assertThat(keys).containsExactly(1L, 6L, 1L, 7L, 2L, 8L, 1L);
+            assertIdsName(c, owners, "b", keys);
+            long[] more = {22, 8, 26, 5};
+            List<Long> split = new ArrayList<>();
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO t_auto (owner, body) VALUES (22, 'm22'), (8, 'm8'), (26, 'm26'), (5, 'm5')",
+                        new String[] {"id"});
+                try (ResultSet rs = st.getGeneratedKeys()) {
+                    while (rs.next()) {
+                        split.add(rs.getLong(1));
+                    }
+                }
+            }
+            assertThat(split).containsExactly(9L, 3L, 10L, 2L);
+            assertIdsName(c, more, "m", split);
+        } finally {
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.execute("DROP TABLE t_auto");
+            }
+        }
+    }
+
+    /**
+     * Issue 12, bug 3: catalog metadata answers with what every shard holding the table has (each
+     * shard's own database name aside), so a column one shard lacks is missing from the answer.
+     */
+    @Test
+    void i12_03_catalogMetadataIsTheShardsCommonSchema() throws SQLException {
+        assertThat(columnsOf("t_item")).containsExactly("id", "grp", "name", "weight");
+        try (Connection direct = shards.open(2); Statement st = direct.createStatement()) {
+            st.execute("ALTER TABLE t_item DROP COLUMN weight");
+        }
+        assertThat(columnsOf("t_item")).containsExactly("id", "grp", "name");
+        try (Connection c = ds.getConnection()) {
+            assertThat(c.getMetaData().getConnection()).isSameAs(c);
+        }
+    }
+
+    /** Issue 12, bug 6: a savepoint set before any statement chose a shard is rolled back on the shard written. */
+    @Test
+    void i12_06_savepointBeforeTheFirstStatementRollsBackTheShardWritten() throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            c.getMetaData().getDatabaseProductVersion();
+            java.sql.Savepoint sp = c.setSavepoint();
+            st.executeUpdate("INSERT INTO t_item (id, grp, name) VALUES (102, 1, 'undone')");
+            java.sql.Savepoint inner = c.setSavepoint("inner");
+            st.executeUpdate("INSERT INTO t_item (id, grp, name) VALUES (106, 1, 'undone too')");
+            c.rollback(inner);
+            c.rollback(sp);
+            st.executeUpdate("INSERT INTO t_item (id, grp, name) VALUES (110, 1, 'kept')");
+            c.commit();
+            c.setAutoCommit(true);
+            try (ResultSet rs = st.executeQuery("SELECT name FROM t_item WHERE id IN (102, 106, 110)")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("kept");
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
+    private List<String> columnsOf(String table) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); ResultSet rs = c.getMetaData().getColumns(null, null, table, null)) {
+            while (rs.next()) {
+                out.add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return out;
+    }
+
+    private static void assertIdsName(Connection c, long[] owners, String prefix, List<Long> keys) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            for (int i = 0; i < owners.length; i++) {
+                try (ResultSet rs = st.executeQuery("SELECT id FROM t_auto WHERE owner = " + owners[i] + " AND body = '"
+                        + prefix + owners[i] + "'")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).as("entry " + i).isEqualTo(keys.get(i));
+                }
             }
         }
     }

@@ -1,0 +1,152 @@
+package io.shardkit.jdbc;
+
+import io.shardkit.ShardException;
+import io.shardkit.route.RouteDecision;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The generated keys of one {@code executeBatch}, in the caller's entry order: each shard's keys
+ * are read as soon as its physical batch ran (the next run of that physical statement would
+ * close them) and handed to the entries they belong to by the entries' update counts.
+ *
+ * <p>When a driver's keys cannot be matched to its entries (a count it did not report, fewer or
+ * more keys than rows inserted), asking for the keys fails naming the shard rather than give a
+ * key to the wrong entry.
+ */
+final class BatchKeys {
+    private final List<List<Object[]>> perEntry;
+    private MergedMetaData metaData;
+    private int width;
+    private String unavailable;
+
+    BatchKeys(int entries) {
+        perEntry = new ArrayList<>(entries);
+        for (int i = 0; i < entries; i++) {
+            perEntry.add(null);
+        }
+    }
+
+    /** Every key row of {@code keys} belongs to entry {@code entry} (an entry that ran alone). */
+    void collect(int entry, ResultSet keys) throws SQLException {
+        try (ResultSet rs = keys) {
+            see(rs);
+            List<Object[]> rows = new ArrayList<>(1);
+            while (rs.next()) {
+                rows.add(row(rs));
+            }
+            perEntry.set(entry, rows);
+        }
+    }
+
+    /**
+     * The keys of one shard's physical batch, handed out in order: entry {@code entries.get(i)}
+     * takes the next {@code counts[entries.get(i)]} rows.
+     */
+    void distribute(String shard, List<Integer> entries, long[] counts, ResultSet keys) throws SQLException {
+        try (ResultSet rs = keys) {
+            see(rs);
+            List<Object[]> rows = new ArrayList<>(entries.size());
+            while (rs.next()) {
+                rows.add(row(rs));
+            }
+            long expected = 0;
+            for (int entry : entries) {
+                if (counts[entry] < 0) {
+                    unavailable = "shard " + shard + " did not report an update count for every batch entry, so its "
+                            + rows.size() + " generated keys cannot be matched to the entries";
+                    return;
+                }
+                expected += counts[entry];
+            }
+            if (expected != rows.size()) {
+                unavailable = "shard " + shard + " returned " + rows.size() + " generated keys for " + expected
+                        + " rows its batch entries wrote, so they cannot be matched to the entries";
+                return;
+            }
+            int next = 0;
+            for (int entry : entries) {
+                int n = (int) counts[entry];
+                perEntry.set(entry, new ArrayList<>(rows.subList(next, next + n)));
+                next += n;
+            }
+        }
+    }
+
+    /**
+     * The keys of a multi-row INSERT split by shard, back in VALUES order (one database returns
+     * them in that order, and clients such as MyBatis hand them to the inserted objects in order).
+     * A driver that returns only the statement's last id (sqlite-jdbc) gets the last row's id, as
+     * one database would give.
+     */
+    static ResultSet ofSplitInsert(Statement owner, RouteDecision d, String[] shards, ResultSet[] parts)
+            throws SQLException {
+        int n = 0;
+        for (int p = 0; p < parts.length; p++) {
+            n += d.rows(p).length;
+        }
+        BatchKeys keys = new BatchKeys(n);
+        List<List<Object[]>> got = new ArrayList<>(parts.length);
+        boolean everyRow = true;
+        boolean onePerPart = true;
+        for (int p = 0; p < parts.length; p++) {
+            List<Object[]> rows = new ArrayList<>();
+            try (ResultSet rs = parts[p]) {
+                keys.see(rs);
+                while (rs.next()) {
+                    rows.add(keys.row(rs));
+                }
+            }
+            got.add(rows);
+            everyRow &= rows.size() == d.rows(p).length;
+            onePerPart &= rows.size() == 1;
+        }
+        for (int p = 0; p < parts.length; p++) {
+            int[] rowsOfPart = d.rows(p);
+            if (everyRow) {
+                for (int j = 0; j < rowsOfPart.length; j++) {
+                    keys.perEntry.set(rowsOfPart[j], List.<Object[]>of(got.get(p).get(j)));
+                }
+            } else if (onePerPart && rowsOfPart[rowsOfPart.length - 1] == n - 1) {
+                keys.perEntry.set(n - 1, got.get(p));
+            } else if (!onePerPart) {
+                keys.unavailable = "the INSERT's " + n + " rows were split over shards " + String.join(", ", shards)
+                        + ", and shard " + shards[p] + " returned " + got.get(p).size() + " keys for its "
+                        + rowsOfPart.length + " rows, so they cannot be put back in the order of the rows";
+            }
+        }
+        return keys.resultSet(owner);
+    }
+
+    private void see(ResultSet rs) throws SQLException {
+        if (metaData == null) {
+            width = rs.getMetaData().getColumnCount();
+            metaData = new MergedMetaData(rs.getMetaData(), width);
+        }
+    }
+
+    private Object[] row(ResultSet rs) throws SQLException {
+        return CopiedRows.row(rs, width);
+    }
+
+    /** The keys as one result set, entry by entry. */
+    ResultSet resultSet(Statement owner) throws SQLException {
+        if (unavailable != null) {
+            throw new ShardException("the generated keys of the last batch are not available: " + unavailable,
+                    "HY000");
+        }
+        if (metaData == null) {
+            throw new SQLException("the last batch ran no statement, so there are no generated keys", "HY010");
+        }
+        List<Object[]> all = new ArrayList<>();
+        for (List<Object[]> rows : perEntry) {
+            if (rows != null) {
+                all.addAll(rows);
+            }
+        }
+        return CopiedRows.resultSet(owner, metaData, all);
+    }
+}

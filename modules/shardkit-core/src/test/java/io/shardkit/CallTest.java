@@ -1,0 +1,98 @@
+package io.shardkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shardkit.strategy.Strategies;
+import java.nio.file.Path;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.sql.Types;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 12, bug 5: every prepareCall on a routed connection was refused, even the plain selects
+ * Liquibase sends through it and {@code {? = call f()}} of a built-in function; on a pinned
+ * connection it passed holdability -1 to the driver.
+ */
+class CallTest {
+    @TempDir
+    Path dir;
+    ShardedDataSource ds;
+
+    @BeforeEach
+    void open() throws SQLException {
+        ShardedDataSource.Builder b = ShardedDataSource.builder();
+        for (int i = 0; i < 4; i++) {
+            b.shard("s" + i, "jdbc:sqlite:" + dir.resolve("s" + i + ".db"));
+        }
+        ds = b.sharded("notes", "owner", Strategies.mod("s0", "s1", "s2", "s3")).build();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE notes (note_id INTEGER PRIMARY KEY, owner INTEGER, body TEXT)");
+            st.executeUpdate("INSERT INTO notes (note_id, owner, body) VALUES (1, 1, 'a'), (2, 2, 'b'), (3, 6, 'c')");
+        }
+    }
+
+    @AfterEach
+    void close() {
+        for (String s : ds.shardNames()) {
+            assertThat(ds.activeConnections(s)).as("active connections of " + s).isZero();
+        }
+        ds.close();
+    }
+
+    @Test
+    void i12_05_plainSelectThroughPrepareCallIsRouted() throws SQLException {
+        try (Connection c = ds.getConnection();
+                CallableStatement call = c.prepareCall("SELECT COUNT(*) FROM notes WHERE owner IN (?, ?)")) {
+            call.setLong(1, 2);
+            call.setLong(2, 6);
+            try (ResultSet rs = call.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(2);
+            }
+            assertThat(call.getConnection()).isSameAs(c);
+        }
+    }
+
+    @Test
+    void i12_05_returnValueOfABuiltInFunction() throws SQLException {
+        try (Connection c = ds.getConnection(); CallableStatement call = c.prepareCall("{? = call upper(?)}")) {
+            call.registerOutParameter(1, Types.VARCHAR);
+            call.setString(2, "abc");
+            assertThat(call.execute()).isFalse();
+            assertThat(call.getString(1)).isEqualTo("ABC");
+            assertThat(call.wasNull()).isFalse();
+            assertThatThrownBy(() -> call.getString(2)).isInstanceOf(SQLException.class).hasMessageContaining("no value");
+        }
+        try (Connection c = ds.getConnection(); CallableStatement call = c.prepareCall("{ ? = call abs(?) }")) {
+            call.registerOutParameter(1, Types.BIGINT);
+            call.setLong(2, -42);
+            call.execute();
+            assertThat(call.getLong(1)).isEqualTo(42L);
+        }
+    }
+
+    @Test
+    void i12_05_whatIsNotAnAnalysableCallIsRefused() throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            try (CallableStatement call = c.prepareCall("{call archive_player(?)}")) {
+                call.setLong(1, 5);
+                assertThatThrownBy(call::execute).isInstanceOf(SQLFeatureNotSupportedException.class)
+                        .hasMessageContaining("archive_player");
+            }
+            try (CallableStatement call = c.prepareCall("{? = call upper(?)}")) {
+                assertThatThrownBy(() -> call.registerOutParameter(2, Types.VARCHAR))
+                        .isInstanceOf(SQLFeatureNotSupportedException.class).hasMessageContaining("OUT parameter 2");
+                assertThatThrownBy(() -> call.setString("name", "x")).isInstanceOf(SQLFeatureNotSupportedException.class);
+            }
+        }
+    }
+}
