@@ -54,6 +54,8 @@ public final class ShardRegistry implements AutoCloseable {
     private final Map<String, Integer> index = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.Semaphore runtimePermits;
     private final UniqueKeys uniqueKeys = new UniqueKeys();
+    private final ScatterPermits scatterPermits = new ScatterPermits(this);
+    private final DownShards downShards = new DownShards();
     private java.util.concurrent.ScheduledExecutorService idleCloser;
 
     public ShardRegistry(ShardMap map) throws ShardException {
@@ -221,6 +223,7 @@ public final class ShardRegistry implements AutoCloseable {
         for (Map.Entry<String, Object> e : settings.entrySet()) {
             apply(c, e.getKey(), PoolSettings.convert(e.getKey(), e.getValue()));
         }
+        NetworkDefaults.apply(c, spec, dialect);
         for (Map.Entry<String, String> p : spec.properties().entrySet()) {
             c.addDataSourceProperty(p.getKey(), p.getValue());
         }
@@ -283,6 +286,16 @@ public final class ShardRegistry implements AutoCloseable {
     /** What the shards' catalogs say about the unique keys of sharded tables (for upserts). */
     public UniqueKeys uniqueKeys() {
         return uniqueKeys;
+    }
+
+    /** How many of each shard's connections scatter reads may hold at once. */
+    public ScatterPermits scatterPermits() {
+        return scatterPermits;
+    }
+
+    /** Shards a scatter could not reach lately, failed fast until their back-off passes. */
+    public DownShards downShards() {
+        return downShards;
     }
 
     public int size() {

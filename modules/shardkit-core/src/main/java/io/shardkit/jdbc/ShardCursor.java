@@ -9,8 +9,10 @@ import java.sql.Statement;
 
 /**
  * One shard's rows in a scatter: the driver's result set, its statement, and, when the scatter
- * borrowed a connection just for this read, that connection, which closing returns to its pool.
- * Errors name the shard.
+ * borrowed a connection just for this read, that connection, which closing returns to its pool
+ * (with its scatter permit). Errors name the shard; once the read is cancelled or timed out,
+ * {@code next()} fails with SQLState 57014. Each {@code next()} marks the read as waiting (two
+ * volatile writes) so that a query timeout can tell a blocked fetch from an idle reader.
  */
 final class ShardCursor implements Cursor {
     private final String shard;
@@ -19,19 +21,24 @@ final class ShardCursor implements Cursor {
     private final Connection borrowed;
     private final boolean endTransaction;
     private final int columns;
+    private final ScatterExecution watch;
+    private final ScatterExecution.Part part;
     private boolean closed;
 
     /**
      * @param borrowed a connection owned by this cursor (returned on close), or {@code null}
      * @param endTransaction roll back the borrowed connection's read transaction on close (opened for streaming)
+     * @param watch the read this cursor belongs to: its cancel and query timeout, told when the cursor closes
      */
-    ShardCursor(String shard, Statement statement, ResultSet rows, Connection borrowed, boolean endTransaction)
-            throws SQLException {
+    ShardCursor(String shard, Statement statement, ResultSet rows, Connection borrowed, boolean endTransaction,
+            ScatterExecution watch, ScatterExecution.Part part) throws SQLException {
         this.shard = shard;
         this.statement = statement;
         this.rows = rows;
         this.borrowed = borrowed;
         this.endTransaction = endTransaction;
+        this.watch = watch;
+        this.part = part;
         this.columns = rows.getMetaData().getColumnCount();
     }
 
@@ -44,10 +51,18 @@ final class ShardCursor implements Cursor {
         if (closed) {
             return false;
         }
+        if (watch.stopped()) {
+            throw watch.failure(shard, null, null);
+        }
+        watch.enter();
         try {
             return rows.next();
         } catch (SQLException e) {
-            throw ShardException.fromShard(shard, null, e);
+            SQLException failure = watch.failure(shard, null, e);
+            watch.failed(part);
+            throw failure;
+        } finally {
+            watch.leave();
         }
     }
 
@@ -87,20 +102,24 @@ final class ShardCursor implements Cursor {
         } catch (SQLException e) {
             first = first == null ? e : first;
         }
-        if (borrowed != null) {
-            try {
-                if (endTransaction) {
-                    borrowed.rollback();
-                }
-            } catch (SQLException e) {
-                first = first == null ? e : first;
-            } finally {
+        try {
+            if (borrowed != null) {
                 try {
-                    borrowed.close();
+                    if (endTransaction && !borrowed.isClosed()) {
+                        borrowed.rollback();
+                    }
                 } catch (SQLException e) {
                     first = first == null ? e : first;
+                } finally {
+                    try {
+                        borrowed.close();
+                    } catch (SQLException e) {
+                        first = first == null ? e : first;
+                    }
                 }
             }
+        } finally {
+            watch.done(part);
         }
         if (first != null) {
             throw ShardException.fromShard(shard, null, first);

@@ -350,6 +350,45 @@ public final class ShardedConnection implements Connection {
         return c;
     }
 
+    /**
+     * After a statement failed on a shard: when the pool found that shard's connection broken (it
+     * closed it under us, as HikariCP does on a class 08 error or an abort) and no transaction is
+     * open, the connection is given back so the next statement borrows a fresh one. The failed
+     * statement's own error stands; nothing is retried. Inside a transaction the broken connection
+     * stays, and every statement fails, until {@link #rollback()}.
+     */
+    void dropIfBroken(int shard) {
+        if (!autoCommit || shard < 0 || shard >= physical.length || physical[shard] == null) {
+            return;
+        }
+        Connection c = physical[shard];
+        if (!broken(c)) {
+            return;
+        }
+        physical[shard] = null;
+        giveBackBroken(shard, c);
+    }
+
+    /** Gives back a broken shard connection; the statements forget what they prepared on it (the pool does not close those). */
+    private void giveBackBroken(int shard, Connection c) {
+        for (ShardedStatement st : statements) {
+            st.forgetShard(shard);
+        }
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // already broken: closing only gives it back
+        }
+    }
+
+    private static boolean broken(Connection c) {
+        try {
+            return c.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
     /** Whether this connection holds a physical connection to a shard (for tests and monitoring). */
     public boolean holds(String shard) {
         int i = registry.indexOf(shard);
@@ -548,10 +587,22 @@ public final class ShardedConnection implements Connection {
             throw new SQLException("rollback with autocommit on", "25000");
         }
         try {
+            dropBroken();
             eachPhysical(Connection::rollback);
         } finally {
             writeShard = -1;
             savepoints.clear();
+        }
+    }
+
+    /** Rollback: a broken shard connection has lost its transaction already; it is given back, not rolled back. */
+    private void dropBroken() {
+        for (int i = 0; i < physical.length; i++) {
+            Connection c = physical[i];
+            if (c != null && broken(c)) {
+                physical[i] = null;
+                giveBackBroken(i, c);
+            }
         }
     }
 

@@ -104,6 +104,15 @@ final class ShardedPreparedStatement extends ShardedStatement implements Prepare
     }
 
     @Override
+    void forgetShard(int shard) {
+        super.forgetShard(shard);
+        if (shard < prepared.length && prepared[shard] != null) {
+            closeQuietly(prepared[shard]);
+            prepared[shard] = null;
+        }
+    }
+
+    @Override
     List<Statement> physicalStatements() {
         List<Statement> out = super.physicalStatements();
         for (PreparedStatement ps : prepared) {

@@ -54,6 +54,8 @@ class ShardedStatement implements Statement {
     private boolean closed;
     /** The last merged read, for tests that check how many rows a merge held. */
     private ScatterExecution lastExecution;
+    /** The merged read running or last run, for {@link #cancel()} from another thread. */
+    private volatile ScatterExecution running;
 
     private int fetchSize;
     private int fetchDirection = ResultSet.FETCH_FORWARD;
@@ -85,6 +87,9 @@ class ShardedStatement implements Statement {
         closeCurrent();
         lastWasBatch = false;
         batchKeys = null;
+        if (running != null) {
+            running = null;
+        }
         if (a.kind() == StatementKind.COMMIT && conn.pinnedShard() < 0) {
             conn.commit();
             updateCount = 0;
@@ -129,6 +134,7 @@ class ShardedStatement implements Statement {
             }
             ScatterExecution ex = new ScatterExecution(conn, conn.scatter(), params, fetchSize, queryTimeout, shards,
                     conn.mergeRowLimit());
+            running = ex;
             Cursor rows = root.open(ex);
             try {
                 current = new MergedResultSet(this, rows, ex.metaData(), maxRows);
@@ -297,8 +303,10 @@ class ShardedStatement implements Statement {
             updateCount = st.getUpdateCount();
             return false;
         } catch (ShardException e) {
+            conn.dropIfBroken(shard);
             throw e;
         } catch (SQLException e) {
+            conn.dropIfBroken(shard);
             throw ShardException.fromShard(shardName, sql, e);
         }
     }
@@ -356,6 +364,22 @@ class ShardedStatement implements Statement {
         }
         if (!escapeProcessing) {
             st.setEscapeProcessing(false);
+        }
+    }
+
+    /** Drops the physical statement of a shard whose connection broke (closed quietly; the next use prepares anew). */
+    void forgetShard(int shard) {
+        if (shard < physical.length && physical[shard] != null) {
+            closeQuietly(physical[shard]);
+            physical[shard] = null;
+        }
+    }
+
+    static void closeQuietly(Statement st) {
+        try {
+            st.close();
+        } catch (SQLException ignored) {
+            // its connection is broken already
         }
     }
 
@@ -794,9 +818,19 @@ class ShardedStatement implements Statement {
         forEachPhysical(s -> s.setQueryTimeout(seconds));
     }
 
+    /**
+     * Cancels the running execution from another thread: every shard statement of a merged read
+     * (those still starting too; each cancel runs on a thread of its own, since a driver's cancel
+     * may block), so the blocked {@code execute} or {@code next()} fails with SQLState 57014 and the
+     * read's connections go back to their pools; a single-shard statement through its driver.
+     */
     @Override
     public void cancel() throws SQLException {
         checkOpen();
+        ScatterExecution ex = running;
+        if (ex != null) {
+            ex.cancel();
+        }
         for (Statement s : physicalStatements()) {
             s.cancel();
         }
