@@ -37,17 +37,24 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
 import net.sf.jsqlparser.util.TablesNamesFinder;
 
 /**
- * Rewrite mode's schema translation, worked out once per SQL text and shared by every tenant: the
- * text is parsed and every table reference that means "the tenant's schema" (no schema, or a
- * logical schema) gets the schema {@value #MARKER}; the statement printed back is the template. Per
- * execution a tenant only replaces the marker with its quoted schema ({@link Template#apply}), a
- * string replace: switching tenants never parses again.
+ * What a tenant's statement may name, worked out once per SQL text and shared by every tenant.
  *
- * <p>Left as written: CTE names, aliases, {@code dual}, shared tables, and tables with any other
- * schema. A schema that is another tenant's (it matches the schema pattern) is recorded so the
- * execution can refuse it. Statements whose objects cannot all be found (GRANT, CREATE SEQUENCE,
- * CREATE FUNCTION, ...), {@code USE}, and {@code SET} of the schema or search path are refused:
- * run such DDL through {@code ds.tenants().migrate(...)}, where the schema is set on the connection.
+ * <p>Rewrite mode: the text is parsed and every table reference that means "the tenant's schema"
+ * (no schema, or a logical schema) gets the schema {@value #MARKER}; the statement printed back is
+ * the template. Per execution a tenant only replaces the marker with its quoted schema
+ * ({@link Template#apply}), a string replace: switching tenants never parses again. Search_path
+ * and role modes: the text goes unchanged; the same walk only checks it.
+ *
+ * <p>In every mode a schema-qualified table reference must be a shared table, or in a tenant's
+ * schema (recorded, so the execution refuses any tenant's but its own, 42501); any other schema is
+ * refused (0A000, naming it), and so are catalogs ({@code pg_catalog}, {@code information_schema},
+ * any {@code pg_*} schema, {@code mysql}, {@code performance_schema}, {@code sys}, and unqualified
+ * {@code pg_*} names, which PostgreSQL looks up in {@code pg_catalog} first): they list every
+ * tenant's schemas and tables. Left as written: CTE names, aliases, {@code dual}, shared tables.
+ * Statements whose objects cannot all be found (GRANT, CREATE SEQUENCE, CREATE FUNCTION, ...),
+ * {@code USE}, {@code SET} of the schema or search path, and temporary tables (they outlive the
+ * tenant's use of a pooled connection and come first in PostgreSQL's search path) are refused: run
+ * such DDL through {@code ds.tenants().migrate(...)}, where the schema is set on the connection.
  *
  * <p>Bounded like the analysis cache (two generations); thread-safe; reads take no lock.
  */
@@ -56,8 +63,12 @@ public final class SchemaTemplates {
     public static final String MARKER = "__shardkit_tenant__";
 
     private static final Set<String> DROPPABLE = Set.of("TABLE", "VIEW", "INDEX", "SEQUENCE", "MATERIALIZED VIEW");
+    /** Schemas that are catalogs (besides any {@code pg_*}): they list every tenant's schemas and tables. */
+    private static final Set<String> CATALOGS = Set.of("information_schema", "mysql", "performance_schema", "sys");
 
     private final Tenancy tenancy;
+    /** Rewrite mode puts tables in the tenant's schema; the other modes only check. */
+    private final boolean rewrite;
     private final Set<String> logical;
     private final Set<String> sharedQualified = new HashSet<>();
     private final Set<String> sharedPlain = new HashSet<>();
@@ -68,6 +79,7 @@ public final class SchemaTemplates {
 
     public SchemaTemplates(Tenancy tenancy, int maxEntries) {
         this.tenancy = tenancy;
+        this.rewrite = tenancy.mode() == Tenancy.Mode.REWRITE;
         this.logical = Set.copyOf(tenancy.logicalSchemas());
         for (String s : tenancy.shared()) {
             (s.indexOf('.') > 0 ? sharedQualified : sharedPlain).add(s);
@@ -139,25 +151,41 @@ public final class SchemaTemplates {
             return Template.refused(sql, st.getClass().getSimpleName() + " statements cannot be confined to the"
                     + " tenant's schema by rewriting; run them through ds.tenants().migrate(...)");
         }
+        if (st instanceof CreateTable ct && ct.getCreateOptionsStrings() != null) {
+            for (String o : ct.getCreateOptionsStrings()) {
+                String opt = o.toUpperCase(Locale.ROOT);
+                if (opt.equals("TEMPORARY") || opt.equals("TEMP")) {
+                    return Template.refused(sql, "a temporary table outlives the tenant's use of the pooled connection"
+                            + " (and PostgreSQL looks in it before the tenant's schema); create a table in the tenant's"
+                            + " schema instead");
+                }
+            }
+        }
         boolean marked = false;
         boolean changed = false;
         Set<String> tenantSchemas = new LinkedHashSet<>();
-        for (Table t : f.tables) {
-            int r = qualify(t, f.ctes, tenantSchemas);
-            marked |= r == MARKED;
-            changed |= r != KEPT;
-        }
-        for (Table t : f.columnTables) {
-            String schema = unquote(t.getSchemaName());
-            if ((t.getDatabase() == null || t.getDatabase().getDatabaseName() == null) && logical.contains(schema)) {
-                boolean shared = sharedPlain.contains(unquote(t.getName()));
-                t.setSchemaName(shared ? null : MARKER);
-                marked |= !shared;
-                changed = true;
+        try {
+            for (Table t : f.tables) {
+                int r = qualify(t, f.ctes, tenantSchemas);
+                marked |= r == MARKED;
+                changed |= r != KEPT;
             }
+            for (Table t : f.columnTables) {
+                String schema = unquote(t.getSchemaName());
+                if ((t.getDatabase() == null || t.getDatabase().getDatabaseName() == null) && logical.contains(schema)) {
+                    boolean shared = sharedPlain.contains(unquote(t.getName()));
+                    t.setSchemaName(shared ? null : MARKER);
+                    marked |= !shared;
+                    changed = true;
+                } else {
+                    checkSchema(t, schema, tenantSchemas);
+                }
+            }
+        } catch (Outside e) {
+            return Template.refused(sql, e.getMessage());
         }
-        String text = changed ? st.toString() : sql;
-        return new Template(text, marked, tenantSchemas.toArray(new String[0]), null);
+        String text = changed && rewrite ? st.toString() : sql;
+        return new Template(text, marked && rewrite, tenantSchemas.toArray(new String[0]), null);
     }
 
     private static final int KEPT = 0, UNQUALIFIED = 1, MARKED = 2;
@@ -167,13 +195,23 @@ public final class SchemaTemplates {
      * table written with a logical schema loses it ({@code UNQUALIFIED}); anything else is {@code KEPT}.
      */
     private int qualify(Table t, Set<String> ctes, Set<String> tenantSchemas) {
-        if (t.getName() == null || (t.getDatabase() != null && t.getDatabase().getDatabaseName() != null)) {
+        if (t.getName() == null) {
             return KEPT;
+        }
+        if (t.getDatabase() != null && t.getDatabase().getDatabaseName() != null) {
+            throw new Outside("the three-part table name " + t.getFullyQualifiedName() + " reaches past the tenant's"
+                    + " schema");
         }
         String name = unquote(t.getName());
         String schema = t.getSchemaName() == null ? null : unquote(t.getSchemaName());
         if (schema == null) {
             if (ctes.contains(name) || name.equals("dual") || sharedPlain.contains(name)) {
+                return KEPT;
+            }
+            if (name.startsWith("pg_")) {
+                throw catalog(name);
+            }
+            if (!rewrite) {
                 return KEPT;
             }
             t.setSchemaName(MARKER);
@@ -190,10 +228,49 @@ public final class SchemaTemplates {
             t.setSchemaName(MARKER);
             return MARKED;
         }
+        checkSchema(t, schema, tenantSchemas);
+        return KEPT;
+    }
+
+    /**
+     * A schema written in a statement, neither logical nor that of a shared table: a tenant's is
+     * recorded (the execution refuses any but the executing tenant's own); a catalog or any other
+     * schema refuses the statement.
+     */
+    private void checkSchema(Table t, String schema, Set<String> tenantSchemas) {
+        if (schema == null) {
+            return;
+        }
+        if (t.getDatabase() != null && t.getDatabase().getDatabaseName() != null) {
+            throw new Outside("the three-part name " + t.getFullyQualifiedName() + " reaches past the tenant's schema");
+        }
+        if (sharedQualified.contains(schema + "." + unquote(t.getName()))) {
+            return;
+        }
+        if (schema.startsWith("pg_") || CATALOGS.contains(schema)) {
+            throw catalog(schema + "." + unquote(t.getName()));
+        }
         if (tenancy.tenantOf(schema) != null) {
             tenantSchemas.add(schema);
+            return;
         }
-        return KEPT;
+        throw new Outside("the statement names schema " + schema + " (" + schema + "." + unquote(t.getName()) + "),"
+                + " which is neither the tenant's nor that of a shared table (tenancy.shared)");
+    }
+
+    private static Outside catalog(String name) {
+        return new Outside("the statement reads the catalog " + name + ", which lists every tenant's schemas and"
+                + " tables; a tenant's connection reads only its own schema and the shared tables (read catalogs on"
+                + " a connection without a tenant)");
+    }
+
+    /** A table reference outside what a tenant may name; carries the refusal. */
+    private static final class Outside extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Outside(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** Why a statement kind cannot run in rewrite mode, or {@code null}. */

@@ -101,7 +101,40 @@ class SchemaTemplatesTest {
     @Test
     void anotherTenantsSchemaIsRecordedForTheExecutionToRefuse() {
         assertThat(templates.get("SELECT * FROM tenant_client2.users").tenantSchemas()).containsExactly("tenant_client2");
-        assertThat(templates.get("SELECT * FROM pg_catalog.pg_tables").tenantSchemas()).isEmpty();
+    }
+
+    /** Issue 11, item 1: catalogs list every tenant's schemas; they are refused, never qualified. */
+    @Test
+    void i11_01_catalogsAreRefusedNotQualified() {
+        for (String sql : List.of("SELECT * FROM pg_catalog.pg_tables", "SELECT nspname FROM pg_namespace",
+                "SELECT table_name FROM information_schema.tables", "SELECT * FROM pg_toast.x",
+                "SELECT * FROM mysql.user", "SELECT * FROM users u JOIN pg_class c ON c.relname = u.name")) {
+            assertThat(refusal(sql)).as(sql).contains("reads the catalog").contains("lists every tenant's schemas");
+        }
+        assertThat(refusal("SELECT nspname FROM pg_namespace")).startsWith("the statement reads the catalog pg_namespace,");
+    }
+
+    /** Issue 11, item 2: a schema that is neither a tenant's nor a shared table's refuses, naming it. */
+    @Test
+    void i11_02_otherSchemasAreRefused() {
+        assertThat(refusal("SELECT * FROM public.orders")).startsWith("the statement names schema public (public.orders),"
+                + " which is neither the tenant's nor that of a shared table (tenancy.shared)");
+        assertThat(refusal("SELECT * FROM users WHERE id IN (SELECT uid FROM billing.invoices)")).contains("schema billing");
+        assertThat(refusal("CREATE TEMPORARY TABLE users (id INT)")).contains("temporary table");
+        assertThat(refusal("CREATE TEMP TABLE users (id INT)")).contains("temporary table");
+    }
+
+    /** Issue 11, item 2: search_path mode sends SQL unchanged but checks it the same way. */
+    @Test
+    void i11_02_searchPathModeChecksWithoutRewriting() {
+        SchemaTemplates sp = new SchemaTemplates(Tenancy.searchPath("tenant_{tenant}").withShared("public.users"), 100);
+        SchemaTemplates.Template t = sp.get("SELECT * FROM users JOIN public.users p ON p.id = users.id");
+        assertThat(t.refusal()).isNull();
+        assertThat(t.apply(T)).isEqualTo("SELECT * FROM users JOIN public.users p ON p.id = users.id");
+        assertThat(sp.get("SELECT * FROM tenant_b.users").tenantSchemas()).containsExactly("tenant_b");
+        assertThat(sp.get("SELECT * FROM public.orders").refusal()).contains("schema public");
+        assertThat(sp.get("SELECT * FROM pg_namespace").refusal()).contains("catalog pg_namespace");
+        assertThat(sp.get("SET search_path = tenant_b").refusal()).contains("search path");
     }
 
     @Test
