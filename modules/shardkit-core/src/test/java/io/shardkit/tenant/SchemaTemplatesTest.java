@@ -165,4 +165,25 @@ class SchemaTemplatesTest {
                 "CREATE TABLE \"b;c\" (id INT)");
         assertThat(SqlScript.split(" -- nothing\n ; ;")).isEmpty();
     }
+
+    /** Issue 11: expressions inside DDL (defaults, checks, index expressions) are not walked by the analysis. */
+    @Test
+    void i11_12_callsInDdlMustBeKnownFunctions() {
+        assertThat(forClient1("CREATE TABLE notes (id BIGINT PRIMARY KEY, body VARCHAR(20) DEFAULT 'a(b)', at TIMESTAMP"
+                + " DEFAULT now(), n NUMERIC(10, 2) CHECK (n > 0 AND lower(body) <> ''), uid BIGINT REFERENCES users (id))"))
+                .contains("\"tenant_client1\".notes");
+        assertThat(forClient1("CREATE INDEX notes_body ON notes (lower(body))")).contains("\"tenant_client1\".notes");
+        assertThat(forClient1("ALTER TABLE notes ADD COLUMN extra VARCHAR(5) DEFAULT 'x'")).contains("extra");
+        assertThat(refusal("CREATE TABLE t (x TEXT DEFAULT query_to_xml('select 1', true, false, '')::text)"))
+                .startsWith("the call query_to_xml(...) in DDL through a tenant's connection");
+        assertThat(refusal("CREATE TABLE t (x TEXT DEFAULT set_config('search_path', 'tenant_b', false))"))
+                .startsWith("the call set_config(...)");
+        assertThat(refusal("ALTER TABLE users ADD COLUMN x TEXT DEFAULT tenant_b.leak()"))
+                .startsWith("the call tenant_b.leak(...)");
+        assertThat(refusal("CREATE TABLE leak (x TEXT DEFAULT tenant_b.leak())")).startsWith("the call tenant_b.leak(...)");
+        assertThat(refusal("CREATE INDEX i ON users ((pg_read_file('x')))")).startsWith("the call pg_read_file(...)");
+        assertThat(refusal("CREATE TABLE t (x TEXT /*!DEFAULT (load_file('x'))*/)")).startsWith("the call load_file(...)");
+        assertThat(refusal("CREATE TABLE t (x TEXT DEFAULT 'a\\b', y TEXT)"))
+                .startsWith("a string literal with a backslash in DDL");
+    }
 }

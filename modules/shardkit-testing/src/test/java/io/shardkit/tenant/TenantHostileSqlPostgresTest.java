@@ -204,6 +204,20 @@ class TenantHostileSqlPostgresTest extends TenantHostileSql {
         }
     }
 
+    /** Expressions inside DDL are not walked by the analysis: a default could read another tenant's rows. */
+    @ParameterizedTest
+    @ValueSource(strings = {"rewrite", "search_path", "role"})
+    void i11_12_callsInsideDdl(String mode) throws SQLException {
+        refused(mode, "CREATE TABLE loot (id INT PRIMARY KEY, x TEXT DEFAULT query_to_xml('select name from " + schemaOf(B)
+                + ".users', true, false, '')::text)", "0A000", "the call query_to_xml(...) in DDL through a tenant's"
+                + " connection");
+        refused(mode, "ALTER TABLE users ADD COLUMN x TEXT DEFAULT " + schemaOf(B) + ".leak()", "0A000", "the call "
+                + schemaOf(B) + ".leak(...) in DDL");
+        try (Connection c = shards.open(0)) {
+            assertThat(column(c, "SELECT 1 FROM pg_tables WHERE tablename = 'loot'")).isEmpty();
+        }
+    }
+
     // ---- 08-10: what reaches the database ----
 
     /** Role mode: whatever SQL reaches the database on a tenant's connection, the database refuses the other tenant. */
