@@ -64,6 +64,9 @@ final class CheckCommand extends Base implements Callable<Integer> {
                 io.err().println("error: " + down + " of " + ds.shardNames().size() + " shards are down");
                 return Main.SHARD_DOWN;
             }
+            for (String warning : ds.tenants().roleWarnings()) {
+                io.err().println("warning: tenancy mode role: " + warning);
+            }
             return Main.OK;
         }
     }
