@@ -50,7 +50,10 @@ import net.sf.jsqlparser.util.TablesNamesFinder;
  * refused (0A000, naming it), and so are catalogs ({@code pg_catalog}, {@code information_schema},
  * any {@code pg_*} schema, {@code mysql}, {@code performance_schema}, {@code sys}, and unqualified
  * {@code pg_*} names, which PostgreSQL looks up in {@code pg_catalog} first): they list every
- * tenant's schemas and tables. Left as written: CTE names, aliases, {@code dual}, shared tables.
+ * tenant's schemas and tables. A sequence named in {@code nextval}/{@code currval}/{@code setval}
+ * is checked like a table (a non-literal argument refuses); calls inside DDL (defaults, checks,
+ * index expressions, which the analysis does not walk) must be functions the analysis knows.
+ * Left as written: CTE names, aliases, {@code dual}, shared tables.
  * Statements whose objects cannot all be found (GRANT, CREATE SEQUENCE, CREATE FUNCTION, ...),
  * {@code USE}, {@code SET} of the schema or search path, and temporary tables (they outlive the
  * tenant's use of a pooled connection and come first in PostgreSQL's search path) are refused: run
@@ -63,6 +66,8 @@ public final class SchemaTemplates {
     public static final String MARKER = "__shardkit_tenant__";
 
     private static final Set<String> DROPPABLE = Set.of("TABLE", "VIEW", "INDEX", "SEQUENCE", "MATERIALIZED VIEW");
+    /** Functions that name a sequence in their first, string argument. */
+    private static final Set<String> SEQUENCE_FUNCTIONS = Set.of("nextval", "currval", "setval");
     /** Schemas that are catalogs (besides any {@code pg_*}): they list every tenant's schemas and tables. */
     private static final Set<String> CATALOGS = Set.of("information_schema", "mysql", "performance_schema", "sys");
 
@@ -190,6 +195,9 @@ public final class SchemaTemplates {
                     checkSchema(t, schema, tenantSchemas);
                 }
             }
+            for (String seq : f.sequences) {
+                checkSequence(seq, tenantSchemas);
+            }
         } catch (Outside e) {
             return Template.refused(sql, e.getMessage());
         }
@@ -265,6 +273,23 @@ public final class SchemaTemplates {
         }
         throw new Outside("the statement names schema " + schema + " (" + schema + "." + unquote(t.getName()) + "),"
                 + " which is neither the tenant's nor that of a shared table (tenancy.shared)");
+    }
+
+    /**
+     * A sequence named in {@code nextval('...')}: unqualified is left to the connection (as for
+     * functions and types); qualified, its schema is checked like a table's; not a literal refuses.
+     */
+    private void checkSequence(String seq, Set<String> tenantSchemas) {
+        if (seq == null) {
+            throw new Outside("a sequence function whose sequence is not a string literal (shardkit cannot tell whose"
+                    + " sequence it is)");
+        }
+        int dot = seq.indexOf('.');
+        if (dot < 0) {
+            return;
+        }
+        Table t = new Table(seq.substring(0, dot), seq.substring(dot + 1));
+        checkSchema(t, unquote(seq.substring(0, dot)), tenantSchemas);
     }
 
     private static Outside catalog(String name) {
@@ -428,6 +453,8 @@ public final class SchemaTemplates {
         private final IdentityHashMap<Table, Boolean> seen = new IdentityHashMap<>();
         final List<Table> columnTables = new ArrayList<>();
         final Set<String> ctes = new HashSet<>();
+        /** The sequence each sequence function names (its string argument), or null when it is not a literal. */
+        final List<String> sequences = new ArrayList<>();
 
         Finder() {
             init(false);
@@ -449,6 +476,18 @@ public final class SchemaTemplates {
                 columnTables.add(t);
             }
             return null;
+        }
+
+        /** Sequence functions name their sequence in a string: {@code nextval('s.seq')}. */
+        @Override
+        public <S> Void visit(net.sf.jsqlparser.expression.Function function, S context) {
+            String n = function.getName() == null ? "" : function.getName().toLowerCase(Locale.ROOT);
+            if (SEQUENCE_FUNCTIONS.contains(n)) {
+                net.sf.jsqlparser.expression.operators.relational.ExpressionList<?> args = function.getParameters();
+                Object first = args == null || args.isEmpty() ? null : args.get(0);
+                sequences.add(first instanceof net.sf.jsqlparser.expression.StringValue v ? v.getValue() : null);
+            }
+            return super.visit(function, context);
         }
 
         @Override

@@ -186,4 +186,17 @@ class SchemaTemplatesTest {
         assertThat(refusal("CREATE TABLE t (x TEXT DEFAULT 'a\\b', y TEXT)"))
                 .startsWith("a string literal with a backslash in DDL");
     }
+
+    /** Issue 11: nextval('tenant_b.seq') would advance another tenant's sequence. */
+    @Test
+    void i11_13_sequencesNamedInStringsAreChecked() {
+        assertThat(templates.get("SELECT nextval('tenant_client2.orders_id_seq')").tenantSchemas())
+                .containsExactly("tenant_client2");
+        assertThat(templates.get("INSERT INTO orders (id) VALUES (nextval('tenant_client2.s'))").tenantSchemas())
+                .containsExactly("tenant_client2");
+        assertThat(refusal("SELECT setval('public.s', 1)")).contains("schema public");
+        assertThat(refusal("SELECT currval(?)")).startsWith("a sequence function whose sequence is not a string literal");
+        assertThat(refusal("SELECT nextval('pg_catalog.x')")).contains("reads the catalog");
+        assertThat(templates.get("SELECT nextval('orders_id_seq')").refusal()).isNull();
+    }
 }

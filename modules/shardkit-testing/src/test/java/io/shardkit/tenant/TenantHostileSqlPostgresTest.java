@@ -82,6 +82,7 @@ class TenantHostileSqlPostgresTest extends TenantHostileSql {
             ds("role").tenants().create(t, c -> {
                 try (Statement st = c.createStatement()) {
                     st.execute("CREATE TABLE users (id INT PRIMARY KEY, name TEXT)");
+                    st.execute("CREATE SEQUENCE ids");
                     st.execute("CREATE FUNCTION leak() RETURNS SETOF text LANGUAGE sql SECURITY DEFINER AS $$ SELECT name"
                             + " FROM " + schema + ".users $$");
                 }
@@ -187,7 +188,12 @@ class TenantHostileSqlPostgresTest extends TenantHostileSql {
         refused(mode, "SELECT name FROM " + quote(schemaOf(B)) + ".users", "42501", msg);
         refused(mode, "DELETE FROM " + schemaOf(B) + ".users", "42501", msg);
         refused(mode, "INSERT INTO " + schemaOf(B) + ".users (id, name) VALUES (9, 'planted')", "42501", msg);
+        refused(mode, "SELECT nextval('" + schemaOf(B) + ".ids')", "42501", msg);
         bUntouched();
+        try (Connection c = shards.open(0)) {
+            assertThat(column(c, "SELECT last_value FROM " + schemaOf(B) + ".ids")).as("hb's sequence").containsExactly("1");
+            assertThat(column(c, "SELECT is_called FROM " + schemaOf(B) + ".ids")).as("hb's sequence").containsExactly("f");
+        }
     }
 
     @ParameterizedTest
@@ -233,7 +239,7 @@ class TenantHostileSqlPostgresTest extends TenantHostileSql {
                         "UPDATE " + b + ".users SET name = 'x'", "SELECT " + b + ".leak()",
                         "SELECT query_to_xml('select name from " + b + ".users', true, false, '')",
                         "SELECT name FROM " + db + "." + b + ".users", "SELECT name FROM public.secrets",
-                        "CREATE TABLE " + b + ".planted (id INT)")) {
+                        "CREATE TABLE " + b + ".planted (id INT)", "SELECT nextval('" + b + ".ids')")) {
                     assertThatThrownBy(() -> st.execute(sql)).as(sql).isInstanceOf(SQLException.class)
                             .hasMessageContaining("permission denied")
                             .satisfies(e -> assertThat(state(e)).as(sql).isEqualTo("42501"));
