@@ -51,7 +51,8 @@ import net.sf.jsqlparser.util.TablesNamesFinder;
  * any {@code pg_*} schema, {@code mysql}, {@code performance_schema}, {@code sys}, and unqualified
  * {@code pg_*} names, which PostgreSQL looks up in {@code pg_catalog} first): they list every
  * tenant's schemas and tables. A sequence named in {@code nextval}/{@code currval}/{@code setval}
- * is checked like a table (a non-literal argument refuses); calls inside DDL (defaults, checks,
+ * is checked like a table (a non-literal argument refuses), and so is the type of a cast
+ * ({@code pg_catalog} types aside); calls inside DDL (defaults, checks,
  * index expressions, which the analysis does not walk) must be functions the analysis knows.
  * Left as written: CTE names, aliases, {@code dual}, shared tables.
  * Statements whose objects cannot all be found (GRANT, CREATE SEQUENCE, CREATE FUNCTION, ...),
@@ -197,6 +198,13 @@ public final class SchemaTemplates {
             }
             for (String seq : f.sequences) {
                 checkSequence(seq, tenantSchemas);
+            }
+            for (String type : f.castTypes) {
+                String schema = unquote(type.substring(0, type.indexOf('.')));
+                if (!schema.equals("pg_catalog")) {
+                    checkSchema(new Table(type.substring(0, type.indexOf('.')), type.substring(type.indexOf('.') + 1)),
+                            schema, tenantSchemas);
+                }
             }
         } catch (Outside e) {
             return Template.refused(sql, e.getMessage());
@@ -455,6 +463,8 @@ public final class SchemaTemplates {
         final Set<String> ctes = new HashSet<>();
         /** The sequence each sequence function names (its string argument), or null when it is not a literal. */
         final List<String> sequences = new ArrayList<>();
+        /** Schema-qualified type names of casts. */
+        final List<String> castTypes = new ArrayList<>();
 
         Finder() {
             init(false);
@@ -488,6 +498,16 @@ public final class SchemaTemplates {
                 sequences.add(first instanceof net.sf.jsqlparser.expression.StringValue v ? v.getValue() : null);
             }
             return super.visit(function, context);
+        }
+
+        /** A cast to a type of another schema ({@code '(1)'::tenant_b.t}) runs that schema's domain checks. */
+        @Override
+        public <S> Void visit(net.sf.jsqlparser.expression.CastExpression cast, S context) {
+            String type = cast.getColDataType() == null ? null : cast.getColDataType().getDataType();
+            if (type != null && type.indexOf('.') > 0) {
+                castTypes.add(type);
+            }
+            return super.visit(cast, context);
         }
 
         @Override

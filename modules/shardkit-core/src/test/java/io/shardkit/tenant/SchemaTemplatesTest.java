@@ -198,5 +198,9 @@ class SchemaTemplatesTest {
         assertThat(refusal("SELECT currval(?)")).startsWith("a sequence function whose sequence is not a string literal");
         assertThat(refusal("SELECT nextval('pg_catalog.x')")).contains("reads the catalog");
         assertThat(templates.get("SELECT nextval('orders_id_seq')").refusal()).isNull();
+        assertThat(templates.get("SELECT CAST('x' AS tenant_client2.mood)").tenantSchemas()).containsExactly("tenant_client2");
+        assertThat(templates.get("SELECT 'x'::tenant_client2.mood").tenantSchemas()).containsExactly("tenant_client2");
+        assertThat(refusal("SELECT 'x'::public.mood")).contains("schema public");
+        assertThat(templates.get("SELECT CAST(1 AS pg_catalog.int8), CAST(2 AS BIGINT)").refusal()).isNull();
     }
 }
