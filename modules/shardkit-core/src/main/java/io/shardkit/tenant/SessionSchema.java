@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@code current_user} and {@code session_user}; on MySQL {@code DATABASE()}.
  *
  * <p>Cost per borrowed shard connection (not per statement: a logical connection keeps it): one
- * round trip to switch (two in role mode), two to reset and check (three in role mode); rewrite mode
- * switches nothing and checks in one. Thread-safe.
+ * round trip to switch (role and schema together in role mode); on PostgreSQL one to reset and
+ * check (the statements sent together), on MySQL two; rewrite mode switches nothing and checks in
+ * one. Thread-safe.
  */
 public final class SessionSchema {
     private static final Logger LOG = LoggerFactory.getLogger(SessionSchema.class);
@@ -80,11 +81,13 @@ public final class SessionSchema {
         try {
             remember(shard, url, c, d, role != null);
             if (role != null) {
+                // one round trip for both (names are [a-z0-9_]: Tenancy checks)
                 try (Statement st = c.createStatement()) {
-                    st.execute("SET ROLE \"" + role + "\"");
+                    st.execute("SET ROLE \"" + role + "\"; SET SESSION search_path TO '" + schema + "'");
                 }
+            } else {
+                set(c, d, schema);
             }
-            set(c, d, schema);
             if (!switchChecked.contains(url)) {
                 String now = current(c, d);
                 if (!schema.equals(now)) {
@@ -181,15 +184,17 @@ public final class SessionSchema {
             if (!auto) {
                 c.rollback();
             }
-            if (role) {
-                try (Statement st = c.createStatement()) {
-                    st.execute("RESET ROLE");
+            String now;
+            if (d == Dialect.POSTGRESQL) {
+                // one round trip: RESET ROLE, the search path back, and the state read
+                String prefix = (role ? "RESET ROLE; " : "") + (switched ? resetSql(shard) : "");
+                now = state(c, prefix);
+            } else {
+                if (switched) {
+                    reset(c, shard, d, expected);
                 }
+                now = state(c, d);
             }
-            if (switched) {
-                reset(c, shard, d, expected);
-            }
-            String now = state(c, d);
             if (!auto) {
                 c.commit();
             }
@@ -246,14 +251,41 @@ public final class SessionSchema {
         if (d == Dialect.MYSQL) {
             return Objects.requireNonNullElse(current(c, d), "");
         }
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT current_schema(), current_setting('search_path'), current_user, session_user")) {
-            if (!rs.next()) {
+        return state(c, "");
+    }
+
+    private static final String STATE_SQL =
+            "SELECT current_schema(), current_setting('search_path'), current_user, session_user";
+
+    /** PostgreSQL: runs {@code prefix} (statements ending in {@code ;}) and reads the state, in one round trip. */
+    private static String state(Connection c, String prefix) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            boolean rows = st.execute(prefix + STATE_SQL);
+            while (!rows && st.getUpdateCount() != -1) {
+                rows = st.getMoreResults();
+            }
+            if (!rows) {
                 return "";
             }
-            return "schema " + rs.getString(1) + ", search_path " + rs.getString(2) + ", current_user " + rs.getString(3)
-                    + ", session_user " + rs.getString(4);
+            try (ResultSet rs = st.getResultSet()) {
+                if (!rs.next()) {
+                    return "";
+                }
+                return "schema " + rs.getString(1) + ", search_path " + rs.getString(2) + ", current_user "
+                        + rs.getString(3) + ", session_user " + rs.getString(4);
+            }
         }
+    }
+
+    /**
+     * PostgreSQL: the statement that puts the search path back: {@code SET search_path TO DEFAULT}
+     * (the session's starting search path, exactly), or the pool's configured schema.
+     */
+    private String resetSql(int shard) {
+        HikariDataSource pool = registry.pool(shard);
+        String configured = pool == null ? null : pool.getSchema();
+        return configured == null ? "SET SESSION search_path TO DEFAULT; "
+                : "SET SESSION search_path TO '" + configured.replace("'", "''") + "'; ";
     }
 
     /** Connections taken out of their pools because their schema could not be reset (or switched). */
