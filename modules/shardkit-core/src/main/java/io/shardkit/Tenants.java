@@ -32,6 +32,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * the connection is reset before it goes back to its pool. Creating is all or nothing: when the
  * DDL fails on any shard, the schemas made so far are dropped again.
  *
+ * <p>Role mode (PostgreSQL): creating a tenant also creates its role ({@code NOLOGIN}, named by the
+ * role pattern) if no shard's server has it, grants it to the login user (so {@code SET ROLE} works),
+ * creates the schema owned by that role ({@code CREATE SCHEMA ... AUTHORIZATION}), revokes PUBLIC's
+ * privileges on it, and lets the role read and write tables the login user creates there later
+ * ({@code ALTER DEFAULT PRIVILEGES}); the tenant's DDL runs as the role, so the role owns its tables.
+ * No other grant is made: shared tables need the grants the application decides (docs/TENANCY.md).
+ * Dropping a tenant drops its schema, what the role owns or was granted in each shard's database,
+ * and then the role. A role that exists before the tenant is created refuses the create (it could
+ * hold grants nobody meant for the tenant).
+ *
  * <p>Dropping deletes data, so it takes the tenant's name twice: {@code drop("client1", "client1")}.
  *
  * <p>Errors: an invalid name {@value #INVALID_NAME}, an unknown tenant {@value #UNKNOWN_TENANT}, a
@@ -69,8 +79,7 @@ public final class Tenants {
         this.tenancy = map.tenancy();
         this.registry = registry;
         this.sessions = new SessionSchema(registry);
-        this.templates = tenancy != null && tenancy.mode() == Tenancy.Mode.REWRITE
-                ? new SchemaTemplates(tenancy, map.settings().analysisCacheSize()) : null;
+        this.templates = tenancy != null ? new SchemaTemplates(tenancy, map.settings().analysisCacheSize()) : null;
         if (tenancy != null) {
             for (String t : tenancy.tenants()) {
                 known.put(t, view(t));
@@ -161,29 +170,46 @@ public final class Tenants {
         Tenancy t = require();
         check(t, tenant);
         String schema = t.schemaOf(tenant);
+        String role = t.roleOf(tenant);
         int[] shards = shards();
         for (int s : shards) {
             if (schemaExists(s, schema)) {
                 throw new ShardException("tenant " + tenant + " exists already: shard " + registry.name(s) + " has schema "
                         + schema, EXISTS, 0, registry.name(s), null);
             }
+            if (role != null && roleExists(s, role)) {
+                throw new ShardException("role " + role + " exists already on the server of shard " + registry.name(s)
+                        + "; tenant " + tenant + " is created with a new role of its own (drop that role, or choose"
+                        + " another tenancy.role pattern)", EXISTS, 0, registry.name(s), null);
+            }
         }
         List<Integer> made = new ArrayList<>();
         try {
             for (int s : shards) {
-                run(s, (registry.dialect(s) == Dialect.MYSQL ? "CREATE DATABASE " : "CREATE SCHEMA ") + quote(s, schema));
+                if (role != null) {
+                    createRoleAndSchema(s, role, schema);
+                } else {
+                    run(s, (registry.dialect(s) == Dialect.MYSQL ? "CREATE DATABASE " : "CREATE SCHEMA ")
+                            + quote(s, schema));
+                }
                 made.add(s);
                 if (setup != null) {
-                    runIn(s, schema, setup);
+                    runIn(s, schema, role, setup);
                 }
             }
         } catch (SQLException | RuntimeException e) {
             for (int s : made) {
                 try {
                     run(s, dropSql(s, schema));
+                    if (role != null) {
+                        run(s, "DROP OWNED BY " + quote(s, role));
+                    }
                 } catch (SQLException suppressed) {
                     e.addSuppressed(suppressed);
                 }
+            }
+            if (role != null) {
+                dropRole(shards, role, e);
             }
             throw e;
         }
@@ -199,7 +225,7 @@ public final class Tenants {
     public void migrate(String tenant, Setup setup) throws SQLException {
         TenantDataSource v = forTenant(tenant);
         for (int s : shards()) {
-            runIn(s, v.schema(), setup);
+            runIn(s, v.schema(), tenancy.roleOf(tenant), setup);
         }
     }
 
@@ -229,9 +255,84 @@ public final class Tenants {
         if (v != null) {
             v.scope().drop();
         }
+        String role = t.roleOf(tenant);
         for (int s : shards) {
             run(s, dropSql(s, schema));
+            if (role != null && roleExists(s, role)) {
+                run(s, "DROP OWNED BY " + quote(s, role));
+            }
         }
+        if (role != null) {
+            dropRole(shards, role, null);
+        }
+    }
+
+    /**
+     * Role mode, one shard: the tenant's role (once per server: roles are server-wide), its
+     * membership for the login user, and the schema owned by the role with nothing for PUBLIC.
+     */
+    private void createRoleAndSchema(int s, String role, String schema) throws SQLException {
+        String r = quote(s, role);
+        String q = quote(s, schema);
+        if (!roleExists(s, role)) {
+            run(s, "CREATE ROLE " + r + " NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS");
+            run(s, "GRANT " + r + " TO CURRENT_USER");
+        }
+        run(s, "CREATE SCHEMA " + q + " AUTHORIZATION " + r);
+        run(s, "REVOKE ALL ON SCHEMA " + q + " FROM PUBLIC");
+        run(s, "ALTER DEFAULT PRIVILEGES IN SCHEMA " + q + " GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES,"
+                + " TRIGGER ON TABLES TO " + r);
+        run(s, "ALTER DEFAULT PRIVILEGES IN SCHEMA " + q + " GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO " + r);
+    }
+
+    /** Drops a tenant's role once (roles are server-wide: the first shard of each server drops it). */
+    private void dropRole(int[] shards, String role, Exception failure) throws SQLException {
+        for (int s : shards) {
+            try {
+                if (roleExists(s, role)) {
+                    run(s, "DROP ROLE " + quote(s, role));
+                }
+            } catch (SQLException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    private boolean roleExists(int shard, String role) throws SQLException {
+        String sql = "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ?";
+        try (Connection c = registry.borrow(shard); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, role);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw ShardException.fromShard(registry.name(shard), sql, e);
+        }
+    }
+
+    /**
+     * Role mode: what weakens its isolation on each shard, as one line per shard (empty when
+     * nothing does): a login role that is a superuser or has BYPASSRLS.
+     */
+    public List<String> roleWarnings() throws SQLException {
+        List<String> out = new ArrayList<>();
+        if (tenancy == null || tenancy.mode() != Tenancy.Mode.ROLE) {
+            return out;
+        }
+        for (int s : shards()) {
+            try (Connection c = registry.borrow(s)) {
+                String p = SessionSchema.loginRoleProblem(c);
+                if (p != null) {
+                    out.add("shard " + registry.name(s) + ": " + p);
+                }
+            } catch (SQLException e) {
+                throw ShardException.fromShard(registry.name(s), null, e);
+            }
+        }
+        return out;
     }
 
     /** How many SQL texts rewrite mode has parsed into templates (shared by all tenants; 0 in search_path mode). */
@@ -305,8 +406,8 @@ public final class Tenants {
         }
     }
 
-    private void runIn(int shard, String schema, Setup setup) throws SQLException {
-        try (Connection c = sessions.borrow(shard, schema)) {
+    private void runIn(int shard, String schema, String role, Setup setup) throws SQLException {
+        try (Connection c = sessions.borrow(shard, schema, role)) {
             setup.run(c);
         } catch (ShardException e) {
             throw e;

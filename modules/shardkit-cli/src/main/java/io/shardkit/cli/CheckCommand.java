@@ -70,6 +70,9 @@ final class CheckCommand extends Base implements Callable<Integer> {
                 io.err().println("error: " + down + " of " + ds.shardNames().size() + " shards are down");
                 return Main.SHARD_DOWN;
             }
+            for (String warning : ds.tenants().roleWarnings()) {
+                io.err().println("warning: tenancy mode role: " + warning);
+            }
             if (!warnings.isEmpty()) {
                 io.err().println("error: read-only shards whose database lets their user write (connect them with a"
                         + " user that holds SELECT only: README, \"Read-only at the database\")");

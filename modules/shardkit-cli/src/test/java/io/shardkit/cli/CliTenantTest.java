@@ -42,4 +42,19 @@ class CliTenantTest {
         assertThat(r.out()).contains("tenant acme", "acme-admin", "tenant globex", "globex-admin");
         assertThat(r.out().indexOf("acme-admin")).isLessThan(r.out().indexOf("globex-admin"));
     }
+
+    /** Issue 11, item 4: {@code shardkit check} warns when role mode's login role is a superuser. */
+    @Test
+    void i11_04_checkWarnsAboutASuperuserLoginInRoleMode(ShardSet shards, @TempDir Path dir) throws Exception {
+        Path map = dir.resolve("roles.yaml");
+        Files.writeString(map, shards.yamlShards() + """
+                tenancy:
+                  mode: role
+                  schema: tenant_{tenant}
+                """);
+        CliTest.Result r = CliTest.run("", "check", "-c", map.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("warning: tenancy mode role: shard s0: the login role " + shards.user()
+                + " is a superuser: role mode's isolation assumes an ordinary login role");
+    }
 }

@@ -14,11 +14,16 @@ import java.util.regex.Pattern;
  * pattern such as {@code tenant_{tenant}}. {@code ShardedDataSource.forTenant(name)} gives a view
  * whose every statement runs in that schema; the shards' pools are shared by all tenants.
  *
- * <p>Two modes. {@link Mode#REWRITE} (the default) qualifies every table reference that has no
+ * <p>Three modes. {@link Mode#REWRITE} (the default) qualifies every table reference that has no
  * schema, or one of {@link #logicalSchemas}, with the tenant's schema before the SQL reaches a
- * shard; the pooled connections are never changed. {@link Mode#SEARCH_PATH} sends SQL unchanged
- * and sets the schema on each pooled connection when a tenant's connection borrows it
- * ({@code setSchema} on PostgreSQL, {@code setCatalog} on MySQL), resetting it when it is returned.
+ * shard; the pooled connections are not switched (but checked when returned). {@link Mode#SEARCH_PATH}
+ * sends SQL unchanged and sets the schema on each pooled connection when a tenant's connection
+ * borrows it ({@code setSchema} on PostgreSQL, {@code setCatalog} on MySQL), resetting it when it
+ * is returned. {@link Mode#ROLE} (PostgreSQL only) does what search_path mode does and also runs
+ * {@code SET ROLE} to the tenant's own role (named by {@link #role}), which holds privileges on the
+ * tenant's schema only, so the database itself refuses every other tenant's objects. In every mode
+ * a statement may name only the tenant's own schema and the shared tables; catalogs are refused.
+ * The guarantees of each mode are in one table in docs/TENANCY.md.
  *
  * <p>Tenant names are plain lower-case identifiers ({@code [a-z_][a-z0-9_]*}) short enough that
  * the schema name fits 63 characters, and never a system or shared schema; they are always quoted
@@ -31,15 +36,25 @@ import java.util.regex.Pattern;
  * @param shared tables that keep the schema they are written with ({@code schema.table}), or that
  *     are left unqualified ({@code table}); lower case
  * @param tenants tenants known without asking the database; others are looked up when first used
+ * @param role the role pattern of role mode, containing {@value #PLACEHOLDER} once; {@code null}
+ *     means the schema pattern (the role is named like the schema); must be {@code null} in the
+ *     other modes
  */
-public record Tenancy(Mode mode, String schema, List<String> logicalSchemas, List<String> shared, List<String> tenants) {
+public record Tenancy(Mode mode, String schema, List<String> logicalSchemas, List<String> shared, List<String> tenants,
+        String role) {
 
     /** How a tenant's statements reach its schema. */
     public enum Mode {
         /** Table references are qualified with the tenant's schema (analysis shared by all tenants). */
         REWRITE("rewrite"),
         /** The schema is set on each pooled connection while a tenant uses it, and reset on return. */
-        SEARCH_PATH("search_path");
+        SEARCH_PATH("search_path"),
+        /**
+         * PostgreSQL only: as search_path, and {@code SET ROLE} to the tenant's role while a tenant
+         * uses the connection ({@code RESET ROLE}, verified, on return): the database refuses what
+         * the tenant's role holds no privilege on.
+         */
+        ROLE("role");
 
         private final String yaml;
 
@@ -74,6 +89,10 @@ public record Tenancy(Mode mode, String schema, List<String> logicalSchemas, Lis
     private static final Set<String> SYSTEM_SCHEMAS =
             Set.of("public", "information_schema", "mysql", "performance_schema", "sys");
 
+    /** The roles PostgreSQL reserves or reads as keywords; a tenant's role is never one of them. */
+    private static final Set<String> RESERVED_ROLES =
+            Set.of("public", "none", "current_user", "session_user", "current_role", "user", "all");
+
     public Tenancy {
         mode = mode == null ? Mode.REWRITE : mode;
         logicalSchemas = lower(logicalSchemas);
@@ -92,6 +111,11 @@ public record Tenancy(Mode mode, String schema, List<String> logicalSchemas, Lis
         return List.copyOf(out);
     }
 
+    /** Without a role pattern: the modes before role mode. */
+    public Tenancy(Mode mode, String schema, List<String> logicalSchemas, List<String> shared, List<String> tenants) {
+        this(mode, schema, logicalSchemas, shared, tenants, null);
+    }
+
     /** Rewrite mode with a schema pattern such as {@code tenant_{tenant}}. */
     public static Tenancy rewrite(String schemaPattern) {
         return new Tenancy(Mode.REWRITE, schemaPattern, List.of(), List.of(), List.of());
@@ -102,19 +126,29 @@ public record Tenancy(Mode mode, String schema, List<String> logicalSchemas, Lis
         return new Tenancy(Mode.SEARCH_PATH, schemaPattern, List.of(), List.of(), List.of());
     }
 
+    /** Role mode (PostgreSQL) with a schema pattern; the role of each tenant is named like its schema. */
+    public static Tenancy role(String schemaPattern) {
+        return new Tenancy(Mode.ROLE, schemaPattern, List.of(), List.of(), List.of());
+    }
+
     /** Tables that keep their schema: {@code public.users}, or {@code plans} to leave it unqualified. */
     public Tenancy withShared(String... tables) {
-        return new Tenancy(mode, schema, logicalSchemas, List.of(tables), tenants);
+        return new Tenancy(mode, schema, logicalSchemas, List.of(tables), tenants, role);
     }
 
     /** Schema names SQL may write that mean the tenant's schema (rewrite mode). */
     public Tenancy withLogicalSchemas(String... schemas) {
-        return new Tenancy(mode, schema, List.of(schemas), shared, tenants);
+        return new Tenancy(mode, schema, List.of(schemas), shared, tenants, role);
     }
 
     /** Tenants known without asking the database. */
     public Tenancy withTenants(String... names) {
-        return new Tenancy(mode, schema, logicalSchemas, shared, List.of(names));
+        return new Tenancy(mode, schema, logicalSchemas, shared, List.of(names), role);
+    }
+
+    /** The role pattern of role mode, such as {@code tenant_{tenant}} (default: the schema pattern). */
+    public Tenancy withRole(String rolePattern) {
+        return new Tenancy(mode, schema, logicalSchemas, shared, tenants, rolePattern);
     }
 
     private String prefix() {
@@ -130,9 +164,28 @@ public record Tenancy(Mode mode, String schema, List<String> logicalSchemas, Lis
         return prefix() + tenant + suffix();
     }
 
-    /** The longest tenant name the pattern leaves room for. */
+    /** The role pattern in use: {@link #role}, or the schema pattern when none is given. */
+    private String rolePattern() {
+        return role == null ? schema : role;
+    }
+
+    /**
+     * The role of a tenant whose name is valid, in role mode; {@code null} in the other modes.
+     * Like the schema it is a plain lower-case identifier, quoted where it reaches SQL.
+     */
+    public String roleOf(String tenant) {
+        if (mode != Mode.ROLE) {
+            return null;
+        }
+        String p = rolePattern();
+        int at = p.indexOf(PLACEHOLDER);
+        return p.substring(0, at) + tenant + p.substring(at + PLACEHOLDER.length());
+    }
+
+    /** The longest tenant name the pattern (and in role mode the role pattern) leaves room for. */
     public int maxNameLength() {
-        return MAX_SCHEMA_LENGTH - (schema.length() - PLACEHOLDER.length());
+        int n = MAX_SCHEMA_LENGTH - (schema.length() - PLACEHOLDER.length());
+        return mode == Mode.ROLE ? Math.min(n, MAX_SCHEMA_LENGTH - (rolePattern().length() - PLACEHOLDER.length())) : n;
     }
 
     /**
@@ -157,6 +210,10 @@ public record Tenancy(Mode mode, String schema, List<String> logicalSchemas, Lis
         if (reserved(physical)) {
             return "tenant name '" + tenant + "' is reserved: its schema " + physical
                     + " is a system, logical or shared schema";
+        }
+        String r = roleOf(tenant);
+        if (r != null && (r.startsWith("pg_") || RESERVED_ROLES.contains(r))) {
+            return "tenant name '" + tenant + "' is reserved: its role " + r + " is a PostgreSQL system role or keyword";
         }
         return null;
     }
@@ -195,9 +252,9 @@ public record Tenancy(Mode mode, String schema, List<String> logicalSchemas, Lis
         for (int i = 0; i < logicalSchemas.size(); i++) {
             String s = logicalSchemas.get(i);
             String path = "tenancy.logicalSchemas[" + i + "]";
-            if (mode == Mode.SEARCH_PATH) {
-                problems.add(path, "logical schemas need mode rewrite: in search_path mode SQL reaches the shards"
-                        + " unchanged, so a schema written in it is used as written");
+            if (mode != Mode.REWRITE) {
+                problems.add(path, "logical schemas need mode rewrite: in " + mode.yamlName() + " mode SQL reaches the"
+                        + " shards unchanged, so a schema written in it is used as written");
             } else if (!IDENTIFIER.matcher(s).matches()) {
                 problems.add(path, "'" + s + "' is not a plain schema name");
             }
@@ -210,9 +267,9 @@ public record Tenancy(Mode mode, String schema, List<String> logicalSchemas, Lis
                     : IDENTIFIER.matcher(t.substring(0, dot)).matches() && IDENTIFIER.matcher(t.substring(dot + 1)).matches();
             if (!ok) {
                 problems.add(path, "'" + t + "' is not a table name (write table or schema.table)");
-            } else if (mode == Mode.SEARCH_PATH && dot < 0) {
-                problems.add(path, "in search_path mode a shared table must name its schema (for example public."
-                        + t + "): an unqualified name resolves in the tenant's schema");
+            } else if (mode != Mode.REWRITE && dot < 0) {
+                problems.add(path, "in " + mode.yamlName() + " mode a shared table must name its schema (for example"
+                        + " public." + t + "): an unqualified name resolves in the tenant's schema");
             }
         }
         Set<String> seen = new HashSet<>();
@@ -225,8 +282,21 @@ public record Tenancy(Mode mode, String schema, List<String> logicalSchemas, Lis
                 problems.add("tenancy.tenants[" + i + "]", "duplicate tenant '" + t + "'");
             }
         }
+        if (role != null && mode != Mode.ROLE) {
+            problems.add("tenancy.role", "a role pattern needs mode: role (in " + mode.yamlName() + " mode no role is"
+                    + " set on the connections)");
+        } else if (role != null) {
+            checkPattern(problems, "tenancy.role", role);
+        }
         for (ShardSpec s : map.shards()) {
             Dialect d = s.url() == null ? Dialect.OTHER : Dialect.fromUrl(s.url());
+            if (mode == Mode.ROLE && d != Dialect.POSTGRESQL) {
+                problems.add("tenancy.mode", "mode role needs PostgreSQL shards; shard " + s.name() + " is "
+                        + d.name().toLowerCase(Locale.ROOT) + ". On MySQL/MariaDB a role only adds privileges to the"
+                        + " login user's, so tenant isolation there is by rewriting (mode rewrite or search_path) only;"
+                        + " see docs/TENANCY.md");
+                break;
+            }
             if (d != Dialect.POSTGRESQL && d != Dialect.MYSQL) {
                 problems.add("tenancy", "schema-per-tenant needs PostgreSQL or MySQL/MariaDB shards; shard " + s.name()
                         + " is " + d.name().toLowerCase(Locale.ROOT) + " (for a database per tenant, open a shard per"
@@ -249,23 +319,29 @@ public record Tenancy(Mode mode, String schema, List<String> logicalSchemas, Lis
                     + " goes (for example tenant_{tenant})");
             return false;
         }
-        int at = schema.indexOf(PLACEHOLDER);
-        if (at < 0 || schema.indexOf(PLACEHOLDER, at + 1) >= 0) {
-            problems.add("tenancy.schema", "'" + schema + "' must contain {tenant} exactly once");
+        return checkPattern(problems, "tenancy.schema", schema);
+    }
+
+    /** Checks a schema or role pattern: {tenant} once, plain characters around it, room for a name. */
+    private static boolean checkPattern(Problems problems, String path, String pattern) {
+        int at = pattern.indexOf(PLACEHOLDER);
+        if (at < 0 || pattern.indexOf(PLACEHOLDER, at + 1) >= 0) {
+            problems.add(path, "'" + pattern + "' must contain {tenant} exactly once");
             return false;
         }
-        String fixed = prefix() + suffix();
+        String prefix = pattern.substring(0, at);
+        String fixed = prefix + pattern.substring(at + PLACEHOLDER.length());
         if (!PATTERN_PART.matcher(fixed).matches()) {
-            problems.add("tenancy.schema", "'" + schema + "': around {tenant} only lower-case letters, digits and _"
+            problems.add(path, "'" + pattern + "': around {tenant} only lower-case letters, digits and _"
                     + " may appear");
             return false;
         }
-        if (!prefix().isEmpty() && Character.isDigit(prefix().charAt(0))) {
-            problems.add("tenancy.schema", "'" + schema + "' must start with a letter, _ or {tenant}");
+        if (!prefix.isEmpty() && Character.isDigit(prefix.charAt(0))) {
+            problems.add(path, "'" + pattern + "' must start with a letter, _ or {tenant}");
             return false;
         }
-        if (maxNameLength() < 1) {
-            problems.add("tenancy.schema", "'" + schema + "' leaves no room for a tenant name within "
+        if (MAX_SCHEMA_LENGTH - fixed.length() < 1) {
+            problems.add(path, "'" + pattern + "' leaves no room for a tenant name within "
                     + MAX_SCHEMA_LENGTH + " characters");
             return false;
         }

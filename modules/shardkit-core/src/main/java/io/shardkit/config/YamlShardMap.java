@@ -51,7 +51,8 @@ public final class YamlShardMap {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
     private static final Set<String> ROOT_KEYS =
             Set.of("shards", "pool", "tables", "defaultShard", "settings", "tenancy");
-    private static final Set<String> TENANCY_KEYS = Set.of("mode", "schema", "logicalSchemas", "shared", "tenants");
+    private static final Set<String> TENANCY_KEYS = Set.of("mode", "schema", "logicalSchemas", "shared", "tenants",
+            "role");
     private static final Set<String> SETTINGS_KEYS = Set.of("analysisCacheSize", "scatterThreads", "mergeRowLimit",
             "runtimeIdleTimeout", "runtimeConnectionCap", "mergeMemory");
     private static final Set<String> SHARD_KEYS =
@@ -217,7 +218,7 @@ public final class YamlShardMap {
         String modeName = text(f.get("mode"), "tenancy.mode");
         Tenancy.Mode mode = modeName == null ? Tenancy.Mode.REWRITE : Tenancy.Mode.fromYaml(modeName);
         if (mode == null) {
-            problems.add("tenancy.mode", "unknown mode '" + modeName + "' (known: rewrite, search_path)");
+            problems.add("tenancy.mode", "unknown mode '" + modeName + "' (known: rewrite, search_path, role)");
         }
         if (f.get("schema") instanceof MappingNode) {
             problems.add("tenancy.schema", "put the pattern in quotes (schema: '{tenant}'): unquoted, YAML reads {tenant}"
@@ -227,7 +228,7 @@ public final class YamlShardMap {
                 "the tenant's schema name, with {tenant} where the tenant's name goes (for example tenant_{tenant})");
         return new Tenancy(mode, schema == null ? Tenancy.PLACEHOLDER : schema,
                 names(f.get("logicalSchemas"), "tenancy.logicalSchemas"), names(f.get("shared"), "tenancy.shared"),
-                names(f.get("tenants"), "tenancy.tenants"));
+                names(f.get("tenants"), "tenancy.tenants"), text(f.get("role"), "tenancy.role"));
     }
 
     /** A list of single values; absent gives an empty list. */

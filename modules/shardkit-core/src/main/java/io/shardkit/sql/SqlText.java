@@ -13,4 +13,13 @@ public final class SqlText {
     public static int countParameters(String sql, Dialect dialect) {
         return SqlLexer.countParameters(sql, dialect);
     }
+
+    /**
+     * Whether the analysis knows the function (by its unqualified name, any case): what it lets a
+     * routed statement call. For tenancy's check of the expressions inside DDL, which the analysis
+     * does not walk.
+     */
+    public static boolean knownFunction(String name) {
+        return Functions.isKnown(name);
+    }
 }

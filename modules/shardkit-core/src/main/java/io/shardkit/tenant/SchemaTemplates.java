@@ -37,17 +37,28 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
 import net.sf.jsqlparser.util.TablesNamesFinder;
 
 /**
- * Rewrite mode's schema translation, worked out once per SQL text and shared by every tenant: the
- * text is parsed and every table reference that means "the tenant's schema" (no schema, or a
- * logical schema) gets the schema {@value #MARKER}; the statement printed back is the template. Per
- * execution a tenant only replaces the marker with its quoted schema ({@link Template#apply}), a
- * string replace: switching tenants never parses again.
+ * What a tenant's statement may name, worked out once per SQL text and shared by every tenant.
  *
- * <p>Left as written: CTE names, aliases, {@code dual}, shared tables, and tables with any other
- * schema. A schema that is another tenant's (it matches the schema pattern) is recorded so the
- * execution can refuse it. Statements whose objects cannot all be found (GRANT, CREATE SEQUENCE,
- * CREATE FUNCTION, ...), {@code USE}, and {@code SET} of the schema or search path are refused:
- * run such DDL through {@code ds.tenants().migrate(...)}, where the schema is set on the connection.
+ * <p>Rewrite mode: the text is parsed and every table reference that means "the tenant's schema"
+ * (no schema, or a logical schema) gets the schema {@value #MARKER}; the statement printed back is
+ * the template. Per execution a tenant only replaces the marker with its quoted schema
+ * ({@link Template#apply}), a string replace: switching tenants never parses again. Search_path
+ * and role modes: the text goes unchanged; the same walk only checks it.
+ *
+ * <p>In every mode a schema-qualified table reference must be a shared table, or in a tenant's
+ * schema (recorded, so the execution refuses any tenant's but its own, 42501); any other schema is
+ * refused (0A000, naming it), and so are catalogs ({@code pg_catalog}, {@code information_schema},
+ * any {@code pg_*} schema, {@code mysql}, {@code performance_schema}, {@code sys}, and unqualified
+ * {@code pg_*} names, which PostgreSQL looks up in {@code pg_catalog} first): they list every
+ * tenant's schemas and tables. A sequence named in {@code nextval}/{@code currval}/{@code setval}
+ * is checked like a table (a non-literal argument refuses), and so is the type of a cast
+ * ({@code pg_catalog} types aside); calls inside DDL (defaults, checks,
+ * index expressions, which the analysis does not walk) must be functions the analysis knows.
+ * Left as written: CTE names, aliases, {@code dual}, shared tables.
+ * Statements whose objects cannot all be found (GRANT, CREATE SEQUENCE, CREATE FUNCTION, ...),
+ * {@code USE}, {@code SET} of the schema or search path, and temporary tables (they outlive the
+ * tenant's use of a pooled connection and come first in PostgreSQL's search path) are refused: run
+ * such DDL through {@code ds.tenants().migrate(...)}, where the schema is set on the connection.
  *
  * <p>Bounded like the analysis cache (two generations); thread-safe; reads take no lock.
  */
@@ -56,8 +67,14 @@ public final class SchemaTemplates {
     public static final String MARKER = "__shardkit_tenant__";
 
     private static final Set<String> DROPPABLE = Set.of("TABLE", "VIEW", "INDEX", "SEQUENCE", "MATERIALIZED VIEW");
+    /** Functions that name a sequence in their first, string argument. */
+    private static final Set<String> SEQUENCE_FUNCTIONS = Set.of("nextval", "currval", "setval");
+    /** Schemas that are catalogs (besides any {@code pg_*}): they list every tenant's schemas and tables. */
+    private static final Set<String> CATALOGS = Set.of("information_schema", "mysql", "performance_schema", "sys");
 
     private final Tenancy tenancy;
+    /** Rewrite mode puts tables in the tenant's schema; the other modes only check. */
+    private final boolean rewrite;
     private final Set<String> logical;
     private final Set<String> sharedQualified = new HashSet<>();
     private final Set<String> sharedPlain = new HashSet<>();
@@ -68,6 +85,7 @@ public final class SchemaTemplates {
 
     public SchemaTemplates(Tenancy tenancy, int maxEntries) {
         this.tenancy = tenancy;
+        this.rewrite = tenancy.mode() == Tenancy.Mode.REWRITE;
         this.logical = Set.copyOf(tenancy.logicalSchemas());
         for (String s : tenancy.shared()) {
             (s.indexOf('.') > 0 ? sharedQualified : sharedPlain).add(s);
@@ -139,25 +157,60 @@ public final class SchemaTemplates {
             return Template.refused(sql, st.getClass().getSimpleName() + " statements cannot be confined to the"
                     + " tenant's schema by rewriting; run them through ds.tenants().migrate(...)");
         }
+        if (st instanceof CreateTable ct && ct.getCreateOptionsStrings() != null) {
+            for (String o : ct.getCreateOptionsStrings()) {
+                String opt = o.toUpperCase(Locale.ROOT);
+                if (opt.equals("TEMPORARY") || opt.equals("TEMP")) {
+                    return Template.refused(sql, "a temporary table outlives the tenant's use of the pooled connection"
+                            + " (and PostgreSQL looks in it before the tenant's schema); create a table in the tenant's"
+                            + " schema instead");
+                }
+            }
+        }
+        if (st instanceof CreateTable || st instanceof Alter || st instanceof CreateIndex) {
+            String call = unknownCall(sql, f.tables);
+            if (call != null) {
+                return Template.refused(sql, (call.equals("\\") ? "a string literal with a backslash" : "the call " + call
+                        + "(...)") + " in DDL through a tenant's connection (a column default, check or index expression"
+                        + " may read or change what the tenant must not reach); run such DDL through"
+                        + " ds.tenants().migrate(...)");
+            }
+        }
         boolean marked = false;
         boolean changed = false;
         Set<String> tenantSchemas = new LinkedHashSet<>();
-        for (Table t : f.tables) {
-            int r = qualify(t, f.ctes, tenantSchemas);
-            marked |= r == MARKED;
-            changed |= r != KEPT;
-        }
-        for (Table t : f.columnTables) {
-            String schema = unquote(t.getSchemaName());
-            if ((t.getDatabase() == null || t.getDatabase().getDatabaseName() == null) && logical.contains(schema)) {
-                boolean shared = sharedPlain.contains(unquote(t.getName()));
-                t.setSchemaName(shared ? null : MARKER);
-                marked |= !shared;
-                changed = true;
+        try {
+            for (Table t : f.tables) {
+                int r = qualify(t, f.ctes, tenantSchemas);
+                marked |= r == MARKED;
+                changed |= r != KEPT;
             }
+            for (Table t : f.columnTables) {
+                String schema = unquote(t.getSchemaName());
+                if ((t.getDatabase() == null || t.getDatabase().getDatabaseName() == null) && logical.contains(schema)) {
+                    boolean shared = sharedPlain.contains(unquote(t.getName()));
+                    t.setSchemaName(shared ? null : MARKER);
+                    marked |= !shared;
+                    changed = true;
+                } else {
+                    checkSchema(t, schema, tenantSchemas);
+                }
+            }
+            for (String seq : f.sequences) {
+                checkSequence(seq, tenantSchemas);
+            }
+            for (String type : f.castTypes) {
+                String schema = unquote(type.substring(0, type.indexOf('.')));
+                if (!schema.equals("pg_catalog")) {
+                    checkSchema(new Table(type.substring(0, type.indexOf('.')), type.substring(type.indexOf('.') + 1)),
+                            schema, tenantSchemas);
+                }
+            }
+        } catch (Outside e) {
+            return Template.refused(sql, e.getMessage());
         }
-        String text = changed ? st.toString() : sql;
-        return new Template(text, marked, tenantSchemas.toArray(new String[0]), null);
+        String text = changed && rewrite ? st.toString() : sql;
+        return new Template(text, marked && rewrite, tenantSchemas.toArray(new String[0]), null);
     }
 
     private static final int KEPT = 0, UNQUALIFIED = 1, MARKED = 2;
@@ -167,13 +220,23 @@ public final class SchemaTemplates {
      * table written with a logical schema loses it ({@code UNQUALIFIED}); anything else is {@code KEPT}.
      */
     private int qualify(Table t, Set<String> ctes, Set<String> tenantSchemas) {
-        if (t.getName() == null || (t.getDatabase() != null && t.getDatabase().getDatabaseName() != null)) {
+        if (t.getName() == null) {
             return KEPT;
+        }
+        if (t.getDatabase() != null && t.getDatabase().getDatabaseName() != null) {
+            throw new Outside("the three-part table name " + t.getFullyQualifiedName() + " reaches past the tenant's"
+                    + " schema");
         }
         String name = unquote(t.getName());
         String schema = t.getSchemaName() == null ? null : unquote(t.getSchemaName());
         if (schema == null) {
             if (ctes.contains(name) || name.equals("dual") || sharedPlain.contains(name)) {
+                return KEPT;
+            }
+            if (name.startsWith("pg_")) {
+                throw catalog(name);
+            }
+            if (!rewrite) {
                 return KEPT;
             }
             t.setSchemaName(MARKER);
@@ -190,10 +253,155 @@ public final class SchemaTemplates {
             t.setSchemaName(MARKER);
             return MARKED;
         }
+        checkSchema(t, schema, tenantSchemas);
+        return KEPT;
+    }
+
+    /**
+     * A schema written in a statement, neither logical nor that of a shared table: a tenant's is
+     * recorded (the execution refuses any but the executing tenant's own); a catalog or any other
+     * schema refuses the statement.
+     */
+    private void checkSchema(Table t, String schema, Set<String> tenantSchemas) {
+        if (schema == null) {
+            return;
+        }
+        if (t.getDatabase() != null && t.getDatabase().getDatabaseName() != null) {
+            throw new Outside("the three-part name " + t.getFullyQualifiedName() + " reaches past the tenant's schema");
+        }
+        if (sharedQualified.contains(schema + "." + unquote(t.getName()))) {
+            return;
+        }
+        if (schema.startsWith("pg_") || CATALOGS.contains(schema)) {
+            throw catalog(schema + "." + unquote(t.getName()));
+        }
         if (tenancy.tenantOf(schema) != null) {
             tenantSchemas.add(schema);
+            return;
         }
-        return KEPT;
+        throw new Outside("the statement names schema " + schema + " (" + schema + "." + unquote(t.getName()) + "),"
+                + " which is neither the tenant's nor that of a shared table (tenancy.shared)");
+    }
+
+    /**
+     * A sequence named in {@code nextval('...')}: unqualified is left to the connection (as for
+     * functions and types); qualified, its schema is checked like a table's; not a literal refuses.
+     */
+    private void checkSequence(String seq, Set<String> tenantSchemas) {
+        if (seq == null) {
+            throw new Outside("a sequence function whose sequence is not a string literal (shardkit cannot tell whose"
+                    + " sequence it is)");
+        }
+        int dot = seq.indexOf('.');
+        if (dot < 0) {
+            return;
+        }
+        Table t = new Table(seq.substring(0, dot), seq.substring(dot + 1));
+        checkSchema(t, unquote(seq.substring(0, dot)), tenantSchemas);
+    }
+
+    private static Outside catalog(String name) {
+        return new Outside("the statement reads the catalog " + name + ", which lists every tenant's schemas and"
+                + " tables; a tenant's connection reads only its own schema and the shared tables (read catalogs on"
+                + " a connection without a tenant)");
+    }
+
+    /** A table reference outside what a tenant may name; carries the refusal. */
+    private static final class Outside extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Outside(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Words DDL writes before {@code (} that are not calls: types with a length, clauses. */
+    private static final Set<String> DDL_WORDS = Set.of("varchar", "char", "character", "varying", "nvarchar",
+            "nchar", "numeric", "decimal", "dec", "number", "bit", "varbit", "time", "timestamp", "timestamptz",
+            "timetz", "interval", "float", "double", "real", "int", "integer", "smallint", "bigint", "tinyint",
+            "mediumint", "binary", "varbinary", "datetime", "year", "text", "blob", "enum", "set", "key", "unique",
+            "check", "references", "primary", "foreign", "index", "on", "using", "include", "with", "as", "default",
+            "exclude", "range", "list", "hash", "values", "from", "to", "in", "add", "modify", "not", "and", "or",
+            "where", "btree", "gin", "gist", "brin", "exists", "constraint", "column", "table", "by", "partition",
+            "stored", "virtual", "always", "identity", "cast", "is", "then", "else", "when", "case", "like");
+
+    /**
+     * The first name written as a call ({@code name(}, outside string literals) in a DDL text that
+     * is none of: a type or clause word, a table the statement names, a function the analysis
+     * knows; or {@code null}. A schema-qualified call is never accepted (its last part is accepted
+     * only as a table the statement names, as in {@code REFERENCES s.users (id)}). Comments are
+     * read as code (MySQL runs {@code /*! ... *}{@code /}, and {@code --x} is no comment there), and
+     * a string literal with a backslash answers {@code "\\"} (the dialects end it differently): both
+     * err on the side of refusing.
+     */
+    static String unknownCall(String sql, List<Table> tables) {
+        Set<String> names = new HashSet<>();
+        for (Table t : tables) {
+            if (t.getName() != null) {
+                names.add(t.getSchemaName() == null ? unquote(t.getName())
+                        : unquote(t.getSchemaName()) + "." + unquote(t.getName()));
+            }
+        }
+        int n = sql.length();
+        int i = 0;
+        String last = null;
+        boolean lastQualified = false;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'') {
+                int j = i + 1;
+                while (j < n && (sql.charAt(j) != '\'' || (j + 1 < n && sql.charAt(j + 1) == '\'' && j++ >= 0))) {
+                    if (sql.charAt(j) == '\\') {
+                        // a backslash escapes the quote on MySQL but not on PostgreSQL: the two read different code
+                        return "\\";
+                    }
+                    j++;
+                }
+                i = j + 1;
+                last = null;
+            } else if (c == '"' || c == '`' || Character.isLetter(c) || c == '_') {
+                // a name, possibly quoted, possibly dotted
+                StringBuilder name = new StringBuilder();
+                boolean qualified = false;
+                while (i < n) {
+                    char d = sql.charAt(i);
+                    if (d == '"' || d == '`') {
+                        int end = sql.indexOf(d, i + 1);
+                        end = end < 0 ? n : end;
+                        name.append(sql, i + 1, end);
+                        i = end + 1;
+                    } else if (Character.isLetterOrDigit(d) || d == '_' || d == '$') {
+                        name.append(Character.toLowerCase(d));
+                        i++;
+                    } else {
+                        break;
+                    }
+                    if (i < n && sql.charAt(i) == '.') {
+                        qualified = true;
+                        name.append('.');
+                        i++;
+                    } else if (i < n && !(Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_'
+                            || sql.charAt(i) == '$' || sql.charAt(i) == '"' || sql.charAt(i) == '`')) {
+                        break;
+                    }
+                }
+                last = name.toString();
+                lastQualified = qualified;
+            } else if (c == '(') {
+                if (last != null && !names.contains(last)
+                        && (lastQualified || !(DDL_WORDS.contains(last) || io.shardkit.sql.SqlText.knownFunction(last)))) {
+                    return last;
+                }
+                last = null;
+                i++;
+            } else if (Character.isWhitespace(c)) {
+                i++;
+            } else {
+                last = null;
+                i++;
+            }
+        }
+        return null;
     }
 
     /** Why a statement kind cannot run in rewrite mode, or {@code null}. */
@@ -253,6 +461,10 @@ public final class SchemaTemplates {
         private final IdentityHashMap<Table, Boolean> seen = new IdentityHashMap<>();
         final List<Table> columnTables = new ArrayList<>();
         final Set<String> ctes = new HashSet<>();
+        /** The sequence each sequence function names (its string argument), or null when it is not a literal. */
+        final List<String> sequences = new ArrayList<>();
+        /** Schema-qualified type names of casts. */
+        final List<String> castTypes = new ArrayList<>();
 
         Finder() {
             init(false);
@@ -274,6 +486,28 @@ public final class SchemaTemplates {
                 columnTables.add(t);
             }
             return null;
+        }
+
+        /** Sequence functions name their sequence in a string: {@code nextval('s.seq')}. */
+        @Override
+        public <S> Void visit(net.sf.jsqlparser.expression.Function function, S context) {
+            String n = function.getName() == null ? "" : function.getName().toLowerCase(Locale.ROOT);
+            if (SEQUENCE_FUNCTIONS.contains(n)) {
+                net.sf.jsqlparser.expression.operators.relational.ExpressionList<?> args = function.getParameters();
+                Object first = args == null || args.isEmpty() ? null : args.get(0);
+                sequences.add(first instanceof net.sf.jsqlparser.expression.StringValue v ? v.getValue() : null);
+            }
+            return super.visit(function, context);
+        }
+
+        /** A cast to a type of another schema ({@code '(1)'::tenant_b.t}) runs that schema's domain checks. */
+        @Override
+        public <S> Void visit(net.sf.jsqlparser.expression.CastExpression cast, S context) {
+            String type = cast.getColDataType() == null ? null : cast.getColDataType().getDataType();
+            if (type != null && type.indexOf('.') > 0) {
+                castTypes.add(type);
+            }
+            return super.visit(cast, context);
         }
 
         @Override

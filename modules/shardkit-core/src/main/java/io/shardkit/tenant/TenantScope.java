@@ -10,15 +10,17 @@ import java.sql.SQLException;
 
 /**
  * What a tenant's connections need at the two places shardkit touches a shard: the SQL sent
- * ({@link #sql}, rewrite mode: tables put in the tenant's schema) and the pooled connection
- * borrowed ({@link #borrow}, search_path mode: switched to the tenant's schema and reset on
- * return). One per tenant, shared by all its connections; immutable but for {@link #drop}.
- * Thread-safe.
+ * ({@link #sql}: checked in every mode, and in rewrite mode its tables put in the tenant's schema)
+ * and the pooled connection borrowed ({@link #borrow}: in search_path and role modes switched to the
+ * tenant's schema, and in role mode to its role; in every mode checked, and reset, on return). One
+ * per tenant, shared by all its connections; immutable but for {@link #drop}. Thread-safe.
  */
 public final class TenantScope {
     private final String tenant;
     private final String schema;
     private final boolean rewrite;
+    /** The tenant's role (role mode), or {@code null}. */
+    private final String role;
     private final String quotedAnsi;
     private final String quotedMysql;
     private final SchemaTemplates templates;
@@ -26,12 +28,13 @@ public final class TenantScope {
     private final ShardRegistry registry;
     private volatile boolean dropped;
 
-    /** @param templates the data source's shared templates; {@code null} in search_path mode */
+    /** @param templates the data source's shared templates (they rewrite in rewrite mode, check in the others) */
     public TenantScope(String tenant, Tenancy tenancy, SchemaTemplates templates, SessionSchema sessions,
             ShardRegistry registry) {
         this.tenant = tenant;
         this.schema = tenancy.schemaOf(tenant);
         this.rewrite = tenancy.mode() == Tenancy.Mode.REWRITE;
+        this.role = tenancy.roleOf(tenant);
         // names are [a-z0-9_] only (Tenancy checks), so quoting needs no escaping
         this.quotedAnsi = '"' + schema + '"';
         this.quotedMysql = '`' + schema + '`';
@@ -53,18 +56,26 @@ public final class TenantScope {
         return rewrite;
     }
 
+    /** The tenant's role in role mode, or {@code null}. */
+    public String role() {
+        return role;
+    }
+
+    private String modeName() {
+        return rewrite ? "rewrite" : role != null ? "role" : "search_path";
+    }
+
     /**
-     * The SQL to send to a shard for this tenant. Rewrite mode: the text's template (parsed once
-     * per text, for all tenants) with the tenant's quoted schema put in; refused when the statement
-     * cannot be confined to the schema or names another tenant's schema. Search_path mode: unchanged.
+     * The SQL to send to a shard for this tenant: the text's template (worked out once per text,
+     * for all tenants), in rewrite mode with the tenant's quoted schema put in, in the other modes
+     * the text unchanged. Refused when the statement cannot be confined to the schema, names a
+     * schema that is neither the tenant's nor a shared table's, reads a catalog (0A000), or names
+     * another tenant's schema (42501).
      */
     public String sql(int shard, String sql) throws SQLException {
-        if (!rewrite) {
-            return sql;
-        }
         SchemaTemplates.Template t = templates.get(sql);
         if (t.refusal() != null) {
-            throw new RefusedException(t.refusal() + " (tenant " + tenant + ", rewrite mode)", sql);
+            throw new RefusedException(t.refusal() + " (tenant " + tenant + ", " + modeName() + " mode)", sql);
         }
         String[] named = t.tenantSchemas();
         for (String s : named) {
@@ -79,10 +90,12 @@ public final class TenantScope {
 
     /**
      * Borrows a shard's pooled connection for this tenant: in search_path mode switched to the
-     * tenant's schema (closing it resets and checks it); in rewrite mode as the pool gives it.
+     * tenant's schema, in role mode also to its role, in rewrite mode as the pool gives it. Closing
+     * it resets what was switched and checks the connection is as a fresh one of its pool (schema,
+     * search path, user), evicting it otherwise.
      */
     public Connection borrow(int shard) throws SQLException {
-        return rewrite ? registry.borrow(shard) : sessions.borrow(shard, schema);
+        return rewrite ? sessions.borrowChecked(shard) : sessions.borrow(shard, schema, role);
     }
 
     /** Whether the tenant was dropped through this data source. */
@@ -97,6 +110,7 @@ public final class TenantScope {
 
     @Override
     public String toString() {
-        return "tenant " + tenant + " (schema " + schema + ", " + (rewrite ? "rewrite" : "search_path") + " mode)";
+        return "tenant " + tenant + " (schema " + schema + (role == null ? "" : ", role " + role) + ", " + modeName()
+                + " mode)";
     }
 }

@@ -77,7 +77,7 @@ class TenancyConfigTest {
                   colour: blue
                 """);
         assertThat(problems).anySatisfy(p -> assertThat(p)
-                .startsWith("tenancy.mode: unknown mode 'schema_per_tenant' (known: rewrite, search_path)"));
+                .startsWith("tenancy.mode: unknown mode 'schema_per_tenant' (known: rewrite, search_path, role)"));
         assertThat(problems).anySatisfy(p -> assertThat(p)
                 .startsWith("tenancy.schema: 'Tenant-{tenant}': around {tenant} only lower-case letters, digits and _"));
         assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("tenancy.colour: unknown key 'colour'"));
@@ -126,5 +126,54 @@ class TenancyConfigTest {
                 .isInstanceOf(ShardMapException.class)
                 .hasMessageContaining("tenancy: schema-per-tenant is not supported together with an archive tier"
                         + " (tables.orders.archive)");
+    }
+
+    /** Issue 11, item 4: role mode reads its role pattern (default: the schema pattern) and checks both. */
+    @Test
+    void i11_04_roleModeReadsItsRolePattern() throws Exception {
+        Tenancy t = load(PG + """
+                tenancy:
+                  mode: role
+                  schema: tenant_{tenant}
+                  role: "r_{tenant}_app"
+                  shared: [public.users]
+                """).tenancy();
+        assertThat(t.mode()).isEqualTo(Tenancy.Mode.ROLE);
+        assertThat(t.roleOf("client1")).isEqualTo("r_client1_app");
+        assertThat(Tenancy.role("tenant_{tenant}").roleOf("client1")).isEqualTo("tenant_client1");
+        assertThat(Tenancy.rewrite("tenant_{tenant}").roleOf("client1")).isNull();
+        assertThat(Tenancy.role("{tenant}").problem("none")).contains("its role none is a PostgreSQL system role");
+        assertThat(Tenancy.role("s_{tenant}").withRole("pg_{tenant}").problem("x")).contains("role pg_x");
+        assertThat(problems(PG + """
+                tenancy:
+                  mode: role
+                  schema: tenant_{tenant}
+                  role: "Role-{tenant}"
+                """)).anySatisfy(p -> assertThat(p).startsWith("tenancy.role: 'Role-{tenant}': around {tenant}")
+                        .endsWith("(line 6)"));
+        assertThat(problems(PG + """
+                tenancy:
+                  mode: rewrite
+                  schema: tenant_{tenant}
+                  role: "r_{tenant}"
+                """)).anySatisfy(p -> assertThat(p).startsWith("tenancy.role: a role pattern needs mode: role")
+                        .endsWith("(line 6)"));
+    }
+
+    /** Issue 11, item 5: role mode on MariaDB/MySQL or SQLite is a map error naming the path and line. */
+    @Test
+    void i11_05_roleModeNeedsPostgresql() {
+        for (String url : List.of("jdbc:mariadb://127.0.0.1:1/app", "jdbc:mysql://127.0.0.1:1/app", "jdbc:sqlite:x.db")) {
+            List<String> problems = problems("""
+                    shards:
+                      - {name: s0, url: "%s"}
+                    tenancy:
+                      mode: role
+                      schema: tenant_{tenant}
+                    """.formatted(url));
+            assertThat(problems).as(url).anySatisfy(p -> assertThat(p).startsWith("tenancy.mode: mode role needs"
+                    + " PostgreSQL shards; shard s0 is ").contains("tenant isolation there is by rewriting")
+                    .endsWith("(line 4)"));
+        }
     }
 }

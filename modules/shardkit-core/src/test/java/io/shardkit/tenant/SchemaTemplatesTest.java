@@ -101,7 +101,40 @@ class SchemaTemplatesTest {
     @Test
     void anotherTenantsSchemaIsRecordedForTheExecutionToRefuse() {
         assertThat(templates.get("SELECT * FROM tenant_client2.users").tenantSchemas()).containsExactly("tenant_client2");
-        assertThat(templates.get("SELECT * FROM pg_catalog.pg_tables").tenantSchemas()).isEmpty();
+    }
+
+    /** Issue 11, item 1: catalogs list every tenant's schemas; they are refused, never qualified. */
+    @Test
+    void i11_01_catalogsAreRefusedNotQualified() {
+        for (String sql : List.of("SELECT * FROM pg_catalog.pg_tables", "SELECT nspname FROM pg_namespace",
+                "SELECT table_name FROM information_schema.tables", "SELECT * FROM pg_toast.x",
+                "SELECT * FROM mysql.user", "SELECT * FROM users u JOIN pg_class c ON c.relname = u.name")) {
+            assertThat(refusal(sql)).as(sql).contains("reads the catalog").contains("lists every tenant's schemas");
+        }
+        assertThat(refusal("SELECT nspname FROM pg_namespace")).startsWith("the statement reads the catalog pg_namespace,");
+    }
+
+    /** Issue 11, item 2: a schema that is neither a tenant's nor a shared table's refuses, naming it. */
+    @Test
+    void i11_02_otherSchemasAreRefused() {
+        assertThat(refusal("SELECT * FROM public.orders")).startsWith("the statement names schema public (public.orders),"
+                + " which is neither the tenant's nor that of a shared table (tenancy.shared)");
+        assertThat(refusal("SELECT * FROM users WHERE id IN (SELECT uid FROM billing.invoices)")).contains("schema billing");
+        assertThat(refusal("CREATE TEMPORARY TABLE users (id INT)")).contains("temporary table");
+        assertThat(refusal("CREATE TEMP TABLE users (id INT)")).contains("temporary table");
+    }
+
+    /** Issue 11, item 2: search_path mode sends SQL unchanged but checks it the same way. */
+    @Test
+    void i11_02_searchPathModeChecksWithoutRewriting() {
+        SchemaTemplates sp = new SchemaTemplates(Tenancy.searchPath("tenant_{tenant}").withShared("public.users"), 100);
+        SchemaTemplates.Template t = sp.get("SELECT * FROM users JOIN public.users p ON p.id = users.id");
+        assertThat(t.refusal()).isNull();
+        assertThat(t.apply(T)).isEqualTo("SELECT * FROM users JOIN public.users p ON p.id = users.id");
+        assertThat(sp.get("SELECT * FROM tenant_b.users").tenantSchemas()).containsExactly("tenant_b");
+        assertThat(sp.get("SELECT * FROM public.orders").refusal()).contains("schema public");
+        assertThat(sp.get("SELECT * FROM pg_namespace").refusal()).contains("catalog pg_namespace");
+        assertThat(sp.get("SET search_path = tenant_b").refusal()).contains("search path");
     }
 
     @Test
@@ -131,5 +164,43 @@ class SchemaTemplatesTest {
                 "/* a ; comment */\nCREATE FUNCTION f() RETURNS INT AS $$ SELECT 1; $$ LANGUAGE sql",
                 "CREATE TABLE \"b;c\" (id INT)");
         assertThat(SqlScript.split(" -- nothing\n ; ;")).isEmpty();
+    }
+
+    /** Issue 11: expressions inside DDL (defaults, checks, index expressions) are not walked by the analysis. */
+    @Test
+    void i11_12_callsInDdlMustBeKnownFunctions() {
+        assertThat(forClient1("CREATE TABLE notes (id BIGINT PRIMARY KEY, body VARCHAR(20) DEFAULT 'a(b)', at TIMESTAMP"
+                + " DEFAULT now(), n NUMERIC(10, 2) CHECK (n > 0 AND lower(body) <> ''), uid BIGINT REFERENCES users (id))"))
+                .contains("\"tenant_client1\".notes");
+        assertThat(forClient1("CREATE INDEX notes_body ON notes (lower(body))")).contains("\"tenant_client1\".notes");
+        assertThat(forClient1("ALTER TABLE notes ADD COLUMN extra VARCHAR(5) DEFAULT 'x'")).contains("extra");
+        assertThat(refusal("CREATE TABLE t (x TEXT DEFAULT query_to_xml('select 1', true, false, '')::text)"))
+                .startsWith("the call query_to_xml(...) in DDL through a tenant's connection");
+        assertThat(refusal("CREATE TABLE t (x TEXT DEFAULT set_config('search_path', 'tenant_b', false))"))
+                .startsWith("the call set_config(...)");
+        assertThat(refusal("ALTER TABLE users ADD COLUMN x TEXT DEFAULT tenant_b.leak()"))
+                .startsWith("the call tenant_b.leak(...)");
+        assertThat(refusal("CREATE TABLE leak (x TEXT DEFAULT tenant_b.leak())")).startsWith("the call tenant_b.leak(...)");
+        assertThat(refusal("CREATE INDEX i ON users ((pg_read_file('x')))")).startsWith("the call pg_read_file(...)");
+        assertThat(refusal("CREATE TABLE t (x TEXT /*!DEFAULT (load_file('x'))*/)")).startsWith("the call load_file(...)");
+        assertThat(refusal("CREATE TABLE t (x TEXT DEFAULT 'a\\b', y TEXT)"))
+                .startsWith("a string literal with a backslash in DDL");
+    }
+
+    /** Issue 11: nextval('tenant_b.seq') would advance another tenant's sequence. */
+    @Test
+    void i11_13_sequencesNamedInStringsAreChecked() {
+        assertThat(templates.get("SELECT nextval('tenant_client2.orders_id_seq')").tenantSchemas())
+                .containsExactly("tenant_client2");
+        assertThat(templates.get("INSERT INTO orders (id) VALUES (nextval('tenant_client2.s'))").tenantSchemas())
+                .containsExactly("tenant_client2");
+        assertThat(refusal("SELECT setval('public.s', 1)")).contains("schema public");
+        assertThat(refusal("SELECT currval(?)")).startsWith("a sequence function whose sequence is not a string literal");
+        assertThat(refusal("SELECT nextval('pg_catalog.x')")).contains("reads the catalog");
+        assertThat(templates.get("SELECT nextval('orders_id_seq')").refusal()).isNull();
+        assertThat(templates.get("SELECT CAST('x' AS tenant_client2.mood)").tenantSchemas()).containsExactly("tenant_client2");
+        assertThat(templates.get("SELECT 'x'::tenant_client2.mood").tenantSchemas()).containsExactly("tenant_client2");
+        assertThat(refusal("SELECT 'x'::public.mood")).contains("schema public");
+        assertThat(templates.get("SELECT CAST(1 AS pg_catalog.int8), CAST(2 AS BIGINT)").refusal()).isNull();
     }
 }
