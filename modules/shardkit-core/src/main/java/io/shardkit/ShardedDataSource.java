@@ -262,6 +262,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         if (i < 0) {
             throw new ShardException("unknown shard '" + shard + "'", ShardException.ROUTING);
         }
+        registry.checkOpenable(i);
         ShardSpec spec = registry.spec(i);
         java.util.Properties props = new java.util.Properties();
         props.putAll(spec.properties());
@@ -274,7 +275,8 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         try {
             return java.sql.DriverManager.getConnection(spec.url(), props);
         } catch (SQLException e) {
-            throw ShardException.fromShard(shard, null, e);
+            throw ShardException.fromShard(shard, null, new SQLException(
+                    io.shardkit.config.Secrets.mask(e.getMessage(), spec), e.getSQLState(), e.getErrorCode()));
         }
     }
 

@@ -134,7 +134,7 @@ class CliTest {
         assertThat(ok.out()).contains("valid, 5 shards", "s3 ", "up (read-only)", "SQLite");
         String broken = Files.readString(map).replace(dir.resolve("s1.db").toString(),
                 dir.resolve("missing/deeper/s1.db").toString()).replace("url: \"jdbc:sqlite:" + dir.resolve("archive.db"),
-                "url: \"jdbc:sqlite:" + dir.resolve("nowhere/archive.db"));
+                "url: \"jdbc:sqlite:" + dir.resolve("nowhere/archive.db")).replace("create: true", "create: false");
         Path brokenMap = dir.resolve("broken.yaml");
         Files.writeString(brokenMap, broken);
         Result down = run("", "check", "-c", brokenMap.toString());

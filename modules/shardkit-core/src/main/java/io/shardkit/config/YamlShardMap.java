@@ -55,7 +55,7 @@ public final class YamlShardMap {
     private static final Set<String> SETTINGS_KEYS = Set.of("analysisCacheSize", "scatterThreads", "mergeRowLimit",
             "runtimeIdleTimeout", "runtimeConnectionCap");
     private static final Set<String> SHARD_KEYS =
-            Set.of("name", "url", "user", "password", "properties", "pool", "readOnly", "tier");
+            Set.of("name", "url", "user", "password", "properties", "pool", "readOnly", "tier", "create");
     private static final Set<String> TABLE_KEYS = Set.of("key", "strategy", "broadcast", "shard", "archive");
     private static final Set<String> ARCHIVE_KEYS = Set.of("shards", "id", "lookup", "cutoff", "placement");
     private static final Set<String> CUTOFF_KEYS = Set.of("column", "age", "before", "below");
@@ -193,7 +193,7 @@ public final class YamlShardMap {
             String tier = text(f.get("tier"), path + ".tier");
             shards.add(new ShardSpec(name == null ? "" : name, url == null ? "" : url,
                     text(f.get("user"), path + ".user"), text(f.get("password"), path + ".password"),
-                    props, readPool(f.get("pool"), path + ".pool"), readOnly, tier));
+                    props, readPool(f.get("pool"), path + ".pool"), readOnly, tier, bool(f.get("create"), path + ".create")));
         }
         return shards;
     }
