@@ -294,6 +294,15 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         return map.shardNames();
     }
 
+    /**
+     * The shards known to be down now, by name, with why (a SQLite file that is missing, a pool
+     * that cannot start): statements that need them fail with SQLState 08001 or 08006 naming
+     * them, while the other shards work. A shard is marked again each time it is tried.
+     */
+    public Map<String, String> downShards() {
+        return registry.downShards();
+    }
+
     /** Connections of a shard's pool currently borrowed (0 when nothing leaked). */
     public int activeConnections(String shard) {
         int i = registry.indexOf(shard);

@@ -1,6 +1,7 @@
 package io.shardkit.cli;
 
 import io.shardkit.ShardedDataSource;
+import io.shardkit.config.Secrets;
 import io.shardkit.config.ShardSpec;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,7 +18,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code shardkit check -c map.yaml}: validates the map (every problem with its YAML path and line)
  * and connects to every shard, printing its URL with the password hidden, status, latency and
- * server version. Exits 3 if any shard is down, 2 if the map is invalid.
+ * server version. A shard the data source already knows is down (a missing SQLite file, a pool that
+ * cannot start) is reported with its reason; the check never creates a SQLite file. Exits 3 if any
+ * shard is down, 2 if the map is invalid.
  */
 @Command(name = "check", description = "Validate the shard map and connect to every shard.")
 final class CheckCommand extends Base implements Callable<Integer> {
@@ -40,23 +43,30 @@ final class CheckCommand extends Base implements Callable<Integer> {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"shard", "url", "status", "latency", "server"});
             int down = 0;
+            java.util.Map<String, String> known = ds.downShards();
             for (ShardSpec spec : ds.shardMap().shards()) {
                 long start = System.nanoTime();
                 String status;
                 String server = "";
-                try (Connection c = connect(spec); Statement st = c.createStatement()) {
-                    try (ResultSet rs = st.executeQuery("SELECT 1")) {
-                        rs.next();
-                    }
-                    DatabaseMetaData md = c.getMetaData();
-                    server = md.getDatabaseProductName() + " " + md.getDatabaseProductVersion();
-                    status = spec.readOnly() ? "up (read-only)" : "up";
-                } catch (SQLException e) {
-                    status = "DOWN: " + firstLine(e.getMessage());
+                String why = known.get(spec.name());
+                if (why != null) {
+                    status = "DOWN: " + firstLine(Secrets.mask(why, spec));
                     down++;
+                } else {
+                    try (Connection c = connect(spec); Statement st = c.createStatement()) {
+                        try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                            rs.next();
+                        }
+                        DatabaseMetaData md = c.getMetaData();
+                        server = md.getDatabaseProductName() + " " + md.getDatabaseProductVersion();
+                        status = spec.readOnly() ? "up (read-only)" : "up";
+                    } catch (SQLException e) {
+                        status = "DOWN: " + firstLine(Secrets.mask(e.getMessage(), spec));
+                        down++;
+                    }
                 }
                 long micros = (System.nanoTime() - start) / 1000;
-                rows.add(new String[] {spec.name(), hidePassword(spec.url()), status,
+                rows.add(new String[] {spec.name(), Secrets.maskUrl(spec.url()), status,
                         String.format("%.1f ms", micros / 1000.0), server});
             }
             Table.print(rows, new boolean[5], io.out());
@@ -81,8 +91,9 @@ final class CheckCommand extends Base implements Callable<Integer> {
         if (spec.password() != null) {
             props.setProperty("password", spec.password());
         }
-        if (spec.url().startsWith("jdbc:sqlite:") && spec.readOnly()) {
-            props.setProperty("open_mode", "1");
+        if (spec.url().startsWith("jdbc:sqlite:")) {
+            // read-only, or read-write without SQLite's create flag: a check never makes a file
+            props.setProperty("open_mode", spec.readOnly() ? "1" : "2");
         }
         java.sql.DriverManager.setLoginTimeout(timeoutSeconds);
         return java.sql.DriverManager.getConnection(spec.url(), props);
@@ -92,8 +103,8 @@ final class CheckCommand extends Base implements Callable<Integer> {
         return s == null ? "" : s.lines().findFirst().orElse("");
     }
 
-    /** A URL with any {@code password=...} value replaced by stars. */
+    /** A URL with every password it carries replaced by stars (see {@link Secrets}). */
     static String hidePassword(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("//([^:/@]+):[^@/]*@", "//$1:***@");
+        return Secrets.maskUrl(url);
     }
 }

@@ -33,6 +33,10 @@ public final class Secrets {
     private static final Pattern SECRET_KEY = Pattern.compile(
             "(?i)(^|[?&;:,(\\s])([a-z0-9_.\\-]*(?:pass|pwd|secret|token|credential)[a-z0-9_.\\-]*)(\\s*=\\s*)");
 
+    private static final Pattern USER = Pattern.compile("[A-Za-z0-9_.$\\-]+");
+    /** What ends a parameter's value for some sanitizer (HikariCP's stops at these): the parts are secret too. */
+    private static final Pattern SEPARATORS = Pattern.compile("[&#;\\s]+");
+
     private Secrets() {
     }
 
@@ -48,9 +52,6 @@ public final class Secrets {
         StringBuilder sb = new StringBuilder(url.length());
         int at = 0;
         for (int[] s : spans) {
-            if (s[0] < at) {
-                continue;
-            }
             sb.append(url, at, s[0]).append(MASK);
             at = s[1];
         }
@@ -134,32 +135,39 @@ public final class Secrets {
         if (!encoded.equals(secret)) {
             out = out.replace(encoded, MASK).replace(encoded.replace("+", "%20"), MASK);
         }
+        // another sanitizer may have masked the secret up to a separator and left the rest
+        for (String part : SEPARATORS.split(secret)) {
+            if (part.length() >= 3 && !part.equals(secret)) {
+                out = out.replace(part, MASK);
+            }
+        }
         return out;
     }
 
     /** Start and end of each secret in a URL, in order, not overlapping. */
     private static List<int[]> secretSpans(String url) {
         List<int[]> spans = new ArrayList<>(2);
-        int userInfoEnd = -1;
         int slashes = url.indexOf("//");
         int last = url.lastIndexOf('@');
         if (slashes >= 0 && last > slashes) {
             int colon = url.indexOf(':', slashes + 2);
             if (colon >= 0 && colon < last) {
                 spans.add(new int[] {colon + 1, last});
-                userInfoEnd = last;
             }
-        } else if (last > 0 && url.regionMatches(true, 0, "jdbc:oracle:", 0, 12)) {
-            // jdbc:oracle:thin:user/secret@host
-            int sub = url.indexOf(':', 12);
-            int slash = sub < 0 ? -1 : url.indexOf('/', sub + 1);
-            if (slash >= 0 && slash < last) {
+        } else if (last > 0) {
+            // user/secret@host (Oracle's thin form, jdbc:oracle:thin:scott/tiger@db): a plain user name
+            // between a ':' and the first '/', and an '@' after it
+            int slash = url.indexOf('/');
+            int colon = slash < 0 ? -1 : url.lastIndexOf(':', slash);
+            if (slash >= 0 && slash < last && colon >= 0 && slash - colon > 1
+                    && USER.matcher(url.substring(colon + 1, slash)).matches()) {
                 spans.add(new int[] {slash + 1, last});
-                userInfoEnd = last;
             }
         }
+        // from the start, not from the user info's end: a raw '@' in a query's password would end the
+        // user info mask inside the password, and this mask covers the rest of it
         Matcher m = SECRET_KEY.matcher(url);
-        int from = Math.max(0, userInfoEnd);
+        int from = 0;
         while (from < url.length() && m.find(from)) {
             int start = m.end();
             int end = valueEnd(url, start);
@@ -167,7 +175,16 @@ public final class Secrets {
             from = Math.max(end, start + 1);
         }
         spans.sort((a, b) -> Integer.compare(a[0], b[0]));
-        return spans;
+        List<int[]> merged = new ArrayList<>(spans.size());
+        for (int[] s : spans) {
+            int[] prev = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (prev != null && s[0] <= prev[1]) {
+                prev[1] = Math.max(prev[1], s[1]);
+            } else {
+                merged.add(s);
+            }
+        }
+        return merged;
     }
 
     private static int valueEnd(String s, int start) {

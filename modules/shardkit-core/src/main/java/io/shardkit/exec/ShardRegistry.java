@@ -50,6 +50,8 @@ public final class ShardRegistry implements AutoCloseable {
         volatile String down;
         /** The SQLite database file, checked on every borrow; null for other databases and in-memory SQLite. */
         final java.io.File file;
+        /** When {@link #checkAlive} last looked at the file (System.nanoTime). */
+        volatile long checkedAt;
         volatile long lastUsed;
         volatile Boolean binaryTextOrder;
 
@@ -169,10 +171,12 @@ public final class ShardRegistry implements AutoCloseable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            // an empty file is an empty SQLite database
-            Files.createFile(file);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            // made by someone else meanwhile: fine
+            try {
+                // an empty file is an empty SQLite database
+                Files.createFile(file);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // made by someone else meanwhile: fine
+            }
         } catch (IOException | RuntimeException e) {
             slot.down = "shard " + slot.spec.name() + ": cannot create database file " + file + ": " + e;
         }
@@ -553,6 +557,32 @@ public final class ShardRegistry implements AutoCloseable {
                 e.getErrorCode(), slot.spec.name(), null);
         w.setStackTrace(e.getStackTrace());
         return w;
+    }
+
+    /** How often {@link #checkAlive} looks at a SQLite file at most: a stat costs about a microsecond. */
+    private static final long CHECK_NANOS = 10_000_000L;
+
+    /**
+     * For a connection held across statements (a transaction, a long-lived logical connection):
+     * fails with SQLState 08006, naming the file, once a SQLite shard's file has been deleted or
+     * moved, since the connection would otherwise keep writing into the deleted file. Looks at the
+     * file at most every 10 ms per shard (every time while the shard is down), so a write in the
+     * first 10 ms after the deletion may still be taken; a new connection is checked every time.
+     * Costs a field read for other databases.
+     */
+    public void checkAlive(int shard) throws ShardException {
+        Slot slot = slots[shard];
+        if (slot.file == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (slot.down == null && now - slot.checkedAt < CHECK_NANOS) {
+            return;
+        }
+        slot.checkedAt = now;
+        if (!slot.file.isFile()) {
+            throw fileGone(slot);
+        }
     }
 
     /** The SQLite file is gone: evict the pool's connections (they hold the deleted file) and fail. */
