@@ -40,6 +40,21 @@ public final class Secrets {
     private Secrets() {
     }
 
+    /** Whether a property or parameter name holds a secret ({@code password}, {@code apiToken}, {@code clientSecret}, ...). */
+    public static boolean isSecretKey(String key) {
+        return key != null && SECRET_KEY.matcher(key + "=").lookingAt();
+    }
+
+    /** A map for printing: the values of secret-looking keys replaced by {@value #MASK}, in the map's order. */
+    public static String maskValues(Map<String, ?> values) {
+        StringBuilder sb = new StringBuilder("{");
+        for (Map.Entry<String, ?> e : values.entrySet()) {
+            sb.append(sb.length() > 1 ? ", " : "").append(e.getKey()).append('=')
+                    .append(isSecretKey(e.getKey()) ? MASK : e.getValue());
+        }
+        return sb.append('}').toString();
+    }
+
     /** {@code url} with every password it carries replaced by {@value #MASK}; {@code null} stays null. */
     public static String maskUrl(String url) {
         if (url == null || url.isEmpty()) {
@@ -88,7 +103,7 @@ public final class Secrets {
                 out = scrub(out, s);
             }
             for (Map.Entry<String, String> p : spec.properties().entrySet()) {
-                if (SECRET_KEY.matcher(p.getKey() + "=").find()) {
+                if (isSecretKey(p.getKey())) {
                     out = scrub(out, p.getValue());
                 }
             }

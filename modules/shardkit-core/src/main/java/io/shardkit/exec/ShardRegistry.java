@@ -513,7 +513,7 @@ public final class ShardRegistry implements AutoCloseable {
         }
     }
 
-    /** The pool of a configured shard (or an open runtime shard), for monitoring; may be null for runtime shards. */
+    /** The pool of a shard, for monitoring; null until the shard is first used (and after a runtime shard's idle close). */
     public HikariDataSource pool(int shard) {
         return slots[shard].pool;
     }

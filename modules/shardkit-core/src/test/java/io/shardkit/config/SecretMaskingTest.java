@@ -172,6 +172,15 @@ public class SecretMaskingTest {
     }
 
     @Test
+    void i11_24_aChoosersSecretPropsAreMaskedInItsDescription() {
+        io.shardkit.strategy.CustomStrategy s = new io.shardkit.strategy.CustomStrategy(
+                (io.shardkit.ShardChooser) (table, key) -> null, List.of("s0"),
+                Map.of("apiToken", PASSWORD, "region", "eu"));
+        assertNoSecret("describe", s.describe());
+        assertThat(s.describe()).contains("apiToken=***", "region=eu");
+    }
+
+    @Test
     void i11_24_freeTextMaskingScrubsTheShardsSecrets() {
         ShardSpec spec = ShardSpec.of("s0", "jdbc:postgresql://bob:" + PASSWORD + "@h/app").withCredentials("bob", PASSWORD);
         String driverMessage = "FATAL: password authentication failed for user bob (tried '" + PASSWORD + "') at "
