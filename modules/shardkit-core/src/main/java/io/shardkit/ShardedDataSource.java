@@ -263,6 +263,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         if (i < 0) {
             throw new ShardException("unknown shard '" + shard + "'", ShardException.ROUTING);
         }
+        registry.checkOpenable(i);
         ShardSpec spec = registry.spec(i);
         java.util.Properties props = new java.util.Properties();
         props.putAll(spec.properties());
@@ -277,7 +278,8 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         try {
             return java.sql.DriverManager.getConnection(spec.url(), props);
         } catch (SQLException e) {
-            throw ShardException.fromShard(shard, null, e);
+            throw ShardException.fromShard(shard, null, new SQLException(
+                    io.shardkit.config.Secrets.mask(e.getMessage(), spec), e.getSQLState(), e.getErrorCode()));
         }
     }
 
@@ -312,6 +314,15 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
     /** The shards of the shard map (runtime shards: {@link #shards()}). */
     public List<String> shardNames() {
         return map.shardNames();
+    }
+
+    /**
+     * The shards known to be down now, by name, with why (a SQLite file that is missing, a pool
+     * that cannot start): statements that need them fail with SQLState 08001 or 08006 naming
+     * them, while the other shards work. A shard is marked again each time it is tried.
+     */
+    public Map<String, String> downShards() {
+        return registry.downShards();
     }
 
     /** Connections of a shard's pool currently borrowed (0 when nothing leaked). */

@@ -24,7 +24,10 @@ public final class Shards {
         this.registry = registry;
     }
 
-    /** Opens a writable shard at a JDBC URL (a SQLite file's parent folder is created). */
+    /**
+     * Opens a writable shard at a JDBC URL. A SQLite file must exist (a missing one fails naming it,
+     * SQLState 08001): use {@link #create} for a new one.
+     */
     public void open(String name, String url) throws SQLException {
         open(ShardSpec.of(name, url));
     }
@@ -35,14 +38,15 @@ public final class Shards {
             throw new ShardException("a shard needs a name", ShardException.ROUTING);
         }
         if (!spec.url().startsWith("jdbc:") || spec.url().indexOf(':', 5) < 0) {
-            throw new ShardException("malformed JDBC URL '" + spec.url() + "' for shard " + spec.name()
-                    + " (expected jdbc:<driver>:<database>)", ShardException.ROUTING);
+            throw new ShardException("malformed JDBC URL '" + io.shardkit.config.Secrets.maskUrl(spec.url())
+                    + "' for shard " + spec.name() + " (expected jdbc:<driver>:<database>)", ShardException.ROUTING);
         }
         registry.open(spec);
     }
 
     /**
-     * Opens a new same-shaped database (a tenant's, an album's) and gives it its tables: the
+     * Opens a new same-shaped database (a tenant's, an album's; a SQLite file and its folder are
+     * created, an existing file is used as it is) and gives it its tables: the
      * statements of a class path resource, run in one transaction. If they fail the shard is closed
      * again, so the call can be repeated once the cause is fixed.
      */
@@ -52,7 +56,7 @@ public final class Shards {
 
     /** Like {@link #create(String, String, String)}, with the tables made by a callback. */
     public void create(String name, String url, Tenants.Setup setup) throws SQLException {
-        open(name, url);
+        open(ShardSpec.of(name, url).withCreate(true));
         try (java.sql.Connection c = registry.borrow(registry.indexOf(name))) {
             c.setAutoCommit(false);
             try {

@@ -65,13 +65,16 @@ class ArchiverTest {
                 shards:
                   - name: hot
                     url: jdbc:sqlite:%1$s/hot.db
+                    create: true
                   - name: a0
                     url: jdbc:sqlite:%1$s/a0.db
                     readOnly: true
+                    create: true
                     tier: archive
                   - name: a1
                     url: jdbc:sqlite:%1$s/a1.db
                     readOnly: true
+                    create: true
                     tier: archive
                 tables:
                   events:

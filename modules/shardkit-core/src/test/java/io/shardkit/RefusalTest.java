@@ -31,7 +31,7 @@ class RefusalTest {
     void open() throws SQLException {
         ShardedDataSource.Builder b = ShardedDataSource.builder();
         for (int i = 0; i < 4; i++) {
-            b.shard("s" + i, "jdbc:sqlite:" + dir.resolve("s" + i + ".db"));
+            b.shard(ShardSpec.of("s" + i, "jdbc:sqlite:" + dir.resolve("s" + i + ".db")).withCreate(true));
         }
         ds = b.sharded("players", "player_id", Strategies.mod("s0", "s1", "s2", "s3"))
                 .sharded("matches", "player_id", Strategies.mod("s0", "s1", "s2", "s3"))
@@ -217,7 +217,7 @@ class RefusalTest {
     @Test
     void readOnlyShardsRefuseWritesBeforeTheyReachThem() throws SQLException {
         try (ShardedDataSource withArchive = ShardedDataSource.builder()
-                .shard("hot", "jdbc:sqlite:" + dir.resolve("hot.db"))
+                .shard(ShardSpec.of("hot", "jdbc:sqlite:" + dir.resolve("hot.db")).withCreate(true))
                 .shard(ShardSpec.of("archive", "jdbc:sqlite:" + dir.resolve("archive.db")).readOnly(true)
                         .withTier(ShardSpec.ARCHIVE))
                 .sharded("old_players", "player_id", Strategies.mod("archive"))
@@ -248,7 +248,7 @@ class RefusalTest {
             }
         }
         try (ShardedDataSource bad = ShardedDataSource.builder()
-                .shard("s0", "jdbc:sqlite:" + dir.resolve("x0.db"))
+                .shard(ShardSpec.of("s0", "jdbc:sqlite:" + dir.resolve("x0.db")).withCreate(true))
                 .sharded("players", "player_id", Strategies.custom(new Both(), java.util.List.of("s0")))
                 .build()) {
             assertThatThrownBy(() -> bad.explain("SELECT * FROM players WHERE player_id = 1"))

@@ -1,5 +1,6 @@
 package io.shardkit;
 
+import io.shardkit.config.ShardSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +31,7 @@ class RuntimeShardsTest {
 
     private ShardedDataSource library(long idleMillis, int cap) throws SQLException {
         return ShardedDataSource.builder()
-                .shard("catalog", "jdbc:sqlite:" + dir.resolve("catalog.db"))
+                .shard(ShardSpec.of("catalog", "jdbc:sqlite:" + dir.resolve("catalog.db")).withCreate(true))
                 .defaultShard("catalog")
                 .runtimeIdleTimeout(idleMillis)
                 .runtimeConnectionCap(cap)
@@ -39,7 +40,7 @@ class RuntimeShardsTest {
 
     /** Opens an album file and, when new, gives it the model: every album has the same tables. */
     private static void openAlbum(ShardedDataSource ds, String album, Path file, boolean create) throws SQLException {
-        ds.shards().open(album, "jdbc:sqlite:" + file);
+        ds.shards().open(ShardSpec.of(album, "jdbc:sqlite:" + file).withCreate(create));
         if (create) {
             try (Connection c = ds.connectionTo(album); Statement st = c.createStatement()) {
                 for (String ddl : MODEL) {
@@ -117,6 +118,11 @@ class RuntimeShardsTest {
     @Test
     void idlePoolsCloseAndReopenOnNextUse() throws Exception {
         try (ShardedDataSource ds = library(200, 8)) {
+            // pools start on first use: warm the pool and driver classes up first, so the album's
+            // first use is quicker than its 200 ms idle timeout
+            try (Connection c = ds.connectionTo("catalog"); Statement st = c.createStatement()) {
+                st.execute("SELECT 1");
+            }
             openAlbum(ds, "a", dir.resolve("a.db"), true);
             assertThat(ds.shards().openPools()).isEqualTo(1);
             long deadline = System.currentTimeMillis() + 10_000;
@@ -126,6 +132,10 @@ class RuntimeShardsTest {
             assertThat(ds.shards().openPools()).as("the idle pool closed").isZero();
             Files.delete(dir.resolve("a.db"));
             assertThat(Files.exists(dir.resolve("a.db"))).as("a closed pool released the file").isFalse();
+            assertThatThrownBy(() -> openAlbumAgain(ds)).isInstanceOf(ShardException.class)
+                    .hasMessageContaining("shard a: database file " + dir.resolve("a.db") + " is missing");
+            assertThat(Files.exists(dir.resolve("a.db"))).as("a deleted file is not created again").isFalse();
+            Files.createFile(dir.resolve("a.db"));
             openAlbumAgain(ds);
         }
     }
@@ -140,12 +150,12 @@ class RuntimeShardsTest {
     @Test
     void allRuntimeShardsTogetherHoldAtMostTheCap() throws Exception {
         try (ShardedDataSource ds = ShardedDataSource.builder()
-                .shard("catalog", "jdbc:sqlite:" + dir.resolve("catalog.db"))
+                .shard(ShardSpec.of("catalog", "jdbc:sqlite:" + dir.resolve("catalog.db")).withCreate(true))
                 .pool("connectionTimeout", 300)
                 .runtimeConnectionCap(2)
                 .build()) {
             for (String album : List.of("x", "y", "z")) {
-                ds.shards().open(album, "jdbc:sqlite:" + dir.resolve(album + ".db"));
+                ds.shards().open(ShardSpec.of(album, "jdbc:sqlite:" + dir.resolve(album + ".db")).withCreate(true));
             }
             try (Connection x = ds.connectionTo("x"); Connection y = ds.connectionTo("y");
                     Connection z = ds.connectionTo("z")) {
@@ -167,7 +177,7 @@ class RuntimeShardsTest {
             assertThatThrownBy(() -> ds.shards().open("catalog", "jdbc:sqlite:" + dir.resolve("c2.db")))
                     .hasMessageContaining("shard catalog is configured in the shard map");
             assertThatThrownBy(() -> ds.shards().open("bad", "sqlite:x.db")).hasMessageContaining("malformed JDBC URL");
-            ds.shards().open("once", "jdbc:sqlite:" + dir.resolve("once.db"));
+            ds.shards().open(ShardSpec.of("once", "jdbc:sqlite:" + dir.resolve("once.db")).withCreate(true));
             assertThatThrownBy(() -> ds.shards().open("once", "jdbc:sqlite:" + dir.resolve("once.db")))
                     .hasMessageContaining("shard once is already open");
             assertThatThrownBy(() -> ds.shards().close("catalog")).hasMessageContaining("closes with the data source");

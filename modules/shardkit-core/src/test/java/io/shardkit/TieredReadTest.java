@@ -34,13 +34,16 @@ class TieredReadTest {
                 shards:
                   - name: hot
                     url: jdbc:sqlite:DIR/hot.db
+                    create: true
                   - name: a2025
                     url: jdbc:sqlite:DIR/a2025.db
                     readOnly: true
+                    create: true
                     tier: archive
                   - name: a2024
                     url: jdbc:sqlite:DIR/a2024.db
                     readOnly: true
+                    create: true
                     tier: archive
                 tables:
                   orders:
@@ -165,9 +168,9 @@ class TieredReadTest {
     void lookupAllReadsEveryTierAndMergesWithTheHotRowWinning() throws Exception {
         String yaml = """
                 shards:
-                  - {name: hot, url: "jdbc:sqlite:DIR/hot.db"}
-                  - {name: a2025, url: "jdbc:sqlite:DIR/a2025.db", readOnly: true, tier: archive}
-                  - {name: a2024, url: "jdbc:sqlite:DIR/a2024.db", readOnly: true, tier: archive}
+                  - {name: hot, url: "jdbc:sqlite:DIR/hot.db", create: true}
+                  - {name: a2025, url: "jdbc:sqlite:DIR/a2025.db", readOnly: true, tier: archive, create: true}
+                  - {name: a2024, url: "jdbc:sqlite:DIR/a2024.db", readOnly: true, tier: archive, create: true}
                 tables:
                   orders:
                     key: order_id
@@ -193,9 +196,9 @@ class TieredReadTest {
     void aShardKeyThatIsNotTheRowIdReadsEveryTier() throws Exception {
         String yaml = """
                 shards:
-                  - {name: hot, url: "jdbc:sqlite:DIR/hot.db"}
-                  - {name: a2025, url: "jdbc:sqlite:DIR/a2025.db", readOnly: true, tier: archive}
-                  - {name: a2024, url: "jdbc:sqlite:DIR/a2024.db", readOnly: true, tier: archive}
+                  - {name: hot, url: "jdbc:sqlite:DIR/hot.db", create: true}
+                  - {name: a2025, url: "jdbc:sqlite:DIR/a2025.db", readOnly: true, tier: archive, create: true}
+                  - {name: a2024, url: "jdbc:sqlite:DIR/a2024.db", readOnly: true, tier: archive, create: true}
                 tables:
                   matches:
                     key: player_id
@@ -228,8 +231,8 @@ class TieredReadTest {
     void aJoinOfATieredTableAcrossTiersIsRefused() throws Exception {
         String yaml = """
                 shards:
-                  - {name: hot, url: "jdbc:sqlite:DIR/hot.db"}
-                  - {name: a2025, url: "jdbc:sqlite:DIR/a2025.db", readOnly: true, tier: archive}
+                  - {name: hot, url: "jdbc:sqlite:DIR/hot.db", create: true}
+                  - {name: a2025, url: "jdbc:sqlite:DIR/a2025.db", readOnly: true, tier: archive, create: true}
                 tables:
                   orders:
                     key: order_id

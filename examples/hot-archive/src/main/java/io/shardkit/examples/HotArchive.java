@@ -103,7 +103,7 @@ public final class HotArchive {
         }
         String yaml = """
                 shards:
-                  - {name: hot, url: "jdbc:sqlite:%1$s/hot.db"}
+                  - {name: hot, url: "jdbc:sqlite:%1$s/hot.db", create: true}
                   - {name: archive, url: "jdbc:sqlite:%1$s/archive.db", readOnly: true, tier: archive}
                 tables:
                   orders:

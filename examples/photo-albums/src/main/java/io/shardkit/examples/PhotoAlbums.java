@@ -1,6 +1,7 @@
 package io.shardkit.examples;
 
 import io.shardkit.ShardedDataSource;
+import io.shardkit.config.ShardSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -87,7 +88,7 @@ public final class PhotoAlbums {
         Path dir = o.dir();
         clean(dir);
         try (ShardedDataSource ds = ShardedDataSource.builder()
-                .shard("catalog", "jdbc:sqlite:" + dir.resolve("catalog.db"))
+                .shard(ShardSpec.of("catalog", "jdbc:sqlite:" + dir.resolve("catalog.db")).withCreate(true))
                 .defaultShard("catalog")        // tables no rule names (album) live in the catalog
                 .build()) {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
@@ -99,7 +100,7 @@ public final class PhotoAlbums {
                 String album = ALBUMS.get(a);
                 String url = "jdbc:sqlite:" + dir.resolve("albums").resolve(album).resolve("album.db");
                 catalog(ds, album, url);
-                open(ds, album, url, out);
+                open(ds, album, url, true, out);
                 fill(ds, album, o.pictures(), new Random(o.seed() + a));
                 pictures.put(album, count(ds, album));
             }
@@ -127,7 +128,7 @@ public final class PhotoAlbums {
             catalog(ds, QUERIED, "jdbc:sqlite:" + to.resolve("album.db"));
             out.println("moved its folder " + from + " -> " + to);
 
-            open(ds, QUERIED, url(ds, QUERIED), out);
+            open(ds, QUERIED, url(ds, QUERIED), false, out);
             List<String> after = tagged(ds, QUERIED);
             out.println(QUERIED + " reopened: " + after.size() + " pictures tagged " + TAG
                     + (after.equals(before) ? ", the same as before the move" : ", NOT the same as before the move"));
@@ -159,9 +160,13 @@ public final class PhotoAlbums {
         }
     }
 
-    /** Opens an album; a new one (no {@code pic} table yet) gets the model. */
-    private static void open(ShardedDataSource ds, String album, String url, PrintStream out) throws SQLException {
-        ds.shards().open(album, url);
+    /**
+     * Opens an album; a new one (no {@code pic} table yet) gets the model. Only {@code create} makes
+     * a missing file: reopening a moved album must find it, not start an empty one.
+     */
+    private static void open(ShardedDataSource ds, String album, String url, boolean create, PrintStream out)
+            throws SQLException {
+        ds.shards().open(ShardSpec.of(album, url).withCreate(create));
         try (Connection c = ds.connectionTo(album); Statement st = c.createStatement()) {
             boolean known;
             try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'pic'")) {

@@ -1,6 +1,7 @@
 package io.shardkit.cli;
 
 import io.shardkit.ShardedDataSource;
+import io.shardkit.config.Secrets;
 import io.shardkit.config.ShardSpec;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,8 +19,10 @@ import picocli.CommandLine.Option;
  * {@code shardkit check -c map.yaml}: validates the map (every problem with its YAML path and line)
  * and connects to every shard, printing its URL with the password hidden, status, latency and
  * server version. For a read-only shard it asks the database whether it would itself refuse writes
- * from the shard's user ({@link ShardedDataSource#readOnlyProblems}). Exits 3 if any shard is down,
- * 2 if the map is invalid, 1 if a read-only shard's database lets its user write.
+ * from the shard's user ({@link ShardedDataSource#readOnlyProblems}). A shard the data source
+ * already knows is down (a missing SQLite file, a pool that cannot start) is reported with its
+ * reason; the check never creates a SQLite file. Exits 3 if any shard is down, 2 if the map is
+ * invalid, 1 if a read-only shard's database lets its user write.
  */
 @Command(name = "check", description = "Validate the shard map and connect to every shard.")
 final class CheckCommand extends Base implements Callable<Integer> {
@@ -43,23 +46,30 @@ final class CheckCommand extends Base implements Callable<Integer> {
             rows.add(new String[] {"shard", "url", "status", "latency", "server"});
             int down = 0;
             List<String> warnings = new ArrayList<>();
+            java.util.Map<String, String> known = ds.downShards();
             for (ShardSpec spec : ds.shardMap().shards()) {
                 long start = System.nanoTime();
                 String status;
                 String server = "";
-                try (Connection c = connect(spec); Statement st = c.createStatement()) {
-                    try (ResultSet rs = st.executeQuery("SELECT 1")) {
-                        rs.next();
-                    }
-                    DatabaseMetaData md = c.getMetaData();
-                    server = md.getDatabaseProductName() + " " + md.getDatabaseProductVersion();
-                    status = spec.readOnly() ? readOnlyStatus(ds, spec, warnings) : "up";
-                } catch (SQLException e) {
-                    status = "DOWN: " + firstLine(e.getMessage());
+                String why = known.get(spec.name());
+                if (why != null) {
+                    status = "DOWN: " + firstLine(Secrets.mask(why, spec));
                     down++;
+                } else {
+                    try (Connection c = connect(spec); Statement st = c.createStatement()) {
+                        try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                            rs.next();
+                        }
+                        DatabaseMetaData md = c.getMetaData();
+                        server = md.getDatabaseProductName() + " " + md.getDatabaseProductVersion();
+                        status = spec.readOnly() ? readOnlyStatus(ds, spec, warnings) : "up";
+                    } catch (SQLException e) {
+                        status = "DOWN: " + firstLine(Secrets.mask(e.getMessage(), spec));
+                        down++;
+                    }
                 }
                 long micros = (System.nanoTime() - start) / 1000;
-                rows.add(new String[] {spec.name(), hidePassword(spec.url()), status,
+                rows.add(new String[] {spec.name(), Secrets.maskUrl(spec.url()), status,
                         String.format("%.1f ms", micros / 1000.0), server});
             }
             Table.print(rows, new boolean[5], io.out());
@@ -95,8 +105,9 @@ final class CheckCommand extends Base implements Callable<Integer> {
         if (spec.password() != null) {
             props.setProperty("password", spec.password());
         }
-        if (spec.url().startsWith("jdbc:sqlite:") && spec.readOnly()) {
-            props.setProperty("open_mode", "1");
+        if (spec.url().startsWith("jdbc:sqlite:")) {
+            // read-only, or read-write without SQLite's create flag: a check never makes a file
+            props.setProperty("open_mode", spec.readOnly() ? "1" : "2");
         }
         java.sql.DriverManager.setLoginTimeout(timeoutSeconds);
         return java.sql.DriverManager.getConnection(spec.url(), props);
@@ -114,7 +125,7 @@ final class CheckCommand extends Base implements Callable<Integer> {
             }
             return problems.isEmpty() ? "up (read-only at the database)" : "up (read-only in shardkit only)";
         } catch (SQLException e) {
-            warnings.add("warning: read-only shard " + spec.name() + ": cannot ask its database: " + firstLine(e.getMessage()));
+            warnings.add("warning: read-only shard " + spec.name() + ": cannot ask its database: " + firstLine(Secrets.mask(e.getMessage(), spec)));
             return "up (read-only in shardkit only)";
         }
     }
@@ -123,8 +134,8 @@ final class CheckCommand extends Base implements Callable<Integer> {
         return s == null ? "" : s.lines().findFirst().orElse("");
     }
 
-    /** A URL with any {@code password=...} value replaced by stars. */
+    /** A URL with every password it carries replaced by stars (see {@link Secrets}). */
     static String hidePassword(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("//([^:/@]+):[^@/]*@", "//$1:***@");
+        return Secrets.maskUrl(url);
     }
 }

@@ -6,6 +6,7 @@ import io.shardkit.ArchiveReport;
 import io.shardkit.Archiver;
 import io.shardkit.Explain;
 import io.shardkit.ShardedDataSource;
+import io.shardkit.config.ShardSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,10 +86,10 @@ final class DemoCommand extends Base implements Callable<Integer> {
                 """);
         for (int i = 0; i < 4; i++) {
             yaml.append("  - name: s").append(i).append("\n    url: \"jdbc:sqlite:").append(dir.resolve("s" + i + ".db"))
-                    .append("\"\n    properties: {synchronous: NORMAL}\n");
+                    .append("\"\n    create: true\n    properties: {synchronous: NORMAL}\n");
         }
         yaml.append("  - name: archive\n    url: \"jdbc:sqlite:").append(dir.resolve("archive.db"))
-                .append("\"\n    readOnly: true\n    tier: archive\n");
+                .append("\"\n    readOnly: true\n    create: true\n    tier: archive\n");
         yaml.append("""
                 tables:
                   players:
@@ -205,7 +206,8 @@ final class DemoCommand extends Base implements Callable<Integer> {
     /** Two tenant databases, opened at runtime, each with its own guild table. */
     private void tenants(ShardedDataSource ds) throws SQLException {
         for (String tenant : new String[] {"acme", "globex"}) {
-            ds.shards().open("tenant_" + tenant, "jdbc:sqlite:" + dir.resolve("tenants").resolve(tenant + ".db"));
+            ds.shards().open(ShardSpec.of("tenant_" + tenant,
+                    "jdbc:sqlite:" + dir.resolve("tenants").resolve(tenant + ".db")).withCreate(true));
             try (Connection c = ds.connectionTo("tenant_" + tenant); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE guild (name TEXT PRIMARY KEY, members INTEGER)");
                 st.executeUpdate("INSERT INTO guild VALUES ('" + tenant + " raiders', 12), ('" + tenant + " builders', 7)");

@@ -1,5 +1,6 @@
 package io.shardkit.cli;
 
+import io.shardkit.config.Secrets;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -59,7 +60,8 @@ public final class Main implements Runnable {
     static int fail(Io io, Exception ex, boolean verbose) {
         Throwable t = ex;
         String state = t instanceof SQLException s && s.getSQLState() != null ? " (SQLState " + s.getSQLState() + ")" : "";
-        String message = t.getMessage() == null ? t.toString() : t.getMessage();
+        // messages are masked where shardkit builds them; this is the last line of defence for the rest
+        String message = Secrets.mask(t.getMessage() == null ? t.toString() : t.getMessage());
         io.err().println("error: " + message.replace('\n', ' ') + state);
         if (verbose) {
             ex.printStackTrace(io.err());

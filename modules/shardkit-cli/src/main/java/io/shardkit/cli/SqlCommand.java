@@ -2,6 +2,7 @@ package io.shardkit.cli;
 
 import io.shardkit.Explain;
 import io.shardkit.ShardedDataSource;
+import io.shardkit.config.Secrets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -206,7 +207,7 @@ final class SqlCommand extends Base implements Callable<Integer> {
                     List<String[]> rows = new ArrayList<>();
                     rows.add(new String[] {"shard", "url", "kind"});
                     for (var spec : ds.shardMap().shards()) {
-                        rows.add(new String[] {spec.name(), CheckCommand.hidePassword(spec.url()),
+                        rows.add(new String[] {spec.name(), Secrets.maskUrl(spec.url()),
                                 spec.readOnly() ? "read-only " + spec.tier() : spec.tier()});
                     }
                     for (String runtime : ds.shards().names()) {

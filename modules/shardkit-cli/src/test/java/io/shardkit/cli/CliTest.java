@@ -134,7 +134,7 @@ class CliTest {
         assertThat(ok.out()).contains("valid, 5 shards", "s3 ", "up (read-only at the database)", "SQLite");
         String broken = Files.readString(map).replace(dir.resolve("s1.db").toString(),
                 dir.resolve("missing/deeper/s1.db").toString()).replace("url: \"jdbc:sqlite:" + dir.resolve("archive.db"),
-                "url: \"jdbc:sqlite:" + dir.resolve("nowhere/archive.db"));
+                "url: \"jdbc:sqlite:" + dir.resolve("nowhere/archive.db")).replace("create: true", "create: false");
         Path brokenMap = dir.resolve("broken.yaml");
         Files.writeString(brokenMap, broken);
         Result down = run("", "check", "-c", brokenMap.toString());
@@ -177,6 +177,94 @@ class CliTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("shardkit> ", "...> ", "1000", "(shards: s0, s1, s2, s3;").doesNotContain("never");
         assertThat(r.err()).contains("error: table nowhere is not in the shard map");
+    }
+
+    /** Issue 11: one bad shard path does not stop check; it lists that shard down with why, and exits 3. */
+    @Test
+    void i11_27_checkReportsAShardWithABadPathDownAndExitsNonZero() throws Exception {
+        Files.writeString(dir.resolve("blocker"), "a file where a folder should be");
+        Path bad = dir.resolve("bad-path.yaml");
+        Files.writeString(bad, """
+                shards:
+                  - {name: s0, url: "jdbc:sqlite:%1$s/s0.db"}
+                  - {name: s1, url: "jdbc:sqlite:%1$s/blocker/s1.db", create: true}
+                  - {name: s2, url: "jdbc:sqlite:%1$s/gone/s2.db"}
+                tables:
+                  players: {key: player_id, strategy: {type: mod, shards: [s0, s1, s2]}}
+                """.formatted(dir));
+        Result r = run("", "check", "-c", bad.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(Main.SHARD_DOWN);
+        assertThat(r.out()).contains("valid, 3 shards");
+        assertThat(r.out().lines().filter(l -> l.startsWith("s0 ")).findFirst().orElseThrow()).contains(" up ");
+        assertThat(r.out().lines().filter(l -> l.startsWith("s1 ")).findFirst().orElseThrow())
+                .contains("DOWN: shard s1: cannot create database file " + dir.resolve("blocker/s1.db"));
+        assertThat(r.out().lines().filter(l -> l.startsWith("s2 ")).findFirst().orElseThrow())
+                .contains("DOWN: shard s2: database file " + dir.resolve("gone/s2.db") + " does not exist");
+        assertThat(r.err()).isEqualTo("error: 2 of 3 shards are down\n");
+        assertThat(Files.exists(dir.resolve("gone"))).as("check creates nothing").isFalse();
+    }
+
+    /** Issue 11: a bad pool number is a map error with its path and line: exit 2, not a connection failure. */
+    @Test
+    void i11_21_aBadPoolNumberIsAMapErrorExit2() throws Exception {
+        Path bad = dir.resolve("bad-pool.yaml");
+        Files.writeString(bad, "shards:\n  - {name: s0, url: \"jdbc:sqlite:" + dir.resolve("s0.db") + "\"}\n"
+                + "pool:\n  maximumPoolSize: -5\n");
+        Result r = run("", "check", "-c", bad.toString());
+        assertThat(r.code()).isEqualTo(Main.USAGE);
+        assertThat(r.err()).isEqualTo("error: invalid shard map " + bad + ": pool.maximumPoolSize: pool setting"
+                + " 'maximumPoolSize' must be at least 1, got -5 (line 4) (SQLState F0000)\n");
+    }
+
+    /** Issue 11: 2,000 nested lists are one map error, not a crash. */
+    @Test
+    void i11_20_aDeeplyNestedMapIsOneErrorNotACrash() throws Exception {
+        Path bad = dir.resolve("nested.yaml");
+        Files.writeString(bad, "shards: " + "[".repeat(2000) + "\n");
+        Result r = run("", "check", "-c", bad.toString());
+        assertThat(r.code()).isEqualTo(Main.USAGE);
+        assertThat(r.err()).startsWith("error: invalid shard map " + bad + ": shards[0][0]")
+                .contains("nested deeper than 64 levels").endsWith("(line 1) (SQLState F0000)\n");
+    }
+
+    /**
+     * Issue 11: a password of every awkward character, in the password key and in the URL (user info
+     * and parameter forms), never reaches check's output or the CLI's errors.
+     */
+    @Test
+    void i11_24_checkAndErrorsNeverPrintAPassword() throws Exception {
+        String password = "Zq/@;?&=:%'\" \\üé€😀#Xw";
+        String yamlPassword = password.replace("'", "''");
+        String encoded = java.net.URLEncoder.encode(password, StandardCharsets.UTF_8);
+        Path secret = dir.resolve("secret.yaml");
+        Files.writeString(secret, """
+                shards:
+                  - {name: s0, url: "jdbc:sqlite:%1$s/s0.db", password: '%2$s'}
+                  - {name: pg, url: 'jdbc:postgresql://127.0.0.1:1/app?connectTimeout=1', user: bob, password: '%2$s'}
+                  - {name: pq, url: 'jdbc:postgresql://127.0.0.1:1/app?user=bob&password=%3$s&connectTimeout=1'}
+                  - {name: my, url: 'jdbc:mysql://bob:%2$s@127.0.0.1:1/app'}
+                tables:
+                  players: {key: player_id, strategy: {type: mod, shards: [s0]}}
+                """.formatted(dir, yamlPassword, encoded));
+        Result check = run("", "check", "-c", secret.toString(), "--timeout", "2");
+        assertThat(check.code()).as(check.err()).isEqualTo(Main.SHARD_DOWN);
+        assertThat(check.out()).contains("pg ", "pq ", "my ", "***");
+        Result shards = run("\\shards\n", "sql", "-c", secret.toString());
+        Path typo = dir.resolve("typo.yaml");
+        Files.writeString(typo, "shards:\n  - {name: s0, url: 'jdbc:postgresq://bob:" + yamlPassword
+                + "@127.0.0.1:1/app?password=" + encoded + "'}\n");
+        Result mistyped = run("", "check", "-c", typo.toString(), "--verbose");
+        assertThat(mistyped.code()).isEqualTo(Main.USAGE);
+        assertThat(mistyped.err()).contains("no JDBC driver on the class path accepts 'jdbc:postgresq://bob:***@");
+        for (Result r : new Result[] {check, shards, mistyped}) {
+            String all = r.out() + r.err();
+            for (String form : new String[] {password, encoded}) {
+                for (int i = 0; i + 5 <= form.length(); i++) {
+                    assertThat(all).as("shows '" + form.substring(i, i + 5) + "' of the password").doesNotContain(
+                            form.substring(i, i + 5));
+                }
+            }
+        }
     }
 
     @Test

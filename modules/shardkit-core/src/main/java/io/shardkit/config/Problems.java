@@ -13,13 +13,20 @@ import java.util.Set;
  *
  * <p>One problem per path: the first one found is the cause, and later ones at the same path are
  * its consequences (an unset variable leaves the URL empty, which is then also "missing"), so
- * they are dropped.
+ * they are dropped. A hostile file cannot make the report huge: at most {@link #MAX_LISTED} problems
+ * are listed (the count of the rest follows), each cut to {@link #MAX_CHARS} characters.
  */
 public final class Problems {
     private final String source;
     private final Map<String, Integer> lines;
     private final List<String> problems = new ArrayList<>();
     private final Set<String> paths = new HashSet<>();
+    private int unlisted;
+
+    /** Problems listed in one report. */
+    public static final int MAX_LISTED = 50;
+    /** Longest problem text listed. */
+    public static final int MAX_CHARS = 500;
 
     /** @param lines YAML path → 1-based line, empty for maps built in Java */
     public Problems(String source, Map<String, Integer> lines) {
@@ -31,8 +38,17 @@ public final class Problems {
         if (!paths.add(path)) {
             return;
         }
+        if (problems.size() >= MAX_LISTED) {
+            unlisted++;
+            return;
+        }
         Integer line = lineOf(path);
-        problems.add(path + ": " + message + (line == null ? "" : " (line " + line + ")"));
+        String where = line == null ? "" : " (line " + line + ")";
+        String text = YamlGuard.shorten(path) + ": " + message;
+        if (text.length() + where.length() > MAX_CHARS) {
+            text = text.substring(0, MAX_CHARS - where.length() - 3) + "...";
+        }
+        problems.add(text + where);
     }
 
     private Integer lineOf(String path) {
@@ -57,7 +73,12 @@ public final class Problems {
 
     public void throwIfAny() throws ShardMapException {
         if (!problems.isEmpty()) {
-            throw new ShardMapException(source, problems);
+            List<String> all = problems;
+            if (unlisted > 0) {
+                all = new ArrayList<>(problems);
+                all.add("... and " + unlisted + " more problems");
+            }
+            throw new ShardMapException(source, all);
         }
     }
 }

@@ -81,6 +81,7 @@ public record ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<Str
             }
             checkUrl(problems, path + ".url", s.url());
             checkPool(problems, path + ".pool", s.pool());
+            checkIdle(problems, path, s.pool());
             if (!ShardSpec.HOT.equals(s.tier()) && !ShardSpec.ARCHIVE.equals(s.tier())) {
                 problems.add(path + ".tier", "unknown tier '" + s.tier() + "' (known: hot, archive)");
             }
@@ -153,17 +154,37 @@ public record ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<Str
         }
     }
 
+    /** minimumIdle above maximumPoolSize (HikariCP would quietly lower it), with map-wide values under a shard's own. */
+    private void checkIdle(Problems problems, String shardPath, Map<String, Object> own) {
+        Object min = own.containsKey("minimumIdle") ? own.get("minimumIdle") : pool.get("minimumIdle");
+        if (min == null) {
+            return;
+        }
+        Object max = own.containsKey("maximumPoolSize") ? own.get("maximumPoolSize") : pool.get("maximumPoolSize");
+        try {
+            int lo = (Integer) PoolSettings.convert("minimumIdle", min);
+            int hi = max == null ? 10 : (Integer) PoolSettings.convert("maximumPoolSize", max);
+            if (lo > hi) {
+                problems.add(own.containsKey("minimumIdle") ? shardPath + ".pool.minimumIdle" : "pool.minimumIdle",
+                        "minimumIdle " + lo + " is more than maximumPoolSize " + hi
+                                + (max == null ? " (the default)" : "") + " of shard at " + shardPath);
+            }
+        } catch (IllegalArgumentException e) {
+            // reported by checkPool
+        }
+    }
+
     private static void checkUrl(Problems problems, String path, String url) {
         if (url == null || url.isBlank()) {
             problems.add(path, "missing JDBC URL");
             return;
         }
         if (!url.startsWith("jdbc:") || url.indexOf(':', 5) < 0) {
-            problems.add(path, "malformed JDBC URL '" + url + "' (expected jdbc:<driver>:<database>)");
+            problems.add(path, "malformed JDBC URL '" + Secrets.maskUrl(url) + "' (expected jdbc:<driver>:<database>)");
             return;
         }
         if (!anyDriverAccepts(url)) {
-            problems.add(path, "no JDBC driver on the class path accepts '" + url + "'");
+            problems.add(path, "no JDBC driver on the class path accepts '" + Secrets.maskUrl(url) + "'");
         }
     }
 

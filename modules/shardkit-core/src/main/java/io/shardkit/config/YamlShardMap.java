@@ -9,8 +9,6 @@ import io.shardkit.strategy.RangeStrategy;
 import io.shardkit.strategy.Strategy;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +27,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -38,6 +36,8 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * Reads a shard map from YAML (format: {@code shard-config/shard-map.schema.json}).
@@ -56,7 +56,7 @@ public final class YamlShardMap {
     private static final Set<String> SETTINGS_KEYS = Set.of("analysisCacheSize", "scatterThreads", "mergeRowLimit",
             "runtimeIdleTimeout", "runtimeConnectionCap", "mergeMemory");
     private static final Set<String> SHARD_KEYS =
-            Set.of("name", "url", "user", "password", "properties", "pool", "readOnly", "tier", "admin");
+            Set.of("name", "url", "user", "password", "properties", "pool", "readOnly", "tier", "admin", "create");
     private static final Set<String> ADMIN_KEYS = Set.of("user", "password");
     private static final Set<String> TABLE_KEYS = Set.of("key", "strategy", "broadcast", "shard", "archive");
     private static final Set<String> ARCHIVE_KEYS = Set.of("shards", "id", "lookup", "cutoff", "placement");
@@ -83,7 +83,18 @@ public final class YamlShardMap {
         this.env = env;
     }
 
+    /** The largest shard map read, in bytes: 10,000 shards take under 1 MiB. */
+    public static final int MAX_BYTES = 2 * 1024 * 1024;
+
     public static ShardMap load(Path file) throws ShardMapException {
+        try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw tooLarge(file.toString(), size);
+            }
+        } catch (IOException e) {
+            throw new ShardMapException(file.toString(), "cannot read: " + e, e);
+        }
         try (InputStream in = Files.newInputStream(file)) {
             return load(in, file.toString(), System::getenv);
         } catch (IOException e) {
@@ -96,21 +107,57 @@ public final class YamlShardMap {
      * @param env variable name → value, or {@code null} when unset
      */
     public static ShardMap load(InputStream in, String source, UnaryOperator<String> env) throws ShardMapException {
-        return new YamlShardMap(source, env).read(new InputStreamReader(in, StandardCharsets.UTF_8));
+        byte[] bytes;
+        try {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        } catch (IOException e) {
+            throw new ShardMapException(source, "cannot read: " + e, e);
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw tooLarge(source, -1);
+        }
+        return new YamlShardMap(source, env).read(new String(bytes, StandardCharsets.UTF_8));
     }
 
-    private ShardMap read(Reader reader) throws ShardMapException {
+    private static ShardMapException tooLarge(String source, long size) {
+        return new ShardMapException(source, "(root): the file is " + (size < 0 ? "larger than " + MAX_BYTES + " bytes"
+                : size + " bytes") + "; a shard map may be at most " + MAX_BYTES + " bytes (2 MiB; 10,000 shards take"
+                + " under 1 MiB) (line 1)", null);
+    }
+
+    /**
+     * Parses with bounds (size, depth, aliases, expansion: {@link YamlGuard}) so that a hostile
+     * file is one error within milliseconds rather than a stack overflow or an exhausted heap.
+     * The reader's buffer holds the whole text: with snakeyaml's default of 1,024 characters a
+     * long scalar is re-copied once per kilobyte, which made a 4 MB value take seconds.
+     */
+    private ShardMap read(String text) throws ShardMapException {
         Optional<Node> root;
+        LoadSettings settings = LoadSettings.builder().setLabel(source).setCodePointLimit(MAX_BYTES)
+                .setMaxAliasesForCollections(YamlGuard.MAX_COLLECTION_ALIASES).setAllowRecursiveKeys(false)
+                .setAllowDuplicateKeys(true).setBufferSize(text.length() + 1).build();
+        YamlGuard guard = new YamlGuard(new ParserImpl(settings, new StreamReader(settings, text)));
         try {
-            root = new Compose(LoadSettings.builder().setLabel(source).build()).composeReader(reader);
+            root = new Composer(settings, guard).getSingleNode();
+        } catch (YamlGuard.Refusal e) {
+            throw new ShardMapException(source, e.path + ": " + e.getMessage() + " (line " + e.line + ")", null);
         } catch (MarkedYamlEngineException e) {
-            String where = e.getProblemMark().map(m -> " (line " + (m.getLine() + 1) + ")").orElse("");
-            throw new ShardMapException(source, "not valid YAML: " + e.getProblem() + where, e);
+            int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(guard.lastLine());
+            String context = e.getContext() == null || e.getContext().isBlank() ? "" : e.getContext() + ", ";
+            throw new ShardMapException(source, YamlGuard.shorten(guard.lastPath()) + ": not valid YAML after this value: "
+                    + context + e.getProblem()
+                    + " (line " + line + ")", null);
         } catch (YamlEngineException e) {
-            throw new ShardMapException(source, "not valid YAML: " + e.getMessage(), e);
+            throw new ShardMapException(source, YamlGuard.shorten(guard.lastPath()) + ": not valid YAML after this value: "
+                    + firstLine(e)
+                    + " (line " + guard.lastLine() + ")", null);
+        } catch (StackOverflowError e) {
+            // the guard's depth limit should make this unreachable; a crash must still be a map error
+            throw new ShardMapException(source, YamlGuard.shorten(guard.lastPath()) + ": nested too deeply to read"
+                    + " (line " + guard.lastLine() + ")", null);
         }
         if (root.isEmpty()) {
-            throw new ShardMapException(source, "the file is empty", null);
+            throw new ShardMapException(source, "(root): the file is empty (line 1)", null);
         }
         index(root.get(), "");
         aliasTables();
@@ -135,14 +182,21 @@ public final class YamlShardMap {
         return map;
     }
 
+    private static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
     /** Records the line of every path, for messages. */
     private void index(Node node, String path) {
         node.getStartMark().ifPresent(m -> lines.putIfAbsent(path, m.getLine() + 1));
         if (node instanceof MappingNode m) {
             for (NodeTuple t : m.getValue()) {
-                if (t.getKeyNode() instanceof ScalarNode k) {
-                    String child = path.isEmpty() ? k.getValue() : path + "." + k.getValue();
-                    t.getKeyNode().getStartMark().ifPresent(mk -> lines.putIfAbsent(child, mk.getLine() + 1));
+                String key = scalar(t.getKeyNode());
+                String child = path.isEmpty() ? key : path + "." + key;
+                t.getKeyNode().getStartMark().ifPresent(mk -> lines.putIfAbsent(child, mk.getLine() + 1));
+                if (t.getKeyNode() instanceof ScalarNode) {
                     index(t.getValueNode(), child);
                 }
             }
@@ -195,7 +249,7 @@ public final class YamlShardMap {
             String tier = text(f.get("tier"), path + ".tier");
             ShardSpec spec = new ShardSpec(name == null ? "" : name, url == null ? "" : url,
                     text(f.get("user"), path + ".user"), text(f.get("password"), path + ".password"),
-                    props, readPool(f.get("pool"), path + ".pool"), readOnly, tier);
+                    props, readPool(f.get("pool"), path + ".pool"), readOnly, tier, bool(f.get("create"), path + ".create"));
             if (f.containsKey("admin")) {
                 // credentials of the archiver's writes, for a read-only shard whose user holds SELECT only
                 MappingNode admin = mapping(f.get("admin"), path + ".admin");
@@ -558,18 +612,42 @@ public final class YamlShardMap {
         return new CustomStrategy(chooser, shardList, props);
     }
 
+    /**
+     * Makes the chooser a {@code class:} strategy names. The class is looked up without running
+     * its static initializer, checked for a chooser interface, and only then initialised, so a
+     * class that is not a chooser never runs code; a static initializer that throws says so.
+     */
     private Object instantiate(String className, String path, List<String> shards, Map<String, String> props) {
         Class<?> type;
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        ClassLoader loader = context != null ? context : YamlShardMap.class.getClassLoader();
         try {
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            type = Class.forName(className, true, loader != null ? loader : YamlShardMap.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
+            type = Class.forName(className, false, loader);
+        } catch (ClassNotFoundException e) {
             problems.add(path, "class " + className + " not found on the class path");
+            return null;
+        } catch (LinkageError e) {
+            problems.add(path, "class " + className + " cannot be loaded: " + e);
             return null;
         }
         if (!io.shardkit.ShardChooser.class.isAssignableFrom(type) && !io.shardkit.IdChooser.class.isAssignableFrom(type)
                 && !io.shardkit.QueryChooser.class.isAssignableFrom(type)) {
             problems.add(path, "class " + className + " implements none of ShardChooser, IdChooser, QueryChooser");
+            return null;
+        }
+        if (type.isInterface() || java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
+            problems.add(path, "class " + className + " is " + (type.isInterface() ? "an interface" : "abstract")
+                    + "; name a concrete class");
+            return null;
+        }
+        try {
+            Class.forName(className, true, loader);
+        } catch (ExceptionInInitializerError e) {
+            problems.add(path, "class " + className + " failed in its static initializer: " + e.getCause());
+            return null;
+        } catch (ClassNotFoundException | LinkageError e) {
+            // NoClassDefFoundError: its static initializer failed before, in this class loader
+            problems.add(path, "class " + className + " cannot be initialised: " + e);
             return null;
         }
         try {
@@ -591,9 +669,9 @@ public final class YamlShardMap {
                 }
             }
         } catch (InvocationTargetException e) {
-            problems.add(path, "class " + className + " failed to start: " + e.getCause());
+            problems.add(path, "class " + className + " failed to start: its constructor threw " + e.getCause());
             return null;
-        } catch (ReflectiveOperationException e) {
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             problems.add(path, "class " + className + " cannot be made: " + e);
             return null;
         }
@@ -698,8 +776,12 @@ public final class YamlShardMap {
         return null;
     }
 
+    /** A key's text; a mapping or list used as a key is named by its kind, not printed. */
     private static String scalar(Node node) {
-        return node instanceof ScalarNode s ? s.getValue() : String.valueOf(node);
+        if (node instanceof ScalarNode s) {
+            return s.getValue();
+        }
+        return node instanceof MappingNode ? "(a mapping)" : "(a list)";
     }
 
     /** The interpolated text of a scalar, {@code null} for a missing node or YAML null. */

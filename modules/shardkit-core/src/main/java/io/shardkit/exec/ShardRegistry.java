@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.shardkit.ShardException;
 import io.shardkit.config.PoolSettings;
+import io.shardkit.config.Secrets;
 import io.shardkit.config.ShardMap;
 import io.shardkit.config.ShardSpec;
 import io.shardkit.sql.Dialect;
@@ -18,15 +19,23 @@ import java.util.Map;
 
 /**
  * One HikariCP pool per shard, addressed by a dense index so the hot path looks shards up in an
- * array. Pools are created when the data source is built but open no connection until asked
- * ({@code initializationFailTimeout = -1}, {@code minimumIdle = 0} unless configured), so a
- * shard that is down does not stop the others from being used.
+ * array. A pool is created on the first use of its shard, not when the data source starts, so a
+ * map of 10,000 shards starts in milliseconds and a shard that is down, or whose pool cannot start,
+ * does not stop the others: it is marked down ({@link #isDown}, {@link #downReason}) and only the
+ * statements that need it fail, naming it (SQLState 08001; 08006 for a SQLite file that vanished).
+ * Pools open no connection until asked ({@code initializationFailTimeout = -1}, {@code minimumIdle = 0}
+ * unless configured).
  *
- * <p>SQLite file shards get their parent folder created, a busy timeout, and WAL journaling (or,
- * for a read-only shard, SQLite's read-only open mode) and no room for attached databases
- * ({@code limit_attached = 0}: SQLite itself refuses {@code ATTACH}); an
- * in-memory SQLite shard ({@code jdbc:sqlite::memory:}) gets a pool of exactly one connection
- * that never retires, since each connection would otherwise be a different, empty database.
+ * <p>SQLite file shards get a busy timeout and WAL journaling (or, for a read-only shard, SQLite's
+ * read-only open mode), no room for attached databases ({@code limit_attached = 0}: SQLite itself
+ * refuses {@code ATTACH}), and are opened without SQLite's create flag: a missing file is an error
+ * naming the file, never a new empty database. Only {@link ShardSpec#create()} (YAML
+ * {@code create: true}, checked once when the data source starts or the runtime shard is added)
+ * creates a missing file and its folder. Each borrow checks that the file is still there (one
+ * {@code stat}), since a connection still open on a deleted file in WAL mode acknowledges writes
+ * that are lost with it. An in-memory SQLite shard ({@code jdbc:sqlite::memory:}) gets a pool of
+ * exactly one connection that never retires, since each connection would otherwise be a different,
+ * empty database.
  */
 public final class ShardRegistry implements AutoCloseable {
 
@@ -38,6 +47,12 @@ public final class ShardRegistry implements AutoCloseable {
         /** Created on first use for runtime shards; null again after an idle close. Guarded by this slot. */
         volatile HikariDataSource pool;
         volatile boolean closed;
+        /** Why the shard is down (its pool could not start, its file is gone), or null when it is not. */
+        volatile String down;
+        /** The SQLite database file, checked on every borrow; null for other databases and in-memory SQLite. */
+        final java.io.File file;
+        /** When {@link #checkAlive} last looked at the file (System.nanoTime). */
+        volatile long checkedAt;
         volatile long lastUsed;
         volatile Boolean binaryTextOrder;
 
@@ -45,6 +60,8 @@ public final class ShardRegistry implements AutoCloseable {
             this.spec = spec;
             this.dialect = Dialect.fromUrl(spec.url());
             this.runtime = runtime;
+            Path f = dialect == Dialect.SQLITE ? sqliteFile(spec.url()) : null;
+            this.file = f == null ? null : f.toFile();
         }
     }
 
@@ -57,25 +74,135 @@ public final class ShardRegistry implements AutoCloseable {
     private final ScatterPermits scatterPermits = new ScatterPermits(this);
     private final DownShards downShards = new DownShards();
     private java.util.concurrent.ScheduledExecutorService idleCloser;
+    private volatile boolean shut;
 
-    public ShardRegistry(ShardMap map) throws ShardException {
+    /**
+     * Makes a slot per shard of the map without starting any pool. A SQLite file shard is checked
+     * now (its file exists, or is created when the shard says {@code create}), so a bad path marks
+     * that shard down from the start.
+     */
+    public ShardRegistry(ShardMap map) {
         this.map = map;
         int n = map.shards().size();
         this.configured = n;
         this.runtimePermits = new java.util.concurrent.Semaphore(map.settings().runtimeConnectionCap(), true);
         Slot[] initial = new Slot[n];
-        slots = initial;
-        try {
-            for (int i = 0; i < n; i++) {
-                ShardSpec spec = map.shards().get(i);
-                initial[i] = new Slot(spec, false);
-                index.put(spec.name(), i);
-                initial[i].pool = new HikariDataSource(config(map, spec, initial[i].dialect));
-            }
-        } catch (RuntimeException e) {
-            close();
-            throw new ShardException("cannot create the connection pools: " + e.getMessage(), "08001", 0, null, e);
+        for (int i = 0; i < n; i++) {
+            ShardSpec spec = map.shards().get(i);
+            initial[i] = new Slot(spec, false);
+            index.put(spec.name(), i);
+            prepareFile(initial[i]);
         }
+        slots = initial;
+    }
+
+    // ---- down shards ----
+
+    /** Whether the shard's last start or borrow failed for a reason that needs fixing (see {@link #downReason}). */
+    public boolean isDown(int shard) {
+        return slots[shard].down != null;
+    }
+
+    /** Why the shard is down, naming the shard; null when it is not. */
+    public String downReason(int shard) {
+        return slots[shard].down;
+    }
+
+    /**
+     * Marks a shard down with a reason (for example, a connection attempt that timed out). The
+     * next borrow still tries the shard; one that succeeds clears the mark.
+     */
+    public void markDown(int shard, String reason) {
+        slots[shard].down = reason == null ? "shard " + name(shard) + " is down" : reason;
+    }
+
+    /** The shards marked down now, by name, with their reasons, in index order. */
+    public Map<String, String> downShards() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Slot s : slots) {
+            String why = s.down;
+            if (why != null && !s.closed) {
+                out.put(s.spec.name(), why);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The SQLite file of a shard URL, or null for an in-memory database or another database:
+     * {@code jdbc:sqlite:path}, {@code jdbc:sqlite:file:path?options}.
+     */
+    public static Path sqliteFile(String url) {
+        if (!url.startsWith("jdbc:sqlite:") || sqliteMemory(url)) {
+            return null;
+        }
+        String path = url.substring("jdbc:sqlite:".length());
+        String file = path.startsWith("file:") ? path.substring(5) : path;
+        int q = file.indexOf('?');
+        try {
+            return Path.of(q < 0 ? file : file.substring(0, q)).toAbsolutePath();
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
+
+    private static boolean sqliteMemory(String url) {
+        String path = url.substring("jdbc:sqlite:".length());
+        return path.isEmpty() || path.startsWith(":memory:") || path.contains("mode=memory");
+    }
+
+    /** Creates the file of a {@code create} shard if missing; marks the shard down if the file is missing or cannot be made. */
+    private static void prepareFile(Slot slot) {
+        if (slot.file == null) {
+            return;
+        }
+        Path file = slot.file.toPath();
+        if (slot.file.isFile()) {
+            return;
+        }
+        if (slot.file.exists()) {
+            slot.down = "shard " + slot.spec.name() + ": " + file + " is not a file";
+            return;
+        }
+        if (!slot.spec.create()) {
+            slot.down = "shard " + slot.spec.name() + ": database file " + file + " does not exist (shardkit creates a"
+                    + " SQLite file only when the shard says create: true, or through shards().create)";
+            return;
+        }
+        try {
+            Path parent = file.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try {
+                // an empty file is an empty SQLite database
+                Files.createFile(file);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // made by someone else meanwhile: fine
+            }
+        } catch (IOException | RuntimeException e) {
+            slot.down = "shard " + slot.spec.name() + ": cannot create database file " + file + ": " + e;
+        }
+    }
+
+    /**
+     * Fails unless the shard can be used: not shut, not closed, its SQLite file (if any) present.
+     * For code that connects to the shard without its pool (admin connections).
+     */
+    public void checkOpenable(int shard) throws ShardException {
+        Slot slot = slots[shard];
+        if (slot.file != null && !slot.file.isFile()) {
+            String why = slot.down;
+            if (why == null) {
+                why = missing(slot);
+            }
+            throw new ShardException(why, "08001", 0, slot.spec.name(), null);
+        }
+    }
+
+    private static String missing(Slot slot) {
+        return "shard " + slot.spec.name() + ": database file " + slot.file + " is missing (deleted or moved while the"
+                + " data source was open); shardkit does not create it again";
     }
 
     /**
@@ -83,9 +210,10 @@ public final class ShardRegistry implements AutoCloseable {
      * created on first use, closed again after {@code settings.runtimeIdleTimeout} without use, and
      * its connections count against {@code settings.runtimeConnectionCap}, shared by every runtime
      * shard. A runtime shard closed earlier may be opened again under the same name (a new URL is
-     * fine: the file moved).
+     * fine: the file moved). A SQLite file must exist unless the spec says {@code create}.
      *
      * @return the shard's index
+     * @throws ShardException SQLState 08001 naming the file when a SQLite file is missing
      */
     public synchronized int open(ShardSpec spec) throws ShardException {
         Integer existing = index.get(spec.name());
@@ -98,17 +226,29 @@ public final class ShardRegistry implements AutoCloseable {
             if (!old.closed) {
                 throw new ShardException("shard " + spec.name() + " is already open", ShardException.ROUTING);
             }
+            Slot fresh = opened(spec);
             Slot[] copy = slots.clone();
-            copy[existing] = new Slot(spec, true);
+            copy[existing] = fresh;
             slots = copy;
             return existing;
         }
+        Slot fresh = opened(spec);
         Slot[] copy = java.util.Arrays.copyOf(slots, slots.length + 1);
-        copy[slots.length] = new Slot(spec, true);
+        copy[slots.length] = fresh;
         slots = copy;
         index.put(spec.name(), slots.length - 1);
         startIdleCloser();
         return slots.length - 1;
+    }
+
+    /** A runtime shard's slot; a SQLite file that is missing (and not to be created) fails the open, naming the file. */
+    private static Slot opened(ShardSpec spec) throws ShardException {
+        Slot slot = new Slot(spec, true);
+        prepareFile(slot);
+        if (slot.down != null) {
+            throw new ShardException(slot.down, "08001", 0, spec.name(), null);
+        }
+        return slot;
     }
 
     /**
@@ -231,35 +371,26 @@ public final class ShardRegistry implements AutoCloseable {
     }
 
     private static void sqlite(HikariConfig c, ShardSpec spec) {
-        String path = spec.url().substring("jdbc:sqlite:".length());
-        boolean memory = path.isEmpty() || path.startsWith(":memory:") || path.contains("mode=memory");
-        if (memory) {
+        if (sqliteMemory(spec.url())) {
             c.setMaximumPoolSize(1);
             c.setMinimumIdle(1);
             c.setMaxLifetime(0);
             c.setIdleTimeout(0);
+        } else if (spec.readOnly()) {
+            // opened read-only by SQLite itself, so a write fails at the database even if it bypassed shardkit
+            c.addDataSourceProperty("open_mode", String.valueOf(SQLITE_OPEN_READONLY));
         } else {
-            String file = path.startsWith("file:") ? path.substring(5) : path;
-            int q = file.indexOf('?');
-            Path parent = Path.of(q < 0 ? file : file.substring(0, q)).toAbsolutePath().getParent();
-            try {
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("shard " + spec.name() + ": cannot create folder " + parent + ": " + e, e);
-            }
-            if (spec.readOnly()) {
-                // opened read-only by SQLite itself, so a write fails at the database even if it bypassed shardkit
-                c.addDataSourceProperty("open_mode", "1");
-            } else {
-                c.addDataSourceProperty("journal_mode", "WAL");
-            }
+            // read-write without SQLITE_OPEN_CREATE: a missing file fails instead of becoming an empty database
+            c.addDataSourceProperty("open_mode", String.valueOf(SQLITE_OPEN_READWRITE));
+            c.addDataSourceProperty("journal_mode", "WAL");
         }
         c.addDataSourceProperty("busy_timeout", "10000");
         // no ATTACH on any shard connection: a hot connection could attach an archive file read-write
         c.addDataSourceProperty("limit_attached", "0");
     }
+
+    private static final int SQLITE_OPEN_READONLY = 0x1;
+    private static final int SQLITE_OPEN_READWRITE = 0x2;
 
     private static void apply(HikariConfig c, String name, Object v) {
         switch (name) {
@@ -294,7 +425,7 @@ public final class ShardRegistry implements AutoCloseable {
     }
 
     /** Shards a scatter could not reach lately, failed fast until their back-off passes. */
-    public DownShards downShards() {
+    public DownShards recentFailures() {
         return downShards;
     }
 
@@ -420,27 +551,115 @@ public final class ShardRegistry implements AutoCloseable {
         }
     }
 
-    /** The pool of a configured shard (or an open runtime shard), for monitoring; may be null for runtime shards. */
+    /** The pool of a shard, for monitoring; null until the shard is first used (and after a runtime shard's idle close). */
     public HikariDataSource pool(int shard) {
         return slots[shard].pool;
     }
 
     /**
-     * Borrows a connection from a shard's pool; errors name the shard. The configured shards'
-     * path takes no lock; a runtime shard starts its pool if needed and takes a permit of the
-     * runtime connection cap, given back when the connection closes.
+     * Borrows a connection from a shard's pool, starting the pool on the shard's first use; errors
+     * name the shard. A configured shard's path takes no lock once its pool runs; a runtime shard
+     * takes a permit of the runtime connection cap, given back when the connection closes. A shard
+     * whose pool cannot start fails with SQLState 08001; a SQLite file that vanished since with 08006
+     * (the pool's connections to it are evicted, so none keeps writing to the deleted file).
      */
     public Connection borrow(int shard) throws SQLException {
         Slot slot = slots[shard];
         try {
-            if (!slot.runtime) {
-                return slot.pool.getConnection();
+            if (slot.file != null && !slot.file.isFile()) {
+                throw fileGone(slot);
             }
-            return borrowRuntime(slot);
+            if (slot.runtime) {
+                return borrowRuntime(slot);
+            }
+            HikariDataSource p = slot.pool;
+            Connection c = (p != null ? p : start(slot)).getConnection();
+            if (slot.down != null) {
+                slot.down = null;
+            }
+            return c;
         } catch (ShardException e) {
             throw e;
         } catch (SQLException e) {
-            throw ShardException.fromShard(slot.spec.name(), null, e);
+            throw wrap(slot, e);
+        }
+    }
+
+    private static ShardException wrap(Slot slot, SQLException e) {
+        String message = e.getMessage();
+        String masked = Secrets.mask(message, slot.spec);
+        if (masked == null || masked.equals(message)) {
+            return ShardException.fromShard(slot.spec.name(), null, e);
+        }
+        ShardException w = new ShardException("shard " + slot.spec.name() + ": " + masked + " [sql: ]", e.getSQLState(),
+                e.getErrorCode(), slot.spec.name(), null);
+        w.setStackTrace(e.getStackTrace());
+        return w;
+    }
+
+    /** How often {@link #checkAlive} looks at a SQLite file at most: a stat costs about a microsecond. */
+    private static final long CHECK_NANOS = 10_000_000L;
+
+    /**
+     * For a connection held across statements (a transaction, a long-lived logical connection):
+     * fails with SQLState 08006, naming the file, once a SQLite shard's file has been deleted or
+     * moved, since the connection would otherwise keep writing into the deleted file. Looks at the
+     * file at most every 10 ms per shard (every time while the shard is down), so a write in the
+     * first 10 ms after the deletion may still be taken; a new connection is checked every time.
+     * Costs a field read for other databases.
+     */
+    public void checkAlive(int shard) throws ShardException {
+        Slot slot = slots[shard];
+        if (slot.file == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (slot.down == null && now - slot.checkedAt < CHECK_NANOS) {
+            return;
+        }
+        slot.checkedAt = now;
+        if (!slot.file.isFile()) {
+            throw fileGone(slot);
+        }
+    }
+
+    /** The SQLite file is gone: evict the pool's connections (they hold the deleted file) and fail. */
+    private ShardException fileGone(Slot slot) {
+        String why = missing(slot);
+        String state = "08006";
+        synchronized (slot) {
+            HikariDataSource p = slot.pool;
+            if (p != null) {
+                p.getHikariPoolMXBean().softEvictConnections();
+            } else if (slot.down != null) {
+                why = slot.down;
+                state = "08001";
+            }
+            slot.down = why;
+        }
+        return new ShardException(why, state, 0, slot.spec.name(), null);
+    }
+
+    /** Starts a configured shard's pool (once; racing borrowers wait for the first). */
+    private HikariDataSource start(Slot slot) throws ShardException {
+        synchronized (slot) {
+            HikariDataSource p = slot.pool;
+            if (p != null) {
+                return p;
+            }
+            if (shut) {
+                throw new ShardException("the data source is closed", "08003", 0, slot.spec.name(), null);
+            }
+            try {
+                p = new HikariDataSource(config(map, slot.spec, slot.dialect));
+            } catch (RuntimeException e) {
+                String why = "shard " + slot.spec.name() + " is down: its connection pool cannot start: "
+                        + Secrets.mask(String.valueOf(e.getMessage()), slot.spec);
+                slot.down = why;
+                throw new ShardException(why, "08001", 0, slot.spec.name(), null);
+            }
+            slot.pool = p;
+            return p;
         }
     }
 
@@ -461,8 +680,7 @@ public final class ShardRegistry implements AutoCloseable {
     }
 
     private Connection borrowRuntime(Slot slot) throws SQLException {
-        long timeout = slot.pool != null ? slot.pool.getConnectionTimeout()
-                : config(map, slot.spec, slot.dialect).getConnectionTimeout();
+        long timeout = slot.pool != null ? slot.pool.getConnectionTimeout() : connectionTimeout(slot.spec);
         boolean permitted;
         try {
             permitted = runtimePermits.tryAcquire(timeout, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -484,12 +702,22 @@ public final class ShardRegistry implements AutoCloseable {
                 }
                 p = slot.pool;
                 if (p == null) {
-                    p = new HikariDataSource(config(map, slot.spec, slot.dialect));
+                    try {
+                        p = new HikariDataSource(config(map, slot.spec, slot.dialect));
+                    } catch (RuntimeException e) {
+                        String why = "shard " + slot.spec.name() + " is down: its connection pool cannot start: "
+                                + Secrets.mask(String.valueOf(e.getMessage()), slot.spec);
+                        slot.down = why;
+                        throw new ShardException(why, "08001", 0, slot.spec.name(), null);
+                    }
                     slot.pool = p;
                 }
                 slot.lastUsed = System.currentTimeMillis();
             }
             Connection c = p.getConnection();
+            if (slot.down != null) {
+                slot.down = null;
+            }
             return new PermitConnection(c, () -> {
                 slot.lastUsed = System.currentTimeMillis();
                 runtimePermits.release();
@@ -500,8 +728,20 @@ public final class ShardRegistry implements AutoCloseable {
         }
     }
 
+    /** The pool's connection timeout a shard will get, without making a pool (HikariCP's default 30 s). */
+    private long connectionTimeout(ShardSpec spec) {
+        Object v = spec.pool().containsKey("connectionTimeout") ? spec.pool().get("connectionTimeout")
+                : map.pool().get("connectionTimeout");
+        try {
+            return v == null ? 30_000 : (Long) PoolSettings.convert("connectionTimeout", v);
+        } catch (IllegalArgumentException e) {
+            return 30_000;
+        }
+    }
+
     @Override
     public void close() {
+        shut = true;
         synchronized (this) {
             if (idleCloser != null) {
                 idleCloser.shutdownNow();

@@ -203,7 +203,7 @@ final class ScatterExecution implements Execution {
             }
             parts[i] = new Part(shard, c);
             if (c == null) {
-                registry.downShards().check(shard, registry.name(shard));
+                registry.recentFailures().check(shard, registry.name(shard));
                 if (counts == null) {
                     counts = new int[registry.slots()];
                 }
@@ -225,10 +225,10 @@ final class ScatterExecution implements Execution {
                     try {
                         p.connection = conn.borrow(shard);
                     } catch (SQLException e) {
-                        registry.downShards().failed(shard, e);
+                        registry.recentFailures().failed(shard, e);
                         throw ShardException.fromShard(registry.name(shard), null, e);
                     }
-                    registry.downShards().ok(shard);
+                    registry.recentFailures().ok(shard);
                     p.borrowed = true;
                     p.permit = true;
                     counts[shard]--;

@@ -322,6 +322,7 @@ public final class ShardedConnection implements Connection {
         }
         Connection c = physical[shard];
         if (c != null) {
+            registry.checkAlive(shard);
             return c;
         }
         checkOpen();

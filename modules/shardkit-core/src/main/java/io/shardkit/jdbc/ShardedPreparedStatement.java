@@ -69,6 +69,9 @@ final class ShardedPreparedStatement extends ShardedStatement implements Prepare
         if (ps == null || ps.isClosed()) {
             ps = prepare(conn.physical(shard), conn.sqlFor(shard, analysis.sql()));
             prepared[shard] = ps;
+        } else {
+            // a SQLite file deleted since this statement was prepared fails rather than taking writes
+            conn.registry().checkAlive(shard);
         }
         return ps;
     }

@@ -83,7 +83,8 @@ public final class CustomStrategy implements Strategy {
 
     @Override
     public String describe() {
-        return chooser.getClass().getName() + (props.isEmpty() ? "" : " " + props) + " over " + shards;
+        return chooser.getClass().getName() + (props.isEmpty() ? "" : " " + io.shardkit.config.Secrets.maskValues(props))
+                + " over " + shards;
     }
 
     @Override

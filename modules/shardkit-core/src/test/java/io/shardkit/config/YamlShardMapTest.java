@@ -458,13 +458,14 @@ public class YamlShardMapTest {
                    tier: hot
                 """);
         assertThat(e.problems()).hasSize(1);
-        assertThat(e.problems().get(0)).isEqualTo("not valid YAML: expected <block end>, but found '<block mapping start>' (line 4)");
-        assertThat(e.getMessage()).startsWith("invalid shard map test.yaml: not valid YAML: ");
+        assertThat(e.problems().get(0)).isEqualTo("shards[0].url: not valid YAML after this value: while parsing a block collection, expected <block end>,"
+                + " but found '<block mapping start>' (line 4)");
+        assertThat(e.getMessage()).startsWith("invalid shard map test.yaml: shards[0].url: not valid YAML after this value: ");
     }
 
     @Test
     void emptyFile() {
-        assertThat(refused("# nothing here\n").problems()).containsExactly("the file is empty");
+        assertThat(refused("# nothing here\n").problems()).containsExactly("(root): the file is empty (line 1)");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.shardkit.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shardkit.config.ShardSpec;
 import io.shardkit.ShardException;
 import io.shardkit.ShardedDataSource;
 import io.shardkit.strategy.Strategies;
@@ -36,7 +37,7 @@ class ScatterResourcesTest {
         String[] names = new String[SHARDS];
         for (int i = 0; i < SHARDS; i++) {
             names[i] = "s" + i;
-            b.shard(names[i], "jdbc:sqlite:" + dir.resolve(names[i] + ".db"));
+            b.shard(ShardSpec.of(names[i], "jdbc:sqlite:" + dir.resolve(names[i] + ".db")).withCreate(true));
         }
         ds = b.sharded("events", "id", Strategies.mod(names)).sharded("broken", "id", Strategies.mod(names)).build();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {

@@ -2,6 +2,7 @@ package io.shardkit.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardkit.config.ShardSpec;
 import io.shardkit.ShardedDataSource;
 import io.shardkit.strategy.Strategies;
 import java.io.IOException;
@@ -30,7 +31,7 @@ class GoldenPlanTest {
     static void open(@TempDir Path dir) throws Exception {
         ShardedDataSource.Builder b = ShardedDataSource.builder();
         for (int i = 0; i < 4; i++) {
-            b.shard("s" + i, "jdbc:sqlite:" + dir.resolve("s" + i + ".db"));
+            b.shard(ShardSpec.of("s" + i, "jdbc:sqlite:" + dir.resolve("s" + i + ".db")).withCreate(true));
         }
         ds = b.sharded("players", "player_id", Strategies.mod("s0", "s1", "s2", "s3"))
                 .sharded("matches", "player_id", Strategies.mod("s0", "s1", "s2", "s3"))

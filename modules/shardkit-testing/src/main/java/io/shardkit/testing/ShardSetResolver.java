@@ -138,6 +138,8 @@ final class ShardSetResolver {
         List<String> urls = new ArrayList<>();
         for (int i = 0; i < SHARDS; i++) {
             names.add("s" + i);
+            // an empty file is an empty SQLite database; shardkit opens a shard's file, it does not create it
+            Files.createFile(dir.resolve("s" + i + ".db"));
             urls.add("jdbc:sqlite:" + dir.resolve("s" + i + ".db"));
         }
         String reference = "jdbc:sqlite:" + dir.resolve(ShardSet.REFERENCE_NAME + ".db");
