@@ -3,6 +3,7 @@ package io.shardkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shardkit.config.ShardSpec;
 import io.shardkit.strategy.Strategies;
 import java.nio.file.Path;
 import java.sql.BatchUpdateException;
@@ -34,7 +35,7 @@ class FailedWritesTest {
         ShardedDataSource.Builder b = ShardedDataSource.builder();
         for (int i = 0; i < 4; i++) {
             // foreign keys on, so a deferred foreign key is checked at commit
-            b.shard("s" + i, url(i) + "?foreign_keys=on");
+            b.shard(ShardSpec.of("s" + i, url(i) + "?foreign_keys=on").withCreate(true));
         }
         ds = b.sharded("notes", "owner", Strategies.mod("s0", "s1", "s2", "s3")).build();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shardkit.jdbc.ShardedConnection;
+import io.shardkit.config.ShardSpec;
 import io.shardkit.strategy.Strategies;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,7 +35,7 @@ class MetaDataTest {
     void open() throws SQLException {
         ShardedDataSource.Builder b = ShardedDataSource.builder();
         for (int i = 0; i < 4; i++) {
-            b.shard("s" + i, url(i));
+            b.shard(ShardSpec.of("s" + i, url(i)).withCreate(true));
         }
         ds = b.sharded("notes", "owner", Strategies.mod("s0", "s1", "s2", "s3")).build();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {

@@ -3,6 +3,7 @@ package io.shardkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shardkit.config.ShardSpec;
 import io.shardkit.strategy.Strategies;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,7 +33,7 @@ class SavepointTest {
     void open() throws SQLException {
         ShardedDataSource.Builder b = ShardedDataSource.builder();
         for (int i = 0; i < 4; i++) {
-            b.shard("s" + i, "jdbc:sqlite:" + dir.resolve("s" + i + ".db"));
+            b.shard(ShardSpec.of("s" + i, "jdbc:sqlite:" + dir.resolve("s" + i + ".db")).withCreate(true));
         }
         ds = b.sharded("notes", "owner", Strategies.mod("s0", "s1", "s2", "s3")).build();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {

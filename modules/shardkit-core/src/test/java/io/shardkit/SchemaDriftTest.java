@@ -29,8 +29,8 @@ class SchemaDriftTest {
     void open() throws Exception {
         String yaml = """
                 shards:
-                  - {name: s0, url: "jdbc:sqlite:DIR/s0.db"}
-                  - {name: s1, url: "jdbc:sqlite:DIR/s1.db"}
+                  - {name: s0, url: "jdbc:sqlite:DIR/s0.db", create: true}
+                  - {name: s1, url: "jdbc:sqlite:DIR/s1.db", create: true}
                 tables:
                   items:
                     key: id

@@ -1,6 +1,7 @@
 package io.shardkit.jdbc;
 
 import io.shardkit.ShardException;
+import io.shardkit.config.Secrets;
 import io.shardkit.sql.Dialect;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -106,6 +107,10 @@ final class ShardedMetaData implements InvocationHandler {
         }
         int shard = conn.metadataShard();
         Object value = conn.onShard(shard, c -> call(c.getMetaData(), method, args, shard));
+        if (name.equals("getURL") && value instanceof String url) {
+            // a URL may carry a password (user:pass@, password=...): never hand it out
+            value = Secrets.maskUrl(url);
+        }
         if (constant) {
             constants.put(name, value);
         }
