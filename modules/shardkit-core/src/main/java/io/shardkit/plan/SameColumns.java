@@ -65,17 +65,27 @@ final class SameColumns {
 
     /** Refuses (0A000, naming both shards and the first differing column) unless {@code c} has these columns. */
     void require(Cursor c, Route route, Dialect dialect) throws SQLException {
-        SameColumns other = of(c, route.shard(), dialect);
-        if (other == null) {
+        ResultSet rs = c.source();
+        if (rs == null) {
             return;
         }
-        int n = Math.max(labels.length, other.labels.length);
-        for (int i = 0; i < n; i++) {
+        // compared in place: nothing is allocated unless the columns differ
+        ResultSetMetaData md = rs.getMetaData();
+        boolean typed = dialect != Dialect.SQLITE;
+        int n = md.getColumnCount();
+        boolean same = n == labels.length;
+        for (int i = 0; same && i < n; i++) {
+            same = labels[i].equalsIgnoreCase(md.getColumnLabel(i + 1)) && (!typed || types[i] == md.getColumnType(i + 1));
+        }
+        if (same) {
+            return;
+        }
+        SameColumns other = of(c, route.shard(), dialect);
+        int width = Math.max(labels.length, other.labels.length);
+        for (int i = 0; i < width; i++) {
             String a = i < labels.length ? describe(labels[i], types[i]) : null;
             String b = i < other.labels.length ? describe(other.labels[i], other.types[i]) : null;
-            boolean same = a != null && b != null && labels[i].equalsIgnoreCase(other.labels[i])
-                    && types[i] == other.types[i];
-            if (!same) {
+            if (a == null || b == null || !labels[i].equalsIgnoreCase(other.labels[i]) || types[i] != other.types[i]) {
                 throw new RefusedException("a merge of shards whose results have different columns: shard " + shard
                         + " returns " + labels.length + " columns, shard " + route.shard() + " " + other.labels.length
                         + "; column " + (i + 1) + " is " + (a == null ? "missing" : a) + " on " + shard + " but "
