@@ -120,13 +120,30 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
     public Connection connectionTo(String shard) throws SQLException {
         int i = registry.indexOf(shard);
         if (i < 0) {
-            throw new ShardException("unknown shard '" + shard + "' (known: " + String.join(", ", map.shardNames()) + ")",
-                    ShardException.ROUTING);
+            throw unknownShard(shard);
         }
         if (!registry.isOpen(shard)) {
             throw new ShardException("shard " + shard + " is closed; open it again to use it", "08003", 0, shard, null);
         }
         return new ShardedConnection(registry, cache, router, i, scatter, mergeRowLimit);
+    }
+
+    private ShardException unknownShard(String shard) {
+        return new ShardException("unknown shard '" + shard + "' (known: " + String.join(", ", map.shardNames()) + ")",
+                ShardException.ROUTING);
+    }
+
+    /**
+     * One shard as a plain {@code DataSource}, for tools that run once per shard (Flyway, Liquibase,
+     * Hibernate's schema tools): its connections are {@link #connectionTo(String)}'s.
+     *
+     * @throws ShardException naming the known shards when {@code shard} is not one of them
+     */
+    public ShardDataSource dataSourceFor(String shard) throws SQLException {
+        if (registry.indexOf(shard) < 0) {
+            throw unknownShard(shard);
+        }
+        return new ShardDataSource(this, shard);
     }
 
     /**

@@ -1,12 +1,8 @@
 package io.shardkit;
 
 import io.shardkit.tenant.TenantScope;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /**
  * One tenant's view of a {@link ShardedDataSource} ({@link ShardedDataSource#forTenant}): every
@@ -16,14 +12,11 @@ import javax.sql.DataSource;
  * <p>Costs nothing to keep: it borrows from the shards' pools, which all tenants share; there is
  * no pool per tenant. Thread-safe. Closing the {@link ShardedDataSource} closes what it uses.
  */
-public final class TenantDataSource implements DataSource {
-    private final ShardedDataSource owner;
+public final class TenantDataSource extends DataSourceView {
     private final TenantScope scope;
-    private volatile PrintWriter logWriter;
-    private volatile int loginTimeout;
 
     TenantDataSource(ShardedDataSource owner, TenantScope scope) {
-        this.owner = owner;
+        super(owner);
         this.scope = scope;
     }
 
@@ -49,56 +42,8 @@ public final class TenantDataSource implements DataSource {
         return owner.tenantConnection(scope);
     }
 
-    /** Refused: credentials are per shard and come from the shard map. */
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("credentials are set per shard in the shard map; use getConnection()",
-                "0A000");
-    }
-
     TenantScope scope() {
         return scope;
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return logWriter;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        logWriter = out;
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-        loginTimeout = seconds;
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return loginTimeout;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException("shardkit logs through SLF4J", "0A000");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        if (iface.isInstance(owner)) {
-            return iface.cast(owner);
-        }
-        throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this) || iface.isInstance(owner);
     }
 
     @Override

@@ -96,4 +96,27 @@ class CallTest {
             }
         }
     }
+
+    /** Issue 12: a DataSource view of one shard for per-shard tools (Flyway, Liquibase, schema tools). */
+    @Test
+    void i12_dataSourceForOneShardRunsAsWrittenOnIt() throws SQLException {
+        javax.sql.DataSource s2 = ds.dataSourceFor("s2");
+        try (Connection c = s2.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE tool_history (version INTEGER)");
+            st.executeUpdate("INSERT INTO tool_history (version) VALUES (1)");
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM notes")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("notes on s2 only").isEqualTo(2);
+            }
+        }
+        try (Connection c = ds.dataSourceFor("s1").getConnection(); Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> st.executeQuery("SELECT * FROM tool_history")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("shard s1");
+        }
+        assertThat(s2.unwrap(ShardedDataSource.class)).isSameAs(ds);
+        assertThat(((ShardDataSource) s2).shard()).isEqualTo("s2");
+        assertThatThrownBy(() -> ds.dataSourceFor("s9")).isInstanceOf(ShardException.class)
+                .hasMessageContaining("unknown shard 's9' (known: s0, s1, s2, s3)");
+        assertThatThrownBy(() -> s2.getConnection("u", "p")).isInstanceOf(SQLFeatureNotSupportedException.class);
+    }
 }
