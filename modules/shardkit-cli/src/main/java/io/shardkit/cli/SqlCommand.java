@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.impl.DefaultParser;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -115,7 +116,12 @@ final class SqlCommand extends Base implements Callable<Integer> {
             };
         }
         Terminal terminal = TerminalBuilder.builder().system(true).build();
-        LineReader reader = LineReaderBuilder.builder().terminal(terminal)
+        // the line as typed: JLine's default parser drops backslashes (so "\\explain ..." became SQL
+        // "explain ..." waiting for a ';') and expands '!' from history (as in "a != b")
+        DefaultParser parser = new DefaultParser();
+        parser.setEscapeChars(new char[0]);
+        LineReader reader = LineReaderBuilder.builder().terminal(terminal).parser(parser)
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".shardkit_history"))
                 .build();
         return new Lines() {
