@@ -1,0 +1,7 @@
+package io.shardkit.subquery;
+
+import io.shardkit.testing.MariaDbShards;
+
+@MariaDbShards
+class MariaDbI12AnalysisTest extends I12AnalysisContract {
+}
