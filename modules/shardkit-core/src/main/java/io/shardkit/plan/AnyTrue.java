@@ -1,19 +1,24 @@
 package io.shardkit.plan;
 
 import io.shardkit.merge.Cursor;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
 /**
  * {@code SELECT EXISTS(<q>)} over several shards: each shard answers one row, one column (a boolean
- * on PostgreSQL, 1/0 elsewhere); the answer is a shard's true row when any shard says true, else a
- * false row. Reads every shard's one row; holds one.
+ * on PostgreSQL, 1/0 elsewhere); the answer is the first shard row that says true, else the last
+ * shard's (false) row. The row is passed through as the shard's driver returned it (so
+ * {@code getString} reads {@code t}/{@code f} on PostgreSQL as one database's would). Stops reading
+ * at the first true row.
+ *
+ * @param shards how many shards answer (one row each)
  */
-public record AnyTrue(RowSource input) implements RowSource {
+public record AnyTrue(int shards, RowSource input) implements RowSource {
 
     @Override
     public String describe() {
-        return "AnyTrue (EXISTS: true when any shard's is)";
+        return "AnyTrue (EXISTS: true when any of " + shards + " shards' is)";
     }
 
     @Override
@@ -25,20 +30,30 @@ public record AnyTrue(RowSource input) implements RowSource {
     public Cursor open(Execution execution) throws SQLException {
         Cursor in = input.open(execution);
         try {
-            Object answer = null;
-            boolean seen = false;
-            while (in.next()) {
-                Object v = in.get(1);
-                if (!seen || isTrue(v) && !isTrue(answer)) {
-                    answer = v;
-                    seen = true;
+            for (int i = 1; i <= shards; i++) {
+                if (!in.next()) {
+                    throw new SQLException("EXISTS across shards: " + (i - 1) + " of " + shards + " shards answered a row",
+                            "XX000");
+                }
+                if (i == shards || isTrue(in.get(1))) {
+                    break;
                 }
             }
-            if (!seen) {
-                throw new SQLException("EXISTS across shards: a shard returned no row", "XX000");
-            }
-            Object[] row = {answer};
-            return MaterializedRows.of(1, MaterializedRows.over(List.<Object[]>of(row).iterator()), in);
+            return new PassThrough(in) {
+                private boolean returned;
+
+                @Override
+                public boolean next() {
+                    boolean first = !returned;
+                    returned = true;
+                    return first;
+                }
+
+                @Override
+                public ResultSet source() {
+                    return returned ? in.source() : null;
+                }
+            };
         } catch (SQLException | RuntimeException e) {
             in.close();
             throw e;

@@ -65,7 +65,7 @@ public final class Planner {
             for (int i = 0; i < d.size(); i++) {
                 routes.add(route(a, d, i, registry));
             }
-            return new AnyTrue(new Concat(new Scatter(routes, false)));
+            return new AnyTrue(routes.size(), new Concat(new Scatter(routes, false)));
         }
         MergeSpec m = a.merge();
         if (m == null) {
