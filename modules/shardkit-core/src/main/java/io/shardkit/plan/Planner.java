@@ -60,6 +60,12 @@ public final class Planner {
             }
             return new FirstHit(routes);
         }
+        if (a.countOver() != null) {
+            // the statement itself on one shard gives the column; q's merged rows give the count
+            Route header = new Route(shards.get(0), a.sql(), null);
+            PlanNode rows = plan(a.countOver(), d, registry, params);
+            return new CountRows(new Concat(new Scatter(List.of(header), false)), (RowSource) rows);
+        }
         if (a.existsAny()) {
             List<Route> routes = new ArrayList<>(d.size());
             for (int i = 0; i < d.size(); i++) {

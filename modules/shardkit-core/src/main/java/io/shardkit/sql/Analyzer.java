@@ -348,8 +348,9 @@ public final class Analyzer {
          * the outer statement routed as {@code q} is. Over several shards EXISTS is true when any shard's is
          * (exact when {@code q} returns a row on one database exactly when some shard's copy does: no OFFSET,
          * HAVING, window function, set operation, WITH or unmergeable join); the count is the sum of the shards'
-         * counts (exact when {@code q}'s rows are the shards' rows concatenated: ORDER BY at most). Other inner
-         * shapes refuse, naming the construct. {@code null} when the statement is not of these shapes, or when
+         * counts when {@code q}'s rows are the shards' rows concatenated (ORDER BY at most), else the count of
+         * {@code q}'s rows merged as {@code q} alone would be (LIMIT/OFFSET, DISTINCT, GROUP BY; what that merge
+         * cannot answer refuses when the plan is made). Other inner shapes refuse, naming the construct. {@code null} when the statement is not of these shapes, or when
          * its every sharded reference is pinned (then it is routed whole to one shard like any pinned subquery).
          */
         private SqlAnalysis overSubquery(PlainSelect ps, List<String> top, List<String> nested) {
@@ -387,7 +388,7 @@ public final class Analyzer {
             }
             String what = exists ? "EXISTS(<subquery>)" : "COUNT(*) over a subquery";
             List<String> tables = distinct(concat(top, nested));
-            if (q.getSelect().getLimit() != null && q.getSelect().getLimit().getOffset() != null) {
+            if (exists && q.getSelect().getLimit() != null && q.getSelect().getLimit().getOffset() != null) {
                 return refused(tables, what + " with OFFSET across shards");
             }
             SqlAnalysis inner = analyze(q.getSelect().toString());
@@ -400,9 +401,12 @@ public final class Analyzer {
                         : "not one shardkit can route as a whole"));
             }
             Set<String> allowed = exists ? Set.of("ORDER BY", "DISTINCT", "GROUP BY", "LIMIT") : Set.of("ORDER BY");
+            boolean merged = false;
             for (String c : inner.mergeConstructs()) {
                 boolean ok = allowed.contains(c) || exists && c.startsWith("aggregate ");
-                if (!ok) {
+                if (!ok && !exists && !c.startsWith(SqlAnalysis.UNMERGEABLE)) {
+                    merged = true; // counted over q's merged rows; q's own merge refuses what it cannot merge
+                } else if (!ok) {
                     String shown = c.startsWith(SqlAnalysis.UNMERGEABLE) ? c.substring(SqlAnalysis.UNMERGEABLE.length()) : c;
                     return refused(tables, what + " with " + shown + " in the subquery across shards"
                             + (exists ? "" : " (the count of the merged rows is not the sum of the shards' counts)"));
@@ -411,7 +415,7 @@ public final class Analyzer {
             List<String> constructs = exists ? List.of("EXISTS") : List.of("aggregate COUNT");
             SqlAnalysis outer = new SqlAnalysis(sql, kind, SqlAnalysis.Shape.SHARDED, tables, inner.pinnedShard(),
                     inner.shardedTable(), inner.strategy(), inner.keyValues(), null, constructs, null, null, dialect);
-            return exists ? outer.withExistsAny() : outer;
+            return exists ? outer.withExistsAny() : merged ? outer.withCountOver(inner) : outer;
         }
 
         private int shardedReferencesOf(List<String> references) {

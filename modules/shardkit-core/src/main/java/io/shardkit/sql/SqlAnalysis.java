@@ -182,6 +182,23 @@ public final class SqlAnalysis {
     }
 
     /** Set once by the analyzer before the analysis is published. */
+    private SqlAnalysis countOver;
+
+    /**
+     * For {@code SELECT COUNT(*) FROM (<q>) t} over sharded tables where {@code q} needs a merge: the
+     * analysis of {@code q} alone (its parameters are the statement's, in order), whose merged rows are
+     * counted when the statement runs on several shards; else {@code null}.
+     */
+    public SqlAnalysis countOver() {
+        return countOver;
+    }
+
+    SqlAnalysis withCountOver(SqlAnalysis inner) {
+        this.countOver = inner;
+        return this;
+    }
+
+    /** Set once by the analyzer before the analysis is published. */
     private boolean existsAny;
 
     /**
