@@ -372,7 +372,9 @@ public final class Analyzer {
             } else if (ps.getFromItem() instanceof ParenthesedSelect inner && inner.getClass() == ParenthesedSelect.class
                     && item instanceof Function f && f.getClass() == Function.class && "count".equals(name(f.getName()))
                     && !f.isDistinct() && (f.isAllColumns() || f.getParameters() != null && f.getParameters().size() == 1
-                            && f.getParameters().get(0).toString().equals("*"))) {
+                            && (f.getParameters().get(0).toString().equals("*")
+                                    || f.getParameters().get(0) instanceof LongValue))) {
+                // COUNT(*), and PageHelper's COUNT(0) / COUNT(1): a constant that is never NULL counts every row
                 q = inner;
             }
             if (q == null) {

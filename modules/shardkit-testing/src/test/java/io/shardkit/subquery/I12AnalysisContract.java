@@ -197,6 +197,8 @@ public abstract class I12AnalysisContract {
         sameRows("SELECT COUNT(*) FROM (SELECT o.id FROM t_order o JOIN t_line l ON l.player_id = o.player_id"
                 + " AND l.order_id = o.id WHERE l.qty > ?) tmp", 2);
         sameRows("SELECT COUNT(*) FROM (SELECT * FROM t_order WHERE amount > ?) tmp", 1000);
+        sameRows("SELECT count(0) FROM (SELECT id, amount FROM t_order WHERE amount > ?) table_count", 10); // PageHelper
+        sameRows("SELECT COUNT(1) FROM (SELECT id FROM t_order WHERE amount > ? ORDER BY id LIMIT 4) t", 10);
     }
 
     @Test
