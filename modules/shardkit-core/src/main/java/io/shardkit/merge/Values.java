@@ -84,6 +84,16 @@ public final class Values {
         prepare(meta, comparisons, declared, null);
     }
 
+    /**
+     * Drops the column rules the first scatter prepared, so the next scatter's columns prepare them:
+     * for a plan whose first scatter only describes the result ({@code COUNT(*)} over a merged subquery).
+     */
+    public void forget() {
+        rules = null;
+        weights = null;
+        orderedByWeight = null;
+    }
+
     /** As {@link #prepare(ResultSetMetaData, Comparisons, Declared)}, with PostgreSQL enums ordered by {@code enums}. */
     public void prepare(ResultSetMetaData meta, Comparisons comparisons, Declared declared, Enums enums)
             throws SQLException {

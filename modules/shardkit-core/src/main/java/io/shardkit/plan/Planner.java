@@ -22,7 +22,8 @@ import java.util.List;
  * (a plain query's Having holds only its guards; Limit keeps the ties of FETCH ... WITH TIES)
  * </pre>
  *
- * A key lookup over the tiers of a tiered table is a {@link FirstHit} instead.
+ * A key lookup over the tiers of a tiered table is a {@link FirstHit} instead, and
+ * {@code SELECT EXISTS(<q>)} an {@link AnyTrue} over the shards' answers.
  *
  * A read whose result across shards cannot be computed exactly is refused, naming the construct.
  */
@@ -58,6 +59,19 @@ public final class Planner {
                 routes.add(route(a, d, i, registry));
             }
             return new FirstHit(routes);
+        }
+        if (a.countOver() != null) {
+            // the statement itself on one shard gives the column; q's merged rows give the count
+            Route header = new Route(shards.get(0), a.sql(), null);
+            PlanNode rows = plan(a.countOver(), d, registry, params);
+            return new CountRows(new Concat(new Scatter(List.of(header), false)), (RowSource) rows);
+        }
+        if (a.existsAny()) {
+            List<Route> routes = new ArrayList<>(d.size());
+            for (int i = 0; i < d.size(); i++) {
+                routes.add(route(a, d, i, registry));
+            }
+            return new AnyTrue(routes.size(), new Concat(new Scatter(routes, false)));
         }
         MergeSpec m = a.merge();
         if (m == null) {

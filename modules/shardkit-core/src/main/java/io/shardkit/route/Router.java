@@ -149,6 +149,13 @@ public final class Router {
             d = t.all() ? decision(indexes(strategy.shards(), "strategy", table))
                     : decision(indexes(t.shards(), "QueryChooser", table));
         }
+        if (a.sameShard() && !d.isSingle()) {
+            throw new RefusedException("subquery over sharded table " + table + " (it would see only the rows of one"
+                    + " shard): its references are pinned to key values on " + d.size() + " shards", a.sql());
+        }
+        if (a.keySet() != null && !sameKey(a.keySet().resolve(params), a.keyPin().resolve(params))) {
+            throw new RefusedException(a.keyRefusal(), a.sql());
+        }
         if (a.tiering() != null) {
             d = tiered(a, a.tiering(), d, params, why);
         }
@@ -323,7 +330,7 @@ public final class Router {
     private RouteDecision keyed(SqlAnalysis a, Strategy strategy, String table, Object[] params, StringBuilder why)
             throws SQLException {
         List<ValueRef> keys = a.keyValues();
-        if (keys.size() == 1) {
+        if (keys.size() == 1 && !keys.get(0).array()) {
             Object key = keys.get(0).resolve(params);
             if (key == null) {
                 return nullKey(a, strategy, table, why);
@@ -349,26 +356,92 @@ public final class Router {
             if (key == null) {
                 continue;
             }
-            Candidates c;
-            try {
-                c = strategy.candidates(table, key);
-            } catch (KeyTypeException e) {
-                return unmappable(a, strategy, table, key, why);
-            }
-            checkAnswer(c, "IdChooser", table);
-            if (why != null) {
-                note(why, table + "." + keyName(a) + " = " + show(key) + ": " + c.reason());
-            }
-            for (String s : c.shards()) {
-                if (!shards.contains(s)) {
-                    shards.add(s);
+            if (ref.array()) {
+                Object[] elements = elements(key);
+                if (elements == null) {
+                    return unmappable(a, strategy, table, key, why);
                 }
+                for (Object element : elements) {
+                    if (element != null && !addCandidates(a, strategy, table, element, shards, why)) {
+                        return unmappable(a, strategy, table, element, why);
+                    }
+                }
+            } else if (!addCandidates(a, strategy, table, key, shards, why)) {
+                return unmappable(a, strategy, table, key, why);
             }
         }
         if (shards.isEmpty()) {
             return nullKey(a, strategy, table, why);
         }
         return decision(indexes(shards, "IdChooser", table));
+    }
+
+    /**
+     * Whether the value an UPDATE's SET gives the shard key is the one its WHERE pins the key to, so
+     * every row it matches keeps its key: equal values of one type, or numbers of equal value
+     * ({@code 5} and {@code 5L}). A string and a number differ (each database converts by its own
+     * rules), as do NULL and a value.
+     */
+    static boolean sameKey(Object set, Object pin) {
+        if (set == null || pin == null) {
+            return set == null && pin == null; // WHERE key = NULL matches no row
+        }
+        if (set instanceof Number x && pin instanceof Number y) {
+            try {
+                return decimal(x).compareTo(decimal(y)) == 0;
+            } catch (NumberFormatException e) {
+                return false; // NaN, infinity
+            }
+        }
+        return set.getClass() == pin.getClass() && set.equals(pin)
+                || set instanceof byte[] x && pin instanceof byte[] y && Arrays.equals(x, y);
+    }
+
+    private static java.math.BigDecimal decimal(Number n) {
+        return n instanceof java.math.BigDecimal d ? d : n instanceof java.math.BigInteger b ? new java.math.BigDecimal(b)
+                : n instanceof Double || n instanceof Float ? new java.math.BigDecimal(n.toString())
+                : java.math.BigDecimal.valueOf(n.longValue());
+    }
+
+    /** Adds the key's candidate shards; {@code false} when the strategy cannot map the key. */
+    private boolean addCandidates(SqlAnalysis a, Strategy strategy, String table, Object key, List<String> shards,
+            StringBuilder why) throws SQLException {
+        Candidates c;
+        try {
+            c = strategy.candidates(table, key);
+        } catch (KeyTypeException e) {
+            return false;
+        }
+        checkAnswer(c, "IdChooser", table);
+        if (why != null) {
+            note(why, table + "." + keyName(a) + " = " + show(key) + ": " + c.reason());
+        }
+        for (String s : c.shards()) {
+            if (!shards.contains(s)) {
+                shards.add(s);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The elements of an array bound to {@code key = ANY(?)}: a {@link java.sql.Array}'s, an
+     * {@code Object[]}, or a primitive array boxed; {@code null} for any other value.
+     */
+    static Object[] elements(Object value) throws SQLException {
+        Object v = value instanceof java.sql.Array array ? array.getArray() : value;
+        if (v instanceof Object[] objects) {
+            return objects;
+        }
+        if (v == null || !v.getClass().isArray()) {
+            return null;
+        }
+        int n = java.lang.reflect.Array.getLength(v); // primitive arrays: once per execution of a batch load
+        Object[] out = new Object[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = java.lang.reflect.Array.get(v, i);
+        }
+        return out;
     }
 
     /**

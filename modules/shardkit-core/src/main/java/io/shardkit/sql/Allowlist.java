@@ -72,7 +72,8 @@ final class Allowlist {
     }
 
     /** The outcome: {@code refusal} is {@code null} when every node is known. */
-    record Verdict(String refusal, String volatileCall, String connectionStateCall, boolean locking) {
+    record Verdict(String refusal, String volatileCall, String connectionStateCall, boolean locking,
+            String anyArrayCall) {
     }
 
     /** A SELECT of the statement (any depth) locks rows: FOR UPDATE, FOR SHARE, LOCK IN SHARE MODE. */
@@ -82,10 +83,11 @@ final class Allowlist {
         Allowlist walk = new Allowlist();
         try {
             walk.statement(st);
-            return new Verdict(null, walk.expressions.volatileCall(), walk.expressions.connectionStateCall(), walk.locking);
+            return new Verdict(null, walk.expressions.volatileCall(), walk.expressions.connectionStateCall(), walk.locking,
+                    walk.expressions.anyArrayCall());
         } catch (Refusal r) {
             return new Verdict(r.getMessage(), walk.expressions.volatileCall(), walk.expressions.connectionStateCall(),
-                    walk.locking);
+                    walk.locking, walk.expressions.anyArrayCall());
         }
     }
 

@@ -23,6 +23,7 @@ import net.sf.jsqlparser.expression.SignedExpression;
 import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
@@ -215,7 +216,21 @@ public final class Analyzer {
             this.sql = sql;
         }
 
+        /** The statement, its every table reference (subqueries included) and, when pinned, its subqueries' key values. */
+        Statement root;
+        List<String> everyReference = List.of();
+        List<ValueRef> subqueryPins;
+
+        private int shardedReferences(Map<String, TableRule> sharded) {
+            int n = 0;
+            for (String t : everyReference) {
+                n += sharded.containsKey(t) ? 1 : 0;
+            }
+            return n;
+        }
+
         SqlAnalysis run(Statement st) {
+            root = st;
             Finder finder = new Finder();
             try {
                 finder.getTables(st);
@@ -224,10 +239,15 @@ public final class Analyzer {
             }
             List<String> top = without(finder.top, finder.cteNames);
             List<String> nested = without(finder.nested, finder.cteNames);
+            everyReference = concat(top, nested);
             kind = kindOf(st);
             Allowlist.Verdict verdict = Allowlist.check(st);
             if (verdict.refusal() != null) {
                 return refused(distinct(concat(top, nested)), verdict.refusal());
+            }
+            if (verdict.anyArrayCall() != null && dialect != Dialect.POSTGRESQL) {
+                // = ANY(array) is PostgreSQL's; elsewhere it stays an unknown function, as before
+                return refused(distinct(concat(top, nested)), ExpressionAllowlist.unknownFunction(verdict.anyArrayCall()));
             }
             volatileCall = verdict.volatileCall();
             readsOnly = st instanceof Select && !verdict.locking();
@@ -238,6 +258,12 @@ public final class Analyzer {
                 return refused(distinct(concat(top, nested)), verdict.connectionStateCall() + " in a statement that"
                         + " names tables (it answers for one physical connection, which the routing may not pick);"
                         + " read it alone with SELECT " + verdict.connectionStateCall() + " and bind the value");
+            }
+            if (st instanceof PlainSelect ps && st.getClass() == PlainSelect.class) {
+                SqlAnalysis over = overSubquery(ps, top, nested);
+                if (over != null) {
+                    return over;
+                }
             }
             if (st instanceof Select select) {
                 select(select);
@@ -314,6 +340,93 @@ public final class Analyzer {
                 return refused(distinct(concat(top, nested)), "the statement " + st.getClass().getSimpleName());
             }
             return resolve(top, nested);
+        }
+
+        /**
+         * {@code SELECT EXISTS(<q>)} (jOOQ's fetchExists) and {@code SELECT COUNT(*) FROM (<q>) t} (pagination
+         * counts) whose subquery is not pinned to one shard: {@code q} is analysed as a statement of its own and
+         * the outer statement routed as {@code q} is. Over several shards EXISTS is true when any shard's is
+         * (exact when {@code q} returns a row on one database exactly when some shard's copy does: no OFFSET,
+         * HAVING, window function, set operation, WITH or unmergeable join); the count is the sum of the shards'
+         * counts when {@code q}'s rows are the shards' rows concatenated (ORDER BY at most), else the count of
+         * {@code q}'s rows merged as {@code q} alone would be (LIMIT/OFFSET, DISTINCT, GROUP BY; what that merge
+         * cannot answer refuses when the plan is made). Other inner shapes refuse, naming the construct. {@code null} when the statement is not of these shapes, or when
+         * its every sharded reference is pinned (then it is routed whole to one shard like any pinned subquery).
+         */
+        private SqlAnalysis overSubquery(PlainSelect ps, List<String> top, List<String> nested) {
+            boolean bare = ps.getJoins() == null && ps.getWhere() == null && ps.getGroupBy() == null
+                    && ps.getHaving() == null && ps.getDistinct() == null && ps.getOrderByElements() == null
+                    && ps.getLimit() == null && ps.getOffset() == null && ps.getFetch() == null && ps.getTop() == null
+                    && ps.getWithItemsList() == null && ps.getForMode() == null && ps.getSelectItems().size() == 1
+                    && ps.getIntoTables() == null;
+            if (!bare) {
+                return null;
+            }
+            Expression item = ps.getSelectItems().get(0).getExpression();
+            ParenthesedSelect q = null;
+            boolean exists = false;
+            if (ps.getFromItem() == null && item instanceof ExistsExpression e && !e.isNot()
+                    && e.getRightExpression() instanceof ParenthesedSelect inner) {
+                q = inner;
+                exists = true;
+            } else if (ps.getFromItem() instanceof ParenthesedSelect inner && inner.getClass() == ParenthesedSelect.class
+                    && item instanceof Function f && f.getClass() == Function.class && "count".equals(name(f.getName()))
+                    && !f.isDistinct() && (f.isAllColumns() || f.getParameters() != null && f.getParameters().size() == 1
+                            && (f.getParameters().get(0).toString().equals("*")
+                                    || f.getParameters().get(0) instanceof LongValue))) {
+                // COUNT(*), and PageHelper's COUNT(0) / COUNT(1): a constant that is never NULL counts every row
+                q = inner;
+            }
+            if (q == null) {
+                return null;
+            }
+            boolean shardedInside = false;
+            for (String n : nested) {
+                TableRule rule = map.tables().get(n);
+                shardedInside |= rule != null && rule.isSharded() && rule.strategy().shards().size() > 1;
+            }
+            if (!shardedInside || new SubqueryPins(map).of(ps, shardedReferencesOf(everyReference)) == null) {
+                return null;
+            }
+            String what = exists ? "EXISTS(<subquery>)" : "COUNT(*) over a subquery";
+            List<String> tables = distinct(concat(top, nested));
+            if (exists && q.getSelect().getLimit() != null && q.getSelect().getLimit().getOffset() != null) {
+                return refused(tables, what + " with OFFSET across shards");
+            }
+            SqlAnalysis inner = analyze(q.getSelect().toString());
+            if (inner.shape() == SqlAnalysis.Shape.REFUSED || inner.shape() == SqlAnalysis.Shape.INVALID) {
+                return inner.shape() == SqlAnalysis.Shape.INVALID ? invalid(tables, inner.problem())
+                        : refused(tables, inner.problem());
+            }
+            if (inner.shape() != SqlAnalysis.Shape.SHARDED || inner.tiering() != null || inner.sameShard()) {
+                return refused(tables, what + " whose subquery is " + (inner.tiering() != null ? "over a tiered table"
+                        : "not one shardkit can route as a whole"));
+            }
+            Set<String> allowed = exists ? Set.of("ORDER BY", "DISTINCT", "GROUP BY", "LIMIT") : Set.of("ORDER BY");
+            boolean merged = false;
+            for (String c : inner.mergeConstructs()) {
+                boolean ok = allowed.contains(c) || exists && c.startsWith("aggregate ");
+                if (!ok && !exists && !c.startsWith(SqlAnalysis.UNMERGEABLE)) {
+                    merged = true; // counted over q's merged rows; q's own merge refuses what it cannot merge
+                } else if (!ok) {
+                    String shown = c.startsWith(SqlAnalysis.UNMERGEABLE) ? c.substring(SqlAnalysis.UNMERGEABLE.length()) : c;
+                    return refused(tables, what + " with " + shown + " in the subquery across shards"
+                            + (exists ? "" : " (the count of the merged rows is not the sum of the shards' counts)"));
+                }
+            }
+            List<String> constructs = exists ? List.of("EXISTS") : List.of("aggregate COUNT");
+            SqlAnalysis outer = new SqlAnalysis(sql, kind, SqlAnalysis.Shape.SHARDED, tables, inner.pinnedShard(),
+                    inner.shardedTable(), inner.strategy(), inner.keyValues(), null, constructs, null, null, dialect);
+            return exists ? outer.withExistsAny() : merged ? outer.withCountOver(inner) : outer;
+        }
+
+        private int shardedReferencesOf(List<String> references) {
+            int n = 0;
+            for (String t : references) {
+                TableRule rule = map.tables().get(t);
+                n += rule != null && rule.isSharded() ? 1 : 0;
+            }
+            return n;
         }
 
         /** What the statement does, from its class alone (so a refused statement still counts as a write). */
@@ -774,9 +887,49 @@ public final class Analyzer {
                     for (String table : resolveColumn(c, top)) {
                         TableRule rule = map.tables().get(table);
                         if (rule != null && rule.isSharded() && rule.keyColumn().equals(column)) {
-                            return refused(List.of(table), "UPDATE changes the shard key " + table + "." + column
-                                    + "; a row cannot move between shards: delete it and insert it again");
+                            String refusal = "UPDATE changes the shard key " + table + "." + column
+                                    + "; a row cannot move between shards: delete it and insert it again";
+                            ValueRef[] pinned = keyKept(update, set, table, column);
+                            if (pinned == null || keySet != null) {
+                                return refused(List.of(table), refusal);
+                            }
+                            keySet = pinned;
+                            keySetRefusal = refusal;
                         }
+                    }
+                }
+            }
+            return null;
+        }
+
+        /** {SET value, WHERE value} of an UPDATE that sets the shard key to the value its WHERE pins it to. */
+        ValueRef[] keySet;
+        String keySetRefusal;
+
+        /**
+         * Hibernate's UPDATE sets every column, the shard key too: {@code UPDATE t SET key = v, ... WHERE
+         * key = w AND ...} keeps every row it matches on its shard when {@code v} equals {@code w}, which
+         * the router checks at execution. Only a one-table UPDATE whose SET gives the key a literal or
+         * a ? and whose WHERE has {@code key = literal/?} as a top-level conjunct; else {@code null}.
+         */
+        private ValueRef[] keyKept(Update update, UpdateSet set, String table, String column) {
+            if (update.getFromItem() != null || update.getJoins() != null && !update.getJoins().isEmpty()
+                    || update.getStartJoins() != null && !update.getStartJoins().isEmpty()
+                    || set.getColumns().size() != 1 || set.getValues() == null || set.getValues().size() != 1) {
+                return null;
+            }
+            ValueRef to = value(set.getValues().get(0));
+            if (to == null || update.getWhere() == null) {
+                return null;
+            }
+            List<Expression> where = new ArrayList<>();
+            flatten(update.getWhere(), where);
+            for (Expression e : where) {
+                if (e instanceof EqualsTo eq) {
+                    ValueRef pin = isColumn(eq.getLeftExpression(), table, column) ? value(eq.getRightExpression())
+                            : isColumn(eq.getRightExpression(), table, column) ? value(eq.getLeftExpression()) : null;
+                    if (pin != null) {
+                        return new ValueRef[] {to, pin};
                     }
                 }
             }
@@ -876,8 +1029,18 @@ public final class Analyzer {
             boolean multiShard = strategy.shards().size() > 1;
             for (String n : nested) {
                 if (sharded.containsKey(n) && multiShard) {
-                    return refused(tables, "subquery over sharded table " + n
-                            + " (it would see only the rows of one shard)");
+                    SubqueryPins pins = new SubqueryPins(map);
+                    String why = root instanceof Select select ? pins.of(select, shardedReferences(sharded))
+                            : "it is in a " + kind;
+                    for (TableRule rule : sharded.values()) {
+                        why = why == null && rule.isTiered() ? "table " + rule.table() + " is tiered" : why;
+                    }
+                    if (why != null) {
+                        return refused(tables, "subquery over sharded table " + n
+                                + " (it would see only the rows of one shard): " + why);
+                    }
+                    subqueryPins = pins.values();
+                    break;
                 }
             }
             // every reference to a sharded table, a self-join's two aliases apart
@@ -900,11 +1063,17 @@ public final class Analyzer {
                 return refused(tables, "tables " + describe(refs) + " are not joined on their shard keys ("
                         + keyEquality(refs, sharded) + "); the join would miss rows on other shards");
             }
-            List<ValueRef> keys = keyValues(sharded);
+            List<ValueRef> keys = subqueryPins != null ? subqueryPins : keyValues(sharded);
             String routed = !refs.isEmpty() ? refs.values().iterator().next()
                     : topSharded.isEmpty() ? sharded.keySet().iterator().next() : topSharded.get(0);
             SqlAnalysis analysis = new SqlAnalysis(sql, kind, SqlAnalysis.Shape.SHARDED, tables, pinned, routed, strategy,
                     keys, null, merge, null, null, dialect);
+            if (keySet != null) {
+                analysis.withKeySet(keySet[0], keySet[1], keySetRefusal);
+            }
+            if (subqueryPins != null) {
+                analysis.withSameShard();
+            }
             TableRule rule = sharded.get(routed);
             return rule.isTiered() ? analysis.withTiering(tiering(rule, sharded.size() > 1)) : analysis;
         }
@@ -1140,7 +1309,12 @@ public final class Analyzer {
 
         private List<ValueRef> keyValues(Map<String, TableRule> sharded) {
             for (Expression e : conjuncts) {
-                if (e instanceof EqualsTo eq) {
+                if (e instanceof EqualsTo eq && ExpressionAllowlist.isAnyArray(eq.getRightExpression())) {
+                    List<ValueRef> v = anyKeyValues(eq, sharded);
+                    if (v != null) {
+                        return v;
+                    }
+                } else if (e instanceof EqualsTo eq) {
                     List<ValueRef> v = keyValue(eq.getLeftExpression(), eq.getRightExpression(), sharded);
                     if (v == null) {
                         v = keyValue(eq.getRightExpression(), eq.getLeftExpression(), sharded);
@@ -1166,6 +1340,32 @@ public final class Analyzer {
                 }
             }
             return null;
+        }
+
+        /**
+         * {@code key = ANY(?)}: the bound array's elements (read at execution); {@code key = ANY(ARRAY[1, 2])}:
+         * its literals, like IN (an empty array matches no row). {@code null} when an element is not a value.
+         */
+        private List<ValueRef> anyKeyValues(EqualsTo eq, Map<String, TableRule> sharded) {
+            if (!(eq.getLeftExpression() instanceof Column c) || keyTables(c, sharded).isEmpty()) {
+                return null;
+            }
+            Expression arg = ((Function) eq.getRightExpression()).getParameters().get(0);
+            if (arg instanceof JdbcParameter p) {
+                return p.getIndex() == null ? null : List.of(ValueRef.arrayParameter(p.getIndex()));
+            }
+            List<ValueRef> values = new ArrayList<>();
+            var items = ((net.sf.jsqlparser.expression.ArrayConstructor) arg).getExpressions();
+            if (items != null) {
+                for (Expression item : items) {
+                    ValueRef v = value(item);
+                    if (v == null) {
+                        return null;
+                    }
+                    values.add(v);
+                }
+            }
+            return values;
         }
 
         private List<ValueRef> keyValue(Expression side, Expression other, Map<String, TableRule> sharded) {

@@ -107,6 +107,27 @@ final class ExpressionAllowlist {
     }
 
 
+    /** The name of the first {@code = ANY(array)} met ({@code any} as written), or {@code null}. */
+    private String anyArrayCall;
+
+    String anyArrayCall() {
+        return anyArrayCall;
+    }
+
+    /**
+     * PostgreSQL's {@code x = ANY(?)} / {@code x = ANY(ARRAY[...])}: the parser reads the right side
+     * as a call of {@code any}. Only these two argument forms; the analyzer refuses it on other dialects.
+     */
+    static boolean isAnyArray(Expression e) {
+        return e instanceof Function f && f.getClass() == Function.class && f.getName() != null
+                && f.getName().equalsIgnoreCase("any") && (f.getMultipartName() == null || f.getMultipartName().size() == 1)
+                && f.getParameters() != null && f.getParameters().size() == 1 && !f.isDistinct() && !f.isAllColumns()
+                && f.getOrderByElements() == null
+                && (f.getParameters().get(0) instanceof JdbcParameter
+                        || f.getParameters().get(0) instanceof net.sf.jsqlparser.expression.ArrayConstructor a
+                                && a.isArrayKeyword());
+    }
+
     void expressions(Collection<? extends Expression> list) {
         if (list != null) {
             for (Expression e : list) {
@@ -148,6 +169,13 @@ final class ExpressionAllowlist {
             }
             if (b instanceof LikeExpression like) {
                 expression(like.getEscape());
+            }
+            if (k == EqualsTo.class && isAnyArray(b.getRightExpression())) {
+                Function any = (Function) b.getRightExpression();
+                anyArrayCall = anyArrayCall == null ? any.getName() : anyArrayCall;
+                expression(b.getLeftExpression());
+                expression(any.getParameters().get(0));
+                return;
             }
             expression(b.getLeftExpression());
             expression(b.getRightExpression());
@@ -232,14 +260,18 @@ final class ExpressionAllowlist {
         }
     }
 
+    static String unknownFunction(String name) {
+        return "the function " + name + "() is not one shardkit knows (it cannot tell whether it"
+                + " reads other tables or changes the session); run it on a connection pinned to one shard"
+                + " (ShardedDataSource.connectionTo)";
+    }
+
     private void function(Function f) {
         if (f.getMultipartName() != null && f.getMultipartName().size() > 1) {
             throw Allowlist.unknown("the schema-qualified function " + f.getName());
         }
         if (!Functions.isKnown(f.getName())) {
-            throw new Allowlist.Refusal("the function " + f.getName() + "() is not one shardkit knows (it cannot tell whether it"
-                    + " reads other tables or changes the session); run it on a connection pinned to one shard"
-                    + " (ShardedDataSource.connectionTo)");
+            throw new Allowlist.Refusal(unknownFunction(f.getName()));
         }
         Function known = new Function();
         known.setName(f.getName());

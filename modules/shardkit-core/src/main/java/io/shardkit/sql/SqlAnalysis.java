@@ -135,6 +135,85 @@ public final class SqlAnalysis {
         return this;
     }
 
+    /** Set once by the analyzer before the analysis is published (see {@link #keySet()}). */
+    private ValueRef keySet;
+    private ValueRef keyPin;
+    private String keyRefusal;
+
+    /**
+     * For {@code UPDATE t SET key = v ... WHERE key = w ...} (an ORM setting every column): the value
+     * {@code v} the SET gives the shard key, which must equal the WHERE's {@link #keyPin()} {@code w} at
+     * execution (else the statement is refused with {@link #keyRefusal()}); {@code null} otherwise.
+     */
+    public ValueRef keySet() {
+        return keySet;
+    }
+
+    public ValueRef keyPin() {
+        return keyPin;
+    }
+
+    public String keyRefusal() {
+        return keyRefusal;
+    }
+
+    SqlAnalysis withKeySet(ValueRef set, ValueRef pin, String refusal) {
+        this.keySet = set;
+        this.keyPin = pin;
+        this.keyRefusal = refusal;
+        return this;
+    }
+
+    /** Set once by the analyzer before the analysis is published. */
+    private boolean sameShard;
+
+    /**
+     * Whether the statement has subqueries over sharded tables, every reference pinned by its own
+     * {@code key = v}: {@link #keyValues()} are all those values, and they must all route to one and
+     * the same shard (else the statement is refused at execution).
+     */
+    public boolean sameShard() {
+        return sameShard;
+    }
+
+    SqlAnalysis withSameShard() {
+        this.sameShard = true;
+        return this;
+    }
+
+    /** Set once by the analyzer before the analysis is published. */
+    private SqlAnalysis countOver;
+
+    /**
+     * For {@code SELECT COUNT(*) FROM (<q>) t} over sharded tables where {@code q} needs a merge: the
+     * analysis of {@code q} alone (its parameters are the statement's, in order), whose merged rows are
+     * counted when the statement runs on several shards; else {@code null}.
+     */
+    public SqlAnalysis countOver() {
+        return countOver;
+    }
+
+    SqlAnalysis withCountOver(SqlAnalysis inner) {
+        this.countOver = inner;
+        return this;
+    }
+
+    /** Set once by the analyzer before the analysis is published. */
+    private boolean existsAny;
+
+    /**
+     * Whether this is {@code SELECT EXISTS(<q>)} over sharded tables: over several shards its answer
+     * is "any shard says true".
+     */
+    public boolean existsAny() {
+        return existsAny;
+    }
+
+    SqlAnalysis withExistsAny() {
+        this.existsAny = true;
+        return this;
+    }
+
     SqlAnalysis withAnyUniqueKey() {
         this.anyUniqueKey = true;
         return this;

@@ -2,16 +2,26 @@ package io.shardkit.sql;
 
 /**
  * A shard key value in a statement: either the {@code ?} parameter at a 1-based index, or a
- * literal written in the SQL.
+ * literal written in the SQL. An {@link #array()} parameter ({@code key = ANY(?)} on PostgreSQL)
+ * stands for every element of the array bound to it.
  */
-public record ValueRef(int parameter, Object literal) {
+public record ValueRef(int parameter, Object literal, boolean array) {
+
+    public ValueRef(int parameter, Object literal) {
+        this(parameter, literal, false);
+    }
 
     public static ValueRef parameter(int index) {
-        return new ValueRef(index, null);
+        return new ValueRef(index, null, false);
+    }
+
+    /** The {@code ?} of {@code key = ANY(?)}: its bound array's elements are the key values. */
+    public static ValueRef arrayParameter(int index) {
+        return new ValueRef(index, null, true);
     }
 
     public static ValueRef literal(Object value) {
-        return new ValueRef(0, value);
+        return new ValueRef(0, value, false);
     }
 
     public boolean isParameter() {
@@ -28,6 +38,6 @@ public record ValueRef(int parameter, Object literal) {
 
     @Override
     public String toString() {
-        return parameter > 0 ? "?" + parameter : String.valueOf(literal);
+        return parameter > 0 ? "?" + parameter + (array ? "[]" : "") : String.valueOf(literal);
     }
 }

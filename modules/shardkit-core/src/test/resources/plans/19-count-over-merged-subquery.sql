@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM (SELECT player_id FROM players ORDER BY score DESC LIMIT 5 OFFSET 2) tmp
