@@ -29,7 +29,8 @@ import javax.sql.DataSource;
  * out (connections, statements, result sets, metadata) that counts each method a client calls and
  * what shardkit did with it:
  * <ul>
- *   <li><b>implemented</b>: answered by a shardkit object ({@code io.shardkit.*});
+ *   <li><b>implemented</b>: answered by a shardkit object ({@code io.shardkit.*}, or a proxy whose
+ *       handler is one);
  *   <li><b>forwarded</b>: answered by a driver object that shardkit handed out as it is;
  *   <li><b>refused</b>: threw {@link SQLFeatureNotSupportedException}.
  * </ul>
@@ -108,7 +109,9 @@ final class JdbcTap {
                 count(name + (cause instanceof SQLFeatureNotSupportedException ? "\trefused" : "\terror"));
                 throw cause;
             }
-            boolean ours = target.getClass().getName().startsWith("io.shardkit.");
+            boolean ours = target.getClass().getName().startsWith("io.shardkit.")
+                    || Proxy.isProxyClass(target.getClass())
+                    && Proxy.getInvocationHandler(target).getClass().getName().startsWith("io.shardkit.");
             count(name + (ours ? "\timplemented" : "\tforwarded"));
             Class<?> rt = method.getReturnType();
             if (result != null && WRAPPED.contains(rt)) {
