@@ -99,10 +99,11 @@ abstract class ClientMatrix {
         JdbcTap tap = new JdbcTap();
         MigrationClients.drop(m.ds, "fw", "fw_history");
         MigrationClients.drop(m.reference, "fw", "fw_history");
-        // through the routed data source: refused, with nothing migrated half-way on any shard
+        // through the routed data source: refused (0A000)
         Throwable routed = org.assertj.core.api.Assertions.catchThrowable(() -> MigrationClients.flyway(m.ds, m));
-        System.out.println("flyway over the routed data source on " + m.db + ": " + routed);
         assertThat((Throwable) Matrix.refusal(routed)).as("a refusal in %s", routed).isNotNull();
+        assertThat(Matrix.refusal(routed).getSQLState()).isEqualTo("0A000");
+        System.out.println("flyway over the routed data source on " + m.db + ": refused: " + Matrix.refusal(routed).getMessage());
         MigrationClients.drop(m.ds, "fw", "fw_history");
         try {
             for (String shard : m.ds.shardNames()) {
@@ -122,8 +123,9 @@ abstract class ClientMatrix {
         MigrationClients.drop(m.ds, "lb", "lb_changelog,lb_changelog_lock");
         MigrationClients.drop(m.reference, "lb", "lb_changelog,lb_changelog_lock");
         Throwable routed = org.assertj.core.api.Assertions.catchThrowable(() -> MigrationClients.liquibase(m.ds));
-        System.out.println("liquibase over the routed data source on " + m.db + ": " + routed);
         assertThat((Throwable) Matrix.refusal(routed)).as("a refusal in %s", routed).isNotNull();
+        assertThat(Matrix.refusal(routed).getSQLState()).isEqualTo("0A000");
+        System.out.println("liquibase over the routed data source on " + m.db + ": refused: " + Matrix.refusal(routed).getMessage());
         MigrationClients.drop(m.ds, "lb", "lb_changelog,lb_changelog_lock");
         try {
             for (String shard : m.ds.shardNames()) {
