@@ -185,6 +185,43 @@ abstract class ClientMatrix {
     }
 
     /**
+     * A write with RETURNING that reaches several shards through executeQuery (jOOQ's multi-row
+     * {@code returningResult}) is refused with 0A000, naming RETURNING; it said 07000 "use
+     * executeUpdate", which cannot return the rows either. One shard's rows are answered.
+     */
+    @Test
+    void i12_m01_splitWriteReturningRefused() throws Exception {
+        try (java.sql.Connection c = m.ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS sp_notes");
+            st.execute("CREATE TABLE sp_notes (note_id BIGINT PRIMARY KEY, player_id BIGINT, body VARCHAR(20))");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.executeQuery(
+                    "INSERT INTO sp_notes (note_id, player_id, body) VALUES (10, 1, 'a'), (20, 2, 'b') RETURNING note_id"))
+                    .satisfies(e -> Matrix.assertRefused(e, "a write with RETURNING that reaches 2 shards"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.executeQuery(
+                    "UPDATE sp_notes SET body = 'x' RETURNING note_id"))
+                    .satisfies(e -> Matrix.assertRefused(e, "a write with RETURNING that reaches 4 shards"));
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM sp_notes")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("nothing written").isZero();
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.executeQuery(
+                    "INSERT INTO sp_notes (note_id, player_id, body) VALUES (10, 1, 'a'), (20, 2, 'b')"))
+                    .isInstanceOf(java.sql.SQLException.class)
+                    .satisfies(e -> assertThat(((java.sql.SQLException) e).getSQLState()).isEqualTo("07000"));
+            if (!m.db.equals("mysql")) { // MySQL Connector/J's executeQuery rejects INSERT ... RETURNING itself
+                try (java.sql.ResultSet rs = st.executeQuery(
+                        "INSERT INTO sp_notes (note_id, player_id, body) VALUES (10, 1, 'a'), (11, 1, 'b') RETURNING note_id")) {
+                    java.util.List<Long> ids = new java.util.ArrayList<>();
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                    assertThat(ids).containsExactly(10L, 11L);
+                }
+            }
+        }
+    }
+
+    /**
      * Plain JDBC: a multi-row INSERT ... RETURNING whose rows go to several shards, through
      * executeQuery (what jOOQ's {@code insertInto(...).values(...).values(...).returningResult(...)}
      * sends on PostgreSQL and MariaDB). One database answers the returned rows in VALUES order.
