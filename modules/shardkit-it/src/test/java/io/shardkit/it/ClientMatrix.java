@@ -227,7 +227,7 @@ abstract class ClientMatrix {
      * sends on PostgreSQL and MariaDB). One database answers the returned rows in VALUES order.
      */
     // issue 12: fails until a split INSERT ... RETURNING through executeQuery is answered in VALUES order
-    // (shardkit: SQLException 07000 "executeQuery was given a statement that writes to 2 shards; use executeUpdate")
+    // (refused now, see i12_m01; it was SQLException 07000 "executeQuery was given a statement that writes to 2 shards")
     @org.junit.jupiter.api.Disabled("issue 12: fails until a split INSERT ... RETURNING is answered in VALUES order")
     @Test
     void plainSplitInsertReturning() throws Exception {

@@ -40,6 +40,24 @@ final class SpringJdbcClient {
         jdbc.execute("CREATE TABLE sp_items (item_id INT PRIMARY KEY, label VARCHAR(40))");
         jdbc.update("INSERT INTO sp_items (item_id, label) VALUES (1, 'sword'), (2, 'shield')");
 
+        // DatabaseMetaData (what Spring's JdbcUtils and SimpleJdbcInsert read): its connection is the
+        // connection asked, and table lookups describe the shards' common schema, once
+        if (sharded) {
+            jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<Void>) c -> {
+                java.sql.DatabaseMetaData md = c.getMetaData();
+                assertThat(md.getConnection()).as("the connection asked (behind Spring's close-suppressing proxy)")
+                        .isSameAs(((org.springframework.jdbc.datasource.ConnectionProxy) c).getTargetConnection());
+                int tables = 0;
+                try (java.sql.ResultSet rs = md.getTables(null, null, "sp_players", new String[] {"TABLE"})) {
+                    while (rs.next()) {
+                        tables++;
+                    }
+                }
+                assertThat(tables).as("sp_players described once").isEqualTo(1);
+                return null;
+            });
+        }
+
         // CRUD by key
         for (long id = 1; id <= 12; id++) {
             named.update("INSERT INTO sp_players (player_id, name, score) VALUES (:id, :name, :score)",
