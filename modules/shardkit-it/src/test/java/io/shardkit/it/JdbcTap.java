@@ -42,6 +42,14 @@ final class JdbcTap {
             CallableStatement.class, ResultSet.class, DatabaseMetaData.class, ResultSetMetaData.class,
             ParameterMetaData.class);
 
+    static {
+        try { // summary.txt holds this test run's lines only
+            Files.deleteIfExists(Path.of("target", "jdbc-tap", "summary.txt"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private final Map<String, AtomicLong> counts = new TreeMap<>();
     private final Map<Object, Object> proxies = new IdentityHashMap<>();
 
@@ -121,7 +129,10 @@ final class JdbcTap {
         }
     }
 
-    /** Method name, outcome and count, one a line, sorted; written to {@code target/jdbc-tap/<file>}. */
+    /**
+     * Method name, outcome and count, one a line, sorted; written to {@code target/jdbc-tap/<file>.txt},
+     * and a summary line appended to {@code target/jdbc-tap/summary.txt}.
+     */
     synchronized String report(String file) throws IOException {
         StringBuilder out = new StringBuilder();
         long implemented = 0;
@@ -142,13 +153,12 @@ final class JdbcTap {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(file + ".txt"), out.toString(), StandardCharsets.UTF_8);
         long calls = counts.values().stream().mapToLong(AtomicLong::get).sum();
-        return String.format("jdbc-tap %-22s methods: %3d implemented, %3d forwarded, %2d refused, %2d error; %5d calls",
+        String line = String.format("jdbc-tap %-22s methods: %3d implemented, %3d forwarded, %2d refused, %2d error; %5d calls",
                 file, implemented, forwarded, refused, errors, calls);
-    }
-
-    synchronized Map<String, Long> snapshot() {
-        Map<String, Long> copy = new TreeMap<>();
-        counts.forEach((k, v) -> copy.put(k, v.get()));
-        return copy;
+        synchronized (JdbcTap.class) {
+            Files.writeString(dir.resolve("summary.txt"), line + "\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        }
+        return line;
     }
 }
