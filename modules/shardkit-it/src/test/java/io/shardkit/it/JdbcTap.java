@@ -115,6 +115,9 @@ final class JdbcTap {
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
                 count(name + (cause instanceof SQLFeatureNotSupportedException ? "\trefused" : "\terror"));
+                if (TRACE) {
+                    System.out.println("tap:   " + cause);
+                }
                 throw cause;
             }
             boolean ours = target.getClass().getName().startsWith("io.shardkit.")
