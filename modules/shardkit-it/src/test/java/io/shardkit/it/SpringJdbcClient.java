@@ -66,6 +66,18 @@ final class SpringJdbcClient {
         }
         out.put("read", client.sql("SELECT name, score FROM sp_players WHERE player_id = :id").param("id", 5L)
                 .query((rs, n) -> rs.getString(1) + ":" + rs.getInt(2)).single());
+        // prepareCall with plain SQL (what Liquibase and JdbcTemplate.call users send) routes like a statement;
+        // sqlite-jdbc itself has no prepareCall, so on SQLite only shardkit's answer is checked
+        if (sharded || !m.db.equals("sqlite")) {
+            String called = jdbc.execute(con -> con.prepareCall("SELECT name FROM sp_players WHERE player_id = ?"),
+                    (org.springframework.jdbc.core.CallableStatementCallback<String>) cs -> {
+                        cs.setLong(1, 4L);
+                        try (java.sql.ResultSet rs = cs.executeQuery()) {
+                            return rs.next() ? rs.getString(1) : null;
+                        }
+                    });
+            assertThat(called).isEqualTo("p4");
+        }
         out.put("update", client.sql("UPDATE sp_players SET score = score + 1 WHERE player_id = ?").param(5L).update());
         out.put("delete", jdbc.update("DELETE FROM sp_players WHERE player_id = ?", 12L));
         out.put("afterCrud", jdbc.queryForList("SELECT player_id, score FROM sp_players WHERE player_id IN (5, 12) ORDER BY player_id"));
