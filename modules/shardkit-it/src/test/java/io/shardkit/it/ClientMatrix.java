@@ -231,6 +231,8 @@ abstract class ClientMatrix {
     @org.junit.jupiter.api.Disabled("issue 12: fails until a split INSERT ... RETURNING is answered in VALUES order")
     @Test
     void plainSplitInsertReturning() throws Exception {
+        // MySQL Connector/J's executeQuery rejects INSERT ... RETURNING itself (one database too)
+        org.junit.jupiter.api.Assumptions.assumeFalse(m.db.equals("mysql"));
         java.util.List<java.util.List<String>> got = new java.util.ArrayList<>();
         for (DataSource ds : new DataSource[] {m.ds, m.reference}) {
             try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
