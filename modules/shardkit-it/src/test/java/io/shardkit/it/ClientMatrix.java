@@ -314,4 +314,45 @@ abstract class ClientMatrix {
         // MySQL Connector/J reads INFORMATION_SCHEMA.KEYWORDS.RESERVED, which MariaDB lacks: one database fails too
         assertThat(got[0].replace("shard s0: ", "")).isEqualTo(got[1]);
     }
+
+    /**
+     * DatabaseMetaData questions naming the catalog shardkit itself reported (Spring's
+     * SimpleJdbcInsert passes getTables' TABLE_CAT to getColumns) describe every shard's own
+     * database: on PostgreSQL the other shards answered nothing (so SimpleJdbcInsert sent
+     * "INSERT INTO t () VALUES()"), on MariaDB they described shard s0's database instead of theirs.
+     */
+    @Test
+    void i12_m02_metadataCatalogNamesEveryShardsOwnDatabase() throws Exception {
+        try (java.sql.Connection c = m.ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+            for (String t : java.util.List.of("jq_notes", "mb_notes")) {
+                st.execute("DROP TABLE IF EXISTS " + t);
+                st.execute("CREATE TABLE " + t + " (a INT, b INT)");
+            }
+        }
+        try (java.sql.Connection direct = m.shards.open(2); java.sql.Statement st = direct.createStatement()) {
+            st.execute("ALTER TABLE mb_notes DROP COLUMN b");
+        }
+        try (java.sql.Connection c = m.ds.getConnection()) {
+            java.sql.DatabaseMetaData md = c.getMetaData();
+            String catalog;
+            try (java.sql.ResultSet rs = md.getTables(null, null, "jq_notes", new String[] {"TABLE"})) {
+                assertThat(rs.next()).isTrue();
+                catalog = rs.getString("TABLE_CAT");
+            }
+            assertThat(columns(md, catalog, "jq_notes")).containsExactly("a", "b");
+            assertThat(columns(md, catalog, "mb_notes")).as("s2 lacks b").containsExactly("a");
+            assertThat(columns(md, c.getCatalog(), "jq_notes")).containsExactly("a", "b");
+        }
+    }
+
+    private static java.util.List<String> columns(java.sql.DatabaseMetaData md, String catalog, String table)
+            throws java.sql.SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (java.sql.ResultSet rs = md.getColumns(catalog, null, table, null)) {
+            while (rs.next()) {
+                out.add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return out;
+    }
 }

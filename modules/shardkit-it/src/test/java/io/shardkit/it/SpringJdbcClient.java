@@ -141,6 +141,12 @@ final class SpringJdbcClient {
         out.put("singleKeyRow", jdbc.queryForObject("SELECT points FROM sp_matches WHERE player_id = 7 AND match_id = ?",
                 Integer.class, key));
 
+        // SimpleJdbcInsert reads the table's columns from DatabaseMetaData, then inserts and reads the key
+        Number simpleKey = new org.springframework.jdbc.core.simple.SimpleJdbcInsert(jdbc).withTableName("sp_matches")
+                .usingGeneratedKeyColumns("match_id").executeAndReturnKey(Map.of("player_id", 8L, "points", 77));
+        out.put("simpleInsertRow", jdbc.queryForObject("SELECT points FROM sp_matches WHERE player_id = 8 AND match_id = ?",
+                Integer.class, simpleKey.longValue()));
+
         // cross-shard paged list with ORDER BY, and a count
         out.put("page", named.queryForList("SELECT player_id, name, score FROM sp_players ORDER BY score DESC, player_id "
                 + "LIMIT :n OFFSET :o", new MapSqlParameterSource().addValue("n", 4).addValue("o", 3)));
