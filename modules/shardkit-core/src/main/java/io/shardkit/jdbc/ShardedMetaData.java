@@ -146,10 +146,18 @@ final class ShardedMetaData implements InvocationHandler {
         int[] shards = conn.pinnedShard() >= 0 ? new int[] {conn.pinnedShard()} : conn.shardsHolding(table);
         ResultSetMetaData md = null;
         List<List<Object[]>> answers = new ArrayList<>(shards.length);
-        for (int shard : shards) {
+        String[] catalogs = presentedCatalog(shards, args);
+        for (int k = 0; k < shards.length; k++) {
+            int shard = shards[k];
+            Object[] asked = args;
+            if (catalogs != null) { // the catalog the client names is one shardkit presented: each shard reads its own
+                asked = args.clone();
+                asked[0] = catalogs[k];
+            }
+            Object[] shardArgs = asked;
             ResultSetMetaData[] seen = new ResultSetMetaData[1];
             answers.add(conn.onShard(shard, c -> {
-                ResultSet rs = (ResultSet) call(c.getMetaData(), method, ownDatabase(c, shard, args), shard);
+                ResultSet rs = (ResultSet) call(c.getMetaData(), method, ownDatabase(c, shard, shardArgs), shard);
                 seen[0] = new MergedMetaData(rs.getMetaData(), rs.getMetaData().getColumnCount());
                 return CopiedRows.readAll(rs);
             }));
@@ -197,6 +205,25 @@ final class ShardedMetaData implements InvocationHandler {
             }
         }
         return CopiedRows.resultSet(null, md, common);
+    }
+
+    /**
+     * A catalog named in a question is the database of whichever shard shardkit's answers came from
+     * (their {@code TABLE_CAT}, {@code getCatalog()}); asked as it is, another shard would describe
+     * nothing (PostgreSQL) or that other database (MySQL/MariaDB, on one server). When it names one
+     * of the shards' own databases, each shard's own catalog, in the order of {@code shards}; else null.
+     */
+    private String[] presentedCatalog(int[] shards, Object[] args) throws SQLException {
+        if (args == null || args.length == 0 || !(args[0] instanceof String asked) || shards.length < 2) {
+            return null;
+        }
+        String[] own = new String[shards.length];
+        boolean presented = false;
+        for (int k = 0; k < shards.length; k++) {
+            own[k] = conn.onShard(shards[k], java.sql.Connection::getCatalog);
+            presented |= asked.equals(own[k]);
+        }
+        return presented ? own : null;
     }
 
     /**

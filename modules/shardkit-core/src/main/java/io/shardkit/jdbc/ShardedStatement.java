@@ -30,6 +30,10 @@ import java.util.List;
  * size, timeouts, max rows) are applied to each. Not thread-safe, like any JDBC statement.
  */
 class ShardedStatement implements Statement {
+    /** Error path only: whether a write that reaches several shards through executeQuery returns rows. */
+    private static final java.util.regex.Pattern RETURNING =
+            java.util.regex.Pattern.compile("(?i)\\bRETURNING\\b");
+
     static final int ANY = 0, QUERY = 1, UPDATE = 2;
 
     final ShardedConnection conn;
@@ -147,6 +151,11 @@ class ShardedStatement implements Statement {
             return true;
         }
         if (mode == QUERY) {
+            if (a.kind().isWrite() && RETURNING.matcher(a.sql()).find()) {
+                // one database answers the rows in statement order; shardkit does not merge them (yet)
+                throw new RefusedException("a write with RETURNING that reaches " + d.size() + " shards (shardkit"
+                        + " does not merge the rows it returns); write the rows of one shard key per statement", a.sql());
+            }
             throw new SQLException("executeQuery was given a statement that writes to " + d.size()
                     + " shards; use executeUpdate", "07000");
         }

@@ -1,0 +1,1 @@
+ALTER TABLE fw_players ADD COLUMN bonus INT;
