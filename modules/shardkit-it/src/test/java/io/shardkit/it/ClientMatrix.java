@@ -79,16 +79,14 @@ abstract class ClientMatrix {
         compare("hibernate", (ds, sharded) -> HibernateClient.run(ds, m, sharded));
     }
 
-    // issue 12: fails until an UPDATE may set the shard key to the value its WHERE pins it to
-    // (refused: "UPDATE changes the shard key hb_notes.player_id" for
-    // update hb_notes set body=?,player_id=? where note_id=? and player_id=?)
-    @org.junit.jupiter.api.Disabled("issue 12: fails until an UPDATE may set the shard key to the value its WHERE pins")
+    // issue 12: Hibernate's update hb_notes set body=?,player_id=? where note_id=? and player_id=? (the key set to
+    // the value its WHERE pins) used to be refused as "UPDATE changes the shard key"
     @Test
     void hibernateUpdateSettingSameShardKey() throws Exception {
         assertThat(HibernateClient.updateNote(m.ds, m)).isEqualTo("second");
     }
 
-    // issue 12: fails until key = ANY(?) narrows like IN (Hibernate's findMultiple / batch loading on PostgreSQL)
+    // issue 12: key = ANY(?) narrows like IN (Hibernate's findMultiple / batch loading on PostgreSQL)
     @Test
     void hibernateFindMultiple() throws Exception {
         assertThat(HibernateClient.findMultiple(m.ds, m)).containsExactly("1,p1,37", "3,p3,11", "4,p4,48");
@@ -139,8 +137,7 @@ abstract class ClientMatrix {
         assertThat(MigrationClients.use(m.ds, "lb")).isEqualTo(MigrationClients.use(m.reference, "lb"));
     }
 
-    // issue 12: fails until subqueries pinned by the key route to one shard (fetchExists, fetchCount(select))
-    @org.junit.jupiter.api.Disabled("issue 12: fails until subqueries pinned by the key route to one shard")
+    // issue 12: subqueries pinned by the key route to one shard (fetchExists, fetchCount(select))
     @Test
     void jooqPinnedSubqueries() throws Exception {
         JooqClient.run(m.ds, m, true);

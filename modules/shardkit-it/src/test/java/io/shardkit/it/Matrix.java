@@ -83,9 +83,13 @@ final class Matrix {
         return (int) ((id * 37) % 50);
     }
 
-    /** A DataSource over one shard for per-shard tools; see {@link ShardDataSource}. */
+    /** A DataSource over one shard for per-shard tools (ShardedDataSource.dataSourceFor). */
     DataSource shardDataSource(String shard) {
-        return new ShardDataSource(ds, shard);
+        try {
+            return ds.dataSourceFor(shard);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     void close() {
@@ -140,64 +144,6 @@ final class Matrix {
         @Override
         public Connection getConnection(String u, String p) throws SQLException {
             return DriverManager.getConnection(url, u, p);
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() {
-            return Logger.getGlobal();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
-        }
-    }
-
-    /**
-     * Test-local stand-in for the issue's {@code ds.dataSourceFor(shard)} (not in core yet): a
-     * DataSource whose connections are {@code ds.connectionTo(shard)}, so Flyway and Liquibase can
-     * run once per shard.
-     */
-    static final class ShardDataSource implements DataSource {
-        private final ShardedDataSource ds;
-        private final String shard;
-
-        ShardDataSource(ShardedDataSource ds, String shard) {
-            this.ds = ds;
-            this.shard = shard;
-        }
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            return ds.connectionTo(shard);
-        }
-
-        @Override
-        public Connection getConnection(String u, String p) throws SQLException {
-            throw new SQLFeatureNotSupportedException("credentials come from the shard map", "0A000");
         }
 
         @Override
