@@ -88,17 +88,7 @@ final class Savepoints {
     /** Rolls every shard bound to {@code sp} back to it; later savepoints are gone, {@code sp} stays. */
     void rollback(Savepoint sp, Connection[] held, ShardedConnection conn) throws SQLException {
         int at = indexOf(sp);
-        Point p = active.get(at);
-        SQLException first = null;
-        for (int i = 0; i < p.shards.length; i++) {
-            if (p.shards[i] != null && i < held.length && held[i] != null) {
-                try {
-                    held[i].rollback(p.shards[i]);
-                } catch (SQLException e) {
-                    first = keep(first, ShardException.fromShard(conn.registry().name(i), null, e));
-                }
-            }
-        }
+        SQLException first = onEachBound(active.get(at), held, conn, Connection::rollback);
         drop(at + 1);
         if (first != null) {
             throw first;
@@ -108,21 +98,30 @@ final class Savepoints {
     /** Releases {@code sp} (and the savepoints set after it) on every shard bound to it. */
     void release(Savepoint sp, Connection[] held, ShardedConnection conn) throws SQLException {
         int at = indexOf(sp);
-        Point p = active.get(at);
+        SQLException first = onEachBound(active.get(at), held, conn, Connection::releaseSavepoint);
+        drop(at);
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private interface OnShard {
+        void apply(Connection c, Savepoint sp) throws SQLException;
+    }
+
+    /** Applies {@code action} on every held shard bound to {@code p}; returns the first error (later ones suppressed). */
+    private static SQLException onEachBound(Point p, Connection[] held, ShardedConnection conn, OnShard action) {
         SQLException first = null;
         for (int i = 0; i < p.shards.length; i++) {
             if (p.shards[i] != null && i < held.length && held[i] != null) {
                 try {
-                    held[i].releaseSavepoint(p.shards[i]);
+                    action.apply(held[i], p.shards[i]);
                 } catch (SQLException e) {
                     first = keep(first, ShardException.fromShard(conn.registry().name(i), null, e));
                 }
             }
         }
-        drop(at);
-        if (first != null) {
-            throw first;
-        }
+        return first;
     }
 
     /** The transaction ended: no savepoint survives it. */
