@@ -1,5 +1,6 @@
 package io.shardkit.cli;
 
+import io.shardkit.SchemaDrift;
 import io.shardkit.ShardedDataSource;
 import io.shardkit.config.Secrets;
 import io.shardkit.config.ShardSpec;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
  * from the shard's user ({@link ShardedDataSource#readOnlyProblems}). A shard the data source
  * already knows is down (a missing SQLite file, a pool that cannot start) is reported with its
  * reason; the check never creates a SQLite file. Exits 3 if any shard is down, 2 if the map is
- * invalid, 1 if a read-only shard's database lets its user write.
+ * invalid, 1 if a read-only shard's database lets its user write or the shards holding a table have
+ * different columns ({@link SchemaDrift}).
  */
 @Command(name = "check", description = "Validate the shard map and connect to every shard.")
 final class CheckCommand extends Base implements Callable<Integer> {
@@ -83,12 +85,19 @@ final class CheckCommand extends Base implements Callable<Integer> {
             for (String warning : ds.tenants().roleWarnings()) {
                 io.err().println("warning: tenancy mode role: " + warning);
             }
+            List<String> drift = SchemaDrift.of(ds);
+            for (String d : drift) {
+                io.err().println("warning: schema drift: " + d);
+            }
+            if (!drift.isEmpty()) {
+                io.err().println("error: the shards holding a table have different columns (merged reads of it are"
+                        + " refused; run the same DDL on every shard: shardkit sql, or per shard with a migration tool)");
+            }
             if (!warnings.isEmpty()) {
                 io.err().println("error: read-only shards whose database lets their user write (connect them with a"
                         + " user that holds SELECT only: README, \"Read-only at the database\")");
-                return Main.FAILED;
             }
-            return Main.OK;
+            return drift.isEmpty() && warnings.isEmpty() ? Main.OK : Main.FAILED;
         }
     }
 

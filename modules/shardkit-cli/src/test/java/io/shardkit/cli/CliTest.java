@@ -290,4 +290,30 @@ class CliTest {
             org.assertj.core.api.Assertions.assertThat(r.err()).as(String.join(" ", args)).isEmpty();
         }
     }
+
+    /** Issue 12, bug 3: shardkit check fails when the shards holding a table have different columns. */
+    @Test
+    void i12_03_checkFailsWhenShardsHoldingATableDiffer(@TempDir Path tmp) throws Exception {
+        Path drifted = tmp.resolve("drift.yaml");
+        Files.writeString(drifted, """
+                shards:
+                  - {name: s0, url: "jdbc:sqlite:DIR/s0.db", create: true}
+                  - {name: s1, url: "jdbc:sqlite:DIR/s1.db", create: true}
+                tables:
+                  items:
+                    key: id
+                    strategy: {type: mod, shards: [s0, s1]}
+                """.replace("DIR", tmp.toString()));
+        assertThat(run("", "sql", "-c", drifted.toString(), "-e", "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT)")
+                .code()).isZero();
+        assertThat(run("", "check", "-c", drifted.toString()).code()).as("alike").isZero();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("s1.db"));
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE items ADD COLUMN extra INTEGER");
+        }
+        Result r = run("", "check", "-c", drifted.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(Main.FAILED);
+        assertThat(r.err()).contains("warning: schema drift: table items: shard s1 has [extra INTEGER] that shard s0 has not")
+                .contains("error: the shards holding a table have different columns");
+    }
 }
