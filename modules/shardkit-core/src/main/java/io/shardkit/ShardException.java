@@ -1,6 +1,7 @@
 package io.shardkit;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 
 /**
  * An error raised by shardkit itself, or a driver error re-thrown with the shard it came from.
@@ -14,6 +15,9 @@ public class ShardException extends SQLException {
 
     /** SQLState for a statement the choosers could not route (no key, unknown shard, ...). */
     public static final String ROUTING = "HY000";
+
+    /** SQLState for a shard connection that could not be had (down, or its pool timed out). */
+    public static final String UNREACHABLE = "08001";
 
     /**
      * SQLState (implementation-defined class {@code SK}) for a write over several shards whose
@@ -39,7 +43,10 @@ public class ShardException extends SQLException {
             return se;
         }
         String message = "shard " + shard + ": " + e.getMessage() + (sql == null ? "" : " [sql: " + shorten(sql) + "]");
-        ShardException wrapped = new ShardException(message, e.getSQLState(), e.getErrorCode(), shard, e);
+        // HikariCP's pool timeout carries no SQLState of its own: it is a connection that could not be had
+        String state = e.getSQLState() == null && e instanceof SQLTransientConnectionException ? UNREACHABLE
+                : e.getSQLState();
+        ShardException wrapped = new ShardException(message, state, e.getErrorCode(), shard, e);
         if (e.getNextException() != null) {
             wrapped.setNextException(e.getNextException());
         }

@@ -155,6 +155,30 @@ class FailedWritesTest {
         }
     }
 
+    /**
+     * Issue 12, bug 7 (its error part): a pool timeout carried no SQLState and ended in an empty
+     * "[sql: ]"; it is 08001, names the shard, and the held connection is not lost.
+     */
+    @Test
+    void i12_07_aPoolTimeoutIs08001NamingTheShard() throws SQLException {
+        ShardedDataSource one = ShardedDataSource.builder()
+                .shard(ShardSpec.of("s0", url(0)).withPool(java.util.Map.of("maximumPoolSize", 1, "connectionTimeout", 250)))
+                .pinned("notes", "s0").build();
+        try (one; Connection holder = one.getConnection(); Statement st = holder.createStatement()) {
+            st.executeQuery("SELECT COUNT(*) FROM notes").close();
+            try (Connection other = one.getConnection(); Statement st2 = other.createStatement()) {
+                assertThatThrownBy(() -> st2.executeQuery("SELECT COUNT(*) FROM notes"))
+                        .isInstanceOfSatisfying(SQLException.class, e -> {
+                            assertThat(e.getSQLState()).isEqualTo("08001");
+                            assertThat(e.getMessage()).startsWith("shard s0: ").doesNotContain("[sql: ]");
+                        });
+            }
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM notes")) {
+                assertThat(rs.next()).isTrue();
+            }
+        }
+    }
+
     private static void add(PreparedStatement ps, long id, long owner, String body) throws SQLException {
         ps.setLong(1, id);
         ps.setLong(2, owner);
