@@ -3,8 +3,6 @@ package io.shardkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.shardkit.config.ShardSpec;
-import io.shardkit.strategy.Strategies;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,14 +31,8 @@ class ConnectionStateTest {
 
     @BeforeEach
     void open() throws SQLException {
-        ShardedDataSource.Builder b = ShardedDataSource.builder();
-        for (int i = 0; i < 4; i++) {
-            b.shard(ShardSpec.of("s" + i, "jdbc:sqlite:" + dir.resolve("s" + i + ".db")).withCreate(true));
-        }
-        ds = b.sharded("notes", "owner", Strategies.mod("s0", "s1", "s2", "s3")).build();
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE notes (note_id INTEGER PRIMARY KEY AUTOINCREMENT, owner INTEGER, body TEXT)");
-        }
+        ds = FourSqliteShards.open(dir, "",
+                "CREATE TABLE notes (note_id INTEGER PRIMARY KEY AUTOINCREMENT, owner INTEGER, body TEXT)");
         // shard s2 already holds five notes, so its next id differs from s0's
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("s2.db"));
                 Statement st = c.createStatement()) {
@@ -50,10 +42,7 @@ class ConnectionStateTest {
 
     @AfterEach
     void close() {
-        for (String s : ds.shardNames()) {
-            assertThat(ds.activeConnections(s)).as("active connections of " + s).isZero();
-        }
-        ds.close();
+        FourSqliteShards.close(ds);
     }
 
     @Test

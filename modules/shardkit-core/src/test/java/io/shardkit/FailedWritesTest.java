@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shardkit.config.ShardSpec;
-import io.shardkit.strategy.Strategies;
 import java.nio.file.Path;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
@@ -32,29 +31,22 @@ class FailedWritesTest {
 
     @BeforeEach
     void open() throws SQLException {
-        ShardedDataSource.Builder b = ShardedDataSource.builder();
-        for (int i = 0; i < 4; i++) {
-            // foreign keys on, so a deferred foreign key is checked at commit
-            b.shard(ShardSpec.of("s" + i, url(i) + "?foreign_keys=on").withCreate(true));
-        }
-        ds = b.sharded("notes", "owner", Strategies.mod("s0", "s1", "s2", "s3")).build();
+        // foreign keys on, so a deferred foreign key is checked at commit
+        ds = FourSqliteShards.open(dir, "?foreign_keys=on",
+                "CREATE TABLE notes (note_id INTEGER PRIMARY KEY, owner INTEGER, body TEXT)");
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE notes (note_id INTEGER PRIMARY KEY, owner INTEGER, body TEXT)");
             st.executeUpdate("INSERT INTO notes (note_id, owner, body) VALUES (1, 0, 'a'), (2, 1, 'b'), (3, 2, 'c'),"
                     + " (4, 3, 'd')");
         }
     }
 
     private String url(int shard) {
-        return "jdbc:sqlite:" + dir.resolve("s" + shard + ".db");
+        return FourSqliteShards.url(dir, shard);
     }
 
     @AfterEach
     void close() {
-        for (String s : ds.shardNames()) {
-            assertThat(ds.activeConnections(s)).as("active connections of " + s).isZero();
-        }
-        ds.close();
+        FourSqliteShards.close(ds);
     }
 
     /** Issue 11: after a failed batch, clearBatch() and a new batch of one entry wrote two rows and reported [1]. */
