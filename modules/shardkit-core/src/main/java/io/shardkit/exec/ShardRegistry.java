@@ -73,6 +73,7 @@ public final class ShardRegistry implements AutoCloseable {
     private final UniqueKeys uniqueKeys = new UniqueKeys();
     private final ScatterPermits scatterPermits = new ScatterPermits(this);
     private final DownShards downShards = new DownShards();
+    private final java.util.Set<String> loggedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private java.util.concurrent.ScheduledExecutorService idleCloser;
     private volatile boolean shut;
 
@@ -417,6 +418,11 @@ public final class ShardRegistry implements AutoCloseable {
     /** What the shards' catalogs say about the unique keys of sharded tables (for upserts). */
     public UniqueKeys uniqueKeys() {
         return uniqueKeys;
+    }
+
+    /** Messages this data source logs once only (added when logged): catalog differences between shards. */
+    public java.util.Set<String> loggedOnce() {
+        return loggedOnce;
     }
 
     /** How many of each shard's connections scatter reads may hold at once. */

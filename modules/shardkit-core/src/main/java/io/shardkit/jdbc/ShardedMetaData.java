@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +54,6 @@ final class ShardedMetaData implements InvocationHandler {
 
     /** Columns left out when rows of two shards are compared: they name the database, or are statistics. */
     private static final Set<String> NOT_COMPARED = Set.of("CARDINALITY", "PAGES", "REMARKS");
-
-    /** Questions already warned about, per data source (keyed with the registry's identity). */
-    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
     private final ShardedConnection conn;
     private final Map<String, Object> constants = new HashMap<>();
@@ -198,7 +194,7 @@ final class ShardedMetaData implements InvocationHandler {
         }
         if (!differences.isEmpty()) {
             String question = method.getName() + Arrays.toString(args);
-            if (WARNED.add(System.identityHashCode(conn.registry()) + " " + question)) {
+            if (conn.registry().loggedOnce().add("catalog " + question)) {
                 LOG.warn("shards differ in {}: {}; answering with what they have in common (run shardkit check)",
                         question, differences.size() <= 5 ? differences : differences.subList(0, 5) + " and "
                                 + (differences.size() - 5) + " more");

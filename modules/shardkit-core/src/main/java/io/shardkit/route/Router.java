@@ -305,28 +305,6 @@ public final class Router {
         return out;
     }
 
-    private static String[] sqlOf(RouteDecision d) {
-        if (d.sql(0) == null) {
-            return null;
-        }
-        String[] out = new String[d.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = d.sql(i);
-        }
-        return out;
-    }
-
-    private static int[][] paramsOf(RouteDecision d) {
-        if (d.parameters(0) == null) {
-            return null;
-        }
-        int[][] out = new int[d.size()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = d.parameters(i);
-        }
-        return out;
-    }
-
     private RouteDecision keyed(SqlAnalysis a, Strategy strategy, String table, Object[] params, StringBuilder why)
             throws SQLException {
         List<ValueRef> keys = a.keyValues();
