@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One logical connection over every shard. Lazy: it holds no physical connection until a
- * statement runs on a shard, then keeps that shard's connection until closed, so a unit of work
- * sees its own writes. Commit and rollback reach every physical connection held.
+ * statement runs on a shard. Inside a transaction it keeps every shard connection it used until
+ * the commit or rollback, which reach every one of them. In autocommit, and after a transaction
+ * ends, a shard connection goes back to its pool as soon as no open statement uses it (see
+ * {@link #releaseIdle}), so a logical connection idle in an outer pool holds none.
  *
  * <p>Transactions (autocommit off) are pinned to the first shard written: a write to a second
  * shard in the same transaction is refused with both shards named, since there is no
@@ -65,6 +67,16 @@ public final class ShardedConnection implements Connection {
     private int lastWrite = NO_WRITE;
     private static final int NO_WRITE = -1;
     private static final int SEVERAL_SHARDS = -2;
+    /** lastWrite: the shard connection that ran the last write has gone back to its pool. */
+    private static final int GIVEN_BACK = -3;
+    /**
+     * The shard whose connection stays after an autocommit write (or a commit) although nothing open
+     * uses it, so a connection-state function run next answers for that write; -1 for none. The next
+     * statement that is not such a function ends it.
+     */
+    private int keptForState = -1;
+    /** With autocommit off: whether a statement ran or a shard was borrowed since the last commit or rollback. */
+    private boolean inTransaction;
     private boolean autoCommit = true;
     /** The current transaction's savepoints, bound to each shard as it joins. */
     private final Savepoints savepoints = new Savepoints();
@@ -153,6 +165,7 @@ public final class ShardedConnection implements Connection {
      * refuses a text of several statements too (its guards read only the first).
      */
     RouteDecision route(SqlAnalysis a, Object[] params) throws SQLException {
+        inTransaction = !autoCommit;
         if (pinned >= 0) {
             if (a.shape() == SqlAnalysis.Shape.REFUSED && a.problem().startsWith(SqlLexer.SEVERAL_STATEMENTS)) {
                 throw new RefusedException(a.problem(), a.sql());
@@ -164,11 +177,15 @@ public final class ShardedConnection implements Connection {
             if (lastWrite < 0) {
                 throw new RefusedException(lastWrite == NO_WRITE ? "a connection-state function on a connection"
                         + " that has written nothing yet (it would answer for a shard connection that never ran the"
-                        + " write)" : "a connection-state function after a write that ran on several shards (each shard"
-                        + " connection has its own answer)", a.sql());
+                        + " write)" : lastWrite == SEVERAL_SHARDS ? "a connection-state function after a write that"
+                        + " ran on several shards (each shard connection has its own answer)" : "a connection-state"
+                        + " function after another statement ran since the last write: in autocommit the shard"
+                        + " connection that ran the write went back to its pool (run the function right after the"
+                        + " write, or both in one transaction)", a.sql());
             }
             return router.single(lastWrite);
         }
+        keptForState = -1;
         if (LOG.isDebugEnabled()) {
             StringBuilder why = new StringBuilder();
             RouteDecision d = router.route(a, params, preferred(), why);
@@ -218,6 +235,7 @@ public final class ShardedConnection implements Connection {
         }
         if (autoCommit) {
             lastWrite = d.size() == 1 ? d.shard(0) : SEVERAL_SHARDS;
+            keptForState = lastWrite >= 0 ? lastWrite : -1;
             return;
         }
         int target = writeShard;
@@ -235,6 +253,7 @@ public final class ShardedConnection implements Connection {
         }
         writeShard = target;
         lastWrite = target;
+        keptForState = target;
     }
 
     /**
@@ -327,6 +346,7 @@ public final class ShardedConnection implements Connection {
         }
         checkOpen();
         c = borrow(shard);
+        inTransaction = !autoCommit;
         try {
             if (!autoCommit) {
                 c.setAutoCommit(false);
@@ -372,6 +392,9 @@ public final class ShardedConnection implements Connection {
 
     /** Gives back a broken shard connection; the statements forget what they prepared on it (the pool does not close those). */
     private void giveBackBroken(int shard, Connection c) {
+        if (lastWrite == shard) {
+            lastWrite = GIVEN_BACK;
+        }
         for (ShardedStatement st : statements) {
             st.forgetShard(shard);
         }
@@ -388,6 +411,50 @@ public final class ShardedConnection implements Connection {
         } catch (SQLException e) {
             return true;
         }
+    }
+
+    /**
+     * At a statement boundary: gives back every shard connection that nothing open uses (no
+     * statement has prepared or run anything on it that may still be read), so a logical connection
+     * idle in an outer pool holds no shard connection. Runs in autocommit, and after a commit or
+     * rollback until the next statement; never inside a transaction, and never on a pinned connection (which may have handed
+     * out its one physical connection's objects). The shard of the last write is kept until the next
+     * statement, for a connection-state function; the shards of {@code except} are about to be used.
+     * Every session setting (read-only, isolation, schema, a tenant's search path) is applied again
+     * when a shard is borrowed next.
+     */
+    void releaseIdle(RouteDecision except) {
+        if ((!autoCommit && inTransaction) || closed || pinned >= 0) {
+            return;
+        }
+        giveBackIdle(except);
+    }
+
+    private void giveBackIdle(RouteDecision except) {
+        for (int i = 0; i < physical.length; i++) {
+            Connection c = physical[i];
+            if (c == null || i == keptForState || (except != null && except.reaches(i)) || inUse(i)) {
+                continue;
+            }
+            physical[i] = null;
+            if (lastWrite == i) {
+                lastWrite = GIVEN_BACK;
+            }
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("giving back the connection to shard {} failed", registry.name(i), e);
+            }
+        }
+    }
+
+    private boolean inUse(int shard) {
+        for (ShardedStatement st : statements) {
+            if (st.uses(shard)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether this connection holds a physical connection to a shard (for tests and monitoring). */
@@ -542,6 +609,9 @@ public final class ShardedConnection implements Connection {
         autoCommit = on;
         writeShard = -1;
         savepoints.clear();
+        if (on) {
+            releaseIdle(null);
+        }
     }
 
     @Override
@@ -579,6 +649,15 @@ public final class ShardedConnection implements Connection {
             writeShard = -1;
             savepoints.clear();
         }
+        afterTransaction();
+    }
+
+    /** After a commit or rollback: the shard connections nothing open uses go back to their pools. */
+    private void afterTransaction() {
+        inTransaction = false;
+        if (pinned < 0 && !closed) {
+            giveBackIdle(null);
+        }
     }
 
     @Override
@@ -594,6 +673,7 @@ public final class ShardedConnection implements Connection {
             writeShard = -1;
             savepoints.clear();
         }
+        afterTransaction();
     }
 
     /** Rollback: a broken shard connection has lost its transaction already; it is given back, not rolled back. */

@@ -44,6 +44,8 @@ final class ShardedPreparedStatement extends ShardedStatement implements Prepare
     private PreparedStatement[] prepared;
     /** Statements for SQL that differs from ours (a split INSERT's parts); closed at the next run. */
     private final List<Statement> oneOffs = new ArrayList<>();
+    /** The shards the one-off statements run on. */
+    private final java.util.BitSet oneOffShards = new java.util.BitSet();
     private List<Parameters> batch;
 
     ShardedPreparedStatement(ShardedConnection conn, SqlAnalysis analysis, int type, int concurrency,
@@ -60,6 +62,7 @@ final class ShardedPreparedStatement extends ShardedStatement implements Prepare
         if (oneOff) {
             PreparedStatement ps = prepare(conn.physical(shard), sql);
             oneOffs.add(ps);
+            oneOffShards.set(shard);
             return ps;
         }
         if (shard >= prepared.length) {
@@ -115,6 +118,12 @@ final class ShardedPreparedStatement extends ShardedStatement implements Prepare
         }
     }
 
+    /** Prepared statements keep what they prepared on a shard (and so its connection) until they close. */
+    @Override
+    boolean uses(int shard) {
+        return super.uses(shard) || (shard < prepared.length && prepared[shard] != null) || oneOffShards.get(shard);
+    }
+
     @Override
     List<Statement> physicalStatements() {
         List<Statement> out = super.physicalStatements();
@@ -134,6 +143,7 @@ final class ShardedPreparedStatement extends ShardedStatement implements Prepare
             s.close();
         }
         oneOffs.clear();
+        oneOffShards.clear();
     }
 
     private boolean runPrepared(int mode) throws SQLException {

@@ -105,6 +105,8 @@ class ShardedStatement implements Statement {
             return false;
         }
         RouteDecision d = conn.route(a, params == null ? null : params.values());
+        dropOtherShards(d);
+        conn.releaseIdle(d);
         if (d.archiveProbe() != null) {
             conn.checkArchive(a, d.archiveProbe(), params);
         }
@@ -373,6 +375,38 @@ class ShardedStatement implements Statement {
         }
         if (!escapeProcessing) {
             st.setEscapeProcessing(false);
+        }
+    }
+
+    /**
+     * Before an execution: closes this plain statement's physical statements on shards the new
+     * execution does not go to, so their connections can go back to the pools in autocommit (a
+     * plain statement is cheap to create again; prepared statements keep theirs, see
+     * {@link #uses(int)}).
+     */
+    void dropOtherShards(RouteDecision d) {
+        for (int shard = 0; shard < physical.length; shard++) {
+            if (physical[shard] != null && !d.reaches(shard)) {
+                closeQuietly(physical[shard]);
+                physical[shard] = null;
+            }
+        }
+    }
+
+    /**
+     * Whether this statement still needs its connection to a shard: it holds a physical statement
+     * there (whose result, generated keys or warnings may still be read), or a merged read of it is
+     * open (which may ask any shard's catalog on the connection the logical connection holds).
+     */
+    boolean uses(int shard) {
+        if (shard < physical.length && physical[shard] != null) {
+            return true;
+        }
+        ResultSet rs = current;
+        try {
+            return rs instanceof MergedResultSet && !rs.isClosed();
+        } catch (SQLException e) {
+            return true;
         }
     }
 
@@ -752,6 +786,7 @@ class ShardedStatement implements Statement {
         }
         Arrays.fill(physical, null);
         conn.forget(this);
+        conn.releaseIdle(null);
         if (first != null) {
             throw first;
         }

@@ -73,6 +73,16 @@ public final class RouteDecision {
         return shards.length == 1;
     }
 
+    /** Whether some part of this decision runs on a shard (by index). */
+    public boolean reaches(int shard) {
+        for (int s : shards) {
+            if (s == shard) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The shard index of part {@code i}. */
     public int shard(int i) {
         return shards[i];

@@ -59,6 +59,15 @@ abstract class ClientMatrix {
         Map<String, Object> run(DataSource ds, boolean sharded) throws Exception;
     }
 
+    /** Issue 12, bug 7: an outer pool bigger than the shards' pools, used from as many threads, does not starve. */
+    @Test
+    void i12_07_outerPoolOverShardkit() throws Exception {
+        long started = System.nanoTime();
+        assertThat(OuterPoolCheck.run(m.ds)).isEqualTo((long) OuterPoolCheck.THREADS * OuterPoolCheck.ROWS_PER_THREAD);
+        System.out.printf("outer pool over shardkit on %s: %d threads x %d rows in %d ms%n", m.db, OuterPoolCheck.THREADS,
+                OuterPoolCheck.ROWS_PER_THREAD, (System.nanoTime() - started) / 1_000_000);
+    }
+
     @Test
     void springJdbc() throws Exception {
         compare("spring", (ds, sharded) -> SpringJdbcClient.run(ds, m, sharded));
