@@ -7,13 +7,9 @@ import io.shardkit.config.YamlShardMap;
 import io.shardkit.exec.ShardRegistry;
 import io.shardkit.jdbc.ShardKey;
 import io.shardkit.jdbc.ShardedConnection;
-import io.shardkit.plan.PlanNode;
-import io.shardkit.plan.Planner;
-import io.shardkit.route.RouteDecision;
 import io.shardkit.route.Router;
 import io.shardkit.sql.AnalysisCache;
 import io.shardkit.sql.Analyzer;
-import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.strategy.Strategy;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -24,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.ShardingKeyBuilder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -257,16 +252,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
      * @param params the values of its {@code ?} parameters, in order
      */
     public Explain explain(String sql, Object... params) throws SQLException {
-        SqlAnalysis a = cache.get(sql);
-        StringBuilder why = new StringBuilder();
-        RouteDecision d = router.route(a, params, -1, why);
-        PlanNode plan = Planner.plan(a, d, registry, params);
-        List<String> shards = new ArrayList<>();
-        for (int i = 0; i < d.size(); i++) {
-            shards.add(registry.name(d.shard(i)));
-        }
-        List<String> reasons = why.length() == 0 ? List.of() : Arrays.asList(why.toString().split("\n"));
-        return new Explain(sql, shards, reasons, plan);
+        return io.shardkit.jdbc.SqlExplain.explain(cache.get(sql), params, router, registry);
     }
 
     /**

@@ -108,6 +108,18 @@ class CliTest {
                 .doesNotContain("(shards: s0; ").contains("Route s2: SELECT name FROM players WHERE player_id = 2");
     }
 
+    /** Issue 12: EXPLAIN typed as SQL shows shardkit's plan with the routed shard's own plan under it, nothing else. */
+    @Test
+    void explainTypedAsSqlShowsTheRoutedShardsPlan() {
+        Result r = run("EXPLAIN SELECT name FROM players WHERE player_id = 2;\n", "sql", "-c", map.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Shards: s2", "-- EXPLAIN QUERY PLAN SELECT name FROM players WHERE player_id = 2")
+                .containsPattern("s2 +\\| +SEARCH players")
+                .doesNotContain("s0 ", "s1 ", "s3 ");
+        Result analyze = run("EXPLAIN ANALYZE SELECT name FROM players;\n", "sql", "-c", map.toString());
+        assertThat(analyze.err()).contains("EXPLAIN with options (ANALYZE)", "0A000");
+    }
+
     @Test
     void aTenantNeedsTenancyInTheMap() {
         Result r = run("\\tenant acme\nSELECT 1 AS never;\n", "sql", "-c", map.toString());

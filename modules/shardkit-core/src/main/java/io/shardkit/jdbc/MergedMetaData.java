@@ -64,6 +64,35 @@ final class MergedMetaData implements ResultSetMetaData {
         }
     }
 
+    /** Metadata of rows shardkit makes itself: nullable VARCHAR columns with these labels. */
+    MergedMetaData(String... columns) {
+        visible = columns.length;
+        labels = columns.clone();
+        names = columns.clone();
+        types = new int[visible];
+        typeNames = new String[visible];
+        classNames = new String[visible];
+        precision = new int[visible];
+        scale = new int[visible];
+        nullable = new int[visible];
+        displaySize = new int[visible];
+        signed = new boolean[visible];
+        autoIncrement = new boolean[visible];
+        caseSensitive = new boolean[visible];
+        tables = new String[visible];
+        schemas = new String[visible];
+        catalogs = new String[visible];
+        java.util.Arrays.fill(types, java.sql.Types.VARCHAR);
+        java.util.Arrays.fill(typeNames, "VARCHAR");
+        java.util.Arrays.fill(classNames, String.class.getName());
+        java.util.Arrays.fill(nullable, columnNullable);
+        java.util.Arrays.fill(displaySize, 200);
+        java.util.Arrays.fill(caseSensitive, true);
+        java.util.Arrays.fill(tables, "");
+        java.util.Arrays.fill(schemas, "");
+        java.util.Arrays.fill(catalogs, "");
+    }
+
     private interface Read {
         String get() throws SQLException;
     }

@@ -104,6 +104,9 @@ class ShardedStatement implements Statement {
             updateCount = 0;
             return false;
         }
+        if (a.shape() == SqlAnalysis.Shape.REFUSED && conn.pinnedShard() < 0 && explain(a, params, mode)) {
+            return true;
+        }
         RouteDecision d = conn.route(a, params == null ? null : params.values());
         dropOtherShards(d);
         conn.releaseIdle(d);
@@ -164,6 +167,23 @@ class ShardedStatement implements Statement {
         conn.beforeWrite(a, d);
         updateCount = writeAll(a, d, params, keys);
         return false;
+    }
+
+    /** An {@code EXPLAIN <statement>} (which the analysis refuses as a statement to run) answers its plans; see {@link SqlExplain}. */
+    private boolean explain(SqlAnalysis a, Parameters params, int mode) throws SQLException {
+        String inner = SqlExplain.inner(a.sql());
+        if (inner == null) {
+            return false;
+        }
+        if (mode == UPDATE) {
+            throw new SQLException("executeUpdate was given EXPLAIN, which returns rows; use executeQuery", "07000");
+        }
+        lastStatements = new Statement[0];
+        lastShards = new String[0];
+        lastSplit = null;
+        current = SqlExplain.run(this, a.sql(), inner, params);
+        updateCount = -1;
+        return true;
     }
 
     /**

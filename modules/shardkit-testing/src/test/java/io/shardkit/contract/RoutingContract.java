@@ -583,4 +583,83 @@ abstract class RoutingContract {
             }
         }
     }
+
+    /**
+     * Issue 12: {@code EXPLAIN <statement>} typed as SQL answers shardkit's plan and, under it, each
+     * routed shard's own plan, executing nothing; it ran on every shard as written before.
+     */
+    @Test
+    void i12_explainTypedAsSqlShowsShardkitsPlanAndEachRoutedShardsPlan() throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            insertPlayers(c, 0, 8);
+        }
+        try (Connection c = ds.getConnection(); PreparedStatement ps =
+                c.prepareStatement("EXPLAIN SELECT name FROM players WHERE player_id = ?")) {
+            ps.setLong(1, 13);
+            List<String[]> rows = explainRows(ps.executeQuery());
+            assertThat(rows.get(0)).containsExactly("shardkit", "SQL:    SELECT name FROM players WHERE player_id = ?");
+            assertThat(rows).anySatisfy(r -> assertThat(r).containsExactly("shardkit", "Shards: s1"));
+            assertThat(sources(rows)).containsExactly("shardkit", "s1");
+            assertThat(rows).filteredOn(r -> r[0].equals("s1") && !r[1].startsWith("-- ")).isNotEmpty();
+            assertThat(rows).filteredOn(r -> r[0].equals("s1")).first()
+                    .satisfies(r -> assertThat(r[1]).startsWith("-- EXPLAIN ").contains("FROM players WHERE player_id = ?"));
+        }
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "EXPLAIN SELECT player_id FROM players WHERE score > ? ORDER BY score DESC, player_id LIMIT ?")) {
+            // the shard queries take the statement's parameters as the merge rewrote them
+            ps.setInt(1, 10);
+            ps.setInt(2, 3);
+            List<String[]> rows = explainRows(ps.executeQuery());
+            assertThat(sources(rows)).containsExactly("shardkit", "s0", "s1", "s2", "s3");
+            assertThat(rows).filteredOn(r -> r[0].equals("s3") && !r[1].startsWith("-- ")).isNotEmpty();
+        }
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            assertThat(sources(explainRows(st.executeQuery("EXPLAIN SELECT COUNT(*) FROM players"))))
+                    .containsExactly("shardkit", "s0", "s1", "s2", "s3");
+            // a write is only explained: nothing changes
+            List<String[]> update = explainRows(st.executeQuery("explain UPDATE players SET name = 'gone' WHERE player_id = 2"));
+            assertThat(sources(update)).containsExactly("shardkit", "s2");
+            assertThatThrownBy(() -> st.executeQuery("EXPLAIN ANALYZE DELETE FROM players"))
+                    .isInstanceOf(RefusedException.class).hasMessageContaining("EXPLAIN with options (ANALYZE)");
+            assertThatThrownBy(() -> st.executeQuery("EXPLAIN VERBOSE SELECT * FROM players"))
+                    .isInstanceOf(RefusedException.class).hasMessageContaining("EXPLAIN with options (VERBOSE)");
+            // what shardkit refuses to run, it refuses to explain, for the same reason
+            assertThatThrownBy(() -> st.executeQuery("EXPLAIN SELECT name, RANK() OVER (ORDER BY score) FROM players"))
+                    .isInstanceOf(RefusedException.class).hasMessageContaining("window function RANK across shards");
+            assertThatThrownBy(() -> st.executeQuery("EXPLAIN SELECT * FROM players; DELETE FROM players"))
+                    .isInstanceOf(RefusedException.class).hasMessageContaining("EXPLAIN of a statement shardkit refuses");
+            assertThatThrownBy(() -> st.executeUpdate("EXPLAIN SELECT * FROM players"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("07000"));
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM players WHERE name = 'gone'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isZero();
+            }
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM players")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(8);
+            }
+        }
+    }
+
+    private static List<String[]> explainRows(ResultSet rs) throws SQLException {
+        List<String[]> out = new ArrayList<>();
+        try (rs) {
+            assertThat(rs.getMetaData().getColumnLabel(1)).isEqualTo("source");
+            assertThat(rs.getMetaData().getColumnLabel(2)).isEqualTo("plan");
+            while (rs.next()) {
+                out.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        return out;
+    }
+
+    private static List<String> sources(List<String[]> rows) {
+        List<String> out = new ArrayList<>();
+        for (String[] r : rows) {
+            if (!out.contains(r[0])) {
+                out.add(r[0]);
+            }
+        }
+        return out;
+    }
 }
