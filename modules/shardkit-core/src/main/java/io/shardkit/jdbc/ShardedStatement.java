@@ -30,10 +30,6 @@ import java.util.List;
  * size, timeouts, max rows) are applied to each. Not thread-safe, like any JDBC statement.
  */
 class ShardedStatement implements Statement {
-    /** Error path only: whether a write that reaches several shards through executeQuery returns rows. */
-    private static final java.util.regex.Pattern RETURNING =
-            java.util.regex.Pattern.compile("(?i)\\bRETURNING\\b");
-
     static final int ANY = 0, QUERY = 1, UPDATE = 2;
 
     final ShardedConnection conn;
@@ -155,18 +151,77 @@ class ShardedStatement implements Statement {
             updateCount = -1;
             return true;
         }
-        if (mode == QUERY) {
-            if (a.kind().isWrite() && RETURNING.matcher(a.sql()).find()) {
-                // one database answers the rows in statement order; shardkit does not merge them (yet)
+        if (a.returning() && mode != UPDATE) {
+            if (!d.splitsRows()) {
                 throw new RefusedException("a write with RETURNING that reaches " + d.size() + " shards (shardkit"
-                        + " does not merge the rows it returns); write the rows of one shard key per statement", a.sql());
+                        + " merges the rows returned by a multi-row INSERT only); write the rows of one shard key per"
+                        + " statement", a.sql());
             }
+            conn.beforeWrite(a, d);
+            Returned returned = new Returned(d);
+            writeAll(a, d, params, null, returned);
+            current = returned.resultSet(this);
+            updateCount = -1;
+            return true;
+        }
+        if (mode == QUERY) {
             throw new SQLException("executeQuery was given a statement that writes to " + d.size()
                     + " shards; use executeUpdate", "07000");
         }
         conn.beforeWrite(a, d);
-        updateCount = writeAll(a, d, params, keys);
+        updateCount = writeAll(a, d, params, keys, null);
         return false;
+    }
+
+    /**
+     * The rows a multi-row INSERT ... RETURNING split by shard returns, put back in VALUES order
+     * (one database answers them in that order). Each part must return one row per row it inserts
+     * (an {@code ON CONFLICT DO NOTHING} that skipped a row does not): otherwise the write is rolled
+     * back on every shard and refused, since the rows could not be put back in order.
+     */
+    private static final class Returned {
+        private final RouteDecision d;
+        private final List<List<Object[]>> parts = new ArrayList<>();
+        private MergedMetaData metaData;
+
+        Returned(RouteDecision d) {
+            this.d = d;
+        }
+
+        /** Reads part {@code i}'s rows (and closes them) before anything commits. */
+        void collect(int i, ResultSet rows, String shard, SqlAnalysis a) throws SQLException {
+            List<Object[]> got = List.of();
+            if (rows != null) {
+                try (rows) {
+                    if (metaData == null) {
+                        metaData = new MergedMetaData(rows.getMetaData(), rows.getMetaData().getColumnCount());
+                    }
+                    got = CopiedRows.readAll(rows);
+                }
+            }
+            if (got.size() != d.rows(i).length) {
+                throw new RefusedException("a multi-row INSERT ... RETURNING split over shards whose shard " + shard
+                        + " returned " + got.size() + " rows for the " + d.rows(i).length + " it was given (a row skipped"
+                        + " by a conflict clause?), so the rows cannot be put back in VALUES order; nothing was"
+                        + " written", a.sql());
+            }
+            parts.add(got);
+        }
+
+        ResultSet resultSet(ShardedStatement owner) throws SQLException {
+            int n = 0;
+            for (int p = 0; p < parts.size(); p++) {
+                n += d.rows(p).length;
+            }
+            Object[][] ordered = new Object[n][];
+            for (int p = 0; p < parts.size(); p++) {
+                int[] rows = d.rows(p);
+                for (int j = 0; j < rows.length; j++) {
+                    ordered[rows[j]] = parts.get(p).get(j);
+                }
+            }
+            return CopiedRows.resultSet(owner, metaData, Arrays.asList(ordered));
+        }
     }
 
     /** An {@code EXPLAIN <statement>} (which the analysis refuses as a statement to run) answers its plans; see {@link SqlExplain}. */
@@ -194,7 +249,8 @@ class ShardedStatement implements Statement {
      * happens, the error ({@link ShardException#PARTIAL_COMMIT}) names the shards that committed
      * and those that did not.
      */
-    private long writeAll(SqlAnalysis a, RouteDecision d, Parameters params, Object keys) throws SQLException {
+    private long writeAll(SqlAnalysis a, RouteDecision d, Parameters params, Object keys, Returned returned)
+            throws SQLException {
         boolean local = conn.getAutoCommit();
         Connection[] cs = new Connection[d.size()];
         for (int i = 0; i < cs.length; i++) {
@@ -212,6 +268,14 @@ class ShardedStatement implements Statement {
             // every copy of a broadcast table takes the same write: one database would report one copy's count
             boolean copies = a.shape() == SqlAnalysis.Shape.BROADCAST;
             for (int i = 0; i < cs.length; i++) {
+                if (returned != null) {
+                    // execute, not executeQuery: MySQL Connector/J refuses executeQuery for INSERT ... RETURNING
+                    runPart(a, d, i, params, ANY, null, i);
+                    ResultSet rows = current;
+                    current = null;
+                    returned.collect(i, rows, conn.registry().name(d.shard(i)), a);
+                    continue;
+                }
                 runPart(a, d, i, params, UPDATE, keys, i);
                 if (!copies || i == 0) {
                     total += Math.max(updateCount, 0);

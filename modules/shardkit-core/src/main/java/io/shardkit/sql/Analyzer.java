@@ -93,6 +93,9 @@ public final class Analyzer {
         try {
             Work work = new Work(sql);
             SqlAnalysis result = work.run(statement);
+            if (returns(statement)) {
+                result.withReturning();
+            }
             return work.readsOnly ? result.withReadsOnly() : result;
         } catch (RuntimeException e) {
             // a statement shape the analysis does not know: refuse rather than guess
@@ -100,6 +103,12 @@ public final class Analyzer {
                     null, null, List.of(), null, "shardkit cannot analyse this statement (" + e
                     + "); run it on a connection pinned to one shard (ShardedDataSource.connectionTo)", dialect);
         }
+    }
+
+    private static boolean returns(Statement st) {
+        return (st instanceof Insert i && i.getReturningClause() != null)
+                || (st instanceof Update u && u.getReturningClause() != null)
+                || (st instanceof Delete d && d.getReturningClause() != null);
     }
 
     /** The fast parser first; the complex grammar only when the fast one fails. */

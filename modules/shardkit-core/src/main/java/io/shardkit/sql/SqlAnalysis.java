@@ -135,6 +135,18 @@ public final class SqlAnalysis {
         return this;
     }
 
+    private boolean returning;
+
+    /** Whether the statement is a write with a RETURNING clause (it answers rows). */
+    public boolean returning() {
+        return returning;
+    }
+
+    SqlAnalysis withReturning() {
+        this.returning = true;
+        return this;
+    }
+
     /** Set once by the analyzer before the analysis is published (see {@link #keySet()}). */
     private ValueRef keySet;
     private ValueRef keyPin;
