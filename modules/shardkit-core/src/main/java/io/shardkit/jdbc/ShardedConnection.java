@@ -417,14 +417,17 @@ public final class ShardedConnection implements Connection {
      * At a statement boundary: gives back every shard connection that nothing open uses (no
      * statement has prepared or run anything on it that may still be read), so a logical connection
      * idle in an outer pool holds no shard connection. Runs in autocommit, and after a commit or
-     * rollback until the next statement; never inside a transaction, and never on a pinned connection (which may have handed
-     * out its one physical connection's objects). The shard of the last write is kept until the next
-     * statement, for a connection-state function; the shards of {@code except} are about to be used.
-     * Every session setting (read-only, isolation, schema, a tenant's search path) is applied again
+     * rollback until the next statement; never inside a transaction, never on a pinned connection
+     * (which may have handed out its one physical connection's objects), and never on a tenant's
+     * connection (switching a pooled connection to a tenant and checking it on return cost a round
+     * trip each, so a tenant's logical connection does that once per shard and keeps it until closed).
+     * The shard of the last write is kept until the next statement, for a connection-state function;
+     * the shards of {@code except} are about to be used. Every session setting (read-only, isolation,
+     * schema) is applied again
      * when a shard is borrowed next.
      */
     void releaseIdle(RouteDecision except) {
-        if ((!autoCommit && inTransaction) || closed || pinned >= 0) {
+        if ((!autoCommit && inTransaction) || closed || pinned >= 0 || tenant != null) {
             return;
         }
         giveBackIdle(except);
@@ -655,7 +658,7 @@ public final class ShardedConnection implements Connection {
     /** After a commit or rollback: the shard connections nothing open uses go back to their pools. */
     private void afterTransaction() {
         inTransaction = false;
-        if (pinned < 0 && !closed) {
+        if (pinned < 0 && !closed && tenant == null) {
             giveBackIdle(null);
         }
     }

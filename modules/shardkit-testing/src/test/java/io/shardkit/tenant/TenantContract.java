@@ -291,6 +291,25 @@ abstract class TenantContract {
 
     // ---- refusals ----
 
+    /**
+     * A tenant's logical connection switches each shard connection once and keeps it until it closes
+     * (switch and return check cost a round trip each), unlike a routed connection, which gives shard
+     * connections back between statements in autocommit (issue 12, bug 7).
+     */
+    @Test
+    void aTenantConnectionKeepsItsSwitchedShardConnectionsUntilItCloses() throws SQLException {
+        String shard = shards.name(0);
+        int before = searchPath.activeConnections(shard);
+        try (Connection c = searchPath.forTenant("client1").getConnection()) {
+            column(c, "SELECT name FROM users");
+            io.shardkit.jdbc.ShardedConnection sc = c.unwrap(io.shardkit.jdbc.ShardedConnection.class);
+            assertThat(sc.holds(shard)).isTrue();
+            column(c, "SELECT name FROM users");
+            assertThat(searchPath.activeConnections(shard)).isEqualTo(before + 1);
+        }
+        assertThat(searchPath.activeConnections(shard)).isEqualTo(before);
+    }
+
     @Test
     void anUnknownTenantIsAnError() {
         assertThatThrownBy(() -> rewrite.forTenant("nobody"))
