@@ -4,7 +4,7 @@ import io.shardkit.config.ShardMap;
 import io.shardkit.config.ShardSpec;
 import io.shardkit.config.TableRule;
 import io.shardkit.config.YamlShardMap;
-import io.shardkit.exec.ShardRegistry;
+import io.shardkit.pool.ShardRegistry;
 import io.shardkit.jdbc.ShardKey;
 import io.shardkit.jdbc.ShardedConnection;
 import io.shardkit.route.Router;
@@ -289,7 +289,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
     /**
      * Asks a shard's database, on one of its pool's connections, whether it would itself refuse every
      * write from that connection's user, as a read-only (archive) shard should: see
-     * {@link io.shardkit.exec.ReadOnlyCheck} for what is asked per database. Returns the ways the user
+     * {@link io.shardkit.pool.ReadOnlyCheck} for what is asked per database. Returns the ways the user
      * could write, one line each; empty when read-only holds at the database. {@code shardkit check}
      * reports it for every read-only shard.
      */
@@ -299,7 +299,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
             throw new ShardException("unknown shard '" + shard + "'", ShardException.ROUTING);
         }
         try (Connection c = registry.borrow(i)) {
-            return io.shardkit.exec.ReadOnlyCheck.problems(c, registry.dialect(i));
+            return io.shardkit.pool.ReadOnlyCheck.problems(c, registry.dialect(i));
         } catch (SQLException e) {
             throw ShardException.fromShard(shard, null, e);
         }

@@ -1,7 +1,7 @@
 package io.shardkit;
 
 import io.shardkit.config.ShardSpec;
-import io.shardkit.exec.ShardRegistry;
+import io.shardkit.pool.ShardRegistry;
 import java.sql.SQLException;
 import java.util.List;
 

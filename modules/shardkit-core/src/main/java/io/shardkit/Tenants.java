@@ -3,7 +3,7 @@ package io.shardkit;
 import io.shardkit.config.ShardMap;
 import io.shardkit.config.ShardSpec;
 import io.shardkit.config.Tenancy;
-import io.shardkit.exec.ShardRegistry;
+import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.Dialect;
 import io.shardkit.tenant.SchemaTemplates;
 import io.shardkit.tenant.SessionSchema;

@@ -2,7 +2,7 @@ package io.shardkit.jdbc;
 
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
-import io.shardkit.exec.ShardRegistry;
+import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.Dialect;
 import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.sql.StatementKind;

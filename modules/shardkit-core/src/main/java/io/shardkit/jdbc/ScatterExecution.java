@@ -1,8 +1,8 @@
 package io.shardkit.jdbc;
 
 import io.shardkit.ShardException;
-import io.shardkit.exec.ScatterPermits;
-import io.shardkit.exec.ShardRegistry;
+import io.shardkit.pool.ScatterPermits;
+import io.shardkit.pool.ShardRegistry;
 import io.shardkit.merge.Arithmetic;
 import io.shardkit.merge.Cursor;
 import io.shardkit.merge.MemoryBudget;
@@ -437,7 +437,7 @@ final class ScatterExecution implements Execution {
     /** Starts the query timeout's timer for an open, when a timeout is set and no timer runs. */
     private synchronized void arm() {
         if (timeoutNanos > 0 && timer == null && stop == RUNNING) {
-            timer = io.shardkit.exec.Watchdog.after(timeoutNanos, this::check);
+            timer = io.shardkit.pool.Watchdog.after(timeoutNanos, this::check);
         }
     }
 
@@ -467,7 +467,7 @@ final class ScatterExecution implements Execution {
                 timer = null;
                 return;
             }
-            timer = io.shardkit.exec.Watchdog.after(since == 0 ? timeoutNanos : timeoutNanos - (now - since), this::check);
+            timer = io.shardkit.pool.Watchdog.after(since == 0 ? timeoutNanos : timeoutNanos - (now - since), this::check);
         }
     }
 
@@ -492,10 +492,10 @@ final class ScatterExecution implements Execution {
         for (Part p : parts) {
             Statement st = p.statement;
             if (st != null) {
-                io.shardkit.exec.Watchdog.run(() -> cancel(p, st));
+                io.shardkit.pool.Watchdog.run(() -> cancel(p, st));
             }
         }
-        io.shardkit.exec.Watchdog.after(ABORT_AFTER_NANOS, this::abortIfStillWaiting);
+        io.shardkit.pool.Watchdog.after(ABORT_AFTER_NANOS, this::abortIfStillWaiting);
     }
 
     /** Cancels one part's query, unless its cursor closed meanwhile (its connection may serve someone else by now). */
@@ -507,7 +507,7 @@ final class ScatterExecution implements Execution {
         }
         try {
             if (registry.dialect(p.shard) == Dialect.POSTGRESQL) {
-                io.shardkit.exec.PgCancel.cancel(p.connection, st);
+                io.shardkit.pool.PgCancel.cancel(p.connection, st);
             } else {
                 st.cancel();
             }
@@ -532,9 +532,9 @@ final class ScatterExecution implements Execution {
         for (Part p : parts) {
             Connection c = p.connection;
             if (c != null) {
-                io.shardkit.exec.Watchdog.run(() -> {
+                io.shardkit.pool.Watchdog.run(() -> {
                     try {
-                        c.abort(io.shardkit.exec.Watchdog.executor());
+                        c.abort(io.shardkit.pool.Watchdog.executor());
                     } catch (SQLException | RuntimeException ignored) {
                         // nothing more can be done for it
                     }

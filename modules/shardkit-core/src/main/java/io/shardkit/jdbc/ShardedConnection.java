@@ -2,7 +2,7 @@ package io.shardkit.jdbc;
 
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
-import io.shardkit.exec.ShardRegistry;
+import io.shardkit.pool.ShardRegistry;
 import io.shardkit.route.RouteDecision;
 import io.shardkit.route.Router;
 import io.shardkit.sql.AnalysisCache;

@@ -3,7 +3,7 @@ package io.shardkit.jdbc;
 import io.shardkit.Explain;
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
-import io.shardkit.exec.ShardRegistry;
+import io.shardkit.pool.ShardRegistry;
 import io.shardkit.plan.PlanNode;
 import io.shardkit.plan.Planner;
 import io.shardkit.plan.Route;

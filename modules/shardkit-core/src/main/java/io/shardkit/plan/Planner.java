@@ -1,7 +1,7 @@
 package io.shardkit.plan;
 
 import io.shardkit.RefusedException;
-import io.shardkit.exec.ShardRegistry;
+import io.shardkit.pool.ShardRegistry;
 import io.shardkit.merge.Bound;
 import io.shardkit.merge.SortKey;
 import io.shardkit.route.RouteDecision;

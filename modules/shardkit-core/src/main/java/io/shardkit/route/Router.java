@@ -10,7 +10,7 @@ import io.shardkit.config.Cutoff;
 import io.shardkit.config.ShardMap;
 import io.shardkit.config.ShardSpec;
 import io.shardkit.config.TableRule;
-import io.shardkit.exec.ShardRegistry;
+import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.InsertRows;
 import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.sql.StatementKind;

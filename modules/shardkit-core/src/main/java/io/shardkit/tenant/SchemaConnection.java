@@ -1,6 +1,6 @@
 package io.shardkit.tenant;
 
-import io.shardkit.exec.ForwardingConnection;
+import io.shardkit.pool.ForwardingConnection;
 import java.sql.Connection;
 
 /**

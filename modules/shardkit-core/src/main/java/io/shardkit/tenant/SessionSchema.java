@@ -2,7 +2,7 @@ package io.shardkit.tenant;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.shardkit.ShardException;
-import io.shardkit.exec.ShardRegistry;
+import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.Dialect;
 import java.sql.Connection;
 import java.sql.ResultSet;

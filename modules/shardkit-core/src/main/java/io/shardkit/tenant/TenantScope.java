@@ -3,7 +3,7 @@ package io.shardkit.tenant;
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
 import io.shardkit.config.Tenancy;
-import io.shardkit.exec.ShardRegistry;
+import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;

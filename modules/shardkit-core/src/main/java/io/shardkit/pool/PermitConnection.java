@@ -1,4 +1,4 @@
-package io.shardkit.exec;
+package io.shardkit.pool;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package io.shardkit.exec;
+package io.shardkit.pool;
 
 import java.sql.Array;
 import java.sql.Blob;

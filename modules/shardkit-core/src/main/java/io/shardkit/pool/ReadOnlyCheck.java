@@ -1,4 +1,4 @@
-package io.shardkit.exec;
+package io.shardkit.pool;
 
 import io.shardkit.sql.Dialect;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package io.shardkit.exec;
+package io.shardkit.pool;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;

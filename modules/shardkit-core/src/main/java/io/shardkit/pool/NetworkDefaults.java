@@ -1,4 +1,4 @@
-package io.shardkit.exec;
+package io.shardkit.pool;
 
 import com.zaxxer.hikari.HikariConfig;
 import io.shardkit.config.ShardSpec;
