@@ -452,8 +452,8 @@ public final class ShardedConnection implements Connection {
     }
 
     private boolean inUse(int shard) {
-        for (ShardedStatement st : statements) {
-            if (st.uses(shard)) {
+        for (int i = 0; i < statements.size(); i++) { // no iterator: runs at every statement boundary
+            if (statements.get(i).uses(shard)) {
                 return true;
             }
         }
