@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A logical connection gives a shard connection back as soon as nothing open uses it, in
  * autocommit and after a transaction (issue 12, bug 7: it kept every shard connection until
  * {@code close()}, and an outer pool over the data source starved). Each shard's pool here has
- * two connections and a 500 ms borrow timeout, so a held connection shows as a timeout.
+ * two connections and a 3 s borrow timeout, so a held connection shows as a timeout.
  */
 class ConnectionReleaseTest {
     @TempDir
@@ -36,7 +36,7 @@ class ConnectionReleaseTest {
         ShardedDataSource.Builder b = ShardedDataSource.builder();
         for (int i = 0; i < 4; i++) {
             b.shard(ShardSpec.of("s" + i, FourSqliteShards.url(dir, i)).withCreate(true)
-                    .withPool(Map.of("maximumPoolSize", 2, "connectionTimeout", 500)));
+                    .withPool(Map.of("maximumPoolSize", 2, "connectionTimeout", 3000)));
         }
         ds = b.sharded("notes", "owner", Strategies.mod("s0", "s1", "s2", "s3")).build();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {

@@ -1,5 +1,6 @@
 package io.shardkit.jdbc;
 
+import io.shardkit.exec.Parameters;
 import io.shardkit.ShardException;
 import io.shardkit.route.RouteDecision;
 import io.shardkit.sql.Dialect;

@@ -1,5 +1,6 @@
 package io.shardkit.jdbc;
 
+import io.shardkit.exec.Parameters;
 import io.shardkit.ShardException;
 import io.shardkit.pool.ScatterPermits;
 import io.shardkit.pool.ShardRegistry;

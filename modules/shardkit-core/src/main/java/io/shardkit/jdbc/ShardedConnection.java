@@ -1,5 +1,6 @@
 package io.shardkit.jdbc;
 
+import io.shardkit.exec.Parameters;
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
 import io.shardkit.pool.ShardRegistry;
@@ -8,6 +9,8 @@ import io.shardkit.route.Router;
 import io.shardkit.sql.AnalysisCache;
 import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.sql.SqlLexer;
+import io.shardkit.exec.Session;
+import io.shardkit.exec.WriteGuard;
 import io.shardkit.tenant.TenantScope;
 import java.sql.Array;
 import java.sql.Blob;
@@ -39,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * statement runs on a shard. Inside a transaction it keeps every shard connection it used until
  * the commit or rollback, which reach every one of them. In autocommit, and after a transaction
  * ends, a shard connection goes back to its pool as soon as no open statement uses it (see
- * {@link #releaseIdle}), so a logical connection idle in an outer pool holds none.
+ * {@link Session#releaseIdle}), so a logical connection idle in an outer pool holds none.
  *
  * <p>Transactions (autocommit off) are pinned to the first shard written: a write to a second
  * shard in the same transaction is refused with both shards named, since there is no
@@ -58,34 +61,13 @@ public final class ShardedConnection implements Connection {
     private final Router router;
     private final java.util.concurrent.ExecutorService scatter;
     private final long mergeRowLimit;
-    /** Per shard index; grows when a runtime shard opened after this connection is used. */
-    private Connection[] physical;
     private final List<ShardedStatement> statements = new ArrayList<>();
     private final int pinned;
-    private int writeShard = -1;
-    /** The shard of the last write, in or out of a transaction, for connection-state functions. */
-    private int lastWrite = NO_WRITE;
-    private static final int NO_WRITE = -1;
-    private static final int SEVERAL_SHARDS = -2;
-    /** lastWrite: the shard connection that ran the last write has gone back to its pool. */
-    private static final int GIVEN_BACK = -3;
-    /**
-     * The shard whose connection stays after an autocommit write (or a commit) although nothing open
-     * uses it, so a connection-state function run next answers for that write; -1 for none. The next
-     * statement that is not such a function ends it.
-     */
-    private int keptForState = -1;
-    /** With autocommit off: whether a statement ran or a shard was borrowed since the last commit or rollback. */
-    private boolean inTransaction;
-    private boolean autoCommit = true;
-    /** The current transaction's savepoints, bound to each shard as it joins. */
-    private final Savepoints savepoints = new Savepoints();
-    private boolean readOnly;
-    private int isolation = -1;
-    private String schema;
+    /** The physical connections, their settings and transactions; see {@link Session}. */
+    private final Session session;
+    private final WriteGuard guard;
     /** -1 until set: each shard's driver default applies. */
     private int holdability = -1;
-    private boolean closed;
     /** The tenant whose schema every statement runs in, or {@code null}. */
     private final TenantScope tenant;
 
@@ -108,8 +90,26 @@ public final class ShardedConnection implements Connection {
         this.router = router;
         this.scatter = scatter;
         this.mergeRowLimit = mergeRowLimit;
-        this.physical = new Connection[registry.slots()];
         this.pinned = pinned;
+        this.session = new Session(registry, tenant, pinned, new Session.Users() {
+            @Override
+            public boolean uses(int shard) {
+                for (int i = 0; i < statements.size(); i++) { // no iterator: runs at every statement boundary
+                    if (statements.get(i).uses(shard)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+
+            @Override
+            public void forgetShard(int shard) {
+                for (ShardedStatement st : statements) {
+                    st.forgetShard(shard);
+                }
+            }
+        });
+        this.guard = new WriteGuard(registry, session, router);
     }
 
     ShardRegistry registry() {
@@ -130,7 +130,7 @@ public final class ShardedConnection implements Connection {
 
     /** The physical connection already held for a shard, or {@code null}; never borrows. */
     Connection heldConnection(int shard) {
-        return shard < physical.length ? physical[shard] : null;
+        return session.held(shard);
     }
 
     AnalysisCache cache() {
@@ -147,12 +147,12 @@ public final class ShardedConnection implements Connection {
      * tenant's schema, and closing it resets that. The caller closes it.
      */
     Connection borrow(int shard) throws SQLException {
-        return tenant == null ? registry.borrow(shard) : tenant.borrow(shard);
+        return session.borrow(shard);
     }
 
     /** The SQL to send to a shard: for a tenant in rewrite mode, with its tables in the tenant's schema. */
     String sqlFor(int shard, String sql) throws SQLException {
-        return tenant == null ? sql : tenant.sql(shard, sql);
+        return session.sqlFor(shard, sql);
     }
 
     /** The shard this connection is pinned to, or -1. */
@@ -165,7 +165,7 @@ public final class ShardedConnection implements Connection {
      * refuses a text of several statements too (its guards read only the first).
      */
     RouteDecision route(SqlAnalysis a, Object[] params) throws SQLException {
-        inTransaction = !autoCommit;
+        session.statementStarts(a.connectionState());
         if (pinned >= 0) {
             if (a.shape() == SqlAnalysis.Shape.REFUSED && a.problem().startsWith(SqlLexer.SEVERAL_STATEMENTS)) {
                 throw new RefusedException(a.problem(), a.sql());
@@ -174,10 +174,11 @@ public final class ShardedConnection implements Connection {
             return router.single(pinned);
         }
         if (a.connectionState()) {
+            int lastWrite = session.lastWrite();
             if (lastWrite < 0) {
-                throw new RefusedException(lastWrite == NO_WRITE ? "a connection-state function on a connection"
+                throw new RefusedException(lastWrite == Session.NO_WRITE ? "a connection-state function on a connection"
                         + " that has written nothing yet (it would answer for a shard connection that never ran the"
-                        + " write)" : lastWrite == SEVERAL_SHARDS ? "a connection-state function after a write that"
+                        + " write)" : lastWrite == Session.SEVERAL_SHARDS ? "a connection-state function after a write that"
                         + " ran on several shards (each shard connection has its own answer)" : "a connection-state"
                         + " function after another statement ran since the last write: in autocommit the shard"
                         + " connection that ran the write went back to its pool (run the function right after the"
@@ -185,14 +186,13 @@ public final class ShardedConnection implements Connection {
             }
             return router.single(lastWrite);
         }
-        keptForState = -1;
         if (LOG.isDebugEnabled()) {
             StringBuilder why = new StringBuilder();
-            RouteDecision d = router.route(a, params, preferred(), why);
+            RouteDecision d = router.route(a, params, session.preferred(), why);
             LOG.debug("route {} → {}: {}", ShardException.shorten(a.sql()), names(d), why.toString().replace('\n', ';'));
             return d;
         }
-        return router.route(a, params, preferred(), null);
+        return router.route(a, params, session.preferred(), null);
     }
 
     private String names(RouteDecision d) {
@@ -203,273 +203,43 @@ public final class ShardedConnection implements Connection {
         return sb.toString();
     }
 
-    /** A shard already in use, preferred for reads that may run anywhere. */
-    private int preferred() {
-        if (writeShard >= 0) {
-            return writeShard;
-        }
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * Checks a write before any SQL reaches a shard: read-only shards refuse it; inside a
-     * transaction every write must go to the transaction's one shard.
-     */
+    /** Checks a write before any SQL reaches a shard (see {@link WriteGuard#beforeWrite}). */
     void beforeWrite(SqlAnalysis a, RouteDecision d) throws SQLException {
-        if (readOnly) {
-            throw new ShardException("the connection is read-only: " + a.kind() + " refused before it reached a shard [sql: "
-                    + ShardException.shorten(a.sql()) + "]", "25006");
-        }
-        for (int i = 0; i < d.size(); i++) {
-            int s = d.shard(i);
-            if (registry.spec(s).readOnly()) {
-                throw new ShardException("shard " + registry.name(s) + " is read-only: " + a.kind()
-                        + " refused before it reached the shard [sql: " + ShardException.shorten(a.sql()) + "]",
-                        "25006", 0, registry.name(s), null);
-            }
-        }
-        if (autoCommit) {
-            lastWrite = d.size() == 1 ? d.shard(0) : SEVERAL_SHARDS;
-            keptForState = lastWrite >= 0 ? lastWrite : -1;
-            return;
-        }
-        int target = writeShard;
-        for (int i = 0; i < d.size(); i++) {
-            int s = d.shard(i);
-            if (target < 0) {
-                target = s;
-            } else if (s != target) {
-                String already = writeShard >= 0 ? "this transaction already wrote to shard " + registry.name(writeShard)
-                        : "this statement writes to shard " + registry.name(target);
-                throw new RefusedException(already + " and would now write to shard " + registry.name(s)
-                        + "; a transaction may write to one shard only (there is no distributed commit): commit first,"
-                        + " or keep the transaction's writes on one shard", a.sql());
-            }
-        }
-        writeShard = target;
-        lastWrite = target;
-        keptForState = target;
+        guard.beforeWrite(a, d);
     }
 
-    /**
-     * Refuses a write to a tiered table when an archive shard holds rows it would change: runs the
-     * analysis's probe ({@code SELECT 1 FROM t WHERE <the write's condition>}) on each archive shard
-     * before anything is written (SQLState 25006, naming the shard and the table).
-     */
+    /** Refuses a write to a tiered table that an archived row stands in the way of (see {@link WriteGuard#checkArchive}). */
     void checkArchive(SqlAnalysis a, int[] archiveShards, Parameters params) throws SQLException {
-        io.shardkit.sql.Tiering t = a.tiering();
-        for (int shard : archiveShards) {
-            String name = registry.name(shard);
-            Connection held = heldConnection(shard);
-            Connection c = held != null ? held : registry.borrow(shard);
-            boolean found;
-            Object id = null;
-            boolean failed = false;
-            try (PreparedStatement ps = c.prepareStatement(t.probeSql())) {
-                if (params != null) {
-                    params.applyTo(ps, t.probeParameters(), t.probeParameters().length);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    found = rs.next();
-                    id = found && a.kind() == io.shardkit.sql.StatementKind.INSERT ? rs.getObject(1) : null;
-                }
-            } catch (SQLException e) {
-                failed = true;
-                throw ShardException.fromShard(name, t.probeSql(), e);
-            } finally {
-                if (held == null) {
-                    closeBorrowed(shard, c, failed);
-                }
-            }
-            if (found) {
-                throw archived(a, t, name, id);
-            }
-        }
+        guard.checkArchive(a, archiveShards, params);
     }
 
-    /** The refusal of a write that an archived row stands in the way of. */
-    private ShardException archived(SqlAnalysis a, io.shardkit.sql.Tiering t, String shard, Object id) {
-        String sql = " [sql: " + ShardException.shorten(a.sql()) + "]";
-        String column = t.archive().id();
-        if (a.kind() == io.shardkit.sql.StatementKind.INSERT && !t.upsert()) {
-            // what one database would say about a duplicate primary key
-            boolean mysql = registry.dialect(registry.indexOf(shard)) == io.shardkit.sql.Dialect.MYSQL;
-            return new ShardException("INSERT into " + t.table() + " gives " + column + " = " + id + ", which read-only"
-                    + " archive shard " + shard + " already holds; a hot row would shadow the archived row (refused"
-                    + " before any shard was written)" + sql, mysql ? "23000" : "23505", mysql ? 1062 : 0, shard, null);
-        }
-        String why = a.kind() == io.shardkit.sql.StatementKind.DELETE ? "; archived rows cannot be deleted, and a hot row"
-                + " with the same " + column + " only shadows the archived one: deleting it would bring the archived row"
-                + " back (a row being archived is both: the archiver removes the hot copy)"
-                : a.kind() == io.shardkit.sql.StatementKind.INSERT ? " (" + column + " = " + id + "); archived rows"
-                + " cannot be changed" : "; archived rows cannot be changed";
-        return new ShardException(a.kind() + " would change rows of " + t.table() + " held by read-only archive shard "
-                + shard + why + " (refused before any shard was written)" + sql, PinnedGuard.READ_ONLY, 0, shard, null);
-    }
-
-    /**
-     * Returns a connection borrowed for one probe. After a failed statement a read-only shard's
-     * connection is evicted from its pool rather than returned, so whatever the failure left behind
-     * (an aborted transaction, a session setting) cannot reach the next borrower.
-     */
-    private void closeBorrowed(int shard, Connection c, boolean failed) throws SQLException {
-        if (failed && registry.spec(shard).readOnly()) {
-            registry.evict(shard, c);
-            return;
-        }
-        c.close();
-    }
-
-    /**
-     * Refuses an upsert that reacts to any unique key unless every unique key of its table includes
-     * the shard key (read from the catalog of the shard it runs on, once per table).
-     */
+    /** Refuses an upsert that reacts to any unique key without the shard key (see {@link WriteGuard#checkUniqueKeys}). */
     void checkUniqueKeys(SqlAnalysis a, int shard) throws SQLException {
-        String key = a.strategy() == null ? null : router.keyColumn(a.shardedTable());
-        registry.uniqueKeys().require(physical(shard), registry.name(shard), a.shardedTable(), key, a.sql());
+        guard.checkUniqueKeys(a, shard);
     }
 
     /** The physical connection to a shard, borrowed from its pool on first use. */
     Connection physical(int shard) throws SQLException {
-        if (shard >= physical.length) {
-            physical = java.util.Arrays.copyOf(physical, registry.slots());
-        }
-        Connection c = physical[shard];
-        if (c != null) {
-            registry.checkAlive(shard);
-            return c;
-        }
-        checkOpen();
-        c = borrow(shard);
-        inTransaction = !autoCommit;
-        try {
-            if (!autoCommit) {
-                c.setAutoCommit(false);
-            }
-            if (readOnly && registry.dialect(shard) != io.shardkit.sql.Dialect.SQLITE) {
-                c.setReadOnly(true);
-            }
-            if (isolation >= 0) {
-                c.setTransactionIsolation(isolation);
-            }
-            if (schema != null) {
-                c.setSchema(schema);
-            }
-            if (!autoCommit) {
-                savepoints.joined(shard, c);
-            }
-        } catch (SQLException e) {
-            c.close();
-            throw ShardException.fromShard(registry.name(shard), null, e);
-        }
-        physical[shard] = c;
-        return c;
+        return session.physical(shard);
     }
 
-    /**
-     * After a statement failed on a shard: when the pool found that shard's connection broken (it
-     * closed it under us, as HikariCP does on a class 08 error or an abort) and no transaction is
-     * open, the connection is given back so the next statement borrows a fresh one. The failed
-     * statement's own error stands; nothing is retried. Inside a transaction the broken connection
-     * stays, and every statement fails, until {@link #rollback()}.
-     */
+    /** After a statement failed on a shard: a connection the pool found broken is given back (see {@link Session#dropIfBroken}). */
     void dropIfBroken(int shard) {
-        if (!autoCommit || shard < 0 || shard >= physical.length || physical[shard] == null) {
-            return;
-        }
-        Connection c = physical[shard];
-        if (!broken(c)) {
-            return;
-        }
-        physical[shard] = null;
-        giveBackBroken(shard, c);
+        session.dropIfBroken(shard);
     }
 
-    /** Gives back a broken shard connection; the statements forget what they prepared on it (the pool does not close those). */
-    private void giveBackBroken(int shard, Connection c) {
-        if (lastWrite == shard) {
-            lastWrite = GIVEN_BACK;
-        }
-        for (ShardedStatement st : statements) {
-            st.forgetShard(shard);
-        }
-        try {
-            c.close();
-        } catch (SQLException ignored) {
-            // already broken: closing only gives it back
-        }
-    }
-
-    private static boolean broken(Connection c) {
-        try {
-            return c.isClosed();
-        } catch (SQLException e) {
-            return true;
-        }
-    }
-
-    /**
-     * At a statement boundary: gives back every shard connection that nothing open uses (no
-     * statement has prepared or run anything on it that may still be read), so a logical connection
-     * idle in an outer pool holds no shard connection. Runs in autocommit, and after a commit or
-     * rollback until the next statement; never inside a transaction, never on a pinned connection
-     * (which may have handed out its one physical connection's objects), and never on a tenant's
-     * connection (switching a pooled connection to a tenant and checking it on return cost a round
-     * trip each, so a tenant's logical connection does that once per shard and keeps it until closed).
-     * The shard of the last write is kept until the next statement, for a connection-state function;
-     * the shards of {@code except} are about to be used. Every session setting (read-only, isolation,
-     * schema) is applied again
-     * when a shard is borrowed next.
-     */
+    /** At a statement boundary: gives back the shard connections nothing open uses (see {@link Session#releaseIdle}). */
     void releaseIdle(RouteDecision except) {
-        if ((!autoCommit && inTransaction) || closed || pinned >= 0 || tenant != null) {
-            return;
-        }
-        giveBackIdle(except);
-    }
-
-    private void giveBackIdle(RouteDecision except) {
-        for (int i = 0; i < physical.length; i++) {
-            Connection c = physical[i];
-            if (c == null || i == keptForState || (except != null && except.reaches(i)) || inUse(i)) {
-                continue;
-            }
-            physical[i] = null;
-            if (lastWrite == i) {
-                lastWrite = GIVEN_BACK;
-            }
-            try {
-                c.close();
-            } catch (SQLException e) {
-                LOG.debug("giving back the connection to shard {} failed", registry.name(i), e);
-            }
-        }
-    }
-
-    private boolean inUse(int shard) {
-        for (int i = 0; i < statements.size(); i++) { // no iterator: runs at every statement boundary
-            if (statements.get(i).uses(shard)) {
-                return true;
-            }
-        }
-        return false;
+        session.releaseIdle(except);
     }
 
     /** Whether this connection holds a physical connection to a shard (for tests and monitoring). */
     public boolean holds(String shard) {
-        int i = registry.indexOf(shard);
-        return i >= 0 && i < physical.length && physical[i] != null;
+        return session.holds(registry.indexOf(shard));
     }
 
     void checkOpen() throws SQLException {
-        if (closed) {
-            throw new SQLException("connection is closed", "08003");
-        }
+        session.checkOpen();
     }
 
     void forget(ShardedStatement st) {
@@ -479,29 +249,6 @@ public final class ShardedConnection implements Connection {
     private <T extends ShardedStatement> T track(T st) {
         statements.add(st);
         return st;
-    }
-
-    private interface PhysicalAction {
-        void apply(Connection c) throws SQLException;
-    }
-
-    /** Applies to every held physical connection; errors name the shard. */
-    private void eachPhysical(PhysicalAction action) throws SQLException {
-        SQLException first = null;
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null) {
-                try {
-                    action.apply(physical[i]);
-                } catch (SQLException e) {
-                    if (first == null) {
-                        first = ShardException.fromShard(registry.name(i), null, e);
-                    }
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
     }
 
     // ---- statements ----
@@ -605,89 +352,32 @@ public final class ShardedConnection implements Connection {
     @Override
     public void setAutoCommit(boolean on) throws SQLException {
         checkOpen();
-        if (on == autoCommit) {
-            return;
-        }
-        eachPhysical(c -> c.setAutoCommit(on));
-        autoCommit = on;
-        writeShard = -1;
-        savepoints.clear();
-        if (on) {
-            releaseIdle(null);
-        }
+        session.setAutoCommit(on);
     }
 
     @Override
     public boolean getAutoCommit() throws SQLException {
         checkOpen();
-        return autoCommit;
+        return session.autoCommit();
     }
 
     /** Commits every physical connection held, the shard written first. */
     @Override
     public void commit() throws SQLException {
         checkOpen();
-        if (autoCommit) {
+        if (session.autoCommit()) {
             throw new SQLException("commit with autocommit on", "25000");
         }
-        try {
-            if (writeShard >= 0 && physical[writeShard] != null) {
-                try {
-                    physical[writeShard].commit();
-                } catch (SQLException e) {
-                    throw ShardException.fromShard(registry.name(writeShard), null, e);
-                }
-            }
-            int written = writeShard;
-            for (int i = 0; i < physical.length; i++) {
-                if (i != written && physical[i] != null) {
-                    try {
-                        physical[i].commit();
-                    } catch (SQLException e) {
-                        throw ShardException.fromShard(registry.name(i), null, e);
-                    }
-                }
-            }
-        } finally {
-            writeShard = -1;
-            savepoints.clear();
-        }
-        afterTransaction();
-    }
-
-    /** After a commit or rollback: the shard connections nothing open uses go back to their pools. */
-    private void afterTransaction() {
-        inTransaction = false;
-        if (pinned < 0 && !closed && tenant == null) {
-            giveBackIdle(null);
-        }
+        session.commit();
     }
 
     @Override
     public void rollback() throws SQLException {
         checkOpen();
-        if (autoCommit) {
+        if (session.autoCommit()) {
             throw new SQLException("rollback with autocommit on", "25000");
         }
-        try {
-            dropBroken();
-            eachPhysical(Connection::rollback);
-        } finally {
-            writeShard = -1;
-            savepoints.clear();
-        }
-        afterTransaction();
-    }
-
-    /** Rollback: a broken shard connection has lost its transaction already; it is given back, not rolled back. */
-    private void dropBroken() {
-        for (int i = 0; i < physical.length; i++) {
-            Connection c = physical[i];
-            if (c != null && broken(c)) {
-                physical[i] = null;
-                giveBackBroken(i, c);
-            }
-        }
+        session.rollback();
     }
 
     @Override
@@ -698,41 +388,40 @@ public final class ShardedConnection implements Connection {
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
         checkOpen();
-        if (autoCommit) {
+        if (session.autoCommit()) {
             throw new SQLException("a savepoint with autocommit on", "25000");
         }
-        return savepoints.set(name, physical, this);
+        return session.setSavepoint(name);
     }
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
         checkOpen();
-        if (autoCommit) {
+        if (session.autoCommit()) {
             throw new SQLException("rollback to a savepoint with autocommit on", "25000");
         }
-        savepoints.rollback(savepoint, physical, this);
+        session.rollback(savepoint);
     }
 
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
         checkOpen();
-        savepoints.release(savepoint, physical, this);
+        session.releaseSavepoint(savepoint);
     }
 
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
         checkOpen();
-        eachPhysical(c -> c.setTransactionIsolation(level));
-        isolation = level;
+        session.setTransactionIsolation(level);
     }
 
     @Override
     public int getTransactionIsolation() throws SQLException {
         checkOpen();
-        if (isolation >= 0) {
-            return isolation;
+        if (session.isolation() >= 0) {
+            return session.isolation();
         }
-        return physical(pinned >= 0 ? pinned : Math.max(preferred(), 0)).getTransactionIsolation();
+        return session.physical(pinned >= 0 ? pinned : Math.max(session.preferred(), 0)).getTransactionIsolation();
     }
 
     /**
@@ -743,26 +432,13 @@ public final class ShardedConnection implements Connection {
     @Override
     public void setReadOnly(boolean on) throws SQLException {
         checkOpen();
-        SQLException first = null;
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null && registry.dialect(i) != io.shardkit.sql.Dialect.SQLITE) {
-                try {
-                    physical[i].setReadOnly(on);
-                } catch (SQLException e) {
-                    first = first == null ? ShardException.fromShard(registry.name(i), null, e) : first;
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-        readOnly = on;
+        session.setReadOnly(on);
     }
 
     @Override
     public boolean isReadOnly() throws SQLException {
         checkOpen();
-        return readOnly;
+        return session.readOnly();
     }
 
     // ---- lifecycle ----
@@ -770,10 +446,10 @@ public final class ShardedConnection implements Connection {
     /** Closes every statement and returns every physical connection to its pool. */
     @Override
     public void close() throws SQLException {
-        if (closed) {
+        if (session.isClosed()) {
             return;
         }
-        closed = true;
+        session.closing();
         SQLException first = null;
         for (ShardedStatement st : new ArrayList<>(statements)) {
             try {
@@ -783,60 +459,25 @@ public final class ShardedConnection implements Connection {
             }
         }
         statements.clear();
-        for (int i = 0; i < physical.length; i++) {
-            Connection c = physical[i];
-            physical[i] = null;
-            if (c != null) {
-                try {
-                    if (!autoCommit && !c.isClosed()) {
-                        c.rollback();
-                    }
-                } catch (SQLException e) {
-                    first = first == null ? ShardException.fromShard(registry.name(i), null, e) : first;
-                } finally {
-                    try {
-                        c.close();
-                    } catch (SQLException e) {
-                        first = first == null ? ShardException.fromShard(registry.name(i), null, e) : first;
-                    }
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        session.close(first);
     }
 
     @Override
     public boolean isClosed() {
-        return closed;
+        return session.isClosed();
     }
 
     @Override
     public void abort(Executor executor) throws SQLException {
-        if (closed) {
+        if (session.isClosed()) {
             return;
         }
-        closed = true;
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null) {
-                physical[i].abort(executor);
-                physical[i] = null;
-            }
-        }
+        session.abort(executor);
     }
 
     @Override
     public boolean isValid(int timeout) throws SQLException {
-        if (closed) {
-            return false;
-        }
-        for (Connection c : physical) {
-            if (c != null && !c.isValid(timeout)) {
-                return false;
-            }
-        }
-        return true;
+        return !session.isClosed() && session.isValid(timeout);
     }
 
     /** Refused: a connection's sharding key is fixed when it is made (see the connection builder). */
@@ -855,8 +496,8 @@ public final class ShardedConnection implements Connection {
     // ---- metadata and factories: answered by one shard ----
 
     private Connection any() throws SQLException {
-        int s = pinned >= 0 ? pinned : preferred();
-        return physical(s >= 0 ? s : 0);
+        int s = pinned >= 0 ? pinned : session.preferred();
+        return session.physical(s >= 0 ? s : 0);
     }
 
     /** Metadata that never hands out a shard's raw connection and never enlists a shard: see {@link ShardedMetaData}. */
@@ -871,7 +512,7 @@ public final class ShardedConnection implements Connection {
         if (pinned >= 0) {
             return pinned;
         }
-        int s = preferred();
+        int s = session.preferred();
         if (s >= 0) {
             return s;
         }
@@ -885,30 +526,12 @@ public final class ShardedConnection implements Connection {
         return shards != null ? shards : router.hotShards();
     }
 
-    /** Work on one shard's physical connection. */
-    interface ShardWork<T> {
-        T apply(Connection c) throws SQLException;
-    }
-
     /**
      * Runs {@code work} on a shard without enlisting it: on the physical connection already held,
      * or on a short borrow (with this connection's schema) returned at once.
      */
-    <T> T onShard(int shard, ShardWork<T> work) throws SQLException {
-        Connection held = heldConnection(shard);
-        if (held != null) {
-            return work.apply(held);
-        }
-        try (Connection c = borrow(shard)) {
-            if (schema != null) {
-                c.setSchema(schema);
-            }
-            return work.apply(c);
-        } catch (ShardException e) {
-            throw e;
-        } catch (SQLException e) {
-            throw ShardException.fromShard(registry.name(shard), null, e);
-        }
+    <T> T onShard(int shard, Session.ShardWork<T> work) throws SQLException {
+        return session.onShard(shard, work);
     }
 
     @Override
@@ -917,7 +540,7 @@ public final class ShardedConnection implements Connection {
         if (tenant != null) {
             throw tenantFixed("setCatalog");
         }
-        eachPhysical(c -> c.setCatalog(catalog));
+        session.eachPhysical(c -> c.setCatalog(catalog));
     }
 
     @Override
@@ -932,8 +555,7 @@ public final class ShardedConnection implements Connection {
         if (tenant != null) {
             throw tenantFixed("setSchema");
         }
-        eachPhysical(c -> c.setSchema(name));
-        schema = name;
+        session.setSchema(name);
     }
 
     /** A tenant connection's schema is the tenant's for its whole life. */
@@ -948,7 +570,7 @@ public final class ShardedConnection implements Connection {
         if (tenant != null) {
             return tenant.schema();
         }
-        return schema != null ? schema : any().getSchema();
+        return session.schema() != null ? session.schema() : any().getSchema();
     }
 
     @Override
@@ -960,7 +582,7 @@ public final class ShardedConnection implements Connection {
     @Override
     public void clearWarnings() throws SQLException {
         checkOpen();
-        eachPhysical(Connection::clearWarnings);
+        session.eachPhysical(Connection::clearWarnings);
     }
 
     @Override
@@ -1039,7 +661,7 @@ public final class ShardedConnection implements Connection {
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
         checkOpen();
-        eachPhysical(c -> c.setNetworkTimeout(executor, milliseconds));
+        session.eachPhysical(c -> c.setNetworkTimeout(executor, milliseconds));
     }
 
     @Override
@@ -1055,13 +677,13 @@ public final class ShardedConnection implements Connection {
         }
         if (pinned >= 0) {
             PinnedGuard.checkUnwrap(registry, pinned, iface);
-            return physical(pinned).unwrap(iface);
+            return session.physical(pinned).unwrap(iface);
         }
         throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || (pinned >= 0 && physical(pinned).isWrapperFor(iface));
+        return iface.isInstance(this) || (pinned >= 0 && session.physical(pinned).isWrapperFor(iface));
     }
 }

@@ -1,4 +1,4 @@
-package io.shardkit.jdbc;
+package io.shardkit.exec;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,8 +26,8 @@ import java.util.Calendar;
  * <p>Streams are read into memory when set, so they can be replayed on several shards. One
  * instance per statement, reused across executions; not thread-safe, like JDBC statements.
  */
-final class Parameters {
-    static final int NULL = 1, NULL_TYPED = 2, OBJECT = 3, OBJECT_TYPE = 4, OBJECT_TYPE_SCALE = 5,
+public final class Parameters {
+    public static final int NULL = 1, NULL_TYPED = 2, OBJECT = 3, OBJECT_TYPE = 4, OBJECT_TYPE_SCALE = 5,
             OBJECT_SQLTYPE = 6, OBJECT_SQLTYPE_SCALE = 7, STRING = 8, NSTRING = 9, LONG = 10, INT = 11,
             SHORT = 12, BYTE = 13, BOOLEAN = 14, DOUBLE = 15, FLOAT = 16, BIG_DECIMAL = 17, BYTES = 18, DATE = 19,
             DATE_CAL = 20, TIME = 21, TIME_CAL = 22, TIMESTAMP = 23, TIMESTAMP_CAL = 24, ASCII = 25, BINARY = 26,
@@ -41,7 +41,7 @@ final class Parameters {
     private int count;
 
     /** Sized to the statement's {@code ?} count (a prepare allocates no spare slots); {@link #set} grows it. */
-    Parameters(int expected) {
+    public Parameters(int expected) {
         int n = Math.max(expected, 0);
         values = new Object[n];
         kinds = new int[n];
@@ -58,15 +58,15 @@ final class Parameters {
     }
 
     /** The values by 0-based index (parameter i is {@code values()[i-1]}), for routing. */
-    Object[] values() {
+    public Object[] values() {
         return values;
     }
 
-    int count() {
+    public int count() {
         return count;
     }
 
-    void set(int index, int kind, Object value, Object extra, int intArg) throws SQLException {
+    public void set(int index, int kind, Object value, Object extra, int intArg) throws SQLException {
         if (index < 1) {
             throw new SQLException("parameter index " + index + " is out of range (parameters start at 1)", "22023");
         }
@@ -87,7 +87,7 @@ final class Parameters {
         }
     }
 
-    void clear() {
+    public void clear() {
         Arrays.fill(values, 0, count, null);
         Arrays.fill(kinds, 0, count, 0);
         Arrays.fill(extras, 0, count, null);
@@ -95,7 +95,7 @@ final class Parameters {
     }
 
     /** A copy for {@code addBatch}. */
-    Parameters snapshot() {
+    public Parameters snapshot() {
         return new Parameters(values.clone(), kinds.clone(), extras.clone(), ints.clone(), count);
     }
 
@@ -103,7 +103,7 @@ final class Parameters {
      * Binds onto {@code ps}: parameter i+1 of {@code ps} gets our parameter {@code map[i]}, or our
      * parameter i+1 when {@code map} is {@code null}.
      */
-    void applyTo(PreparedStatement ps, int[] map, int expected) throws SQLException {
+    public void applyTo(PreparedStatement ps, int[] map, int expected) throws SQLException {
         int n = map == null ? expected : map.length;
         for (int i = 0; i < n; i++) {
             int from = map == null ? i : map[i] - 1;
@@ -159,7 +159,7 @@ final class Parameters {
         }
     }
 
-    static byte[] readAll(InputStream in, long limit) throws SQLException {
+    public static byte[] readAll(InputStream in, long limit) throws SQLException {
         if (in == null) {
             return null;
         }
@@ -178,7 +178,7 @@ final class Parameters {
         }
     }
 
-    static String readAll(Reader in, long limit) throws SQLException {
+    public static String readAll(Reader in, long limit) throws SQLException {
         if (in == null) {
             return null;
         }

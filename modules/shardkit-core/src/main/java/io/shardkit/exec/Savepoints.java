@@ -1,6 +1,7 @@
-package io.shardkit.jdbc;
+package io.shardkit.exec;
 
 import io.shardkit.ShardException;
+import io.shardkit.pool.ShardRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -63,14 +64,14 @@ final class Savepoints {
     }
 
     /** Sets a new savepoint on every held shard connection. */
-    Savepoint set(String name, Connection[] held, ShardedConnection conn) throws SQLException {
+    Savepoint set(String name, Connection[] held, ShardRegistry registry) throws SQLException {
         Point p = new Point(nextId++, name);
         for (int i = 0; i < held.length; i++) {
             if (held[i] != null) {
                 try {
                     p.bind(i, held[i]);
                 } catch (SQLException e) {
-                    throw ShardException.fromShard(conn.registry().name(i), null, e);
+                    throw ShardException.fromShard(registry.name(i), null, e);
                 }
             }
         }
@@ -86,9 +87,9 @@ final class Savepoints {
     }
 
     /** Rolls every shard bound to {@code sp} back to it; later savepoints are gone, {@code sp} stays. */
-    void rollback(Savepoint sp, Connection[] held, ShardedConnection conn) throws SQLException {
+    void rollback(Savepoint sp, Connection[] held, ShardRegistry registry) throws SQLException {
         int at = indexOf(sp);
-        SQLException first = onEachBound(active.get(at), held, conn, Connection::rollback);
+        SQLException first = onEachBound(active.get(at), held, registry, Connection::rollback);
         drop(at + 1);
         if (first != null) {
             throw first;
@@ -96,9 +97,9 @@ final class Savepoints {
     }
 
     /** Releases {@code sp} (and the savepoints set after it) on every shard bound to it. */
-    void release(Savepoint sp, Connection[] held, ShardedConnection conn) throws SQLException {
+    void release(Savepoint sp, Connection[] held, ShardRegistry registry) throws SQLException {
         int at = indexOf(sp);
-        SQLException first = onEachBound(active.get(at), held, conn, Connection::releaseSavepoint);
+        SQLException first = onEachBound(active.get(at), held, registry, Connection::releaseSavepoint);
         drop(at);
         if (first != null) {
             throw first;
@@ -110,14 +111,14 @@ final class Savepoints {
     }
 
     /** Applies {@code action} on every held shard bound to {@code p}; returns the first error (later ones suppressed). */
-    private static SQLException onEachBound(Point p, Connection[] held, ShardedConnection conn, OnShard action) {
+    private static SQLException onEachBound(Point p, Connection[] held, ShardRegistry registry, OnShard action) {
         SQLException first = null;
         for (int i = 0; i < p.shards.length; i++) {
             if (p.shards[i] != null && i < held.length && held[i] != null) {
                 try {
                     action.apply(held[i], p.shards[i]);
                 } catch (SQLException e) {
-                    first = keep(first, ShardException.fromShard(conn.registry().name(i), null, e));
+                    first = keep(first, ShardException.fromShard(registry.name(i), null, e));
                 }
             }
         }

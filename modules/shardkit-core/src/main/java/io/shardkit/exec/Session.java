@@ -1,0 +1,511 @@
+package io.shardkit.exec;
+
+import io.shardkit.ShardException;
+import io.shardkit.pool.ShardRegistry;
+import io.shardkit.route.RouteDecision;
+import io.shardkit.sql.Dialect;
+import io.shardkit.tenant.TenantScope;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.Arrays;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The physical connections of one logical connection: borrowed lazily, one per shard; the
+ * session's settings (autocommit, read-only, isolation, schema) applied to each at its borrow and
+ * to every held one when they change; the commit order; savepoints; giving connections back; close.
+ * A tenant's SQL and borrow go through here ({@link #sqlFor}, {@link #borrow}), so no path to a shard
+ * can skip them. Internal; not thread-safe, like the JDBC connection it serves.
+ *
+ * <p>Inside a transaction every shard connection used stays until the commit or rollback, which
+ * reach every one of them. In autocommit, and after a transaction ends, {@link #releaseIdle} gives
+ * back at each statement boundary every shard connection nothing open uses (see {@link Users}).
+ */
+public final class Session {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
+    /** Whether open statements still need a shard's connection, and dropping what they hold on a broken one. */
+    public interface Users {
+        /** Whether anything open (a statement, a result) still needs the shard's connection. */
+        boolean uses(int shard);
+
+        /** The shard's connection broke and was given back: forget what was prepared on it. */
+        void forgetShard(int shard);
+    }
+
+    /** lastWrite: nothing written yet. */
+    public static final int NO_WRITE = -1;
+    /** lastWrite: the last write ran on several shards. */
+    public static final int SEVERAL_SHARDS = -2;
+    /** lastWrite: the shard connection that ran the last write has gone back to its pool. */
+    public static final int GIVEN_BACK = -3;
+
+    private final ShardRegistry registry;
+    private final TenantScope tenant;
+    private final int pinned;
+    private final Users users;
+    /** Per shard index; grows when a runtime shard opened after this session is used. */
+    private Connection[] physical;
+    /** The current transaction's savepoints, bound to each shard as it joins. */
+    private final Savepoints savepoints = new Savepoints();
+    private boolean autoCommit = true;
+    private boolean readOnly;
+    private int isolation = -1;
+    private String schema;
+    private boolean closed;
+    /** The shard the current transaction writes to, or -1. */
+    private int writeShard = -1;
+    /** The shard of the last write, in or out of a transaction, for connection-state functions (or a constant above). */
+    private int lastWrite = NO_WRITE;
+    /**
+     * The shard whose connection stays after an autocommit write (or a commit) although nothing open
+     * uses it, so a connection-state function run next answers for that write; -1 for none. The next
+     * statement that is not such a function ends it.
+     */
+    private int keptForState = -1;
+    /** With autocommit off: whether a statement ran or a shard was borrowed since the last commit or rollback. */
+    private boolean inTransaction;
+
+    /**
+     * @param pinned the shard every statement goes to, or -1 (a pinned session never gives back its connection)
+     * @param tenant the tenant whose schema every connection is switched to, or {@code null}
+     */
+    public Session(ShardRegistry registry, TenantScope tenant, int pinned, Users users) {
+        this.registry = registry;
+        this.tenant = tenant;
+        this.pinned = pinned;
+        this.users = users;
+        this.physical = new Connection[registry.slots()];
+    }
+
+    /**
+     * Borrows a shard's pooled connection; for a tenant in search_path mode it comes switched to the
+     * tenant's schema, and closing it resets that. The caller closes it.
+     */
+    public Connection borrow(int shard) throws SQLException {
+        return tenant == null ? registry.borrow(shard) : tenant.borrow(shard);
+    }
+
+    /** The SQL to send to a shard: for a tenant in rewrite mode, with its tables in the tenant's schema. */
+    public String sqlFor(int shard, String sql) throws SQLException {
+        return tenant == null ? sql : tenant.sql(shard, sql);
+    }
+
+    /** The physical connection already held for a shard, or {@code null}; never borrows. */
+    public Connection held(int shard) {
+        return shard < physical.length ? physical[shard] : null;
+    }
+
+    /** Whether a physical connection to the shard is held. */
+    public boolean holds(int shard) {
+        return shard >= 0 && shard < physical.length && physical[shard] != null;
+    }
+
+    /** The physical connection to a shard, borrowed from its pool on first use, with the session's settings. */
+    public Connection physical(int shard) throws SQLException {
+        if (shard >= physical.length) {
+            physical = Arrays.copyOf(physical, registry.slots());
+        }
+        Connection c = physical[shard];
+        if (c != null) {
+            registry.checkAlive(shard);
+            return c;
+        }
+        checkOpen();
+        c = borrow(shard);
+        inTransaction = !autoCommit;
+        try {
+            if (!autoCommit) {
+                c.setAutoCommit(false);
+            }
+            if (readOnly && registry.dialect(shard) != Dialect.SQLITE) {
+                c.setReadOnly(true);
+            }
+            if (isolation >= 0) {
+                c.setTransactionIsolation(isolation);
+            }
+            if (schema != null) {
+                c.setSchema(schema);
+            }
+            if (!autoCommit) {
+                savepoints.joined(shard, c);
+            }
+        } catch (SQLException e) {
+            c.close();
+            throw ShardException.fromShard(registry.name(shard), null, e);
+        }
+        physical[shard] = c;
+        return c;
+    }
+
+    /** Work on one shard's physical connection. */
+    public interface ShardWork<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a shard without enlisting it: on the physical connection already held,
+     * or on a short borrow (with this session's schema) returned at once.
+     */
+    public <T> T onShard(int shard, ShardWork<T> work) throws SQLException {
+        Connection held = held(shard);
+        if (held != null) {
+            return work.apply(held);
+        }
+        try (Connection c = borrow(shard)) {
+            if (schema != null) {
+                c.setSchema(schema);
+            }
+            return work.apply(c);
+        } catch (ShardException e) {
+            throw e;
+        } catch (SQLException e) {
+            throw ShardException.fromShard(registry.name(shard), null, e);
+        }
+    }
+
+    public void checkOpen() throws SQLException {
+        if (closed) {
+            throw new SQLException("connection is closed", "08003");
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ---- the statement boundary: what a connection-state function may ask, what goes back ----
+
+    /** A statement is about to be routed; a connection-state function keeps the last write's shard. */
+    public void statementStarts(boolean connectionState) {
+        inTransaction = !autoCommit;
+        if (!connectionState) {
+            keptForState = -1;
+        }
+    }
+
+    /** The shard a connection-state function runs on, or one of NO_WRITE, SEVERAL_SHARDS, GIVEN_BACK. */
+    public int lastWrite() {
+        return lastWrite;
+    }
+
+    /** A write is about to run on {@code shard} (or on several shards: {@link #SEVERAL_SHARDS}). */
+    public void wrote(int shard) {
+        lastWrite = shard;
+        keptForState = shard >= 0 ? shard : -1;
+    }
+
+    /** The shard the current transaction writes to, or -1. */
+    public int writeShard() {
+        return writeShard;
+    }
+
+    public void writeShard(int shard) {
+        writeShard = shard;
+    }
+
+    /** A shard already in use, preferred for reads that may run anywhere, or -1. */
+    public int preferred() {
+        if (writeShard >= 0) {
+            return writeShard;
+        }
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * At a statement boundary: gives back every shard connection that nothing open uses, so a
+     * logical connection idle in an outer pool holds no shard connection. Runs in autocommit, and
+     * after a commit or rollback until the next statement; never inside a transaction, never on a
+     * pinned session (which may have handed out its one physical connection's objects), and never on
+     * a tenant's (switching a pooled connection to a tenant and checking it on return cost a round
+     * trip each, so a tenant's logical connection does that once per shard and keeps it until
+     * closed). The shard of the last write is kept until the next statement, for a connection-state
+     * function; the shards of {@code except} (or none when {@code null}) are about to be used.
+     * Every session setting (read-only, isolation, schema) is applied again at the next borrow.
+     */
+    public void releaseIdle(RouteDecision except) {
+        if ((!autoCommit && inTransaction) || closed || pinned >= 0 || tenant != null) {
+            return;
+        }
+        giveBackIdle(except);
+    }
+
+    private void giveBackIdle(RouteDecision except) {
+        for (int i = 0; i < physical.length; i++) {
+            Connection c = physical[i];
+            if (c == null || i == keptForState || (except != null && except.reaches(i)) || users.uses(i)) {
+                continue;
+            }
+            physical[i] = null;
+            if (lastWrite == i) {
+                lastWrite = GIVEN_BACK;
+            }
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("giving back the connection to shard {} failed", registry.name(i), e);
+            }
+        }
+    }
+
+    /** After a commit or rollback: the shard connections nothing open uses go back to their pools. */
+    private void afterTransaction() {
+        inTransaction = false;
+        if (pinned < 0 && !closed && tenant == null) {
+            giveBackIdle(null);
+        }
+    }
+
+    /**
+     * After a statement failed on a shard: when the pool found that shard's connection broken (it
+     * closed it under us, as HikariCP does on a class 08 error or an abort) and no transaction is
+     * open, the connection is given back so the next statement borrows a fresh one. The failed
+     * statement's own error stands; nothing is retried. Inside a transaction the broken connection
+     * stays, and every statement fails, until the rollback.
+     */
+    public void dropIfBroken(int shard) {
+        if (!autoCommit || shard < 0 || shard >= physical.length || physical[shard] == null) {
+            return;
+        }
+        Connection c = physical[shard];
+        if (!broken(c)) {
+            return;
+        }
+        physical[shard] = null;
+        giveBackBroken(shard, c);
+    }
+
+    /** Gives back a broken shard connection; the statements forget what they prepared on it (the pool does not close those). */
+    private void giveBackBroken(int shard, Connection c) {
+        if (lastWrite == shard) {
+            lastWrite = GIVEN_BACK;
+        }
+        users.forgetShard(shard);
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // already broken: closing only gives it back
+        }
+    }
+
+    private static boolean broken(Connection c) {
+        try {
+            return c.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    /** Work applied to a physical connection. */
+    public interface PhysicalAction {
+        void apply(Connection c) throws SQLException;
+    }
+
+    /** Applies to every held physical connection; errors name the shard (the first is thrown, after all ran). */
+    public void eachPhysical(PhysicalAction action) throws SQLException {
+        SQLException first = null;
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                try {
+                    action.apply(physical[i]);
+                } catch (SQLException e) {
+                    if (first == null) {
+                        first = ShardException.fromShard(registry.name(i), null, e);
+                    }
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    // ---- transactions ----
+
+    public boolean autoCommit() {
+        return autoCommit;
+    }
+
+    public void setAutoCommit(boolean on) throws SQLException {
+        if (on == autoCommit) {
+            return;
+        }
+        eachPhysical(c -> c.setAutoCommit(on));
+        autoCommit = on;
+        writeShard = -1;
+        savepoints.clear();
+        if (on) {
+            releaseIdle(null);
+        }
+    }
+
+    /** Commits every physical connection held, the shard written first. */
+    public void commit() throws SQLException {
+        try {
+            if (writeShard >= 0 && physical[writeShard] != null) {
+                try {
+                    physical[writeShard].commit();
+                } catch (SQLException e) {
+                    throw ShardException.fromShard(registry.name(writeShard), null, e);
+                }
+            }
+            int written = writeShard;
+            for (int i = 0; i < physical.length; i++) {
+                if (i != written && physical[i] != null) {
+                    try {
+                        physical[i].commit();
+                    } catch (SQLException e) {
+                        throw ShardException.fromShard(registry.name(i), null, e);
+                    }
+                }
+            }
+        } finally {
+            writeShard = -1;
+            savepoints.clear();
+        }
+        afterTransaction();
+    }
+
+    public void rollback() throws SQLException {
+        try {
+            dropBroken();
+            eachPhysical(Connection::rollback);
+        } finally {
+            writeShard = -1;
+            savepoints.clear();
+        }
+        afterTransaction();
+    }
+
+    /** Rollback: a broken shard connection has lost its transaction already; it is given back, not rolled back. */
+    private void dropBroken() {
+        for (int i = 0; i < physical.length; i++) {
+            Connection c = physical[i];
+            if (c != null && broken(c)) {
+                physical[i] = null;
+                giveBackBroken(i, c);
+            }
+        }
+    }
+
+    public Savepoint setSavepoint(String name) throws SQLException {
+        return savepoints.set(name, physical, registry);
+    }
+
+    public void rollback(Savepoint savepoint) throws SQLException {
+        savepoints.rollback(savepoint, physical, registry);
+    }
+
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        savepoints.release(savepoint, physical, registry);
+    }
+
+    // ---- settings, replayed at every borrow ----
+
+    public void setTransactionIsolation(int level) throws SQLException {
+        eachPhysical(c -> c.setTransactionIsolation(level));
+        isolation = level;
+    }
+
+    /** The isolation set through this session, or -1 for each shard's default. */
+    public int isolation() {
+        return isolation;
+    }
+
+    /** Passed to the shards that support it (not SQLite, whose driver fixes it when the connection opens). */
+    public void setReadOnly(boolean on) throws SQLException {
+        SQLException first = null;
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null && registry.dialect(i) != Dialect.SQLITE) {
+                try {
+                    physical[i].setReadOnly(on);
+                } catch (SQLException e) {
+                    first = first == null ? ShardException.fromShard(registry.name(i), null, e) : first;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        readOnly = on;
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    public void setSchema(String name) throws SQLException {
+        eachPhysical(c -> c.setSchema(name));
+        schema = name;
+    }
+
+    /** The schema set through this session, or {@code null}. */
+    public String schema() {
+        return schema;
+    }
+
+    // ---- lifecycle ----
+
+    /**
+     * Returns every physical connection to its pool (rolled back first when a transaction is open);
+     * the first error is thrown after all were returned. Runs once; afterwards the session is closed.
+     */
+    public void close(SQLException earlier) throws SQLException {
+        closed = true;
+        SQLException first = earlier;
+        for (int i = 0; i < physical.length; i++) {
+            Connection c = physical[i];
+            physical[i] = null;
+            if (c != null) {
+                try {
+                    if (!autoCommit && !c.isClosed()) {
+                        c.rollback();
+                    }
+                } catch (SQLException e) {
+                    first = first == null ? ShardException.fromShard(registry.name(i), null, e) : first;
+                } finally {
+                    try {
+                        c.close();
+                    } catch (SQLException e) {
+                        first = first == null ? ShardException.fromShard(registry.name(i), null, e) : first;
+                    }
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Marks the session closed before its statements close (they must not give anything back meanwhile). */
+    public void closing() {
+        closed = true;
+    }
+
+    public void abort(Executor executor) throws SQLException {
+        closed = true;
+        for (int i = 0; i < physical.length; i++) {
+            if (physical[i] != null) {
+                physical[i].abort(executor);
+                physical[i] = null;
+            }
+        }
+    }
+
+    public boolean isValid(int timeout) throws SQLException {
+        for (Connection c : physical) {
+            if (c != null && !c.isValid(timeout)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
