@@ -40,20 +40,12 @@ final class Batch {
 
     void add(int index, SqlAnalysis a, Parameters params, String sql) throws SQLException {
         try {
-            RouteDecision d = statement.conn.route(a, params == null ? null : params.values());
-            if (d.archiveProbe() != null) {
-                statement.conn.checkArchive(a, d.archiveProbe(), params);
-            }
-            if (a.anyUniqueKey() && statement.conn.pinnedShard() < 0) {
-                statement.conn.checkUniqueKeys(a, d.shard(0));
-            }
+            RouteDecision d = statement.conn.executor().decide(a, params);
             // sqlite-jdbc returns no generated keys for a batch: with keys wanted, its entries run one by one
             if (d.isSingle() && d.sql(0) == null && a.kind().isWrite()
                     && (keys == null || statement.conn.registry().dialect(d.shard(0)) != Dialect.SQLITE)) {
                 int shard = d.shard(0);
-                if (statement.conn.pinnedShard() < 0) {
-                    statement.conn.beforeWrite(a, d);
-                }
+                statement.conn.executor().beforeWrite(a, d);
                 statement.addToPhysicalBatch(shard, sql, params, null, a.parameterCount());
                 pending.get(shard).add(index);
                 return;

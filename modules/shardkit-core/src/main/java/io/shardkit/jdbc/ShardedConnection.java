@@ -1,16 +1,15 @@
 package io.shardkit.jdbc;
 
 import io.shardkit.exec.Parameters;
-import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.route.RouteDecision;
 import io.shardkit.route.Router;
 import io.shardkit.sql.AnalysisCache;
 import io.shardkit.sql.SqlAnalysis;
-import io.shardkit.sql.SqlLexer;
+import io.shardkit.exec.Executor;
+import io.shardkit.exec.PinnedGuard;
 import io.shardkit.exec.Session;
-import io.shardkit.exec.WriteGuard;
 import io.shardkit.tenant.TenantScope;
 import java.sql.Array;
 import java.sql.Blob;
@@ -33,9 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Executor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One logical connection over every shard. Lazy: it holds no physical connection until a
@@ -54,7 +50,6 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe, like any JDBC connection.
  */
 public final class ShardedConnection implements Connection {
-    private static final Logger LOG = LoggerFactory.getLogger(ShardedConnection.class);
 
     private final ShardRegistry registry;
     private final AnalysisCache cache;
@@ -65,7 +60,7 @@ public final class ShardedConnection implements Connection {
     private final int pinned;
     /** The physical connections, their settings and transactions; see {@link Session}. */
     private final Session session;
-    private final WriteGuard guard;
+    private final Executor executor;
     /** -1 until set: each shard's driver default applies. */
     private int holdability = -1;
     /** The tenant whose schema every statement runs in, or {@code null}. */
@@ -109,7 +104,7 @@ public final class ShardedConnection implements Connection {
                 }
             }
         });
-        this.guard = new WriteGuard(registry, session, router);
+        this.executor = new Executor(registry, router, session, pinned);
     }
 
     ShardRegistry registry() {
@@ -160,62 +155,9 @@ public final class ShardedConnection implements Connection {
         return pinned;
     }
 
-    /**
-     * Routes one execution; a pinned connection goes to its shard without asking the choosers, but
-     * refuses a text of several statements too (its guards read only the first).
-     */
-    RouteDecision route(SqlAnalysis a, Object[] params) throws SQLException {
-        session.statementStarts(a.connectionState());
-        if (pinned >= 0) {
-            if (a.shape() == SqlAnalysis.Shape.REFUSED && a.problem().startsWith(SqlLexer.SEVERAL_STATEMENTS)) {
-                throw new RefusedException(a.problem(), a.sql());
-            }
-            PinnedGuard.check(registry, pinned, a);
-            return router.single(pinned);
-        }
-        if (a.connectionState()) {
-            int lastWrite = session.lastWrite();
-            if (lastWrite < 0) {
-                throw new RefusedException(lastWrite == Session.NO_WRITE ? "a connection-state function on a connection"
-                        + " that has written nothing yet (it would answer for a shard connection that never ran the"
-                        + " write)" : lastWrite == Session.SEVERAL_SHARDS ? "a connection-state function after a write that"
-                        + " ran on several shards (each shard connection has its own answer)" : "a connection-state"
-                        + " function after another statement ran since the last write: in autocommit the shard"
-                        + " connection that ran the write went back to its pool (run the function right after the"
-                        + " write, or both in one transaction)", a.sql());
-            }
-            return router.single(lastWrite);
-        }
-        if (LOG.isDebugEnabled()) {
-            StringBuilder why = new StringBuilder();
-            RouteDecision d = router.route(a, params, session.preferred(), why);
-            LOG.debug("route {} → {}: {}", ShardException.shorten(a.sql()), names(d), why.toString().replace('\n', ';'));
-            return d;
-        }
-        return router.route(a, params, session.preferred(), null);
-    }
-
-    private String names(RouteDecision d) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < d.size(); i++) {
-            sb.append(i == 0 ? "" : ",").append(registry.name(d.shard(i)));
-        }
-        return sb.toString();
-    }
-
-    /** Checks a write before any SQL reaches a shard (see {@link WriteGuard#beforeWrite}). */
-    void beforeWrite(SqlAnalysis a, RouteDecision d) throws SQLException {
-        guard.beforeWrite(a, d);
-    }
-
-    /** Refuses a write to a tiered table that an archived row stands in the way of (see {@link WriteGuard#checkArchive}). */
-    void checkArchive(SqlAnalysis a, int[] archiveShards, Parameters params) throws SQLException {
-        guard.checkArchive(a, archiveShards, params);
-    }
-
-    /** Refuses an upsert that reacts to any unique key without the shard key (see {@link WriteGuard#checkUniqueKeys}). */
-    void checkUniqueKeys(SqlAnalysis a, int shard) throws SQLException {
-        guard.checkUniqueKeys(a, shard);
+    /** Where this connection's statements are decided and their multi-shard writes run. */
+    Executor executor() {
+        return executor;
     }
 
     /** The physical connection to a shard, borrowed from its pool on first use. */
@@ -468,7 +410,7 @@ public final class ShardedConnection implements Connection {
     }
 
     @Override
-    public void abort(Executor executor) throws SQLException {
+    public void abort(java.util.concurrent.Executor executor) throws SQLException {
         if (session.isClosed()) {
             return;
         }
@@ -659,7 +601,7 @@ public final class ShardedConnection implements Connection {
     }
 
     @Override
-    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+    public void setNetworkTimeout(java.util.concurrent.Executor executor, int milliseconds) throws SQLException {
         checkOpen();
         session.eachPhysical(c -> c.setNetworkTimeout(executor, milliseconds));
     }

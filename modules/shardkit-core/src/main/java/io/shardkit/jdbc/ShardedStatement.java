@@ -4,11 +4,11 @@ import io.shardkit.exec.Parameters;
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
 import io.shardkit.merge.Cursor;
+import io.shardkit.exec.Executor;
 import io.shardkit.plan.RowSource;
 import io.shardkit.plan.PlanNode;
 import io.shardkit.plan.Planner;
 import io.shardkit.route.RouteDecision;
-import io.shardkit.sql.Dialect;
 import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.sql.StatementKind;
 import java.sql.BatchUpdateException;
@@ -104,22 +104,13 @@ class ShardedStatement implements Statement {
         if (a.shape() == SqlAnalysis.Shape.REFUSED && conn.pinnedShard() < 0 && explain(a, params, mode)) {
             return true;
         }
-        RouteDecision d = conn.route(a, params == null ? null : params.values());
+        Executor executor = conn.executor();
+        RouteDecision d = executor.decide(a, params);
         dropOtherShards(d);
         conn.releaseIdle(d);
-        if (d.archiveProbe() != null) {
-            conn.checkArchive(a, d.archiveProbe(), params);
-        }
-        if (a.anyUniqueKey() && conn.pinnedShard() < 0) {
-            conn.checkUniqueKeys(a, d.shard(0));
-        }
-        if (a.kind() == StatementKind.DDL) {
-            conn.registry().uniqueKeys().forget();
-        }
         if (d.isSingle()) {
-            int shard = d.shard(0);
-            if (a.kind().isWrite() && conn.pinnedShard() < 0) {
-                conn.beforeWrite(a, d);
+            if (a.kind().isWrite()) {
+                executor.beforeWrite(a, d);
             }
             lastStatements = one(lastStatements);
             lastShards = oneName(lastShards);
@@ -158,9 +149,16 @@ class ShardedStatement implements Statement {
                         + " merges the rows returned by a multi-row INSERT only); write the rows of one shard key per"
                         + " statement", a.sql());
             }
-            conn.beforeWrite(a, d);
+            executor.beforeWrite(a, d);
             Returned returned = new Returned(d);
-            writeAll(a, d, params, null, returned);
+            executor.writeAll(a, d, i -> {
+                // execute, not executeQuery: MySQL Connector/J refuses executeQuery for INSERT ... RETURNING
+                runPart(a, d, i, params, ANY, null, i);
+                ResultSet rows = current;
+                current = null;
+                returned.collect(i, rows, conn.registry().name(d.shard(i)), a);
+                return 0;
+            });
             current = returned.resultSet(this);
             updateCount = -1;
             return true;
@@ -169,8 +167,12 @@ class ShardedStatement implements Statement {
             throw new SQLException("executeQuery was given a statement that writes to " + d.size()
                     + " shards; use executeUpdate", "07000");
         }
-        conn.beforeWrite(a, d);
-        updateCount = writeAll(a, d, params, keys, null);
+        executor.beforeWrite(a, d);
+        long total = executor.writeAll(a, d, i -> {
+            runPart(a, d, i, params, UPDATE, keys, i);
+            return updateCount;
+        });
+        updateCount = total;
         return false;
     }
 
@@ -240,138 +242,6 @@ class ShardedStatement implements Statement {
         current = SqlExplain.run(this, a.sql(), inner, params);
         updateCount = -1;
         return true;
-    }
-
-    /**
-     * Runs a write on every shard of the decision. In autocommit mode each shard's part runs in a
-     * local transaction and all are committed only after every part succeeded, so a failing shard
-     * leaves no shard written. Deferred constraints are checked on every shard before the first
-     * commit (PostgreSQL), so a commit that fails after another shard committed is rare; when it
-     * happens, the error ({@link ShardException#PARTIAL_COMMIT}) names the shards that committed
-     * and those that did not.
-     */
-    private long writeAll(SqlAnalysis a, RouteDecision d, Parameters params, Object keys, Returned returned)
-            throws SQLException {
-        boolean local = conn.getAutoCommit();
-        Connection[] cs = new Connection[d.size()];
-        for (int i = 0; i < cs.length; i++) {
-            cs[i] = conn.physical(d.shard(i));
-        }
-        long total = 0;
-        SQLException failure = null;
-        int committed = 0;
-        try {
-            if (local) {
-                for (int i = 0; i < cs.length; i++) {
-                    setAutoCommit(cs[i], false, d.shard(i));
-                }
-            }
-            // every copy of a broadcast table takes the same write: one database would report one copy's count
-            boolean copies = a.shape() == SqlAnalysis.Shape.BROADCAST;
-            for (int i = 0; i < cs.length; i++) {
-                if (returned != null) {
-                    // execute, not executeQuery: MySQL Connector/J refuses executeQuery for INSERT ... RETURNING
-                    runPart(a, d, i, params, ANY, null, i);
-                    ResultSet rows = current;
-                    current = null;
-                    returned.collect(i, rows, conn.registry().name(d.shard(i)), a);
-                    continue;
-                }
-                runPart(a, d, i, params, UPDATE, keys, i);
-                if (!copies || i == 0) {
-                    total += Math.max(updateCount, 0);
-                }
-            }
-            if (local) {
-                checkDeferred(cs, d, a);
-                for (; committed < cs.length; committed++) {
-                    try {
-                        cs[committed].commit();
-                    } catch (SQLException e) {
-                        throw committed == 0 ? ShardException.fromShard(conn.registry().name(d.shard(0)), a.sql(), e)
-                                : partialCommit(d, committed, a.sql(), e);
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            failure = e;
-            if (local) {
-                for (int i = committed; i < cs.length; i++) {
-                    try {
-                        cs[i].rollback();
-                    } catch (SQLException later) {
-                        e.addSuppressed(ShardException.fromShard(conn.registry().name(d.shard(i)), null, later));
-                    }
-                }
-            }
-            throw e;
-        } finally {
-            if (local) {
-                SQLException cleanup = null;
-                for (int i = 0; i < cs.length; i++) {
-                    try {
-                        cs[i].setAutoCommit(true);
-                    } catch (SQLException later) {
-                        // the statement's own error stays the one reported
-                        if (failure != null) {
-                            failure.addSuppressed(ShardException.fromShard(conn.registry().name(d.shard(i)), null, later));
-                        } else if (cleanup == null) {
-                            cleanup = new ShardException("the write committed on every shard, but autocommit could not"
-                                    + " be restored on shard " + conn.registry().name(d.shard(i)) + ": "
-                                    + later.getMessage(), later.getSQLState(), later.getErrorCode(),
-                                    conn.registry().name(d.shard(i)), later);
-                        } else {
-                            cleanup.addSuppressed(later);
-                        }
-                    }
-                }
-                if (cleanup != null) {
-                    throw cleanup;
-                }
-            }
-        }
-        return total;
-    }
-
-    /**
-     * Checks deferred constraints on every shard of a multi-shard write before the first commit,
-     * so a violation fails the write while every shard can still roll back.
-     */
-    private void checkDeferred(Connection[] cs, RouteDecision d, SqlAnalysis a) throws SQLException {
-        for (int i = 0; i < cs.length; i++) {
-            if (conn.registry().dialect(d.shard(i)) == Dialect.POSTGRESQL) {
-                try (Statement st = cs[i].createStatement()) {
-                    st.execute("SET CONSTRAINTS ALL IMMEDIATE");
-                } catch (SQLException e) {
-                    throw ShardException.fromShard(conn.registry().name(d.shard(i)), a.sql(), e);
-                }
-            }
-        }
-    }
-
-    /** The error of a multi-shard write whose commit failed on part {@code failed} after earlier parts committed. */
-    private ShardException partialCommit(RouteDecision d, int failed, String sql, SQLException e) {
-        StringBuilder done = new StringBuilder();
-        for (int i = 0; i < failed; i++) {
-            done.append(i == 0 ? "" : ", ").append(conn.registry().name(d.shard(i)));
-        }
-        StringBuilder notDone = new StringBuilder();
-        for (int i = failed; i < d.size(); i++) {
-            notDone.append(i == failed ? "" : ", ").append(conn.registry().name(d.shard(i)));
-        }
-        String shard = conn.registry().name(d.shard(failed));
-        String message = "write partly committed: committed on " + done + "; not committed on " + notDone
-                + " (commit failed on shard " + shard + ": " + e.getMessage() + ") [sql: "
-                + ShardException.shorten(sql) + "]";
-        return new ShardException(message, ShardException.PARTIAL_COMMIT, e.getErrorCode(), shard, e);
-    }
-
-    private void setAutoCommit(Connection c, boolean on, int shard) throws SQLException {
-        try {
-            c.setAutoCommit(on);
-        } catch (SQLException e) {
-            throw ShardException.fromShard(conn.registry().name(shard), null, e);
-        }
     }
 
     /** Runs part {@code i} of a decision on its shard; the physical statement lands in lastStatements[slot]. */

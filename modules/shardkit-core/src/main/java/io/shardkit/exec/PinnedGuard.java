@@ -1,4 +1,4 @@
-package io.shardkit.jdbc;
+package io.shardkit.exec;
 
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
@@ -31,15 +31,15 @@ import java.sql.SQLFeatureNotSupportedException;
  * <p>Cost: one branch per statement on a pinned connection to a writable non-SQLite shard; on SQLite
  * a scan of the leading keyword of statements the analysis could not classify.
  */
-final class PinnedGuard {
+public final class PinnedGuard {
     /** SQLState of a write refused on a read-only shard (PostgreSQL's read_only_sql_transaction). */
-    static final String READ_ONLY = "25006";
+    public static final String READ_ONLY = "25006";
 
     private PinnedGuard() {
     }
 
     /** Refuses what a pinned connection to {@code shard} must not run (see the class comment). */
-    static void check(ShardRegistry registry, int shard, SqlAnalysis a) throws SQLException {
+    public static void check(ShardRegistry registry, int shard, SqlAnalysis a) throws SQLException {
         if (registry.spec(shard).readOnly()) {
             if (a.readsOnly() || (a.kind() == StatementKind.COMMIT || a.kind() == StatementKind.ROLLBACK)
                     && a.shape() != SqlAnalysis.Shape.REFUSED && a.shape() != SqlAnalysis.Shape.INVALID) {
@@ -66,7 +66,7 @@ final class PinnedGuard {
     }
 
     /** Refuses a stored procedure call on a read-only shard (a procedure may write). */
-    static void checkCall(ShardRegistry registry, int shard, String sql) throws SQLException {
+    public static void checkCall(ShardRegistry registry, int shard, String sql) throws SQLException {
         if (registry.spec(shard).readOnly()) {
             String name = registry.name(shard);
             throw new ShardException("shard " + name + " is read-only: a stored procedure call on it is refused (a"
@@ -76,7 +76,7 @@ final class PinnedGuard {
     }
 
     /** Refuses handing out the driver's own connection (or one of its interfaces) of a read-only shard. */
-    static void checkUnwrap(ShardRegistry registry, int shard, Class<?> iface) throws SQLException {
+    public static void checkUnwrap(ShardRegistry registry, int shard, Class<?> iface) throws SQLException {
         if (registry.spec(shard).readOnly()) {
             throw new SQLFeatureNotSupportedException("unwrap(" + iface.getName() + ") on a connection pinned to"
                     + " read-only shard " + registry.name(shard) + ": the driver's connection would run SQL past"
@@ -88,7 +88,7 @@ final class PinnedGuard {
      * The first word of a SQL text in upper case, after white space and comments ({@code --} to the
      * end of the line, {@code /* ... *}{@code /}); empty when there is none.
      */
-    static String leadingWord(String sql, int from) {
+    public static String leadingWord(String sql, int from) {
         int i = from;
         int n = sql.length();
         while (i < n) {

@@ -1,0 +1,247 @@
+package io.shardkit.exec;
+
+import io.shardkit.RefusedException;
+import io.shardkit.ShardException;
+
+import io.shardkit.pool.ShardRegistry;
+import io.shardkit.route.RouteDecision;
+import io.shardkit.route.Router;
+import io.shardkit.sql.Dialect;
+import io.shardkit.sql.SqlAnalysis;
+import io.shardkit.sql.SqlLexer;
+import io.shardkit.sql.StatementKind;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a statement of one logical connection is decided and its writes over several shards run:
+ * routing (pinned connections, connection-state functions, the choosers), the guard sequence every
+ * execution passes before any SQL reaches a shard (archive probe, unique keys, write guard), and the
+ * multi-shard write in per-shard local transactions. The JDBC statements run the shard parts and
+ * build results; they ask this class what to run. Internal; not thread-safe.
+ */
+public final class Executor {
+    private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
+
+    private final ShardRegistry registry;
+    private final Router router;
+    private final Session session;
+    private final WriteGuard guard;
+    private final int pinned;
+
+    public Executor(ShardRegistry registry, Router router, Session session, int pinned) {
+        this.registry = registry;
+        this.router = router;
+        this.session = session;
+        this.pinned = pinned;
+        this.guard = new WriteGuard(registry, session, router);
+    }
+
+    public WriteGuard guard() {
+        return guard;
+    }
+
+    /**
+     * Routes one execution; a pinned connection goes to its shard without asking the choosers, but
+     * refuses a text of several statements too (its guards read only the first).
+     */
+    public RouteDecision route(SqlAnalysis a, Object[] params) throws SQLException {
+        session.statementStarts(a.connectionState());
+        if (pinned >= 0) {
+            if (a.shape() == SqlAnalysis.Shape.REFUSED && a.problem().startsWith(SqlLexer.SEVERAL_STATEMENTS)) {
+                throw new RefusedException(a.problem(), a.sql());
+            }
+            PinnedGuard.check(registry, pinned, a);
+            return router.single(pinned);
+        }
+        if (a.connectionState()) {
+            int lastWrite = session.lastWrite();
+            if (lastWrite < 0) {
+                throw new RefusedException(lastWrite == Session.NO_WRITE ? "a connection-state function on a connection"
+                        + " that has written nothing yet (it would answer for a shard connection that never ran the"
+                        + " write)" : lastWrite == Session.SEVERAL_SHARDS ? "a connection-state function after a write that"
+                        + " ran on several shards (each shard connection has its own answer)" : "a connection-state"
+                        + " function after another statement ran since the last write: in autocommit the shard"
+                        + " connection that ran the write went back to its pool (run the function right after the"
+                        + " write, or both in one transaction)", a.sql());
+            }
+            return router.single(lastWrite);
+        }
+        if (LOG.isDebugEnabled()) {
+            StringBuilder why = new StringBuilder();
+            RouteDecision d = router.route(a, params, session.preferred(), why);
+            LOG.debug("route {} → {}: {}", ShardException.shorten(a.sql()), names(d), why.toString().replace('\n', ';'));
+            return d;
+        }
+        return router.route(a, params, session.preferred(), null);
+    }
+
+    private String names(RouteDecision d) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < d.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(registry.name(d.shard(i)));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The decision for one execution (a statement's, or one batch entry's), after the checks that
+     * run before any of its SQL reaches a shard: the archive probe of a write to a tiered table, the
+     * unique keys of an upsert; a DDL statement forgets the unique keys read so far.
+     */
+    public RouteDecision decide(SqlAnalysis a, Parameters params) throws SQLException {
+        RouteDecision d = route(a, params == null ? null : params.values());
+        if (d.archiveProbe() != null) {
+            guard.checkArchive(a, d.archiveProbe(), params);
+        }
+        if (a.anyUniqueKey() && pinned < 0) {
+            guard.checkUniqueKeys(a, d.shard(0));
+        }
+        if (a.kind() == StatementKind.DDL) {
+            registry.uniqueKeys().forget();
+        }
+        return d;
+    }
+
+    /** A write about to run on the shards of {@code d} (see {@link WriteGuard#beforeWrite}); pinned connections skip it. */
+    public void beforeWrite(SqlAnalysis a, RouteDecision d) throws SQLException {
+        if (pinned < 0) {
+            guard.beforeWrite(a, d);
+        }
+    }
+
+    /** Runs part {@code i} of a multi-shard write on its shard; answers its update count. */
+    public interface Parts {
+        long run(int i) throws SQLException;
+    }
+
+    /**
+     * Runs a write on every shard of the decision. In autocommit mode each shard's part runs in a
+     * local transaction and all are committed only after every part succeeded, so a failing shard
+     * leaves no shard written. Deferred constraints are checked on every shard before the first
+     * commit (PostgreSQL), so a commit that fails after another shard committed is rare; when it
+     * happens, the error ({@link ShardException#PARTIAL_COMMIT}) names the shards that committed
+     * and those that did not. Returns the update count one database would report.
+     */
+    public long writeAll(SqlAnalysis a, RouteDecision d, Parts parts) throws SQLException {
+        boolean local = session.autoCommit();
+        Connection[] cs = new Connection[d.size()];
+        for (int i = 0; i < cs.length; i++) {
+            cs[i] = session.physical(d.shard(i));
+        }
+        long total = 0;
+        SQLException failure = null;
+        int committed = 0;
+        try {
+            if (local) {
+                for (int i = 0; i < cs.length; i++) {
+                    setAutoCommit(cs[i], false, d.shard(i));
+                }
+            }
+            // every copy of a broadcast table takes the same write: one database would report one copy's count
+            boolean copies = a.shape() == SqlAnalysis.Shape.BROADCAST;
+            for (int i = 0; i < cs.length; i++) {
+                long count = parts.run(i);
+                if (!copies || i == 0) {
+                    total += Math.max(count, 0);
+                }
+            }
+            if (local) {
+                checkDeferred(cs, d, a);
+                for (; committed < cs.length; committed++) {
+                    try {
+                        cs[committed].commit();
+                    } catch (SQLException e) {
+                        throw committed == 0 ? ShardException.fromShard(registry.name(d.shard(0)), a.sql(), e)
+                                : partialCommit(d, committed, a.sql(), e);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            failure = e;
+            if (local) {
+                for (int i = committed; i < cs.length; i++) {
+                    try {
+                        cs[i].rollback();
+                    } catch (SQLException later) {
+                        e.addSuppressed(ShardException.fromShard(registry.name(d.shard(i)), null, later));
+                    }
+                }
+            }
+            throw e;
+        } finally {
+            if (local) {
+                restoreAutoCommit(cs, d, failure);
+            }
+        }
+        return total;
+    }
+
+    private void restoreAutoCommit(Connection[] cs, RouteDecision d, SQLException failure) throws SQLException {
+        SQLException cleanup = null;
+        for (int i = 0; i < cs.length; i++) {
+            try {
+                cs[i].setAutoCommit(true);
+            } catch (SQLException later) {
+                // the statement's own error stays the one reported
+                if (failure != null) {
+                    failure.addSuppressed(ShardException.fromShard(registry.name(d.shard(i)), null, later));
+                } else if (cleanup == null) {
+                    cleanup = new ShardException("the write committed on every shard, but autocommit could not"
+                            + " be restored on shard " + registry.name(d.shard(i)) + ": "
+                            + later.getMessage(), later.getSQLState(), later.getErrorCode(),
+                            registry.name(d.shard(i)), later);
+                } else {
+                    cleanup.addSuppressed(later);
+                }
+            }
+        }
+        if (cleanup != null) {
+            throw cleanup;
+        }
+    }
+
+    /**
+     * Checks deferred constraints on every shard of a multi-shard write before the first commit,
+     * so a violation fails the write while every shard can still roll back.
+     */
+    private void checkDeferred(Connection[] cs, RouteDecision d, SqlAnalysis a) throws SQLException {
+        for (int i = 0; i < cs.length; i++) {
+            if (registry.dialect(d.shard(i)) == Dialect.POSTGRESQL) {
+                try (Statement st = cs[i].createStatement()) {
+                    st.execute("SET CONSTRAINTS ALL IMMEDIATE");
+                } catch (SQLException e) {
+                    throw ShardException.fromShard(registry.name(d.shard(i)), a.sql(), e);
+                }
+            }
+        }
+    }
+
+    /** The error of a multi-shard write whose commit failed on part {@code failed} after earlier parts committed. */
+    private ShardException partialCommit(RouteDecision d, int failed, String sql, SQLException e) {
+        StringBuilder done = new StringBuilder();
+        for (int i = 0; i < failed; i++) {
+            done.append(i == 0 ? "" : ", ").append(registry.name(d.shard(i)));
+        }
+        StringBuilder notDone = new StringBuilder();
+        for (int i = failed; i < d.size(); i++) {
+            notDone.append(i == failed ? "" : ", ").append(registry.name(d.shard(i)));
+        }
+        String shard = registry.name(d.shard(failed));
+        String message = "write partly committed: committed on " + done + "; not committed on " + notDone
+                + " (commit failed on shard " + shard + ": " + e.getMessage() + ") [sql: "
+                + ShardException.shorten(sql) + "]";
+        return new ShardException(message, ShardException.PARTIAL_COMMIT, e.getErrorCode(), shard, e);
+    }
+
+    private void setAutoCommit(Connection c, boolean on, int shard) throws SQLException {
+        try {
+            c.setAutoCommit(on);
+        } catch (SQLException e) {
+            throw ShardException.fromShard(registry.name(shard), null, e);
+        }
+    }
+}
