@@ -10,6 +10,7 @@ import java.lang.reflect.WildcardType;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -99,6 +100,7 @@ final class ForwardingGenerator {
     static String source(Spec spec) {
         Imports imports = new Imports(spec.pkg());
         imports.add(spec.iface());
+        imports.add(SQLException.class);
         StringBuilder body = new StringBuilder();
         String delegate = spec.target();
         body.append('\n').append(spec.members());
