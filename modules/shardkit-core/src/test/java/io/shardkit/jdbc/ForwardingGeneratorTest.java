@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
  */
 class ForwardingGeneratorTest {
     private static final boolean WRITE = Boolean.getBoolean(ForwardingGenerator.WRITE_PROPERTY);
-    private static final String HINT = " differs from what ForwardingGenerator writes: do not edit it by hand; run"
-            + " the test with -D" + ForwardingGenerator.WRITE_PROPERTY + "=true to regenerate it (on JDK 17; this is JDK "
-            + Runtime.version().feature() + ")";
+    private static final String HINT = " differs from what ForwardingGenerator writes: do not edit it by hand;"
+            + " regenerate it with mvn -pl modules/shardkit-core test -Dtest=ForwardingGeneratorTest -D"
+            + ForwardingGenerator.WRITE_PROPERTY + "=true (on JDK 17; this is JDK " + Runtime.version().feature() + ")";
 
     static Path root() {
         return Path.of(System.getProperty("shardkit.repo.root", "../.."));
