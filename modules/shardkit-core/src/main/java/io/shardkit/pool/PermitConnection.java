@@ -8,18 +8,18 @@ import java.sql.SQLException;
  * connection cap when closed (once, however often {@code close} is called). Everything else goes
  * to the pool's connection.
  */
-final class PermitConnection extends ForwardingConnection {
+final class PermitConnection extends LentConnection {
     private final Runnable release;
 
-    PermitConnection(Connection target, Runnable release) {
-        super(target);
+    PermitConnection(Connection delegate, Runnable release) {
+        super(delegate);
         this.release = release;
     }
 
     @Override
     protected void release() throws SQLException {
         try {
-            target.close();
+            delegate.close();
         } finally {
             release.run();
         }

@@ -1,6 +1,6 @@
 package io.shardkit.tenant;
 
-import io.shardkit.pool.ForwardingConnection;
+import io.shardkit.pool.LentConnection;
 import java.sql.Connection;
 
 /**
@@ -9,7 +9,7 @@ import java.sql.Connection;
  * then returns it to the pool (or evicts it). Everything else goes to the pooled connection
  * unchanged. Closing twice returns it once.
  */
-final class SchemaConnection extends ForwardingConnection {
+final class SchemaConnection extends LentConnection {
     private final SessionSchema sessions;
     private final int shard;
     /** Whether the borrow switched the schema (search_path and role modes, tenant DDL). */
@@ -17,8 +17,8 @@ final class SchemaConnection extends ForwardingConnection {
     /** Whether the borrow set a role (role mode). */
     private final boolean role;
 
-    SchemaConnection(Connection target, SessionSchema sessions, int shard, boolean switched, boolean role) {
-        super(target);
+    SchemaConnection(Connection delegate, SessionSchema sessions, int shard, boolean switched, boolean role) {
+        super(delegate);
         this.sessions = sessions;
         this.shard = shard;
         this.switched = switched;
@@ -27,6 +27,6 @@ final class SchemaConnection extends ForwardingConnection {
 
     @Override
     protected void release() {
-        sessions.giveBack(shard, target, switched, role);
+        sessions.giveBack(shard, delegate, switched, role);
     }
 }
