@@ -1,10 +1,10 @@
 package io.shardkit.cli;
 
-import io.shardkit.ArchiveListener;
-import io.shardkit.ArchiveProgress;
-import io.shardkit.ArchiveReport;
-import io.shardkit.Archiver;
 import io.shardkit.ShardedDataSource;
+import io.shardkit.archive.ArchiveListener;
+import io.shardkit.archive.ArchiveProgress;
+import io.shardkit.archive.ArchiveReport;
+import io.shardkit.archive.Archiver;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
