@@ -4,7 +4,6 @@ import io.shardkit.ShardedDataSource;
 import io.shardkit.archive.ArchiveListener;
 import io.shardkit.archive.ArchiveProgress;
 import io.shardkit.archive.ArchiveReport;
-import io.shardkit.archive.Archiver;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,7 +32,7 @@ final class ArchiveCommand extends Base implements Callable<Integer> {
     public Integer call() throws Exception {
         try (ShardedDataSource ds = open(config)) {
             Progress bar = new Progress(io.out(), "archiving " + table);
-            ArchiveReport report = Archiver.of(ds, table).batchSize(batch).dryRun(dryRun)
+            ArchiveReport report = ds.archiver(table).batchSize(batch).dryRun(dryRun)
                     .listener(new ArchiveListener() {
                         @Override
                         public void progress(ArchiveProgress p) {
