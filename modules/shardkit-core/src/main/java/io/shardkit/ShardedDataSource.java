@@ -1,9 +1,11 @@
 package io.shardkit;
 
+import io.shardkit.archive.Archiver;
 import io.shardkit.config.ShardMap;
 import io.shardkit.config.ShardSpec;
 import io.shardkit.config.TableRule;
 import io.shardkit.config.YamlShardMap;
+import io.shardkit.pool.AdminConnections;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.jdbc.ShardKey;
 import io.shardkit.jdbc.ShardedConnection;
@@ -256,34 +258,23 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
     }
 
     /**
-     * A new, unpooled, writable connection straight to a shard, for maintenance that must write where
-     * applications may not (the {@link Archiver} filling a read-only archive), as the shard's
-     * {@code admin} user when the map names one (its {@code user} may hold SELECT only). Not routed;
-     * the caller closes it. Package-private on purpose: applications keep the read-only rule.
+     * The archiver of one tiered table of this data source's map: {@link Archiver#of(ShardedDataSource, String)}.
+     * Opens nothing.
+     *
+     * @throws ShardException SQLState {@value Archiver#NOT_ARCHIVABLE} when the map does not name the
+     *         table, gives it no archive tier, or gives its archive no cutoff
      */
-    Connection openAdmin(String shard) throws SQLException {
-        int i = registry.indexOf(shard);
-        if (i < 0) {
-            throw new ShardException("unknown shard '" + shard + "'", ShardException.ROUTING);
-        }
-        registry.checkOpenable(i);
-        ShardSpec spec = registry.spec(i);
-        java.util.Properties props = new java.util.Properties();
-        props.putAll(spec.properties());
-        String user = spec.admin() != null ? spec.admin().user() : spec.user();
-        String password = spec.admin() != null ? spec.admin().password() : spec.password();
-        if (user != null) {
-            props.setProperty("user", user);
-        }
-        if (password != null) {
-            props.setProperty("password", password);
-        }
-        try {
-            return java.sql.DriverManager.getConnection(spec.url(), props);
-        } catch (SQLException e) {
-            throw ShardException.fromShard(shard, null, new SQLException(
-                    io.shardkit.config.Secrets.mask(e.getMessage(), spec), e.getSQLState(), e.getErrorCode()));
-        }
+    public Archiver archiver(String table) throws ShardException {
+        return Archiver.of(this, table);
+    }
+
+    /**
+     * Internal hook for {@code io.shardkit.archive}, not API: this data source's unpooled, writable
+     * admin connections, whose {@link AdminConnections#open} refuses any caller outside that package,
+     * so applications keep the read-only rule.
+     */
+    public AdminConnections adminConnections() {
+        return new AdminConnections(registry);
     }
 
     /**

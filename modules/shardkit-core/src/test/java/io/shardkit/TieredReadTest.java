@@ -3,6 +3,7 @@ package io.shardkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shardkit.archive.AdminAccess;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ class TieredReadTest {
                 """.replace("DIR", dir.toString());
         ds = ShardedDataSource.fromYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
         for (String shard : List.of("hot", "a2025", "a2024")) {
-            try (Connection c = ds.openAdmin(shard); Statement st = c.createStatement()) {
+            try (Connection c = AdminAccess.open(ds, shard); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE orders (order_id INTEGER PRIMARY KEY, amount INTEGER, note TEXT)");
             }
         }
@@ -65,7 +66,7 @@ class TieredReadTest {
     }
 
     private void admin(String shard, String sql) throws SQLException {
-        try (Connection c = ds.openAdmin(shard); Statement st = c.createStatement()) {
+        try (Connection c = AdminAccess.open(ds, shard); Statement st = c.createStatement()) {
             st.executeUpdate(sql);
         }
     }

@@ -1,10 +1,10 @@
 package io.shardkit.examples;
 
-import io.shardkit.ArchiveListener;
-import io.shardkit.ArchiveProgress;
-import io.shardkit.ArchiveReport;
-import io.shardkit.Archiver;
 import io.shardkit.ShardedDataSource;
+import io.shardkit.archive.ArchiveListener;
+import io.shardkit.archive.ArchiveProgress;
+import io.shardkit.archive.ArchiveReport;
+import io.shardkit.archive.Archiver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,10 +1,9 @@
 package io.shardkit.cli;
 
-import io.shardkit.ArchiveListener;
-import io.shardkit.ArchiveProgress;
-import io.shardkit.ArchiveReport;
-import io.shardkit.Archiver;
 import io.shardkit.ShardedDataSource;
+import io.shardkit.archive.ArchiveListener;
+import io.shardkit.archive.ArchiveProgress;
+import io.shardkit.archive.ArchiveReport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,7 +32,7 @@ final class ArchiveCommand extends Base implements Callable<Integer> {
     public Integer call() throws Exception {
         try (ShardedDataSource ds = open(config)) {
             Progress bar = new Progress(io.out(), "archiving " + table);
-            ArchiveReport report = Archiver.of(ds, table).batchSize(batch).dryRun(dryRun)
+            ArchiveReport report = ds.archiver(table).batchSize(batch).dryRun(dryRun)
                     .listener(new ArchiveListener() {
                         @Override
                         public void progress(ArchiveProgress p) {

@@ -1,11 +1,11 @@
 package io.shardkit.cli;
 
-import io.shardkit.ArchiveListener;
-import io.shardkit.ArchiveProgress;
-import io.shardkit.ArchiveReport;
-import io.shardkit.Archiver;
 import io.shardkit.Explain;
 import io.shardkit.ShardedDataSource;
+import io.shardkit.archive.ArchiveListener;
+import io.shardkit.archive.ArchiveProgress;
+import io.shardkit.archive.ArchiveReport;
+import io.shardkit.archive.Archiver;
 import io.shardkit.config.ShardSpec;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -405,13 +405,13 @@ abstract class ArchiveHostileSqlContract {
                 """;
         direct(0, "INSERT INTO orders (order_id, amount, note) VALUES (5, 50, 'old'), (6, 60, 'old')");
         try (ShardedDataSource noAdmin = ShardedDataSource.fromYaml(stream(map(true, false) + tables))) {
-            assertThatThrownBy(() -> io.shardkit.Archiver.of(noAdmin, "orders").run())
+            assertThatThrownBy(() -> io.shardkit.archive.Archiver.of(noAdmin, "orders").run())
                     .satisfies(e -> assertThat(state(e)).as("the reader may not write the archive")
                             .isEqualTo(permissionDenied()));
         }
         try (ShardedDataSource withAdmin = ShardedDataSource.fromYaml(stream(map(true, true) + tables))) {
             assertThat(withAdmin.readOnlyProblems("s1")).as("the pool still connects as the reader").isEmpty();
-            io.shardkit.ArchiveReport report = io.shardkit.Archiver.of(withAdmin, "orders").run();
+            io.shardkit.archive.ArchiveReport report = io.shardkit.archive.Archiver.of(withAdmin, "orders").run();
             assertThat(report.rowsMoved()).as(report.toString()).isEqualTo(4);
         }
         assertThat(count(0)).as("hot after the move").isZero();

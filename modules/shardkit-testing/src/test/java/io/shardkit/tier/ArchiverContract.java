@@ -3,11 +3,11 @@ package io.shardkit.tier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.shardkit.ArchiveListener;
-import io.shardkit.ArchiveListener.Step;
-import io.shardkit.ArchiveReport;
-import io.shardkit.Archiver;
 import io.shardkit.ShardedDataSource;
+import io.shardkit.archive.ArchiveListener;
+import io.shardkit.archive.ArchiveListener.Step;
+import io.shardkit.archive.ArchiveReport;
+import io.shardkit.archive.Archiver;
 import io.shardkit.testing.ShardSet;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;

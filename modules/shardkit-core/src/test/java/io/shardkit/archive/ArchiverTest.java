@@ -1,9 +1,11 @@
-package io.shardkit;
+package io.shardkit.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.shardkit.ArchiveListener.Step;
+import io.shardkit.ShardException;
+import io.shardkit.ShardedDataSource;
+import io.shardkit.archive.ArchiveListener.Step;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,7 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The archiver on SQLite files: one writable hot shard and two read-only archive shards, checked by
- * reading every shard directly ({@link ShardedDataSource#openAdmin}), behind shardkit's back.
+ * reading every shard directly ({@link io.shardkit.pool.AdminConnections}), behind shardkit's back.
  *
  * <p>Row {@code i} of {@link #ROWS} was created {@code (i * 37) % 180} days before {@link #NOW}, so old
  * and new rows interleave in id order, and the ids that must move are known in advance.
@@ -92,7 +94,7 @@ class ArchiverTest {
                 """.formatted(dir, archive.strip().indent(6).stripTrailing());
         ds = ShardedDataSource.fromYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
         for (String shard : List.of("hot", "a0", "a1")) {
-            try (Connection c = ds.openAdmin(shard); Statement st = c.createStatement()) {
+            try (Connection c = ds.adminConnections().open(shard); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, name TEXT, "
                         + "amount REAL, payload BLOB)");
             }
@@ -106,7 +108,7 @@ class ArchiverTest {
 
     /** Rows 1..n into hot; returns id → row as text, the reference every check compares with. */
     Map<Long, String> load(int n) throws SQLException {
-        try (Connection c = ds.openAdmin("hot")) {
+        try (Connection c = ds.adminConnections().open("hot")) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO events (id, created_at, name, amount, payload) VALUES (?, ?, ?, ?, ?)")) {
@@ -132,7 +134,7 @@ class ArchiverTest {
     /** id → row as text, read straight from one shard. */
     Map<Long, String> rows(String shard) throws SQLException {
         Map<Long, String> out = new TreeMap<>();
-        try (Connection c = ds.openAdmin(shard); Statement st = c.createStatement();
+        try (Connection c = ds.adminConnections().open(shard); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT id, created_at, name, amount, payload FROM events")) {
             while (rs.next()) {
                 String row = rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getObject(4) + "|"
@@ -365,7 +367,7 @@ class ArchiverTest {
             public void afterStep(Step step, String hotShard, List<Object> ids) throws SQLException {
                 if (step == Step.COPIED && tampered[0] == null) {
                     tampered[0] = ids.get(3);
-                    try (Connection c = ds.openAdmin("a0");
+                    try (Connection c = ds.adminConnections().open("a0");
                             PreparedStatement ps = c.prepareStatement("UPDATE events SET amount = -1 WHERE id = ?")) {
                         ps.setObject(1, tampered[0]);
                         assertThat(ps.executeUpdate()).isEqualTo(1);
@@ -485,7 +487,7 @@ class ArchiverTest {
     void aNumberInASqliteTimeCutoffColumnIsRefused() throws SQLException {
         open(AGE);
         load(20);
-        try (Connection c = ds.openAdmin("hot"); Statement st = c.createStatement()) {
+        try (Connection c = ds.adminConnections().open("hot"); Statement st = c.createStatement()) {
             st.executeUpdate("INSERT INTO events (id, created_at, name) VALUES (1000, 1717200000, 'epoch seconds')");
         }
 

@@ -1,5 +1,7 @@
-package io.shardkit;
+package io.shardkit.archive;
 
+import io.shardkit.ShardException;
+import io.shardkit.ShardedDataSource;
 import io.shardkit.config.Archive;
 import io.shardkit.config.Cutoff;
 import io.shardkit.config.PoolSettings;
@@ -54,8 +56,9 @@ import java.util.TimeZone;
  * there until the next run), shardkit refuses applications' UPDATE and DELETE of its rows (SQLState
  * 25006, the archive holds them): finish a crashed run soon.
  *
- * <p>Archive writes use {@link ShardedDataSource#openAdmin}, a writable connection past the archive's
- * read-only rule; hot shards use {@link ShardedDataSource#connectionTo}.
+ * <p>Archive writes use {@link io.shardkit.pool.AdminConnections}, a writable connection past the
+ * archive's read-only rule (for this package only); hot shards use {@link ShardedDataSource#connectionTo}.
+ * {@link ShardedDataSource#archiver(String)} is the same as {@link #of}.
  *
  * <p><b>Cutoff binding.</b> {@code below} binds the watermark as a long. A time cutoff is computed
  * once per run ({@code age} from the {@link #clock}). PostgreSQL and MySQL get it as a
@@ -266,7 +269,7 @@ public final class Archiver {
      * SQLite), with autocommit off.
      */
     Connection openArchive(String shard) throws SQLException {
-        Connection c = ds.openAdmin(shard);
+        Connection c = ds.adminConnections().open(shard);
         try {
             Map<String, Object> pool = new LinkedHashMap<>(ds.shardMap().pool());
             pool.putAll(spec(shard).pool());

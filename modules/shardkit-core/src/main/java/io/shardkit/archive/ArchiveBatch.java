@@ -1,5 +1,6 @@
-package io.shardkit;
+package io.shardkit.archive;
 
+import io.shardkit.ShardException;
 import io.shardkit.config.Archive;
 import io.shardkit.config.Cutoff;
 import io.shardkit.sql.Dialect;

@@ -1,4 +1,4 @@
-package io.shardkit;
+package io.shardkit.archive;
 
 import java.time.Duration;
 import java.util.Optional;

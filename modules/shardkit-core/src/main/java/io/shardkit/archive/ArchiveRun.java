@@ -1,6 +1,7 @@
-package io.shardkit;
+package io.shardkit.archive;
 
-import io.shardkit.ArchiveListener.Step;
+import io.shardkit.ShardException;
+import io.shardkit.archive.ArchiveListener.Step;
 import io.shardkit.config.Archive;
 import io.shardkit.config.Cutoff;
 import io.shardkit.sql.Dialect;
