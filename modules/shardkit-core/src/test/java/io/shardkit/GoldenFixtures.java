@@ -75,12 +75,52 @@ final class GoldenFixtures {
                             .withTier(ShardSpec.ARCHIVE))
                     .sharded("old_players", "player_id", Strategies.mod("archive"))
                     .sharded("players", "player_id", Strategies.mod("hot"));
+            case "tenant" -> b.shard("s0", "jdbc:postgresql://127.0.0.1:1/app")
+                    .defaultShard("s0")
+                    .pool("connectionTimeout", 250L)
+                    .tenancy(io.shardkit.config.Tenancy.rewrite("tenant_{tenant}").withShared("public.users")
+                            .withTenants("client1", "client2"));
             default -> throw new IllegalArgumentException("unknown fixture " + fixture);
         }
         return b;
     }
 
-    static ShardMap map(String fixture) {
+    /** The tiered fixture: {@code orders} on a hot shard with two read-only archive shards, and {@code customers}. */
+    static final String TIERED = """
+            shards:
+              - name: hot
+                url: jdbc:sqlite:DIR/hot.db
+                create: true
+              - name: a2025
+                url: jdbc:sqlite:DIR/a2025.db
+                readOnly: true
+                create: true
+                tier: archive
+              - name: a2024
+                url: jdbc:sqlite:DIR/a2024.db
+                readOnly: true
+                create: true
+                tier: archive
+            tables:
+              orders:
+                key: order_id
+                strategy: {type: mod, shards: [hot]}
+                archive:
+                  shards: [a2025, a2024]
+                  cutoff: {column: order_id, below: 1000}
+              customers:
+                key: customer_id
+                strategy: {type: mod, shards: [hot]}
+            """;
+
+    private static java.io.InputStream tiered(Path dir) {
+        return new java.io.ByteArrayInputStream(TIERED.replace("DIR", dir.toString()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static ShardMap map(String fixture) throws SQLException {
+        if (fixture.equals("tiered")) {
+            return io.shardkit.config.YamlShardMap.load(tiered(Path.of("unused")), "<tiered>", k -> null);
+        }
         return builder(fixture, Path.of("unused")).map();
     }
 
@@ -92,6 +132,23 @@ final class GoldenFixtures {
                 st.execute("CREATE TABLE old_players (player_id INTEGER PRIMARY KEY, name TEXT)");
                 st.execute("INSERT INTO old_players VALUES (1, 'old')");
             }
+        }
+        if (fixture.equals("tiered")) {
+            ShardedDataSource ds = ShardedDataSource.fromYaml(tiered(dir));
+            for (String shard : List.of("hot", "a2025", "a2024")) {
+                try (Connection c = ds.openAdmin(shard); Statement st = c.createStatement()) {
+                    st.execute("CREATE TABLE orders (order_id INTEGER PRIMARY KEY, amount INTEGER, note TEXT)");
+                    if (shard.equals("hot")) {
+                        st.execute("CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, name TEXT)");
+                        st.execute("INSERT INTO orders VALUES (3, 33, 'hot copy'), (1000, 100, 'new'), (1001, 101, 'new')");
+                        st.execute("INSERT INTO customers VALUES (1, 'c1')");
+                    } else {
+                        st.execute(shard.equals("a2024") ? "INSERT INTO orders VALUES (1, 10, 'old'), (3, 30, 'moving')"
+                                : "INSERT INTO orders VALUES (500, 50, 'old')");
+                    }
+                }
+            }
+            return ds;
         }
         ShardedDataSource ds = builder(fixture, dir).build();
         if (fixture.equals("sqlite") || fixture.equals("tinymerge")) {
@@ -109,7 +166,7 @@ final class GoldenFixtures {
     }
 
     /** One case of a {@code refusals/*.cases} file. */
-    record Case(String name, List<String> statements, List<Object> params, boolean tx, String pinned) {
+    record Case(String name, List<String> statements, List<Object> params, boolean tx, String pinned, boolean batch) {
     }
 
     /** A {@code .cases} file: its fixture and cases. */
@@ -120,7 +177,8 @@ final class GoldenFixtures {
      * Reads a case file. Lines: {@code @fixture NAME}; {@code # comment}; {@code name [options]: SQL}
      * where SQL takes the escapes {@code \n \r \t \\}, a script's statements are separated by
      * {@code " ;; "}, and options are {@code params=v1,v2} (integers, 'text', null), {@code tx}
-     * (autocommit off, rolled back at the end) and {@code pinned=SHARD} (JDBC through connectionTo).
+     * (autocommit off, rolled back at the end), {@code batch} (the statements as one JDBC batch) and
+     * {@code pinned=SHARD} (JDBC through connectionTo).
      */
     static CaseFile read(Path file) throws java.io.IOException {
         String family = file.getFileName().toString().replace(".cases", "");
@@ -143,6 +201,7 @@ final class GoldenFixtures {
             String name = head;
             List<Object> params = new ArrayList<>();
             boolean tx = false;
+            boolean batch = false;
             String pinned = null;
             int bracket = head.indexOf(" [");
             if (bracket >= 0) {
@@ -150,6 +209,8 @@ final class GoldenFixtures {
                 for (String opt : head.substring(bracket + 2, head.length() - 1).split("\\] \\[")) {
                     if (opt.equals("tx")) {
                         tx = true;
+                    } else if (opt.equals("batch")) {
+                        batch = true;
                     } else if (opt.startsWith("pinned=")) {
                         pinned = opt.substring("pinned=".length());
                     } else if (opt.startsWith("params=")) {
@@ -166,7 +227,7 @@ final class GoldenFixtures {
                     throw new IllegalArgumentException(file + ": case " + name + " twice");
                 }
             }
-            cases.add(new Case(name, List.of(sql.split(" ;; ")), params, tx, pinned));
+            cases.add(new Case(name, List.of(sql.split(" ;; ")), params, tx, pinned, batch));
         }
         return new CaseFile(family, fixture, cases);
     }

@@ -27,6 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * explain text). Run with {@code -Dgoldens.write=true} to rewrite the golden files after an intended
  * change, then review the diff.
  *
+ * <p>The {@code tenant} fixture runs every case through a tenant's connection (tenancy refuses there,
+ * not in explain); its server does not exist either, so a statement tenancy lets through is recorded as
+ * having reached the pool.
+ *
  * <p>The {@code postgresql} and {@code mysql} fixtures have no server: a case explain answers is not
  * executed there (its JDBC line says so); refused ones are, since a refusal must come before any
  * connection is borrowed.
@@ -52,6 +56,7 @@ class RefusalGoldenTest {
         StringBuilder out = new StringBuilder("# refusal goldens of refusals/" + file.family() + ".cases on fixture "
                 + file.fixture() + "; written by RefusalGoldenTest with -Dgoldens.write=true\n");
         boolean server = file.fixture().equals("postgresql") || file.fixture().equals("mysql");
+        boolean tenant = file.fixture().equals("tenant");
         try (ShardedDataSource ds = GoldenFixtures.open(file.fixture(), folder)) {
             for (Case c : file.cases()) {
                 out.append("== ").append(c.name()).append('\n');
@@ -69,7 +74,17 @@ class RefusalGoldenTest {
                 for (int i = 0; i < explains.length; i++) {
                     explains[i] = explain(ds, c.statements().get(i), c.params(), folder);
                 }
-                try (Connection conn = c.pinned() != null ? ds.connectionTo(c.pinned()) : ds.getConnection()) {
+                try (Connection conn = c.pinned() != null ? ds.connectionTo(c.pinned())
+                        : tenant ? ds.forTenant("client1").getConnection() : ds.getConnection()) {
+                    if (c.batch()) {
+                        for (int i = 0; i < explains.length; i++) {
+                            out.append("sql[").append(i + 1).append("]: ")
+                                    .append(GoldenFixtures.escape(c.statements().get(i))).append('\n');
+                            out.append("explain[").append(i + 1).append("]: ").append(explains[i]).append('\n');
+                        }
+                        out.append("jdbc(batch): ").append(batch(conn, c.statements(), folder)).append('\n');
+                        continue;
+                    }
                     if (c.tx()) {
                         conn.setAutoCommit(false);
                     }
@@ -120,6 +135,19 @@ class RefusalGoldenTest {
         }
     }
 
+    private static String batch(Connection conn, List<String> statements, Path folder) {
+        try (Statement st = conn.createStatement()) {
+            for (String sql : statements) {
+                st.addBatch(sql);
+            }
+            return "ok counts=" + java.util.Arrays.toString(st.executeBatch());
+        } catch (SQLException | RuntimeException e) {
+            String counts = e instanceof java.sql.BatchUpdateException b
+                    ? " counts=" + java.util.Arrays.toString(b.getUpdateCounts()) : "";
+            return failure(e, folder) + counts;
+        }
+    }
+
     private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
         for (int i = 0; i < params.size(); i++) {
             ps.setObject(i + 1, params.get(i));
@@ -153,6 +181,11 @@ class RefusalGoldenTest {
     }
 
     static String failure(Throwable e, Path folder) {
+        if (e instanceof ShardException && String.valueOf(e.getMessage()).contains("Connection is not available")) {
+            // the statement got past every refusal and asked the pool of a server that does not exist; the
+            // pool's SQLState and wait depend on whether its first connect attempt failed in time
+            return "reached the pool (no server)";
+        }
         String state = e instanceof SQLException s ? s.getSQLState() : "-";
         String message = String.valueOf(e.getMessage()).replace(folder.toString(), "<dir>");
         return e.getClass().getName() + " " + state + " " + GoldenFixtures.escape(message);
