@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -129,10 +130,13 @@ class ArchitectureTest {
         assertThat(unknown).as("packages without a rule in ArchitectureTest.MAY_USE: give each one").isEmpty();
         Set<String> fresh = new TreeSet<>(violations);
         fresh.removeAll(ALLOWED);
-        assertThat(fresh).as("uses that ArchitectureTest.MAY_USE forbids").isEmpty();
         Set<String> gone = new TreeSet<>(ALLOWED);
         gone.removeAll(violations);
-        assertThat(gone).as("allow-listed violations that are gone: remove them from ArchitectureTest.ALLOWED").isEmpty();
+        SoftAssertions.assertSoftly(soft -> {
+            soft.assertThat(fresh).as("uses that ArchitectureTest.MAY_USE forbids").isEmpty();
+            soft.assertThat(gone).as("allow-listed violations that are gone: remove them from ArchitectureTest.ALLOWED")
+                    .isEmpty();
+        });
     }
 
     @Test
@@ -162,10 +166,13 @@ class ArchitectureTest {
         }
         Set<String> fresh = new TreeSet<>(found);
         fresh.removeAll(ALLOWED_IN_API);
-        assertThat(fresh).as("internal types in public signatures of API packages " + API).isEmpty();
         Set<String> gone = new TreeSet<>(ALLOWED_IN_API);
         gone.removeAll(found);
-        assertThat(gone).as("allow-listed API exposures that are gone: remove them from ALLOWED_IN_API").isEmpty();
+        SoftAssertions.assertSoftly(soft -> {
+            soft.assertThat(fresh).as("internal types in public signatures of API packages " + API).isEmpty();
+            soft.assertThat(gone).as("allow-listed API exposures that are gone: remove them from ALLOWED_IN_API")
+                    .isEmpty();
+        });
     }
 
     /** Adds the internal packages a public class's public signatures name; returns the classes read. */
