@@ -134,9 +134,9 @@ final class GoldenFixtures {
             }
         }
         if (fixture.equals("tiered")) {
-            ShardedDataSource ds = ShardedDataSource.fromYaml(tiered(dir));
-            for (String shard : List.of("hot", "a2025", "a2024")) {
-                try (Connection c = ds.openAdmin(shard); Statement st = c.createStatement()) {
+            for (String shard : List.of("hot", "a2025", "a2024")) { // written directly: archive shards are read-only
+                try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(shard + ".db"));
+                        Statement st = c.createStatement()) {
                     st.execute("CREATE TABLE orders (order_id INTEGER PRIMARY KEY, amount INTEGER, note TEXT)");
                     if (shard.equals("hot")) {
                         st.execute("CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, name TEXT)");
@@ -148,7 +148,7 @@ final class GoldenFixtures {
                     }
                 }
             }
-            return ds;
+            return ShardedDataSource.fromYaml(tiered(dir));
         }
         ShardedDataSource ds = builder(fixture, dir).build();
         if (fixture.equals("sqlite") || fixture.equals("tinymerge")) {
