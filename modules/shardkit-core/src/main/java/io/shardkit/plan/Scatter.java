@@ -1,5 +1,6 @@
 package io.shardkit.plan;
 
+import io.shardkit.internal.Closer;
 import io.shardkit.merge.Comparisons;
 import io.shardkit.merge.Cursor;
 import io.shardkit.merge.Values;
@@ -85,7 +86,7 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
             }
             return out;
         } catch (SQLException | RuntimeException e) {
-            Cursors.closeAll(cursors);
+            Closer.closeAll(cursors, Cursor::close);
             throw e;
         }
     }
