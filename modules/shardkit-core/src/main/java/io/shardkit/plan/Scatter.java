@@ -11,12 +11,16 @@ import java.util.List;
 
 /**
  * Runs a statement on several shards. For writes the update counts are summed; in autocommit
- * mode the shards' writes are committed together after all succeeded, and rolled back together
- * if any failed. For reads it is the leaf under a merge node, which opens it through
- * {@link Execution#open}: the shard queries start in parallel. Opening a read gives the
- * execution's {@link Values} the compared columns' rules (from the first shard's metadata and
- * {@code comparisons}), refuses shards whose columns differ ({@link SameColumns}), and wraps the cursors that check the collation companions: PostgreSQL's
- * {@code pg_collation_for} on each shard's first row, MySQL's weighable text on every row.
+ * mode each shard's part runs in a local transaction, and the shards are committed one after the
+ * other only after every part succeeded (a failing part rolls every shard back). A commit that
+ * fails after another shard committed is not undone: it raises {@code SqlStates.PARTIAL_COMMIT}
+ * naming both sets. Writes are run by the statement, outside the plan; this node describes them.
+ * For reads it is the leaf under a merge node, which opens it through {@link Execution#open}: the
+ * shard queries start in parallel. Opening a read gives the execution's {@link Values} the
+ * compared columns' rules (from the first shard's metadata and {@code comparisons}), refuses shards
+ * whose columns differ ({@link SameColumns}), and wraps the cursors that check the collation
+ * companions: PostgreSQL's {@code pg_collation_for} on each shard's first row, MySQL's weighable
+ * text on every row.
  */
 public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comparisons comparisons)
         implements ShardSource {
