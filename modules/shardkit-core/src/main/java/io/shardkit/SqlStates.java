@@ -21,9 +21,9 @@ public final class SqlStates {
     /**
      * {@code 0A000}: a refusal ({@link RefusedException}): a statement whose answer across shards
      * could not be computed exactly, or that would break a promise (two write shards in one
-     * transaction, a write on a read-only shard through a pinned connection); also the JDBC methods
-     * shardkit does not offer (credentials per call, custom type maps, named cursors, updatable or
-     * scrollable results, unwrapping a routed call).
+     * transaction, {@code ATTACH} on SQLite); also the JDBC methods shardkit does not offer
+     * (credentials per call, custom type maps, named cursors, updatable or scrollable results,
+     * unwrapping a routed call or a connection pinned to a read-only shard).
      */
     public static final String FEATURE_NOT_SUPPORTED = "0A000";
 
@@ -34,7 +34,8 @@ public final class SqlStates {
 
     /**
      * {@code 07000}: the wrong execute method for the statement: {@code executeUpdate} given a
-     * query or an {@code EXPLAIN}, {@code executeQuery} given a statement that returns no rows.
+     * query, an {@code EXPLAIN} or another statement that returns rows, {@code executeQuery} given
+     * a write over several shards.
      */
     public static final String DYNAMIC_SQL_ERROR = "07000";
 
@@ -76,7 +77,7 @@ public final class SqlStates {
      */
     public static final String DATA_EXCEPTION = "22000";
 
-    /** {@code 22003}: a number out of range: a conversion in a getter, integer overflow in a merged aggregate. */
+    /** {@code 22003}: a number out of range: a getter's conversion, integer overflow in merged arithmetic. */
     public static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
 
     /**
@@ -85,7 +86,7 @@ public final class SqlStates {
      */
     public static final String INVALID_DATETIME_FORMAT = "22007";
 
-    /** {@code 22012}: division by zero while merging an aggregate ({@code AVG} over no rows is not one). */
+    /** {@code 22012}: division by zero in arithmetic over merged values, on PostgreSQL (and unknown) shards. */
     public static final String DIVISION_BY_ZERO = "22012";
 
     /** {@code 22018}: a value a getter cannot convert to the requested number, boolean or type. */
@@ -107,12 +108,12 @@ public final class SqlStates {
     // ---- 23: integrity ----
 
     /**
-     * {@code 23000}: on MySQL/MariaDB shards, a row whose unique key another shard already holds
-     * (shardkit's cross-shard unique check; vendor code 1062, as the server would answer).
+     * {@code 23000}: on MySQL/MariaDB, an INSERT into a tiered table whose id a read-only archive
+     * shard already holds (vendor code 1062: what one database would say of a duplicate key).
      */
     public static final String INTEGRITY_CONSTRAINT_VIOLATION = "23000";
 
-    /** {@code 23505}: on other shards, a row whose unique key another shard already holds. */
+    /** {@code 23505}: the same INSERT on other databases: the id is already in the archive tier. */
     public static final String UNIQUE_VIOLATION = "23505";
 
     // ---- 24, 25, 3B, 3F: cursor, transaction, savepoint, schema ----
@@ -138,15 +139,16 @@ public final class SqlStates {
     // ---- 42: syntax or access rule ----
 
     /**
-     * {@code 42000}: SQL that is {@code null}, SQL the router cannot read (the router's invalid
-     * statement), a LIMIT/OFFSET parameter MySQL would reject as syntax.
+     * {@code 42000}: SQL that is {@code null}, a statement naming a table the map does not know or
+     * lacking a shard key it needs ({@code Router.INVALID}), a LIMIT/OFFSET parameter MySQL would
+     * reject as syntax.
      */
     public static final String SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION = "42000";
 
-    /** {@code 42501}: a tenant's statement naming another schema than the tenant's own. */
+    /** {@code 42501}: a tenant's statement naming another tenant's schema. */
     public static final String INSUFFICIENT_PRIVILEGE = "42501";
 
-    /** {@code 42602}: a tenant name that is not a plain identifier, too long, or reserved ({@link Tenants#INVALID_NAME}). */
+    /** {@code 42602}: a tenant name not a plain identifier, too long, or reserved ({@link Tenants#INVALID_NAME}). */
     public static final String INVALID_NAME = "42602";
 
     /** {@code 42703}: a column label a merged result does not have. */
