@@ -4,9 +4,12 @@ import io.shardkit.internal.Closer;
 import io.shardkit.merge.Comparisons;
 import io.shardkit.merge.Cursor;
 import io.shardkit.merge.Values;
+import io.shardkit.sql.Dialect;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -68,7 +71,7 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
                 return cursors;
             }
             List<Cursor> out = new ArrayList<>(cursors.size());
-            if (values.dialect() == io.shardkit.sql.Dialect.MYSQL) {
+            if (values.dialect() == Dialect.MYSQL) {
                 int n = 0;
                 int[] weighted = new int[checked.length / 2];
                 for (int i = 0; i < checked.length; i += 2) {
@@ -79,7 +82,7 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
                 if (n == 0) {
                     return cursors;
                 }
-                int[] columns = java.util.Arrays.copyOf(weighted, n);
+                int[] columns = Arrays.copyOf(weighted, n);
                 for (Cursor c : cursors) {
                     out.add(new WeightCheck(c, columns));
                 }
@@ -142,11 +145,11 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
     private static final class CollationCheck extends PassThrough {
         private final int[] pairs;
         private final Values values;
-        private final java.sql.ResultSetMetaData meta;
+        private final ResultSetMetaData meta;
         private final Values.Deterministic deterministic;
         private boolean checked;
 
-        CollationCheck(Cursor in, int[] pairs, Values values, java.sql.ResultSetMetaData meta,
+        CollationCheck(Cursor in, int[] pairs, Values values, ResultSetMetaData meta,
                 Values.Deterministic deterministic) {
             super(in);
             this.pairs = pairs;
