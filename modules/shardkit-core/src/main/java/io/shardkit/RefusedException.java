@@ -12,7 +12,7 @@ import java.sql.SQLFeatureNotSupportedException;
 public final class RefusedException extends SQLFeatureNotSupportedException {
     private static final long serialVersionUID = 1L;
 
-    public static final String SQL_STATE = "0A000";
+    public static final String SQL_STATE = SqlStates.FEATURE_NOT_SUPPORTED;
 
     public RefusedException(String message, String sql) {
         super(message + " [sql: " + ShardException.shorten(sql) + "]", SQL_STATE);

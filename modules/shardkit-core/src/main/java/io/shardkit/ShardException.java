@@ -14,17 +14,17 @@ public class ShardException extends SQLException {
     private static final long serialVersionUID = 1L;
 
     /** SQLState for a statement the choosers could not route (no key, unknown shard, ...). */
-    public static final String ROUTING = "HY000";
+    public static final String ROUTING = SqlStates.GENERAL_ERROR;
 
     /** SQLState for a shard connection that could not be had (down, or its pool timed out). */
-    public static final String UNREACHABLE = "08001";
+    public static final String UNREACHABLE = SqlStates.UNABLE_TO_CONNECT;
 
     /**
      * SQLState (implementation-defined class {@code SK}) for a write over several shards whose
      * commit failed on one shard after others had committed: the message names both sets. Not a
      * transient state: retrying the statement would apply it twice on the shards that committed.
      */
-    public static final String PARTIAL_COMMIT = "SK001";
+    public static final String PARTIAL_COMMIT = SqlStates.PARTIAL_COMMIT;
 
     private final String shard;
 

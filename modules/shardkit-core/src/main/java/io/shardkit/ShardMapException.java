@@ -11,7 +11,7 @@ import java.util.List;
 public final class ShardMapException extends ShardException {
     private static final long serialVersionUID = 1L;
 
-    public static final String SQL_STATE = "F0000";
+    public static final String SQL_STATE = SqlStates.CONFIG_FILE_ERROR;
 
     private final List<String> problems;
 

@@ -1,7 +1,9 @@
 package io.shardkit;
 
+import io.shardkit.config.Secrets;
 import io.shardkit.config.ShardSpec;
 import io.shardkit.pool.ShardRegistry;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -38,7 +40,7 @@ public final class Shards {
             throw new ShardException("a shard needs a name", ShardException.ROUTING);
         }
         if (!spec.url().startsWith("jdbc:") || spec.url().indexOf(':', 5) < 0) {
-            throw new ShardException("malformed JDBC URL '" + io.shardkit.config.Secrets.maskUrl(spec.url())
+            throw new ShardException("malformed JDBC URL '" + Secrets.maskUrl(spec.url())
                     + "' for shard " + spec.name() + " (expected jdbc:<driver>:<database>)", ShardException.ROUTING);
         }
         registry.open(spec);
@@ -57,7 +59,7 @@ public final class Shards {
     /** Like {@link #create(String, String, String)}, with the tables made by a callback. */
     public void create(String name, String url, Tenants.Setup setup) throws SQLException {
         open(ShardSpec.of(name, url).withCreate(true));
-        try (java.sql.Connection c = registry.borrow(registry.indexOf(name))) {
+        try (Connection c = registry.borrow(registry.indexOf(name))) {
             c.setAutoCommit(false);
             try {
                 setup.run(c);

@@ -3,6 +3,7 @@ package io.shardkit;
 import io.shardkit.config.ShardMap;
 import io.shardkit.config.ShardSpec;
 import io.shardkit.config.Tenancy;
+import io.shardkit.internal.Closer;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.Dialect;
 import io.shardkit.tenant.SchemaTemplates;
@@ -50,13 +51,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Tenants {
     /** SQLState of a tenant name that is not a plain identifier, too long, or reserved. */
-    public static final String INVALID_NAME = "42602";
+    public static final String INVALID_NAME = SqlStates.INVALID_NAME;
     /** SQLState of a tenant without a schema (never created, or dropped). */
-    public static final String UNKNOWN_TENANT = "3F000";
+    public static final String UNKNOWN_TENANT = SqlStates.INVALID_SCHEMA_NAME;
     /** SQLState of creating a tenant whose schema exists. */
-    public static final String EXISTS = "42P06";
+    public static final String EXISTS = SqlStates.DUPLICATE_SCHEMA;
     /** SQLState of a drop whose confirmation is not the tenant's name. */
-    public static final String NOT_CONFIRMED = "22023";
+    public static final String NOT_CONFIRMED = SqlStates.INVALID_PARAMETER_VALUE;
 
     /** A tenant's DDL, given a connection in the tenant's schema; called once per shard. */
     @FunctionalInterface
@@ -199,14 +200,12 @@ public final class Tenants {
             }
         } catch (SQLException | RuntimeException e) {
             for (int s : made) {
-                try {
+                Closer.runAfter(e, () -> {
                     run(s, dropSql(s, schema));
                     if (role != null) {
                         run(s, "DROP OWNED BY " + quote(s, role));
                     }
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
+                });
             }
             if (role != null) {
                 dropRole(shards, role, e);
@@ -423,11 +422,11 @@ public final class Tenants {
         String text;
         try (InputStream in = (loader != null ? loader : Tenants.class.getClassLoader()).getResourceAsStream(path)) {
             if (in == null) {
-                throw new ShardException("tenant DDL resource '" + resource + "' is not on the class path", "58030");
+                throw new ShardException("tenant DDL resource '" + resource + "' is not on the class path", SqlStates.IO_ERROR);
             }
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ShardException("cannot read tenant DDL resource '" + resource + "': " + e, "58030", 0, null, e);
+            throw new ShardException("cannot read tenant DDL resource '" + resource + "': " + e, SqlStates.IO_ERROR, 0, null, e);
         }
         List<String> statements = SqlScript.split(text);
         return c -> {

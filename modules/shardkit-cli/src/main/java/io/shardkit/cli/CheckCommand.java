@@ -7,11 +7,14 @@ import io.shardkit.config.ShardSpec;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +51,7 @@ final class CheckCommand extends Base implements Callable<Integer> {
             rows.add(new String[] {"shard", "url", "status", "latency", "server"});
             int down = 0;
             List<String> warnings = new ArrayList<>();
-            java.util.Map<String, String> known = ds.downShards();
+            Map<String, String> known = ds.downShards();
             for (ShardSpec spec : ds.shardMap().shards()) {
                 long start = System.nanoTime();
                 String status;
@@ -106,7 +109,7 @@ final class CheckCommand extends Base implements Callable<Integer> {
      * timeout instead of the pool's connection timeout.
      */
     private Connection connect(ShardSpec spec) throws SQLException {
-        java.util.Properties props = new java.util.Properties();
+        Properties props = new Properties();
         props.putAll(spec.properties());
         if (spec.user() != null) {
             props.setProperty("user", spec.user());
@@ -118,8 +121,8 @@ final class CheckCommand extends Base implements Callable<Integer> {
             // read-only, or read-write without SQLite's create flag: a check never makes a file
             props.setProperty("open_mode", spec.readOnly() ? "1" : "2");
         }
-        java.sql.DriverManager.setLoginTimeout(timeoutSeconds);
-        return java.sql.DriverManager.getConnection(spec.url(), props);
+        DriverManager.setLoginTimeout(timeoutSeconds);
+        return DriverManager.getConnection(spec.url(), props);
     }
 
     /**

@@ -11,10 +11,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -117,7 +119,7 @@ final class DemoCommand extends Base implements Callable<Integer> {
         }
         // the archive is read-only to applications; its table is made directly, as an operator would
         Path archive = dir.resolve("archive.db");
-        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + archive);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + archive);
                 Statement st = c.createStatement()) {
             st.execute("CREATE TABLE matches (match_id INTEGER PRIMARY KEY, player_id INTEGER, points INTEGER,"
                     + " played_at TEXT)");
@@ -253,7 +255,7 @@ final class DemoCommand extends Base implements Callable<Integer> {
     /** Runs a query and prints it with the shards it touched and its time. */
     private void show(ShardedDataSource ds, String title, String sql, Object... params) throws SQLException {
         io.out().println("\n== " + title);
-        io.out().println(sql + (params.length == 0 ? "" : "   -- params " + java.util.Arrays.toString(params)));
+        io.out().println(sql + (params.length == 0 ? "" : "   -- params " + Arrays.toString(params)));
         Explain e = ds.explain(sql, params);
         long start = System.nanoTime();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {

@@ -1,5 +1,6 @@
 package io.shardkit.cli;
 
+import io.shardkit.SqlStates;
 import io.shardkit.config.Secrets;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -69,7 +70,7 @@ public final class Main implements Runnable {
         if (ex instanceof UsageException) {
             return USAGE;
         }
-        if (ex instanceof SQLException s && "F0000".equals(s.getSQLState())) {
+        if (ex instanceof SQLException s && SqlStates.CONFIG_FILE_ERROR.equals(s.getSQLState())) {
             return USAGE;
         }
         return FAILED;

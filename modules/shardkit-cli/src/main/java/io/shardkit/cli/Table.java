@@ -1,6 +1,7 @@
 package io.shardkit.cli;
 
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -34,7 +35,7 @@ final class Table {
             String[] row = new String[n];
             for (int i = 0; i < n; i++) {
                 Object v = rs.getObject(i + 1);
-                row[i] = v == null ? "NULL" : v instanceof java.math.BigDecimal d ? d.toPlainString() : String.valueOf(v);
+                row[i] = v == null ? "NULL" : v instanceof BigDecimal d ? d.toPlainString() : String.valueOf(v);
                 numeric[i] |= v instanceof Number;
             }
             rows.add(row);

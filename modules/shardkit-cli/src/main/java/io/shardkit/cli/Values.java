@@ -1,6 +1,7 @@
 package io.shardkit.cli;
 
 import java.math.BigDecimal;
+import java.util.List;
 
 /** Reads parameter values typed on the command line: integers, decimals, 'text', null, true/false. */
 final class Values {
@@ -31,7 +32,7 @@ final class Values {
         return t;
     }
 
-    static Object[] parseAll(java.util.List<String> texts) {
+    static Object[] parseAll(List<String> texts) {
         Object[] out = new Object[texts == null ? 0 : texts.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = parse(texts.get(i));

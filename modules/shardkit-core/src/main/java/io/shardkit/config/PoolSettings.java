@@ -1,5 +1,7 @@
 package io.shardkit.config;
 
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -31,7 +33,7 @@ public final class PoolSettings {
         m.put("schema", String.class);
         m.put("catalog", String.class);
         m.put("registerMbeans", Boolean.class);
-        KNOWN = java.util.Collections.unmodifiableMap(m);
+        KNOWN = Collections.unmodifiableMap(m);
     }
 
     /**
@@ -79,7 +81,7 @@ public final class PoolSettings {
         return text;
     }
 
-    private static final java.util.List<String> ISOLATION = java.util.List.of("TRANSACTION_NONE",
+    private static final List<String> ISOLATION = List.of("TRANSACTION_NONE",
             "TRANSACTION_READ_UNCOMMITTED", "TRANSACTION_READ_COMMITTED", "TRANSACTION_REPEATABLE_READ",
             "TRANSACTION_SERIALIZABLE");
 

@@ -2,6 +2,7 @@ package io.shardkit.merge;
 
 import io.shardkit.sql.Dialect;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -130,7 +131,7 @@ public final class Accumulator {
             doubleSum += n.doubleValue();
             return;
         }
-        if (n instanceof BigDecimal || n instanceof java.math.BigInteger) {
+        if (n instanceof BigDecimal || n instanceof BigInteger) {
             sawDecimal = true;
             decimalSum = decimalSum == null ? Values.decimal(n) : decimalSum.add(Values.decimal(n));
             return;

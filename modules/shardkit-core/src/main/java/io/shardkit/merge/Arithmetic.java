@@ -1,6 +1,7 @@
 package io.shardkit.merge;
 
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.sql.Dialect;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -66,7 +67,8 @@ public final class Arithmetic {
                 if (dialect == Dialect.SQLITE) {
                     return apply(op, (double) p, (double) q);
                 }
-                throw new ShardException("integer out of range in " + p + " " + op + " " + q, "22003");
+                throw new ShardException("integer out of range in " + p + " " + op + " " + q,
+                        SqlStates.NUMERIC_VALUE_OUT_OF_RANGE);
             }
         }
         BigDecimal p = Values.decimal(x);
@@ -147,7 +149,7 @@ public final class Arithmetic {
 
     private Object divisionByZero() throws SQLException {
         if (dialect == Dialect.POSTGRESQL || dialect == Dialect.OTHER) {
-            throw new ShardException("division by zero", "22012");
+            throw new ShardException("division by zero", SqlStates.DIVISION_BY_ZERO);
         }
         return null;
     }
@@ -171,6 +173,6 @@ public final class Arithmetic {
             }
         }
         throw new ShardException("cannot compute with a " + v.getClass().getSimpleName() + " value when merging shards",
-                "22000");
+                SqlStates.DATA_EXCEPTION);
     }
 }

@@ -1,6 +1,7 @@
 package io.shardkit.merge;
 
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -91,13 +92,14 @@ public record Bound(long literal, int parameter, Reading reading, boolean withTi
                 }
                 if (!(v instanceof Number n)) {
                     throw new ShardException("ERROR: argument of " + what + " must be type bigint, not " + describe(v),
-                            "42804");
+                            SqlStates.DATATYPE_MISMATCH);
                 }
                 BigDecimal d = v instanceof Double || v instanceof Float
                         ? BigDecimal.valueOf(Math.rint(n.doubleValue())) // float8 to bigint rounds half to even
                         : Values.decimal(n).setScale(0, RoundingMode.HALF_UP); // numeric to bigint rounds half away
                 if (d.signum() < 0) {
-                    throw new ShardException("ERROR: " + what + " must not be negative", offset ? "2201X" : "2201W");
+                    throw new ShardException("ERROR: " + what + " must not be negative",
+                            offset ? SqlStates.INVALID_ROW_COUNT_IN_OFFSET : SqlStates.INVALID_ROW_COUNT_IN_LIMIT);
                 }
                 return clamp(d);
             }
@@ -110,7 +112,7 @@ public record Bound(long literal, int parameter, Reading reading, boolean withTi
                     }
                 }
                 throw new ShardException("You have an error in your SQL syntax: " + what + " " + describe(v)
-                        + " (only a non-negative integer)", "42000");
+                        + " (only a non-negative integer)", SqlStates.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION);
             }
             default -> {
                 if (v instanceof Number n && n.longValue() >= 0 && Values.decimal(n).stripTrailingZeros().scale() <= 0) {
@@ -120,7 +122,7 @@ public record Bound(long literal, int parameter, Reading reading, boolean withTi
                     return Long.parseLong(s.strip());
                 }
                 throw new ShardException("LIMIT/OFFSET parameter " + parameter + " must be a non-negative integer, got "
-                        + v, "22023");
+                        + v, SqlStates.INVALID_PARAMETER_VALUE);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.shardkit.merge;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 
 /**
  * Gives a merged value the Java type the shards return for that column, so a merged COUNT is a
@@ -17,7 +18,7 @@ public final class Coerce {
      * for a real. So a merged value takes the type of its own value, never another row's.
      */
     public static Object sqlite(Object v) {
-        if (v instanceof Number n && Values.isIntegral(n) && !(n instanceof java.math.BigInteger)) {
+        if (v instanceof Number n && Values.isIntegral(n) && !(n instanceof BigInteger)) {
             long l = n.longValue();
             return l == (int) l ? (Object) (int) l : (Object) l;
         }
@@ -29,13 +30,13 @@ public final class Coerce {
             return v;
         }
         if (hint == Integer.class) {
-            if (Values.isIntegral(n) && !(n instanceof java.math.BigInteger) && n.longValue() == (int) n.longValue()) {
+            if (Values.isIntegral(n) && !(n instanceof BigInteger) && n.longValue() == (int) n.longValue()) {
                 return (int) n.longValue();
             }
             return Values.isIntegral(n) ? (Object) n.longValue() : v;
         }
         if (hint == Long.class) {
-            if (Values.isIntegral(n) && !(n instanceof java.math.BigInteger)) {
+            if (Values.isIntegral(n) && !(n instanceof BigInteger)) {
                 return n.longValue();
             }
             if (n instanceof BigDecimal d && d.stripTrailingZeros().scale() <= 0 && d.toBigInteger().bitLength() < 63) {

@@ -1,7 +1,20 @@
 package io.shardkit.merge;
 
+import java.lang.ref.Cleaner;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZonedDateTime;
+import java.util.Date;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The merge state one statement may hold, in estimated bytes ({@code settings.mergeMemory}, which
@@ -117,7 +130,7 @@ public final class MemoryBudget {
      */
     public static final class Pool {
         private final long limit;
-        private final java.util.concurrent.atomic.AtomicLong lent = new java.util.concurrent.atomic.AtomicLong();
+        private final AtomicLong lent = new AtomicLong();
 
         public Pool(long limit) {
             this.limit = limit;
@@ -147,7 +160,7 @@ public final class MemoryBudget {
 
     /** Cleans up the reservations of budgets dropped without releasing (a statement failed or was never closed). */
     private static final class Janitor {
-        static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+        static final Cleaner CLEANER = Cleaner.create();
     }
 
     /**
@@ -256,7 +269,7 @@ public final class MemoryBudget {
         if (v instanceof byte[] b) {
             return align(16 + b.length);
         }
-        if (v instanceof java.nio.ByteBuffer b) {
+        if (v instanceof ByteBuffer b) {
             return 48 + align(16 + b.capacity());
         }
         if (v instanceof BigInteger i) {
@@ -265,18 +278,18 @@ public final class MemoryBudget {
         if (v instanceof Object[] a) {
             return row(a);
         }
-        if (v instanceof java.time.LocalDate || v instanceof java.util.Date && !(v instanceof java.sql.Timestamp)) {
+        if (v instanceof LocalDate || v instanceof Date && !(v instanceof Timestamp)) {
             return 24;
         }
-        if (v instanceof java.sql.Timestamp || v instanceof java.util.UUID || v instanceof java.time.Instant
-                || v instanceof java.time.LocalTime) {
+        if (v instanceof Timestamp || v instanceof UUID || v instanceof Instant
+                || v instanceof LocalTime) {
             return 32;
         }
-        if (v instanceof java.time.LocalDateTime) {
+        if (v instanceof LocalDateTime) {
             return 72;
         }
-        if (v instanceof java.time.OffsetDateTime || v instanceof java.time.OffsetTime
-                || v instanceof java.time.ZonedDateTime) {
+        if (v instanceof OffsetDateTime || v instanceof OffsetTime
+                || v instanceof ZonedDateTime) {
             return 96;
         }
         return UNKNOWN;

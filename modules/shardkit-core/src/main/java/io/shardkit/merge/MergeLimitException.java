@@ -1,6 +1,7 @@
 package io.shardkit.merge;
 
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 
 /**
  * A merge needed to hold more than its bound ({@code mergeRowLimit} rows or {@code mergeMemory}
@@ -13,11 +14,11 @@ public final class MergeLimitException extends ShardException {
 
     public MergeLimitException(String node, long limit) {
         super(node + " needs to hold more than " + limit + " rows in memory; raise mergeRowLimit or narrow the query"
-                + NARROW, "54000");
+                + NARROW, SqlStates.PROGRAM_LIMIT_EXCEEDED);
     }
 
     private MergeLimitException(String message) {
-        super(message, "54000");
+        super(message, SqlStates.PROGRAM_LIMIT_EXCEEDED);
     }
 
     /** The merge state of the data source's statements together would pass {@code limit} bytes. */

@@ -1,5 +1,7 @@
 package io.shardkit.merge;
 
+import java.util.List;
+
 /**
  * One key of an ORDER BY as the merge sees it: a column of the row, the direction, and where
  * NULLs go ({@code null} = the dialect's default for the direction).
@@ -15,7 +17,7 @@ public record SortKey(int column, boolean descending, Boolean nullsFirst) {
     }
 
     /** The keys for explain, comma-separated. */
-    public static String describe(java.util.List<SortKey> keys) {
+    public static String describe(List<SortKey> keys) {
         StringBuilder sb = new StringBuilder();
         for (SortKey k : keys) {
             sb.append(sb.length() == 0 ? "" : ", ").append(k.describe());

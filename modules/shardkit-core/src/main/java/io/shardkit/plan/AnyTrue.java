@@ -1,5 +1,6 @@
 package io.shardkit.plan;
 
+import io.shardkit.SqlStates;
 import io.shardkit.merge.Cursor;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,7 +34,7 @@ public record AnyTrue(int shards, RowSource input) implements RowSource {
             for (int i = 1; i <= shards; i++) {
                 if (!in.next()) {
                     throw new SQLException("EXISTS across shards: " + (i - 1) + " of " + shards + " shards answered a row",
-                            "XX000");
+                            SqlStates.INTERNAL_ERROR);
                 }
                 if (i == shards || isTrue(in.get(1))) {
                     break;

@@ -1,5 +1,6 @@
 package io.shardkit.plan;
 
+import io.shardkit.internal.Closer;
 import io.shardkit.merge.Cursor;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -70,7 +71,7 @@ public record Concat(ShardSource input) implements RowSource {
         public void close() throws SQLException {
             if (!closed) {
                 closed = true;
-                Cursors.closeAll(parts);
+                Closer.closeAll(parts, Cursor::close);
             }
         }
     }

@@ -10,6 +10,7 @@ import io.shardkit.merge.Output;
 import io.shardkit.sql.Dialect;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -188,7 +189,7 @@ final class GroupMerge {
         if (execution.values().dialect() == Dialect.SQLITE) {
             return;
         }
-        java.sql.ResultSetMetaData meta = source.getMetaData();
+        ResultSetMetaData meta = source.getMetaData();
         for (Output o : outputs) {
             if (!o.isFirst()) {
                 Class<?> type = numberClass(meta.getColumnClassName(o.column()));

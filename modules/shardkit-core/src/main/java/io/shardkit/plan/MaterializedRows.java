@@ -2,6 +2,7 @@ package io.shardkit.plan;
 
 import io.shardkit.merge.Cursor;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Iterator;
 
 /** Rows computed by a merge node, one {@code Object[]} each; {@code columnCount} is the visible width W. */
@@ -14,7 +15,7 @@ abstract class MaterializedRows implements Cursor {
     }
 
     @Override
-    public Object get(int column) throws java.sql.SQLException {
+    public Object get(int column) throws SQLException {
         Object v = row[column - 1];
         if (v instanceof Failure f) {
             throw f.error();
@@ -23,7 +24,7 @@ abstract class MaterializedRows implements Cursor {
     }
 
     /** A value whose computation failed, in place of the value: reading it throws the error. */
-    record Failure(java.sql.SQLException error) {
+    record Failure(SQLException error) {
     }
 
     @Override
@@ -40,7 +41,7 @@ abstract class MaterializedRows implements Cursor {
     interface RowIterator {
         boolean hasNext();
 
-        Object[] next() throws java.sql.SQLException;
+        Object[] next() throws SQLException;
     }
 
     static RowIterator over(Iterator<Object[]> rows) {
@@ -63,7 +64,7 @@ abstract class MaterializedRows implements Cursor {
             private boolean closed;
 
             @Override
-            public boolean next() throws java.sql.SQLException {
+            public boolean next() throws SQLException {
                 if (!closed && rows.hasNext()) {
                     row = rows.next();
                     return true;
@@ -73,15 +74,15 @@ abstract class MaterializedRows implements Cursor {
             }
 
             @Override
-            public void close() throws java.sql.SQLException {
+            public void close() throws SQLException {
                 if (!closed) {
                     closed = true;
                     try {
                         onClose.close();
-                    } catch (java.sql.SQLException e) {
+                    } catch (SQLException e) {
                         throw e;
                     } catch (Exception e) {
-                        throw new java.sql.SQLException(e);
+                        throw new SQLException(e);
                     }
                 }
             }

@@ -1,5 +1,6 @@
 package io.shardkit.plan;
 
+import io.shardkit.internal.Closer;
 import io.shardkit.merge.Cursor;
 import io.shardkit.merge.RowOrder;
 import io.shardkit.merge.SortKey;
@@ -37,7 +38,7 @@ public record MergeSort(List<SortKey> keys, ShardSource input) implements RowSou
             List<SortKey> resolved = Planner.absolute(keys, parts.isEmpty() ? 0 : parts.get(0).columnCount());
             return new Rows(parts, new RowOrder(resolved, execution.values()), execution);
         } catch (SQLException | RuntimeException e) {
-            Cursors.closeAll(parts);
+            Closer.closeAll(parts, Cursor::close);
             throw e;
         }
     }
@@ -164,7 +165,7 @@ public record MergeSort(List<SortKey> keys, ShardSource input) implements RowSou
         public void close() throws SQLException {
             if (!closed) {
                 closed = true;
-                Cursors.closeAll(parts);
+                Closer.closeAll(parts, Cursor::close);
             }
         }
     }

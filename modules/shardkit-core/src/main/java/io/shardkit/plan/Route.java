@@ -1,5 +1,6 @@
 package io.shardkit.plan;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -27,7 +28,7 @@ public record Route(String shard, String sql, int[] parameters) implements PlanN
     @Override
     public boolean equals(Object o) {
         return o instanceof Route r && r.shard.equals(shard) && r.sql.equals(sql)
-                && java.util.Arrays.equals(r.parameters, parameters);
+                && Arrays.equals(r.parameters, parameters);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.shardkit.plan;
 import io.shardkit.RefusedException;
 import io.shardkit.merge.Cursor;
 import io.shardkit.sql.Dialect;
+import java.sql.JDBCType;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -101,7 +102,7 @@ final class SameColumns {
     }
 
     private static String typeName(int type) {
-        for (java.sql.JDBCType t : java.sql.JDBCType.values()) {
+        for (JDBCType t : JDBCType.values()) {
             if (t.getVendorTypeNumber() == type) {
                 return t.getName();
             }

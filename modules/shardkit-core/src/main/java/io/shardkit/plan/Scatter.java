@@ -1,21 +1,29 @@
 package io.shardkit.plan;
 
+import io.shardkit.internal.Closer;
 import io.shardkit.merge.Comparisons;
 import io.shardkit.merge.Cursor;
 import io.shardkit.merge.Values;
+import io.shardkit.sql.Dialect;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Runs a statement on several shards. For writes the update counts are summed; in autocommit
- * mode the shards' writes are committed together after all succeeded, and rolled back together
- * if any failed. For reads it is the leaf under a merge node, which opens it through
- * {@link Execution#open}: the shard queries start in parallel. Opening a read gives the
- * execution's {@link Values} the compared columns' rules (from the first shard's metadata and
- * {@code comparisons}), refuses shards whose columns differ ({@link SameColumns}), and wraps the cursors that check the collation companions: PostgreSQL's
- * {@code pg_collation_for} on each shard's first row, MySQL's weighable text on every row.
+ * mode each shard's part runs in a local transaction, and the shards are committed one after the
+ * other only after every part succeeded (a failing part rolls every shard back). A commit that
+ * fails after another shard committed is not undone: it raises {@code SqlStates.PARTIAL_COMMIT}
+ * naming both sets. Writes are run by the statement, outside the plan; this node describes them.
+ * For reads it is the leaf under a merge node, which opens it through {@link Execution#open}: the
+ * shard queries start in parallel. Opening a read gives the execution's {@link Values} the
+ * compared columns' rules (from the first shard's metadata and {@code comparisons}), refuses shards
+ * whose columns differ ({@link SameColumns}), and wraps the cursors that check the collation
+ * companions: PostgreSQL's {@code pg_collation_for} on each shard's first row, MySQL's weighable
+ * text on every row.
  */
 public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comparisons comparisons)
         implements ShardSource {
@@ -63,7 +71,7 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
                 return cursors;
             }
             List<Cursor> out = new ArrayList<>(cursors.size());
-            if (values.dialect() == io.shardkit.sql.Dialect.MYSQL) {
+            if (values.dialect() == Dialect.MYSQL) {
                 int n = 0;
                 int[] weighted = new int[checked.length / 2];
                 for (int i = 0; i < checked.length; i += 2) {
@@ -74,7 +82,7 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
                 if (n == 0) {
                     return cursors;
                 }
-                int[] columns = java.util.Arrays.copyOf(weighted, n);
+                int[] columns = Arrays.copyOf(weighted, n);
                 for (Cursor c : cursors) {
                     out.add(new WeightCheck(c, columns));
                 }
@@ -85,7 +93,7 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
             }
             return out;
         } catch (SQLException | RuntimeException e) {
-            Cursors.closeAll(cursors);
+            Closer.closeAll(cursors, Cursor::close);
             throw e;
         }
     }
@@ -137,11 +145,11 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
     private static final class CollationCheck extends PassThrough {
         private final int[] pairs;
         private final Values values;
-        private final java.sql.ResultSetMetaData meta;
+        private final ResultSetMetaData meta;
         private final Values.Deterministic deterministic;
         private boolean checked;
 
-        CollationCheck(Cursor in, int[] pairs, Values values, java.sql.ResultSetMetaData meta,
+        CollationCheck(Cursor in, int[] pairs, Values values, ResultSetMetaData meta,
                 Values.Deterministic deterministic) {
             super(in);
             this.pairs = pairs;

@@ -1,6 +1,7 @@
 package io.shardkit.plan;
 
 import io.shardkit.merge.Cursor;
+import io.shardkit.merge.MemoryBudget;
 import io.shardkit.merge.Values;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -102,7 +103,7 @@ public record Shadow(ShardSource input, int hot, String table, String id) implem
                 for (int c = 0; c < width; c++) {
                     row[c] = in.get(c + 1);
                 }
-                long bytes = io.shardkit.merge.MemoryBudget.row(row) + 2 * io.shardkit.merge.MemoryBudget.SLOT;
+                long bytes = MemoryBudget.row(row) + 2 * MemoryBudget.SLOT;
                 execution.memory().charge(bytes, node);
                 held += bytes;
                 batch.add(row);

@@ -5,8 +5,11 @@ import io.shardkit.merge.Cursor;
 import io.shardkit.merge.MemoryBudget;
 import io.shardkit.merge.RowOrder;
 import io.shardkit.merge.SortKey;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 
@@ -74,7 +77,7 @@ public record Sort(List<SortKey> keys, Bound offset, Bound count, RowSource inpu
             }
 
             @Override
-            public java.sql.ResultSet source() {
+            public ResultSet source() {
                 return null;
             }
 
@@ -131,7 +134,7 @@ public record Sort(List<SortKey> keys, Bound offset, Bound count, RowSource inpu
                 index[i] = i;
             }
             SQLException[] failure = new SQLException[1];
-            java.util.Arrays.sort(index, (a, b) -> {
+            Arrays.sort(index, (a, b) -> {
                 try {
                     return order.compare(sortKeys.get(a), sortKeys.get(b));
                 } catch (SQLException e) {
@@ -184,7 +187,7 @@ public record Sort(List<SortKey> keys, Bound offset, Bound count, RowSource inpu
         RowOrder order = new RowOrder(keys, execution.values());
         MemoryBudget budget = execution.memory();
         String node = describe();
-        java.util.Comparator<Kept> last = (a, b) -> {
+        Comparator<Kept> last = (a, b) -> {
             try {
                 int c = order.compare(b.keys(), a.keys());
                 return c != 0 ? c : Long.compare(b.seq(), a.seq());
@@ -225,7 +228,7 @@ public record Sort(List<SortKey> keys, Bound offset, Bound count, RowSource inpu
             in.close();
             execution.holding("Sort", heap.size());
             Kept[] sorted = heap.toArray(new Kept[0]);
-            java.util.Arrays.sort(sorted, last.reversed());
+            Arrays.sort(sorted, last.reversed());
             List<Object[]> rows = new ArrayList<>(sorted.length);
             for (Kept r : sorted) {
                 rows.add(r.row());

@@ -7,6 +7,7 @@ import io.shardkit.ShardChoice;
 import io.shardkit.ShardChooser;
 import io.shardkit.ShardException;
 import io.shardkit.Targets;
+import io.shardkit.config.Secrets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -83,7 +84,7 @@ public final class CustomStrategy implements Strategy {
 
     @Override
     public String describe() {
-        return chooser.getClass().getName() + (props.isEmpty() ? "" : " " + io.shardkit.config.Secrets.maskValues(props))
+        return chooser.getClass().getName() + (props.isEmpty() ? "" : " " + Secrets.maskValues(props))
                 + " over " + shards;
     }
 

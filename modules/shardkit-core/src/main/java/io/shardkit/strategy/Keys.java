@@ -3,6 +3,7 @@ package io.shardkit.strategy;
 import io.shardkit.ShardException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 
 /** Turns shard key values, as bound or written in SQL, into what strategies compare. */
 final class Keys {
@@ -53,7 +54,7 @@ final class Keys {
             return decimal(new BigDecimal(key.toString()));
         }
         if (key instanceof byte[] bytes) {
-            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(bytes, StandardCharsets.UTF_8);
         }
         return key.toString();
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -99,12 +100,12 @@ public final class ListStrategy implements Strategy {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ListStrategy l && l.values.equals(values) && java.util.Objects.equals(l.defaultShard, defaultShard);
+        return o instanceof ListStrategy l && l.values.equals(values) && Objects.equals(l.defaultShard, defaultShard);
     }
 
     @Override
     public int hashCode() {
-        return values.hashCode() * 31 + java.util.Objects.hashCode(defaultShard);
+        return values.hashCode() * 31 + Objects.hashCode(defaultShard);
     }
 
     @Override
