@@ -269,15 +269,6 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
     }
 
     /**
-     * Internal hook for {@code io.shardkit.archive}, not API: this data source's unpooled, writable
-     * admin connections, whose {@link AdminConnections#open} refuses any caller outside that package,
-     * so applications keep the read-only rule.
-     */
-    public AdminConnections adminConnections() {
-        return new AdminConnections(registry);
-    }
-
-    /**
      * Asks a shard's database, on one of its pool's connections, whether it would itself refuse every
      * write from that connection's user, as a read-only (archive) shard should: see
      * {@link io.shardkit.pool.ReadOnlyCheck} for what is asked per database. Returns the ways the user
@@ -366,6 +357,11 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
     public <T> T unwrap(Class<T> iface) throws SQLException {
         if (iface.isInstance(this)) {
             return iface.cast(this);
+        }
+        if (iface == AdminConnections.class) {
+            // the internal hook of io.shardkit.archive: its open() refuses any caller outside that package,
+            // so applications keep the read-only rule
+            return iface.cast(new AdminConnections(registry));
         }
         throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
     }

@@ -1,5 +1,6 @@
 package io.shardkit.archive;
 
+import io.shardkit.pool.AdminConnections;
 import io.shardkit.ShardException;
 import io.shardkit.ShardedDataSource;
 import io.shardkit.config.Archive;
@@ -269,7 +270,7 @@ public final class Archiver {
      * SQLite), with autocommit off.
      */
     Connection openArchive(String shard) throws SQLException {
-        Connection c = ds.adminConnections().open(shard);
+        Connection c = ds.unwrap(AdminConnections.class).open(shard);
         try {
             Map<String, Object> pool = new LinkedHashMap<>(ds.shardMap().pool());
             pool.putAll(spec(shard).pool());

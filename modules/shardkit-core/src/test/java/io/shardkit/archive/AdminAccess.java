@@ -13,6 +13,6 @@ public final class AdminAccess {
     }
 
     public static Connection open(ShardedDataSource ds, String shard) throws SQLException {
-        return ds.adminConnections().open(shard);
+        return ds.unwrap(io.shardkit.pool.AdminConnections.class).open(shard);
     }
 }

@@ -94,7 +94,7 @@ class ArchiverTest {
                 """.formatted(dir, archive.strip().indent(6).stripTrailing());
         ds = ShardedDataSource.fromYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
         for (String shard : List.of("hot", "a0", "a1")) {
-            try (Connection c = ds.adminConnections().open(shard); Statement st = c.createStatement()) {
+            try (Connection c = ds.unwrap(io.shardkit.pool.AdminConnections.class).open(shard); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, name TEXT, "
                         + "amount REAL, payload BLOB)");
             }
@@ -108,7 +108,7 @@ class ArchiverTest {
 
     /** Rows 1..n into hot; returns id → row as text, the reference every check compares with. */
     Map<Long, String> load(int n) throws SQLException {
-        try (Connection c = ds.adminConnections().open("hot")) {
+        try (Connection c = ds.unwrap(io.shardkit.pool.AdminConnections.class).open("hot")) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO events (id, created_at, name, amount, payload) VALUES (?, ?, ?, ?, ?)")) {
@@ -134,7 +134,7 @@ class ArchiverTest {
     /** id → row as text, read straight from one shard. */
     Map<Long, String> rows(String shard) throws SQLException {
         Map<Long, String> out = new TreeMap<>();
-        try (Connection c = ds.adminConnections().open(shard); Statement st = c.createStatement();
+        try (Connection c = ds.unwrap(io.shardkit.pool.AdminConnections.class).open(shard); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT id, created_at, name, amount, payload FROM events")) {
             while (rs.next()) {
                 String row = rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getObject(4) + "|"
@@ -367,7 +367,7 @@ class ArchiverTest {
             public void afterStep(Step step, String hotShard, List<Object> ids) throws SQLException {
                 if (step == Step.COPIED && tampered[0] == null) {
                     tampered[0] = ids.get(3);
-                    try (Connection c = ds.adminConnections().open("a0");
+                    try (Connection c = ds.unwrap(io.shardkit.pool.AdminConnections.class).open("a0");
                             PreparedStatement ps = c.prepareStatement("UPDATE events SET amount = -1 WHERE id = ?")) {
                         ps.setObject(1, tampered[0]);
                         assertThat(ps.executeUpdate()).isEqualTo(1);
@@ -487,7 +487,7 @@ class ArchiverTest {
     void aNumberInASqliteTimeCutoffColumnIsRefused() throws SQLException {
         open(AGE);
         load(20);
-        try (Connection c = ds.adminConnections().open("hot"); Statement st = c.createStatement()) {
+        try (Connection c = ds.unwrap(io.shardkit.pool.AdminConnections.class).open("hot"); Statement st = c.createStatement()) {
             st.executeUpdate("INSERT INTO events (id, created_at, name) VALUES (1000, 1717200000, 'epoch seconds')");
         }
 
