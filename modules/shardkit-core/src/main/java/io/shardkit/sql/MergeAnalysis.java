@@ -1077,7 +1077,7 @@ final class MergeAnalysis {
 
     private static Expression parseExpression(String text) {
         try {
-            return net.sf.jsqlparser.parser.CCJSqlParserUtil.parseExpression(text, false);
+            return SqlParse.expression(text);
         } catch (Exception e) {
             throw new Refusal("cannot rewrite " + text + " for the shards");
         }

@@ -1,6 +1,7 @@
 package io.shardkit.tenant;
 
 import io.shardkit.config.Tenancy;
+import io.shardkit.sql.SqlParse;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -10,7 +11,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Commit;
@@ -131,7 +131,7 @@ public final class SchemaTemplates {
         }
         Statement st;
         try {
-            st = parse(sql);
+            st = SqlParse.statement(sql);
         } catch (Exception | Error e) {
             return Template.refused(sql, "shardkit cannot parse the statement to put its tables in the tenant's schema;"
                     + " run it through ds.tenants().migrate(...), where the schema is set on the connection");
@@ -431,14 +431,6 @@ public final class SchemaTemplates {
                 + " the schema is set on the connection";
     }
 
-    /** The fast parser first; the complex grammar only when the fast one fails (as the analyzer does). */
-    private static Statement parse(String sql) throws Exception {
-        try {
-            return CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(false).Statement();
-        } catch (Exception | Error simpleFailure) {
-            return CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(true).Statement();
-        }
-    }
 
     static String unquote(String identifier) {
         if (identifier == null) {
