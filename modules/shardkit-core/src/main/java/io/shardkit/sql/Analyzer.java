@@ -24,6 +24,9 @@ import net.sf.jsqlparser.statement.update.Update;
  * refusals (joins of tables that are not co-located, subqueries over sharded tables, UPDATE of
  * the shard key), the shard key predicate, and the constructs a multi-shard SELECT would have
  * to merge.
+ *
+ * <p>The walk itself is {@link StatementAnalysis}, one per SQL text; parsing goes through
+ * {@link SqlParse}, the node allowlist through {@link Allowlist}.
  */
 public final class Analyzer {
 

@@ -34,6 +34,11 @@ import net.sf.jsqlparser.statement.select.SelectItem;
  * operations, aggregates other than COUNT/SUM/MIN/MAX/AVG, columns that are neither grouped nor
  * aggregated, expressions over aggregates using other than arithmetic, comparisons, CASE, ABS,
  * ROUND, COALESCE and NULLIF, GROUPING SETS/ROLLUP, DISTINCT ON, and parameters inside aggregates.
+ *
+ * <p>This class reads the clauses every SELECT shares (LIMIT, OFFSET, FETCH, window functions) and
+ * hands the query to {@link PlainMerge} or {@link AggregateMerge} (whose merge-time expressions are
+ * {@link MergedExpressions}); {@link SelectNames} says what a name in ORDER BY, GROUP BY or HAVING
+ * means, and {@link SelectTrees} holds the static tree helpers they share.
  */
 final class MergeAnalysis {
     final String sql;

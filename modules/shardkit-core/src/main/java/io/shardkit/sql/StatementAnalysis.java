@@ -34,7 +34,14 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
 import net.sf.jsqlparser.statement.update.Update;
 import net.sf.jsqlparser.statement.update.UpdateSet;
 
-/** The analysis of one statement. */
+/**
+ * The analysis of one statement against the shard map, made once per SQL text by {@link Analyzer}:
+ * {@link #run} walks the statement kind by kind, and {@link #resolve} decides its shape from the
+ * tables it names. Its parts live beside it: {@link FromClause} (table references, aliases and
+ * conjuncts), {@link ShardKeyPredicates} (key values, joins on keys), {@link MergeConstructs},
+ * {@link InsertAnalysis}, {@link ShardKeyUpdate}, {@link DdlRouting}, {@link OverSubquery} and
+ * {@link TierFacts}.
+ */
 final class StatementAnalysis {
     final Analyzer analyzer;
     final ShardMap map;
