@@ -71,11 +71,11 @@ final class PlainMerge {
         }
         Expr guard = null;
         for (String[] g : m.guards.values()) {
-            // no m.guards with SELECT *: aliases are only looked for in a select list without it
+            // no guards with SELECT *: aliases are only looked for in a select list without it
             guard = and(guard, new Expr.Guard(items.size() + hidden.size() + 1, g[1], m.sql));
             hidden.add(parseExpression(g[0]));
         }
-        int sortHidden = hidden.size(); // hidden sort keys and m.guards; the collation companions follow them
+        int sortHidden = hidden.size(); // hidden sort keys and guards; the collation companions follow them
         List<SelectItem<?>> companions = collations.companionItems();
         int nHidden = hidden.size() + companions.size() + (m.tieredTable != null ? 1 : 0);
         List<SortKey> keys = new ArrayList<>();
