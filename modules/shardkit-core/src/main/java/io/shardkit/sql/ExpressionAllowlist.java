@@ -87,11 +87,11 @@ final class ExpressionAllowlist {
             HexValue.class, DateValue.class, TimeValue.class, TimestampValue.class, BooleanValue.class,
             DateTimeLiteralExpression.class, net.sf.jsqlparser.expression.DateUnitExpression.class);
 
-    private final Allowlist owner;
+    private final SelectAllowlist owner;
     /** The first call of a volatile function or clock keyword met, or {@code null}. */
     private String volatileCall;
 
-    ExpressionAllowlist(Allowlist owner) {
+    ExpressionAllowlist(SelectAllowlist owner) {
         this.owner = owner;
     }
 

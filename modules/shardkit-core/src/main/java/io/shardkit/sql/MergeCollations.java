@@ -208,7 +208,7 @@ final class MergeCollations {
 
     private static Expression parse(String text) {
         try {
-            return net.sf.jsqlparser.parser.CCJSqlParserUtil.parseExpression(text, false);
+            return SqlParse.expression(text);
         } catch (Exception e) {
             throw new IllegalStateException("cannot rewrite " + text + " for the shards", e);
         }

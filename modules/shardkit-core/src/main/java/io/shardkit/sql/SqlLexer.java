@@ -1,5 +1,8 @@
 package io.shardkit.sql;
 
+import static io.shardkit.sql.LexicalProblems.*;
+import static io.shardkit.sql.SqlChars.*;
+
 /**
  * Walks SQL text the way the shard's database (and its JDBC driver) reads it: which characters
  * are inside strings, quoted identifiers, dollar quotes and comments, where a statement ends,
@@ -19,44 +22,6 @@ public final class SqlLexer {
     /** The start of the refusal of a text holding several statements (refused even on a pinned connection). */
     public static final String SEVERAL_STATEMENTS = "a SQL text holding more than one statement";
 
-    private static final int NONE = 0;
-    private static final int SEVERAL = 1;
-    private static final int UNTERMINATED_STRING = 2;
-    private static final int UNTERMINATED_IDENTIFIER = 3;
-    private static final int UNTERMINATED_COMMENT = 4;
-    private static final int UNTERMINATED_DOLLAR = 5;
-    private static final int EXECUTABLE_COMMENT = 6;
-    private static final int HINT = 7;
-    private static final int DASH_DASH = 8;
-    private static final int HASH_COMMENT = 9;
-    private static final int NESTED_COMMENT = 10;
-    private static final int PIPES = 11;
-    private static final int DOUBLE_QUOTED = 12;
-    private static final int BACKSLASH_MYSQL = 13;
-    private static final int BACKSLASH_ESCAPE_STRING = 14;
-    private static final int BACKSLASH_QUOTE = 15;
-    private static final int UNICODE_ESCAPE = 16;
-    private static final int TAGGED_DOLLAR = 17;
-    private static final int DOLLAR_TOKEN = 18;
-    private static final int POSITIONAL_PARAMETER = 19;
-    private static final int NAMED_PARAMETER = 20;
-    private static final int AT_OPERATOR = 21;
-    private static final int QUESTION_OPERATOR = 22;
-    private static final int DOUBLED_QUESTION = 23;
-    private static final int NUMBERED_PARAMETER = 24;
-    private static final int SLASH_SLASH = 25;
-    private static final int BACKTICK = 26;
-    private static final int BRACKET = 27;
-    private static final int CARRIAGE_RETURN = 28;
-    private static final int ADJACENT_STRINGS = 29;
-    private static final int AMPERSANDS = 30;
-    private static final int GLUED = 31;
-    private static final int GLUED_NUMBER = 32;
-    private static final int SLASH_STAR_SLASH = 33;
-    private static final int JDBC_ESCAPE = 34;
-    private static final int BACKSLASH_CODE = 35;
-    private static final int BACKSLASH_NAME = 36;
-
     private SqlLexer() {
     }
 
@@ -68,7 +33,7 @@ public final class SqlLexer {
     public static String problem(String sql, Dialect dialect) {
         long r = scan(sql, dialect, false);
         int code = (int) (r & 0xFF);
-        return code == NONE ? null : message(code, (int) (r >>> 8), dialect);
+        return code == NONE ? null : LexicalProblems.message(code, (int) (r >>> 8), dialect);
     }
 
     /**
@@ -482,196 +447,4 @@ public final class SqlLexer {
         return problem | (long) at << 8;
     }
 
-    private static boolean isSpaceOrControl(char c) {
-        return c <= ' ' || c == 0x7F;
-    }
-
-    private static boolean isIdentifierStart(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
-    }
-
-    private static boolean isIdentifierPart(char c) {
-        return isIdentifierStart(c) || (c >= '0' && c <= '9') || c == '$';
-    }
-
-    private static boolean isTagChar(char c, boolean first) {
-        return isIdentifierStart(c) || (!first && c >= '0' && c <= '9');
-    }
-
-    /** The end of the numeric literal at {@code i}: digits, a fraction, an exponent, or 0x and hex digits. */
-    private static int numberEnd(String sql, int i) {
-        int n = sql.length();
-        int j = i;
-        if (sql.charAt(j) == '0' && j + 2 < n && (sql.charAt(j + 1) == 'x' || sql.charAt(j + 1) == 'X')
-                && Character.digit(sql.charAt(j + 2), 16) >= 0) {
-            j += 2;
-            while (j < n && Character.digit(sql.charAt(j), 16) >= 0) {
-                j++;
-            }
-            return j;
-        }
-        while (j < n && sql.charAt(j) >= '0' && sql.charAt(j) <= '9') {
-            j++;
-        }
-        if (j < n && sql.charAt(j) == '.') {
-            j++;
-            while (j < n && sql.charAt(j) >= '0' && sql.charAt(j) <= '9') {
-                j++;
-            }
-        }
-        if (j < n && (sql.charAt(j) == 'e' || sql.charAt(j) == 'E')) {
-            int k = j + 1;
-            if (k < n && (sql.charAt(k) == '+' || sql.charAt(k) == '-')) {
-                k++;
-            }
-            if (k < n && sql.charAt(k) >= '0' && sql.charAt(k) <= '9') {
-                j = k;
-                while (j < n && sql.charAt(j) >= '0' && sql.charAt(j) <= '9') {
-                    j++;
-                }
-            }
-        }
-        return j;
-    }
-
-    /** Whether the character at {@code i} continues an identifier or number (so a {@code $} there is not a quote). */
-    private static boolean identifierPart(String sql, int i) {
-        return i > 0 && isIdentifierPart(sql.charAt(i - 1));
-    }
-
-    /** Whether the quote at {@code i} opens an {@code E'...'} string (an E that is a token of its own). */
-    private static boolean escapePrefix(String sql, int i) {
-        if (i < 1) {
-            return false;
-        }
-        char e = sql.charAt(i - 1);
-        return (e == 'E' || e == 'e') && (i < 2 || !isIdentifierPart(sql.charAt(i - 2)));
-    }
-
-    /** Whether a backslash lies between {@code start} and {@code end} (the text's end when -1). */
-    private static boolean backslashIn(String sql, int start, int end) {
-        int b = sql.indexOf('\\', start);
-        return b >= 0 && (end < 0 || b < end);
-    }
-
-    /** The index after the closing quote of a quoted identifier ({@code ""} doubles), or -1. */
-    private static int closeQuoted(String sql, int start, char quote) {
-        int n = sql.length();
-        int j = start + 1;
-        while (j < n) {
-            if (sql.charAt(j) == quote) {
-                if (j + 1 < n && sql.charAt(j + 1) == quote) {
-                    j += 2;
-                    continue;
-                }
-                return j + 1;
-            }
-            j++;
-        }
-        return -1;
-    }
-
-    /** The index after the closing quote of a string quoted by {@code quote} (doubled or, if escapes, backslashed), or -1. */
-    private static int closeString(String sql, int start, char quote, boolean escapes) {
-        int n = sql.length();
-        int j = start + 1;
-        while (j < n) {
-            char k = sql.charAt(j);
-            if (k == '\\' && escapes) {
-                j += 2;
-            } else if (k == quote) {
-                if (j + 1 < n && sql.charAt(j + 1) == quote) {
-                    j += 2;
-                    continue;
-                }
-                return j + 1;
-            } else {
-                j++;
-            }
-        }
-        return -1;
-    }
-
-    /** Where the dollar quote opened by the tag at {@code tagStart} closes, searching from {@code from}; -1 if never. */
-    private static int closingTag(String sql, int tagStart, int tagLength, int from) {
-        int n = sql.length();
-        for (int j = from; j + tagLength <= n; j++) {
-            if (sql.charAt(j) == '$' && sql.regionMatches(j, sql, tagStart, tagLength)) {
-                return j;
-            }
-        }
-        return -1;
-    }
-
-    private static String message(int code, int at, Dialect d) {
-        String db = d.displayName();
-        String what = switch (code) {
-            case SEVERAL -> SEVERAL_STATEMENTS + " (more SQL follows the ';'); shardkit routes and guards one statement"
-                    + " per call, and the driver would run or drop the rest: send each statement in its own execute call";
-            case UNTERMINATED_STRING -> "an unterminated string literal";
-            case UNTERMINATED_IDENTIFIER -> "an unterminated quoted identifier";
-            case UNTERMINATED_COMMENT -> "an unterminated block comment";
-            case UNTERMINATED_DOLLAR -> "an unterminated dollar-quoted string";
-            case EXECUTABLE_COMMENT -> "a MySQL executable comment /*! ... */ or /*M! ... */ (" + db
-                    + " runs what is inside; shardkit's parser skips it as a comment): write the SQL without the comment";
-            case HINT -> "an optimizer hint /*+ ... */ (" + db + " reads it; shardkit's parser drops it)";
-            case DASH_DASH -> "'--' not followed by a space (" + db + " reads two minus signs there, shardkit's parser"
-                    + " a comment): put a space after '--' for a comment, or between the minus signs";
-            case HASH_COMMENT -> "a # comment (" + db + " reads a comment, shardkit's parser does not): use -- or /* */";
-            case NESTED_COMMENT -> "'/*' inside a block comment (" + db + " comments do not nest, so the first */ ends"
-                    + " the comment; shardkit's parser nests them)";
-            case PIPES -> "'||' (OR on " + db + " unless sql_mode has PIPES_AS_CONCAT; shardkit's parser reads"
-                    + " concatenation): write OR, or CONCAT(...)";
-            case DOUBLE_QUOTED -> "a double-quoted token \"...\" (a string constant on " + db + " unless sql_mode has"
-                    + " ANSI_QUOTES; shardkit's parser reads a name): write '...' for a string, `...` for a name";
-            case BACKSLASH_MYSQL -> "a backslash in a string literal (" + db + " reads backslash escapes,"
-                    + " shardkit's parser does not): bind the value as a parameter";
-            case BACKSLASH_ESCAPE_STRING -> "a backslash in an E'...' string (" + db + " reads backslash escapes,"
-                    + " shardkit's parser does not): bind the value as a parameter";
-            case BACKSLASH_QUOTE -> "a backslash before a quote in a string literal (" + db + " reads the quote,"
-                    + " shardkit's parser may read an escape): bind the value as a parameter";
-            case UNICODE_ESCAPE -> "a Unicode escape string or name U&'...' (shardkit's parser does not read it)";
-            case TAGGED_DOLLAR -> "a tagged dollar quote $tag$...$tag$ (shardkit's parser does not read tags):"
-                    + " write $$...$$ or '...'";
-            case DOLLAR_TOKEN -> "'$' starting a token (shardkit's parser may read a dollar quote or a parameter)";
-            case POSITIONAL_PARAMETER -> "a $n positional parameter: write ? markers";
-            case NAMED_PARAMETER -> "a named parameter (:name, @name, #name, $name; " + db + " binds it, shardkit counts"
-                    + " only ? markers): write ? markers";
-            case AT_OPERATOR -> "'@' or '#' before a name or number (" + db + " reads an operator, shardkit's parser"
-                    + " a name or variable): put a space after the operator";
-            case QUESTION_OPERATOR -> "'?|' or '?&' (the driver reads a ? parameter marker, shardkit's parser an"
-                    + " operator): put a space after a ? parameter; run the jsonb operators on a connection pinned to one"
-                    + " shard (ShardedDataSource.connectionTo)";
-            case DOUBLED_QUESTION -> "'??' (pgjdbc sends one literal ?, shardkit's parser reads two parameters): run"
-                    + " the jsonb ? operators on a connection pinned to one shard (ShardedDataSource.connectionTo)";
-            case NUMBERED_PARAMETER -> "a numbered parameter ?NNN: write plain ? markers";
-            case SLASH_SLASH -> "'//' (shardkit's parser reads a comment, " + db + " does not)";
-            case BACKTICK -> "a backtick (" + db + " has no backtick-quoted names): write \"...\"";
-            case BRACKET -> "a [bracketed] name (" + db + " reads a name, shardkit's parser an array): write \"...\"";
-            case CARRIAGE_RETURN -> "a carriage return inside a -- comment (shardkit's parser ends the comment there,"
-                    + " " + db + " at the next line feed)";
-            case ADJACENT_STRINGS -> "two adjacent string literals (" + db + " joins them into one string,"
-                    + " shardkit's parser does not): write one literal, or concatenate explicitly";
-            case GLUED -> "'@' or '#' right after a name or number (shardkit's parser reads it as part of the name,"
-                    + " " + db + " as an operator or a parameter): put a space before it";
-            case GLUED_NUMBER -> "a number glued to letters (digit separators like 1_000, 0b/0o literals, a name"
-                    + " starting with a digit: " + db + " and shardkit's parser read them differently): write a plain"
-                    + " number, or quote the name";
-            case SLASH_STAR_SLASH -> "a block comment opening as /*/ (the driver ends the comment there, " + db
-                    + " does not, so they find different ? markers): put a space after /*";
-            case BACKSLASH_CODE -> "a backslash outside a string (the driver may read an escape there): write NULL"
-                    + " for \\N, or put the text in a string";
-            case BACKSLASH_NAME -> "a backslash in a quoted name (the driver may read an escape there, the database"
-                    + " does not)";
-            case JDBC_ESCAPE -> "a brace outside a string (a JDBC escape such as {fn ...} or {d '...'}, which the"
-                    + " driver rewrites before " + db + " reads it): write the SQL the escape stands for";
-            case AMPERSANDS -> "'&&' (" + db + "'s overlap operator; shardkit's parser reads AND): use"
-                    + " arrayoverlap(...) / range functions, or AND";
-            default -> "an unknown lexical construct";
-        };
-        if (code == SEVERAL) {
-            return what + " (';' at character " + (at + 1) + ")";
-        }
-        return "shardkit cannot read this SQL the way " + db + " does: " + what + " (at character " + (at + 1) + ")";
-    }
 }

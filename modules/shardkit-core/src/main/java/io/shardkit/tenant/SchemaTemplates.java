@@ -1,17 +1,13 @@
 package io.shardkit.tenant;
 
 import io.shardkit.config.Tenancy;
-import java.util.ArrayList;
+import io.shardkit.sql.SqlParse;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import net.sf.jsqlparser.parser.CCJSqlParserUtil;
-import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Commit;
 import net.sf.jsqlparser.statement.ExplainStatement;
@@ -30,11 +26,9 @@ import net.sf.jsqlparser.statement.drop.Drop;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.merge.Merge;
 import net.sf.jsqlparser.statement.select.Select;
-import net.sf.jsqlparser.statement.select.WithItem;
 import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
 import net.sf.jsqlparser.statement.upsert.Upsert;
-import net.sf.jsqlparser.util.TablesNamesFinder;
 
 /**
  * What a tenant's statement may name, worked out once per SQL text and shared by every tenant.
@@ -67,8 +61,6 @@ public final class SchemaTemplates {
     public static final String MARKER = "__shardkit_tenant__";
 
     private static final Set<String> DROPPABLE = Set.of("TABLE", "VIEW", "INDEX", "SEQUENCE", "MATERIALIZED VIEW");
-    /** Functions that name a sequence in their first, string argument. */
-    private static final Set<String> SEQUENCE_FUNCTIONS = Set.of("nextval", "currval", "setval");
     /** Schemas that are catalogs (besides any {@code pg_*}): they list every tenant's schemas and tables. */
     private static final Set<String> CATALOGS = Set.of("information_schema", "mysql", "performance_schema", "sys");
 
@@ -131,7 +123,7 @@ public final class SchemaTemplates {
         }
         Statement st;
         try {
-            st = parse(sql);
+            st = SqlParse.statement(sql);
         } catch (Exception | Error e) {
             return Template.refused(sql, "shardkit cannot parse the statement to put its tables in the tenant's schema;"
                     + " run it through ds.tenants().migrate(...), where the schema is set on the connection");
@@ -144,7 +136,7 @@ public final class SchemaTemplates {
                 || st instanceof SavepointStatement) {
             return new Template(sql, false, new String[0], null);
         }
-        Finder f = new Finder();
+        TableReferences f = new TableReferences();
         try {
             st.accept(f, null);
             if (st instanceof Truncate tr && tr.getTables() != null) {
@@ -168,7 +160,7 @@ public final class SchemaTemplates {
             }
         }
         if (st instanceof CreateTable || st instanceof Alter || st instanceof CreateIndex) {
-            String call = unknownCall(sql, f.tables);
+            String call = DdlCalls.unknownCall(sql, f.tables);
             if (call != null) {
                 return Template.refused(sql, (call.equals("\\") ? "a string literal with a backslash" : "the call " + call
                         + "(...)") + " in DDL through a tenant's connection (a column default, check or index expression"
@@ -315,95 +307,6 @@ public final class SchemaTemplates {
         }
     }
 
-    /** Words DDL writes before {@code (} that are not calls: types with a length, clauses. */
-    private static final Set<String> DDL_WORDS = Set.of("varchar", "char", "character", "varying", "nvarchar",
-            "nchar", "numeric", "decimal", "dec", "number", "bit", "varbit", "time", "timestamp", "timestamptz",
-            "timetz", "interval", "float", "double", "real", "int", "integer", "smallint", "bigint", "tinyint",
-            "mediumint", "binary", "varbinary", "datetime", "year", "text", "blob", "enum", "set", "key", "unique",
-            "check", "references", "primary", "foreign", "index", "on", "using", "include", "with", "as", "default",
-            "exclude", "range", "list", "hash", "values", "from", "to", "in", "add", "modify", "not", "and", "or",
-            "where", "btree", "gin", "gist", "brin", "exists", "constraint", "column", "table", "by", "partition",
-            "stored", "virtual", "always", "identity", "cast", "is", "then", "else", "when", "case", "like");
-
-    /**
-     * The first name written as a call ({@code name(}, outside string literals) in a DDL text that
-     * is none of: a type or clause word, a table the statement names, a function the analysis
-     * knows; or {@code null}. A schema-qualified call is never accepted (its last part is accepted
-     * only as a table the statement names, as in {@code REFERENCES s.users (id)}). Comments are
-     * read as code (MySQL runs {@code /*! ... *}{@code /}, and {@code --x} is no comment there), and
-     * a string literal with a backslash answers {@code "\\"} (the dialects end it differently): both
-     * err on the side of refusing.
-     */
-    static String unknownCall(String sql, List<Table> tables) {
-        Set<String> names = new HashSet<>();
-        for (Table t : tables) {
-            if (t.getName() != null) {
-                names.add(t.getSchemaName() == null ? unquote(t.getName())
-                        : unquote(t.getSchemaName()) + "." + unquote(t.getName()));
-            }
-        }
-        int n = sql.length();
-        int i = 0;
-        String last = null;
-        boolean lastQualified = false;
-        while (i < n) {
-            char c = sql.charAt(i);
-            if (c == '\'') {
-                int j = i + 1;
-                while (j < n && (sql.charAt(j) != '\'' || (j + 1 < n && sql.charAt(j + 1) == '\'' && j++ >= 0))) {
-                    if (sql.charAt(j) == '\\') {
-                        // a backslash escapes the quote on MySQL but not on PostgreSQL: the two read different code
-                        return "\\";
-                    }
-                    j++;
-                }
-                i = j + 1;
-                last = null;
-            } else if (c == '"' || c == '`' || Character.isLetter(c) || c == '_') {
-                // a name, possibly quoted, possibly dotted
-                StringBuilder name = new StringBuilder();
-                boolean qualified = false;
-                while (i < n) {
-                    char d = sql.charAt(i);
-                    if (d == '"' || d == '`') {
-                        int end = sql.indexOf(d, i + 1);
-                        end = end < 0 ? n : end;
-                        name.append(sql, i + 1, end);
-                        i = end + 1;
-                    } else if (Character.isLetterOrDigit(d) || d == '_' || d == '$') {
-                        name.append(Character.toLowerCase(d));
-                        i++;
-                    } else {
-                        break;
-                    }
-                    if (i < n && sql.charAt(i) == '.') {
-                        qualified = true;
-                        name.append('.');
-                        i++;
-                    } else if (i < n && !(Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_'
-                            || sql.charAt(i) == '$' || sql.charAt(i) == '"' || sql.charAt(i) == '`')) {
-                        break;
-                    }
-                }
-                last = name.toString();
-                lastQualified = qualified;
-            } else if (c == '(') {
-                if (last != null && !names.contains(last)
-                        && (lastQualified || !(DDL_WORDS.contains(last) || io.shardkit.sql.SqlText.knownFunction(last)))) {
-                    return last;
-                }
-                last = null;
-                i++;
-            } else if (Character.isWhitespace(c)) {
-                i++;
-            } else {
-                last = null;
-                i++;
-            }
-        }
-        return null;
-    }
-
     /** Why a statement kind cannot run in rewrite mode, or {@code null}. */
     private static String refusedKind(Statement st) {
         if (st instanceof UseStatement) {
@@ -431,15 +334,6 @@ public final class SchemaTemplates {
                 + " the schema is set on the connection";
     }
 
-    /** The fast parser first; the complex grammar only when the fast one fails (as the analyzer does). */
-    private static Statement parse(String sql) throws Exception {
-        try {
-            return CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(false).Statement();
-        } catch (Exception | Error simpleFailure) {
-            return CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(true).Statement();
-        }
-    }
-
     static String unquote(String identifier) {
         if (identifier == null) {
             return null;
@@ -453,70 +347,6 @@ public final class SchemaTemplates {
             }
         }
         return n.toLowerCase(Locale.ROOT);
-    }
-
-    /** Every table reference of a statement (subqueries, joins, DML targets, DDL), and the CTE names. */
-    private static final class Finder extends TablesNamesFinder<Void> {
-        final List<Table> tables = new ArrayList<>();
-        private final IdentityHashMap<Table, Boolean> seen = new IdentityHashMap<>();
-        final List<Table> columnTables = new ArrayList<>();
-        final Set<String> ctes = new HashSet<>();
-        /** The sequence each sequence function names (its string argument), or null when it is not a literal. */
-        final List<String> sequences = new ArrayList<>();
-        /** Schema-qualified type names of casts. */
-        final List<String> castTypes = new ArrayList<>();
-
-        Finder() {
-            init(false);
-        }
-
-        @Override
-        public <S> Void visit(Table table, S context) {
-            if (table != null && !seen.containsKey(table)) {
-                seen.put(table, Boolean.TRUE);
-                tables.add(table);
-            }
-            return null;
-        }
-
-        @Override
-        public <S> Void visit(Column column, S context) {
-            Table t = column.getTable();
-            if (t != null && t.getSchemaName() != null) {
-                columnTables.add(t);
-            }
-            return null;
-        }
-
-        /** Sequence functions name their sequence in a string: {@code nextval('s.seq')}. */
-        @Override
-        public <S> Void visit(net.sf.jsqlparser.expression.Function function, S context) {
-            String n = function.getName() == null ? "" : function.getName().toLowerCase(Locale.ROOT);
-            if (SEQUENCE_FUNCTIONS.contains(n)) {
-                net.sf.jsqlparser.expression.operators.relational.ExpressionList<?> args = function.getParameters();
-                Object first = args == null || args.isEmpty() ? null : args.get(0);
-                sequences.add(first instanceof net.sf.jsqlparser.expression.StringValue v ? v.getValue() : null);
-            }
-            return super.visit(function, context);
-        }
-
-        /** A cast to a type of another schema ({@code '(1)'::tenant_b.t}) runs that schema's domain checks. */
-        @Override
-        public <S> Void visit(net.sf.jsqlparser.expression.CastExpression cast, S context) {
-            String type = cast.getColDataType() == null ? null : cast.getColDataType().getDataType();
-            if (type != null && type.indexOf('.') > 0) {
-                castTypes.add(type);
-            }
-            return super.visit(cast, context);
-        }
-
-        @Override
-        public <S> Void visit(WithItem<?> item, S context) {
-            if (item.getAlias() != null) {
-                ctes.add(unquote(item.getAlias().getName()));
-            }
-            return super.visit(item, context);
-        }
     }
 
     /**
