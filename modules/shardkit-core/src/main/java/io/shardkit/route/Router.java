@@ -1,12 +1,13 @@
 package io.shardkit.route;
 
+import static io.shardkit.route.Reasons.note;
+import static io.shardkit.route.Reasons.show;
+
 import io.shardkit.Candidates;
 import io.shardkit.RefusedException;
 import io.shardkit.ShardChoice;
 import io.shardkit.ShardException;
 import io.shardkit.Targets;
-import io.shardkit.config.Archive;
-import io.shardkit.config.Cutoff;
 import io.shardkit.config.ShardMap;
 import io.shardkit.config.ShardSpec;
 import io.shardkit.config.TableRule;
@@ -14,13 +15,10 @@ import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.InsertRows;
 import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.sql.StatementKind;
-import io.shardkit.sql.Tiering;
 import io.shardkit.sql.ValueRef;
 import io.shardkit.strategy.KeyTypeException;
 import io.shardkit.strategy.Strategy;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,10 +42,14 @@ public final class Router {
     private final RouteDecision[] single;
     private final RouteDecision all;
     private final AtomicInteger roundRobin = new AtomicInteger();
+    private final ShardNames shardNames;
+    private final TierRouting tiers;
 
     public Router(ShardMap map, ShardRegistry registry) {
         this.map = map;
         this.registry = registry;
+        this.shardNames = new ShardNames(registry);
+        this.tiers = new TierRouting(map, shardNames);
         this.defaultShard = map.defaultShard() == null ? -1 : registry.indexOf(map.defaultShard());
         int n = registry.size();
         single = new RouteDecision[n];
@@ -113,9 +115,9 @@ public final class Router {
         if (ddl != null) {
             note(why, "DDL on " + (a.tables().isEmpty() ? "an unnamed object" : String.join(", ", a.tables()))
                     + " → every shard that holds it: " + ddl);
-            return ddl.size() == registry.size() ? all : decision(indexes(ddl, "DDL target"));
+            return ddl.size() == registry.size() ? all : decision(shardNames.indexes(ddl, "DDL target"));
         }
-        int s = index(a.pinnedShard(), "pinned table");
+        int s = shardNames.index(a.pinnedShard(), "pinned table");
         note(why, String.join(", ", a.tables()) + " live(s) on " + a.pinnedShard());
         return single[s];
     }
@@ -137,7 +139,7 @@ public final class Router {
         if (a.insertRows() != null) {
             d = insert(a, strategy, table, params, why);
         } else if (a.kind() == StatementKind.DDL) {
-            d = decision(indexes(strategy.shards(), "strategy", table));
+            d = decision(shardNames.indexes(strategy.shards(), "strategy", table));
         } else if (a.keyValues() != null) {
             d = keyed(a, strategy, table, params, why);
         } else {
@@ -146,8 +148,8 @@ public final class Router {
                 throw new ShardException("the QueryChooser of table " + table + " returned null", ShardException.ROUTING);
             }
             note(why, table + ": " + t.reason());
-            d = t.all() ? decision(indexes(strategy.shards(), "strategy", table))
-                    : decision(indexes(t.shards(), "QueryChooser", table));
+            d = t.all() ? decision(shardNames.indexes(strategy.shards(), "strategy", table))
+                    : decision(shardNames.indexes(t.shards(), "QueryChooser", table));
         }
         if (a.sameShard() && !d.isSingle()) {
             throw new RefusedException("subquery over sharded table " + table + " (it would see only the rows of one"
@@ -157,152 +159,16 @@ public final class Router {
             throw new RefusedException(a.keyRefusal(), a.sql());
         }
         if (a.tiering() != null) {
-            d = tiered(a, a.tiering(), d, params, why);
+            d = tiers.tiered(a, a.tiering(), d, params, why);
         }
         if (a.pinnedShard() != null) {
-            int p = index(a.pinnedShard(), "pinned table");
+            int p = shardNames.index(a.pinnedShard(), "pinned table");
             if (!d.isSingle() || d.shard(0) != p) {
                 throw new RefusedException("the statement combines tables pinned to " + a.pinnedShard()
                         + " with sharded table " + table + " whose rows here are not all on " + a.pinnedShard(), a.sql());
             }
         }
         return d;
-    }
-
-    /**
-     * Adds the archive tier to a decision made over the hot shards. Writes stay hot (UPDATE and
-     * DELETE first check the archive for the rows they match, an INSERT for the ids it gives); reads go to hot and then every archive shard unless a cutoff
-     * predicate proves a tier holds none of the wanted rows.
-     */
-    private RouteDecision tiered(SqlAnalysis a, Tiering t, RouteDecision hot, Object[] params, StringBuilder why)
-            throws SQLException {
-        Archive archive = t.archive();
-        String tier = cutoffTier(t, params, why);
-        boolean skipArchive = "hot".equals(tier);
-        boolean skipHot = false;
-        int[] archiveShards = indexes(archive.shards(), "archive", t.table());
-        StatementKind kind = a.kind();
-        if (kind == StatementKind.INSERT && t.probeSql() != null && !skipArchive) {
-            note(why, "INSERT goes to the hot shards; it first checks archive " + archive.shards() + " for its "
-                    + archive.id() + " values (a hot row would shadow an archived row with the same " + archive.id() + ")");
-            return hot.withArchiveProbe(archiveShards);
-        }
-        if (kind == StatementKind.INSERT || kind == StatementKind.DDL) {
-            note(why, "archive " + archive.shards() + " is read-only: " + kind + " goes to the hot shards only");
-            return hot;
-        }
-        if (kind == StatementKind.UPDATE || kind == StatementKind.DELETE) {
-            if (skipArchive) {
-                return hot;
-            }
-            note(why, kind + " first checks archive " + archive.shards() + " for matching rows (the archive is read-only)");
-            return hot.withArchiveProbe(archiveShards);
-        }
-        if (kind != StatementKind.SELECT || skipArchive) {
-            return hot;
-        }
-        if (t.forUpdate()) {
-            throw new ShardException("SELECT ... FOR UPDATE on " + t.table() + " would lock rows in read-only archive shards "
-                    + archive.shards() + "; add a cutoff predicate that keeps it in the hot tier [sql: "
-                    + ShardException.shorten(a.sql()) + "]", "25006");
-        }
-        if (t.joined()) {
-            throw new RefusedException("a join of " + t.table() + " with another sharded table across its hot and archive tiers"
-                    + " (the other table has no archive)", a.sql());
-        }
-        int[] hotShards = skipHot ? new int[0] : shardsOf(hot);
-        int[] all = new int[hotShards.length + archiveShards.length];
-        System.arraycopy(hotShards, 0, all, 0, hotShards.length);
-        System.arraycopy(archiveShards, 0, all, hotShards.length, archiveShards.length);
-        List<ValueRef> keys = a.keyValues();
-        // stopping at the first tier with rows is exact only when the key names one row: the row id
-        TableRule rule = map.tables().get(t.table());
-        boolean keyIsId = rule != null && archive.id().equals(rule.keyColumn());
-        boolean firstHit = keys != null && keys.size() == 1 && keyIsId && !archive.lookupAll()
-                && a.mergeConstructs().isEmpty() && all.length > 1;
-        note(why, firstHit ? t.table() + " lookup by key: hot first, then archive " + archive.shards() + " in order;"
-                + " the first tier with rows answers"
-                : t.table() + (skipHot ? "" : ": hot and") + " archive " + archive.shards()
-                + (skipHot ? "" : ", archive rows whose " + archive.id() + " is also hot are shadowed by the hot row"));
-        return new RouteDecision(all, null, null, hotShards.length, firstHit, null);
-    }
-
-    /**
-     * Whether a statement's cutoff predicates confine it to the hot tier ("hot"), else {@code null}.
-     * Only the archive is ever skipped: the archiver moves nothing newer than the boundary, so a
-     * predicate wanting only rows at or after it cannot match an archive row. Hot is never skipped:
-     * a row older than the boundary stays hot until the archiver moves it (or was inserted late),
-     * and skipping hot would silently lose it.
-     */
-    private String cutoffTier(Tiering t, Object[] params, StringBuilder why) throws SQLException {
-        Cutoff cutoff = t.archive().cutoff();
-        if (cutoff == null || t.bounds().isEmpty()) {
-            return null;
-        }
-        Comparable<Object> boundary = boundary(cutoff);
-        for (Tiering.CutoffBound b : t.bounds()) {
-            Object v = b.value().resolve(params);
-            Comparable<Object> value = v == null ? null : comparable(cutoff, v);
-            if (value == null) {
-                continue;
-            }
-            int c = value.compareTo(boundary);
-            boolean recent = (b.op().equals(">=") || b.op().equals(">") || b.op().equals("=")) && c >= 0;
-            if (recent) {
-                note(why, "cutoff: " + cutoff.column() + " " + b.op() + " " + v + " wants only rows on or after the boundary "
-                        + boundary + " → archive tier skipped");
-                return "hot";
-            }
-            boolean old = (b.op().equals("<") && c <= 0) || ((b.op().equals("<=") || b.op().equals("=")) && c < 0);
-            if (old) {
-                note(why, "cutoff: " + cutoff.column() + " " + b.op() + " " + v + " wants only rows before the boundary "
-                        + boundary + ", but hot is still read: such rows stay hot until the archiver moves them");
-            }
-        }
-        return null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Comparable<Object> boundary(Cutoff cutoff) {
-        return (Comparable<Object>) (Comparable<?>) (cutoff.isTime() ? cutoff.boundary(Instant.now())
-                : (Object) cutoff.below());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Comparable<Object> comparable(Cutoff cutoff, Object v) throws SQLException {
-        try {
-            if (!cutoff.isTime()) {
-                return (Comparable<Object>) (Comparable<?>) Long.valueOf(v instanceof Number n ? n.longValue()
-                        : Long.parseLong(v.toString().strip()));
-            }
-            Instant instant;
-            if (v instanceof java.sql.Timestamp ts) {
-                instant = ts.toLocalDateTime().toInstant(ZoneOffset.UTC);
-            } else if (v instanceof java.sql.Date d) {
-                instant = d.toLocalDate().atStartOfDay().toInstant(ZoneOffset.UTC);
-            } else if (v instanceof java.time.LocalDateTime t) {
-                instant = t.toInstant(ZoneOffset.UTC);
-            } else if (v instanceof java.time.LocalDate d) {
-                instant = d.atStartOfDay().toInstant(ZoneOffset.UTC);
-            } else if (v instanceof java.time.OffsetDateTime t) {
-                instant = t.toInstant();
-            } else if (v instanceof Instant i) {
-                instant = i;
-            } else {
-                instant = Cutoff.parseInstant(v.toString());
-            }
-            return (Comparable<Object>) (Comparable<?>) instant;
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static int[] shardsOf(RouteDecision d) {
-        int[] out = new int[d.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = d.shard(i);
-        }
-        return out;
     }
 
     private RouteDecision keyed(SqlAnalysis a, Strategy strategy, String table, Object[] params, StringBuilder why)
@@ -324,9 +190,9 @@ public final class Router {
                 note(why, table + "." + keyName(a) + " = " + show(key) + ": " + c.reason());
             }
             if (c.shards().size() == 1) {
-                return single[index(c.shards().get(0), "IdChooser", table)];
+                return single[shardNames.index(c.shards().get(0), "IdChooser", table)];
             }
-            return decision(indexes(c.shards(), "IdChooser", table));
+            return decision(shardNames.indexes(c.shards(), "IdChooser", table));
         }
         List<String> shards = new ArrayList<>();
         for (ValueRef ref : keys) {
@@ -351,7 +217,7 @@ public final class Router {
         if (shards.isEmpty()) {
             return nullKey(a, strategy, table, why);
         }
-        return decision(indexes(shards, "IdChooser", table));
+        return decision(shardNames.indexes(shards, "IdChooser", table));
     }
 
     /**
@@ -430,7 +296,7 @@ public final class Router {
             throws SQLException {
         note(why, table + "." + keyName(a) + " = " + show(key) + ": the strategy cannot map this value to a shard"
                 + " → every shard of " + table + " (each database compares it by its own rules)");
-        return decision(indexes(strategy.shards(), "strategy", table));
+        return decision(shardNames.indexes(strategy.shards(), "strategy", table));
     }
 
     /** {@code key = NULL} matches no row anywhere: one shard answers exactly (with nothing). */
@@ -438,7 +304,7 @@ public final class Router {
             throws SQLException {
         String s = strategy.shards().get(0);
         note(why, table + "." + keyName(a) + " = NULL matches no row → any one shard: " + s);
-        return single[index(s, "strategy", table)];
+        return single[shardNames.index(s, "strategy", table)];
     }
 
     private RouteDecision insert(SqlAnalysis a, Strategy strategy, String table, Object[] params, StringBuilder why)
@@ -458,7 +324,7 @@ public final class Router {
             if (c == null) {
                 throw new ShardException("the ShardChooser of table " + table + " returned null", ShardException.ROUTING);
             }
-            int s = index(c.shard(), "ShardChooser", table);
+            int s = shardNames.index(c.shard(), "ShardChooser", table);
             if (why != null) {
                 note(why, (n > 1 ? "row " + (r + 1) + ": " : "") + table + "." + keyName(a) + " = " + show(key) + ": " + c.reason());
             }
@@ -506,47 +372,6 @@ public final class Router {
         }
     }
 
-    private int index(String shard, String who) throws ShardException {
-        int i = registry.indexOf(shard);
-        if (i < 0) {
-            throw unknownShard(shard, who);
-        }
-        return i;
-    }
-
-    /**
-     * {@link #index(String, String)} for a table's chooser: "{@code chooser} of {@code table}" is
-     * only put into words when the shard is unknown, so routing a key allocates nothing.
-     */
-    private int index(String shard, String chooser, String table) throws ShardException {
-        int i = registry.indexOf(shard);
-        if (i < 0) {
-            throw unknownShard(shard, chooser + " of " + table);
-        }
-        return i;
-    }
-
-    private ShardException unknownShard(String shard, String who) {
-        return new ShardException(who + " returned unknown shard '" + shard + "' (known: "
-                + String.join(", ", names()) + ")", ShardException.ROUTING);
-    }
-
-    private int[] indexes(List<String> shards, String who) throws ShardException {
-        int[] out = new int[shards.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = index(shards.get(i), who);
-        }
-        return out;
-    }
-
-    private int[] indexes(List<String> shards, String chooser, String table) throws ShardException {
-        int[] out = new int[shards.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = index(shards.get(i), chooser, table);
-        }
-        return out;
-    }
-
     private RouteDecision decision(int[] shards) {
         if (shards.length == 1) {
             return single[shards[0]];
@@ -565,14 +390,6 @@ public final class Router {
         return new RouteDecision(shards, null, null);
     }
 
-    private List<String> names() {
-        List<String> n = new ArrayList<>();
-        for (int i = 0; i < registry.size(); i++) {
-            n.add(registry.name(i));
-        }
-        return n;
-    }
-
     /**
      * The shards that hold a table of the map: a sharded table's strategy shards, a pinned table's
      * shard, every hot shard for a broadcast table. {@code null} for a table the map does not name.
@@ -583,7 +400,7 @@ public final class Router {
             return null;
         }
         return switch (rule.kind()) {
-            case SHARDED -> indexesOf(rule.strategy().shards());
+            case SHARDED -> shardNames.indexesOf(rule.strategy().shards());
             case PINNED -> new int[] {registry.indexOf(rule.shard())};
             case BROADCAST -> hotShards();
         };
@@ -601,14 +418,6 @@ public final class Router {
         return Arrays.copyOf(out, n);
     }
 
-    private int[] indexesOf(List<String> shards) {
-        int[] out = new int[shards.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = registry.indexOf(shards.get(i));
-        }
-        return out;
-    }
-
     /** The shard key column of a sharded table, or {@code null}. */
     public String keyColumn(String table) {
         TableRule rule = map.tables().get(table);
@@ -618,18 +427,5 @@ public final class Router {
     private String keyName(SqlAnalysis a) {
         TableRule rule = map.tables().get(a.shardedTable());
         return rule == null ? "key" : rule.keyColumn();
-    }
-
-    private static String show(Object key) {
-        return key instanceof String ? "'" + key + "'" : String.valueOf(key);
-    }
-
-    private static void note(StringBuilder why, String reason) {
-        if (why != null) {
-            if (why.length() > 0) {
-                why.append('\n');
-            }
-            why.append(reason);
-        }
     }
 }

@@ -1,0 +1,165 @@
+package io.shardkit.config;
+
+import io.shardkit.strategy.Strategy;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+
+/**
+ * Reads the {@code tables:} section of a shard map: each table sharded (key and strategy),
+ * broadcast or pinned, and a sharded table's archive tier ({@code archive:} with its shards, id,
+ * lookup, cutoff and placement). Problems are added to the file's {@link Problems} with their
+ * YAML path, as {@link YamlNodes} does.
+ */
+final class TableReader {
+    private static final Set<String> TABLE_KEYS = Set.of("key", "strategy", "broadcast", "shard", "archive");
+    private static final Set<String> ARCHIVE_KEYS = Set.of("shards", "id", "lookup", "cutoff", "placement");
+    private static final Set<String> CUTOFF_KEYS = Set.of("column", "age", "before", "below");
+    private static final Set<String> PLACEMENT_KEYS = Set.of("column", "strategy");
+
+    private final Problems problems;
+    private final YamlNodes nodes;
+    private final StrategyReader strategies;
+
+    TableReader(Problems problems, YamlNodes nodes, StrategyReader strategies) {
+        this.problems = problems;
+        this.nodes = nodes;
+        this.strategies = strategies;
+    }
+
+    Map<String, TableRule> readTables(Node node, List<ShardSpec> shards, Set<String> known) {
+        Map<String, TableRule> tables = new LinkedHashMap<>();
+        MappingNode m = node == null ? null : nodes.mapping(node, "tables");
+        if (m == null) {
+            return tables;
+        }
+        for (NodeTuple t : m.getValue()) {
+            String table = YamlNodes.scalar(t.getKeyNode()).toLowerCase(Locale.ROOT);
+            String path = "tables." + YamlNodes.scalar(t.getKeyNode());
+            if (tables.containsKey(table)) {
+                problems.add(path, "duplicate table '" + table + "'");
+                continue;
+            }
+            MappingNode tm = nodes.mapping(t.getValueNode(), path);
+            if (tm == null) {
+                continue;
+            }
+            Map<String, Node> f = nodes.fields(tm, path, TABLE_KEYS);
+            boolean broadcast = nodes.bool(f.get("broadcast"), path + ".broadcast");
+            String pinned = nodes.text(f.get("shard"), path + ".shard");
+            boolean sharded = f.containsKey("strategy") || f.containsKey("key");
+            int kinds = (broadcast ? 1 : 0) + (pinned != null ? 1 : 0) + (sharded ? 1 : 0);
+            if (kinds > 1) {
+                problems.add(path, "a table is either sharded (key + strategy), broadcast: true, or pinned (shard: name); this one says more than one");
+                continue;
+            }
+            if (broadcast) {
+                tables.put(table, TableRule.broadcast(table));
+            } else if (pinned != null) {
+                tables.put(table, TableRule.pinned(table, pinned));
+            } else {
+                String key = nodes.required(f, path, "key",
+                        "a sharded table needs a shard key column (or say broadcast: true or shard: <name>)");
+                if (!f.containsKey("strategy")) {
+                    problems.add(path + ".strategy", "missing: a sharded table needs a strategy (or say broadcast: true or shard: <name>)");
+                    continue;
+                }
+                Strategy strategy = strategies.readStrategy(f.get("strategy"), path + ".strategy", shards, known);
+                if (key != null && strategy != null) {
+                    TableRule rule = TableRule.sharded(table, key, strategy);
+                    if (f.containsKey("archive")) {
+                        Archive archive = readArchive(f.get("archive"), path + ".archive", key, shards, known);
+                        rule = archive == null ? rule : rule.withArchive(archive);
+                    }
+                    tables.put(table, rule);
+                }
+            }
+        }
+        return tables;
+    }
+
+    private Archive readArchive(Node node, String path, String key, List<ShardSpec> shards, Set<String> known) {
+        MappingNode m = nodes.mapping(node, path);
+        if (m == null) {
+            return null;
+        }
+        Map<String, Node> f = nodes.fields(m, path, ARCHIVE_KEYS);
+        if (!f.containsKey("shards")) {
+            problems.add(path + ".shards", "missing: name the archive shards in the order lookups try them");
+            return null;
+        }
+        List<String> archiveShards = strategies.shardList(f.get("shards"), path + ".shards", known);
+        String id = nodes.text(f.get("id"), path + ".id");
+        String lookup = nodes.text(f.get("lookup"), path + ".lookup");
+        if (lookup != null && !lookup.equals("first") && !lookup.equals("all")) {
+            problems.add(path + ".lookup", "expected first or all, got '" + lookup + "'");
+        }
+        Cutoff cutoff = f.containsKey("cutoff") ? readCutoff(f.get("cutoff"), path + ".cutoff") : null;
+        if (archiveShards.isEmpty()) {
+            return null;
+        }
+        Archive archive = new Archive(archiveShards, id == null ? key : id, "all".equals(lookup), cutoff, null, null);
+        if (f.containsKey("placement")) {
+            MappingNode pm = nodes.mapping(f.get("placement"), path + ".placement");
+            if (pm != null) {
+                Map<String, Node> pf = nodes.fields(pm, path + ".placement", PLACEMENT_KEYS);
+                String column = nodes.required(pf, path + ".placement", "column", "the column whose value picks the archive shard");
+                Strategy placement = pf.containsKey("strategy")
+                        ? strategies.readStrategy(pf.get("strategy"), path + ".placement.strategy", shards, known) : null;
+                if (!pf.containsKey("strategy")) {
+                    problems.add(path + ".placement.strategy", "missing: the strategy that picks an archive shard by "
+                            + (column == null ? "the column" : column));
+                }
+                if (column != null && placement != null) {
+                    for (String s : placement.shards()) {
+                        if (!archiveShards.contains(s)) {
+                            problems.add(path + ".placement.strategy", "places rows on '" + s
+                                    + "', which is not one of the archive shards " + archiveShards);
+                        }
+                    }
+                    archive = archive.placedBy(column, placement);
+                }
+            }
+        }
+        return archive;
+    }
+
+    private Cutoff readCutoff(Node node, String path) {
+        MappingNode m = nodes.mapping(node, path);
+        if (m == null) {
+            return null;
+        }
+        Map<String, Node> f = nodes.fields(m, path, CUTOFF_KEYS);
+        String column = nodes.required(f, path, "column", "the column that tells archive rows from hot rows");
+        String age = nodes.text(f.get("age"), path + ".age");
+        String before = nodes.text(f.get("before"), path + ".before");
+        String below = nodes.text(f.get("below"), path + ".below");
+        int given = (age != null ? 1 : 0) + (before != null ? 1 : 0) + (below != null ? 1 : 0);
+        if (given != 1) {
+            problems.add(path, "a cutoff needs exactly one of age (90d), before (a date) or below (an id watermark)");
+            return null;
+        }
+        try {
+            if (column == null) {
+                return null;
+            }
+            if (age != null) {
+                return Cutoff.age(column, Cutoff.parseAge(age));
+            }
+            if (before != null) {
+                return Cutoff.before(column, before);
+            }
+            return Cutoff.below(column, Long.parseLong(below.strip()));
+        } catch (NumberFormatException e) {
+            problems.add(path + ".below", "expected a whole number, got '" + below + "'");
+        } catch (IllegalArgumentException e) {
+            problems.add(path + (age != null ? ".age" : ".before"), e.getMessage());
+        }
+        return null;
+    }
+}
