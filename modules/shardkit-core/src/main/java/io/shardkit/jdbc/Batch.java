@@ -1,6 +1,7 @@
 package io.shardkit.jdbc;
 
 import io.shardkit.exec.Parameters;
+import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
 import io.shardkit.route.RouteDecision;
 import io.shardkit.sql.Dialect;
@@ -36,6 +37,30 @@ final class Batch {
         for (int i = 0; i < statement.conn.registry().slots(); i++) {
             pending.add(new ArrayList<>());
         }
+    }
+
+    /**
+     * Runs a plain statement's batch of SQL texts: every entry is analysed first, so a refused entry
+     * refuses the batch before any SQL reaches a shard.
+     */
+    static long[] ofSql(ShardedStatement statement, List<String> entries) throws SQLException {
+        // every entry analysed first, so a refused entry refuses the batch before any SQL reaches a shard
+        SqlAnalysis[] analyses = new SqlAnalysis[entries.size()];
+        for (int i = 0; i < analyses.length; i++) {
+            SqlAnalysis a = statement.analyze(entries.get(i));
+            if (a.shape() == SqlAnalysis.Shape.REFUSED && (statement.conn.pinnedShard() < 0
+                    || a.problem().startsWith(io.shardkit.sql.SqlLexer.SEVERAL_STATEMENTS))) {
+                RefusedException refused = new RefusedException(a.problem(), a.sql());
+                throw new BatchUpdateException("batch entry " + (i + 1) + ": " + refused.getMessage(),
+                        refused.getSQLState(), 0, new long[0], refused);
+            }
+            analyses[i] = a;
+        }
+        Batch b = new Batch(statement, entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            b.add(i, analyses[i], null, entries.get(i));
+        }
+        return b.finish();
     }
 
     void add(int index, SqlAnalysis a, Parameters params, String sql) throws SQLException {

@@ -77,6 +77,54 @@ final class BatchKeys {
     }
 
     /**
+     * The generated keys of the last (non-batch) execution, run by the physical statements
+     * {@code last} on {@code shards}: one shard's own, a split INSERT's in VALUES order, or the
+     * shards' concatenated.
+     */
+    static ResultSet ofLastExecution(Statement owner, Statement[] last, String[] shards, RouteDecision split)
+            throws SQLException {
+        int n = 0;
+        for (Statement s : last) {
+            n += s == null ? 0 : 1;
+        }
+        if (n == 0) {
+            throw new SQLException("no statement has run yet, so there are no generated keys", "HY010");
+        }
+        if (last.length == 1) {
+            try {
+                return new ShardResultSet(owner, shards[0], last[0].getGeneratedKeys());
+            } catch (SQLException e) {
+                throw ShardException.fromShard(shards[0], null, e);
+            }
+        }
+        ResultSet[] parts = new ResultSet[last.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                parts[i] = last[i].getGeneratedKeys();
+            } catch (SQLException e) {
+                closeQuietly(parts);
+                throw ShardException.fromShard(shards[i], null, e);
+            }
+        }
+        if (split != null) {
+            return BatchKeys.ofSplitInsert(owner, split, shards.clone(), parts);
+        }
+        return new ConcatResultSet(owner, shards.clone(), parts, 0);
+    }
+
+    private static void closeQuietly(ResultSet[] parts) {
+        for (ResultSet rs : parts) {
+            if (rs != null) {
+                try {
+                    rs.close();
+                } catch (SQLException ignored) {
+                    // the first error is the one reported
+                }
+            }
+        }
+    }
+
+    /**
      * The keys of a multi-row INSERT split by shard, back in VALUES order (one database returns
      * them in that order, and clients such as MyBatis hand them to the inserted objects in order).
      * A driver that returns only the statement's last id (sqlite-jdbc) gets the last row's id, as
