@@ -123,6 +123,11 @@ public final class ShardedConnection implements Connection {
         return mergeRowLimit;
     }
 
+    /** The physical connections of this logical connection (a merged read in exec runs on them). */
+    Session session() {
+        return session;
+    }
+
     /** The physical connection already held for a shard, or {@code null}; never borrows. */
     Connection heldConnection(int shard) {
         return session.held(shard);

@@ -5,6 +5,7 @@ import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
 import io.shardkit.merge.Cursor;
 import io.shardkit.exec.Executor;
+import io.shardkit.exec.ScatterExecution;
 import io.shardkit.plan.RowSource;
 import io.shardkit.plan.PlanNode;
 import io.shardkit.plan.Planner;
@@ -97,8 +98,8 @@ class ShardedStatement extends StatementBase {
             for (int i = 0; i < shards.length; i++) {
                 shards[i] = d.shard(i);
             }
-            ScatterExecution ex = new ScatterExecution(conn, conn.scatter(), params, fetchSize, queryTimeout, shards,
-                    conn.mergeRowLimit());
+            ScatterExecution ex = new ScatterExecution(conn.session(), conn.registry(), conn.scatter(), params, fetchSize,
+                    queryTimeout, shards, conn.mergeRowLimit(), md -> new MergedMetaData(md, md.getColumnCount()));
             running = ex;
             Cursor rows = root.open(ex);
             try {

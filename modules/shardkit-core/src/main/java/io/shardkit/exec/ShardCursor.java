@@ -1,4 +1,4 @@
-package io.shardkit.jdbc;
+package io.shardkit.exec;
 
 import io.shardkit.ShardException;
 import io.shardkit.merge.Cursor;
@@ -21,8 +21,8 @@ final class ShardCursor implements Cursor {
     private final Connection borrowed;
     private final boolean endTransaction;
     private final int columns;
-    private final ScatterExecution watch;
-    private final ScatterExecution.Part part;
+    private final ScatterWatch watch;
+    private final ScatterPart part;
     private boolean closed;
 
     /**
@@ -31,7 +31,7 @@ final class ShardCursor implements Cursor {
      * @param watch the read this cursor belongs to: its cancel and query timeout, told when the cursor closes
      */
     ShardCursor(String shard, Statement statement, ResultSet rows, Connection borrowed, boolean endTransaction,
-            ScatterExecution watch, ScatterExecution.Part part) throws SQLException {
+            ScatterWatch watch, ScatterPart part) throws SQLException {
         this.shard = shard;
         this.statement = statement;
         this.rows = rows;

@@ -1,4 +1,4 @@
-package io.shardkit.jdbc;
+package io.shardkit.exec;
 
 import java.util.ArrayList;
 import java.util.HashMap;

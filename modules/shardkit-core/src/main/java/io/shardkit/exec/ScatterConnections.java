@@ -1,0 +1,133 @@
+package io.shardkit.exec;
+
+import io.shardkit.ShardException;
+import io.shardkit.plan.Route;
+import io.shardkit.pool.ScatterPermits;
+import io.shardkit.pool.ShardRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Gets the parts of one scatter their connections, and its permits, in shard order, before any
+ * query starts; after a failed open, drops the held connections the pool found broken.
+ */
+final class ScatterConnections {
+    private final Session session;
+    private final ShardRegistry registry;
+    private final ScatterWatch watch;
+    private final ScatterCatalog catalog;
+    private final long timeoutNanos;
+
+    ScatterConnections(Session session, ShardRegistry registry, ScatterWatch watch, ScatterCatalog catalog,
+            long timeoutNanos) {
+        this.session = session;
+        this.registry = registry;
+        this.watch = watch;
+        this.catalog = catalog;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    /** The session's autocommit, as the logical connection's {@code getAutoCommit()} answers it: fails once closed. */
+    static boolean autoCommit(Session session) throws SQLException {
+        session.checkOpen();
+        return session.autoCommit();
+    }
+
+    /**
+     * Gets every part its connection before any query starts. In a transaction: the connection's
+     * own. Otherwise the one it holds for the shard (dropped first when the pool found it broken),
+     * or one borrowed for this read: a shard known to be down fails at once; then the shards'
+     * scatter permits are taken (in shard order, so scatters never wait in a cycle, and never
+     * more than a shard's scatter share), then the connections are borrowed, in shard order. A
+     * failure gives back everything taken, so a waiting scatter holds no connection.
+     */
+    void acquire(List<Route> routes, ScatterPart[] parts) throws SQLException {
+        int n = routes.size();
+        boolean transaction = !autoCommit(session);
+        int[] counts = null;
+        for (int i = 0; i < n; i++) {
+            int shard = registry.indexOf(routes.get(i).shard());
+            Connection c;
+            if (transaction) {
+                c = session.physical(shard);
+            } else {
+                c = session.held(shard);
+                if (c != null && c.isClosed()) {
+                    session.dropIfBroken(shard);
+                    c = session.held(shard);
+                }
+            }
+            parts[i] = new ScatterPart(shard, c);
+            if (c == null) {
+                registry.recentFailures().check(shard, registry.name(shard));
+                if (counts == null) {
+                    counts = new int[registry.slots()];
+                }
+                counts[shard]++;
+            }
+        }
+        if (counts == null) {
+            return;
+        }
+        ScatterPermits permits = registry.scatterPermits();
+        permits.acquire(counts, System.nanoTime() + permitWaitNanos(parts), "a scatter over " + n + " shards");
+        try {
+            for (int shard = 0; shard < counts.length; shard++) {
+                for (int i = 0; i < n && counts[shard] > 0; i++) {
+                    ScatterPart p = parts[i];
+                    if (p.shard != shard || p.connection != null) {
+                        continue;
+                    }
+                    try {
+                        p.connection = session.borrow(shard);
+                    } catch (SQLException e) {
+                        registry.recentFailures().failed(shard, e);
+                        throw ShardException.fromShard(registry.name(shard), null, e);
+                    }
+                    registry.recentFailures().ok(shard);
+                    p.borrowed = true;
+                    p.permit = true;
+                    counts[shard]--;
+                    catalog.reads(shard, p.connection);
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            for (ScatterPart p : parts) {
+                watch.giveBack(p, false);
+            }
+            permits.release(counts, counts.length);
+            throw e;
+        }
+    }
+
+    /** How long a scatter waits for permits: its query timeout when set, else the first pool's connection timeout. */
+    private long permitWaitNanos(ScatterPart[] parts) {
+        if (timeoutNanos > 0) {
+            return timeoutNanos;
+        }
+        for (ScatterPart p : parts) {
+            if (p.connection == null) {
+                var pool = registry.pool(p.shard);
+                return java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(pool == null ? 30_000 : pool.getConnectionTimeout());
+            }
+        }
+        return 0;
+    }
+
+    /** After a failed open: held connections the pool found broken are dropped from the logical connection. */
+    void dropBroken(ScatterPart[] parts) {
+        try {
+            if (!autoCommit(session)) {
+                return;
+            }
+        } catch (SQLException e) {
+            return;
+        }
+        for (ScatterPart p : parts) {
+            if (p != null && !p.borrowed) {
+                session.dropIfBroken(p.shard);
+            }
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package io.shardkit.exec;
+
+import io.shardkit.pool.ShardRegistry;
+import io.shardkit.merge.Arithmetic;
+import io.shardkit.merge.Cursor;
+import io.shardkit.merge.MemoryBudget;
+import io.shardkit.merge.Values;
+import io.shardkit.plan.Execution;
+import io.shardkit.plan.Route;
+import io.shardkit.plan.Scatter;
+import io.shardkit.sql.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Runs the shard queries of one merged read. The queries start in parallel on the data source's
+ * scatter executor (the calling thread runs one of them itself). Outside a transaction each shard
+ * the connection does not already hold gets a connection borrowed for this read only, returned
+ * when its cursor closes, so a LIMIT that is satisfied early, or a result set closed early, gives
+ * connections back at once. Inside a transaction the connection's own shard connections are used,
+ * so the read sees the transaction's writes.
+ *
+ * <p>On PostgreSQL a borrowed connection reads in a transaction, so the driver streams rows in
+ * batches of the fetch size instead of loading the whole result.
+ *
+ * <p>It gets its parts' connections and permits through {@link ScatterConnections}, is cancelled and
+ * timed out by its {@link ScatterWatch}, and asks the shards' catalogs through {@link ScatterCatalog}.
+ */
+public final class ScatterExecution implements Execution {
+    /** Rows per round trip for merged reads when the statement sets no fetch size. */
+    static final int DEFAULT_FETCH = 1000;
+
+    /** Copies a shard's column metadata when the scatter opens (its cursors may close long before it is asked). */
+    public interface Columns {
+        ResultSetMetaData copy(ResultSetMetaData shard) throws SQLException;
+    }
+
+    private final Session session;
+    private final ShardRegistry registry;
+    private final ExecutorService executor;
+    private final Parameters params;
+    private final int fetchSize;
+    private final int[] shards;
+    private final long rowLimit;
+    /** The merge state bound of this read, shared by its plan's nodes; dropped with the execution. */
+    private final MemoryBudget memory;
+    private Arithmetic arithmetic;
+    private final Columns columns;
+    private ResultSetMetaData metaData;
+    private final ScatterWatch watch;
+    private final ScatterCatalog catalog;
+    private final ScatterConnections connections;
+    private long maxHeld;
+
+    /**
+     * @param session the logical connection's physical connections (held, borrowed, its tenant's SQL)
+     * @param columns copies the first shard's column metadata when the scatter opens
+     */
+    public ScatterExecution(Session session, ShardRegistry registry, ExecutorService executor, Parameters params,
+            int fetchSize, int queryTimeout, int[] shards, long rowLimit, Columns columns) {
+        this.session = session;
+        this.registry = registry;
+        this.executor = executor;
+        this.params = params;
+        this.fetchSize = fetchSize;
+        long timeoutNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(queryTimeout);
+        this.shards = shards;
+        this.rowLimit = rowLimit;
+        this.memory = new MemoryBudget(registry.settings().mergeMemory(), rowLimit, registry.mergeMemory());
+        this.columns = columns;
+        this.watch = new ScatterWatch(registry, session, queryTimeout, timeoutNanos);
+        this.catalog = new ScatterCatalog(session, registry, shards);
+        this.connections = new ScatterConnections(session, registry, watch, catalog, timeoutNanos);
+    }
+
+    @Override
+    public List<Cursor> open(Scatter scatter) throws SQLException {
+        if (!scatter.write()) {
+            values(); // asks the shards' default collation (once per data source) before their connections are taken
+        }
+        List<Route> routes = scatter.routes();
+        int n = routes.size();
+        ScatterPart[] parts = new ScatterPart[n];
+        watch.arm();
+        watch.enter();
+        try {
+            connections.acquire(routes, parts);
+            long fetch = fetchSize > 0 ? fetchSize : DEFAULT_FETCH;
+            boolean stream = scatter.rowsPerShard() < 0 || scatter.rowsPerShard() > fetch;
+            List<Future<ShardCursor>> started = new ArrayList<>(n);
+            SQLException failure = null;
+            try {
+                for (int i = 0; i < n - 1; i++) {
+                    int part = i;
+                    started.add(executor.submit(() -> openShard(routes.get(part), parts[part], stream)));
+                }
+            } catch (RuntimeException e) {
+                failure = new SQLException("cannot start the shard queries: " + e, "HY000", e);
+            }
+            List<Cursor> cursors = new ArrayList<>(n);
+            ShardCursor last = null;
+            if (failure == null) {
+                try {
+                    last = openShard(routes.get(n - 1), parts[n - 1], stream);
+                } catch (SQLException e) {
+                    failure = e;
+                }
+            }
+            for (Future<ShardCursor> f : started) {
+                try {
+                    cursors.add(f.get());
+                } catch (ExecutionException e) {
+                    failure = first(failure, asSql(e.getCause()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    watch.cancel();
+                    failure = first(failure, new SQLException("interrupted while starting shard queries", "HY008"));
+                }
+            }
+            if (last != null) {
+                cursors.add(last);
+            }
+            if (failure != null) {
+                for (Cursor c : cursors) {
+                    try {
+                        c.close();
+                    } catch (SQLException e) {
+                        failure.addSuppressed(e);
+                    }
+                }
+                for (ScatterPart p : parts) {
+                    watch.giveBack(p, false); // the parts whose query never started (the others are done)
+                }
+                connections.dropBroken(parts);
+                throw failure;
+            }
+            if (metaData == null && !cursors.isEmpty()) {
+                ResultSetMetaData shardMeta = cursors.get(0).source().getMetaData();
+                metaData = columns.copy(shardMeta);
+            }
+            return cursors;
+        } finally {
+            watch.leave();
+        }
+    }
+
+    private static SQLException first(SQLException kept, SQLException next) {
+        if (kept == null) {
+            return next;
+        }
+        if (next != kept) {
+            kept.addSuppressed(next);
+        }
+        return kept;
+    }
+
+    private static SQLException asSql(Throwable t) {
+        return t instanceof SQLException e ? e : new SQLException("shard query failed: " + t, "HY000", t);
+    }
+    private ShardCursor openShard(Route route, ScatterPart part, boolean stream) throws SQLException {
+        int shard = part.shard;
+        Connection c = part.connection;
+        boolean streamInTransaction = false;
+        Statement st = null;
+        try {
+            String sql = session.sqlFor(shard, route.sql());
+            if (part.borrowed && stream && registry.dialect(shard) == Dialect.POSTGRESQL) {
+                c.setAutoCommit(false);
+                streamInTransaction = true;
+            }
+            if (params == null && route.parameters() == null) {
+                st = c.createStatement();
+                prepare(st);
+                watch.started(part, st, route.shard());
+                return new ShardCursor(route.shard(), st, st.executeQuery(sql),
+                        part.borrowed ? c : null, streamInTransaction, watch, part);
+            }
+            PreparedStatement ps = c.prepareStatement(sql);
+            st = ps;
+            prepare(ps);
+            if (params != null) {
+                params.applyTo(ps, route.parameters(), io.shardkit.sql.SqlText.countParameters(route.sql(), registry.dialect(shard)));
+            }
+            watch.started(part, ps, route.shard());
+            return new ShardCursor(route.shard(), ps, ps.executeQuery(), part.borrowed ? c : null, streamInTransaction,
+                    watch, part);
+        } catch (SQLException | RuntimeException e) {
+            if (st != null) {
+                try {
+                    st.close();
+                } catch (SQLException ignored) {
+                    // the query's own error is reported
+                }
+            }
+            watch.giveBack(part, streamInTransaction);
+            if (e instanceof SQLException se) {
+                throw watch.failure(route.shard(), route.sql(), se);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The statement's fetch size. Its query timeout is not handed to the drivers: this read's own
+     * timer applies it to the execute and to each wait in {@code next()} alike, on every dialect
+     * (sqlite-jdbc's would not stop a scatter, pgjdbc's covers the execute only).
+     */
+    private void prepare(Statement st) throws SQLException {
+        st.setFetchSize(fetchSize > 0 ? fetchSize : DEFAULT_FETCH);
+    }
+
+    /** Cancels every shard statement of this read, from any thread; a read not yet started fails when it starts. */
+    public void cancel() {
+        watch.cancel();
+    }
+
+    @Override
+    public java.util.Set<Object> present(List<String> hotShards, String table, String idColumn, List<Object> ids)
+            throws SQLException {
+        return catalog.present(hotShards, table, idColumn, ids);
+    }
+
+    @Override
+    public Values values() {
+        return catalog.values();
+    }
+
+    @Override
+    public String declaredCollation(String table, String column) throws SQLException {
+        return catalog.declaredCollation(table, column);
+    }
+
+    @Override
+    public java.util.Map<String, Integer> enumOrder(String type) throws SQLException {
+        return catalog.enumOrder(type);
+    }
+
+    @Override
+    public Boolean deterministicCollation(String collation) throws SQLException {
+        return catalog.deterministicCollation(collation);
+    }
+
+    @Override
+    public Arithmetic arithmetic() {
+        if (arithmetic == null) {
+            arithmetic = new Arithmetic(registry.dialect(shards[0]));
+        }
+        return arithmetic;
+    }
+
+    @Override
+    public Object[] parameters() {
+        return params == null ? null : params.values();
+    }
+
+    @Override
+    public long rowLimit() {
+        return rowLimit;
+    }
+
+    @Override
+    public MemoryBudget memory() {
+        return memory;
+    }
+
+    @Override
+    public void holding(String node, long rows) {
+        maxHeld = Math.max(maxHeld, rows);
+    }
+
+    /** The most rows any node held at once during this execution. */
+    public long maxHeld() {
+        return maxHeld;
+    }
+
+    /** A shard's column metadata, once a scatter has opened. */
+    public ResultSetMetaData metaData() {
+        return metaData;
+    }
+}
