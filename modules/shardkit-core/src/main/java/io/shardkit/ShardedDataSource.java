@@ -8,6 +8,8 @@ import io.shardkit.config.YamlShardMap;
 import io.shardkit.pool.AdminConnections;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.jdbc.ShardKey;
+import io.shardkit.exec.Executor;
+import io.shardkit.exec.Session;
 import io.shardkit.jdbc.ShardedConnection;
 import io.shardkit.route.Router;
 import io.shardkit.sql.AnalysisCache;
@@ -100,7 +102,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
     /** A lazy connection that routes every statement; it borrows from a shard's pool only when a statement needs it. */
     @Override
     public Connection getConnection() throws SQLException {
-        return new ShardedConnection(registry, cache, router, -1, scatter, mergeRowLimit);
+        return connection(-1, null);
     }
 
     /** Refused: credentials are per shard and come from the shard map. */
@@ -122,7 +124,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         if (!registry.isOpen(shard)) {
             throw new ShardException("shard " + shard + " is closed; open it again to use it", "08003", 0, shard, null);
         }
-        return new ShardedConnection(registry, cache, router, i, scatter, mergeRowLimit);
+        return connection(i, null);
     }
 
     private ShardException unknownShard(String shard) {
@@ -164,7 +166,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
 
     /** A lazy routing connection for one tenant; see {@link TenantDataSource#getConnection()}. */
     Connection tenantConnection(io.shardkit.tenant.TenantScope tenant) {
-        return new ShardedConnection(registry, cache, router, -1, scatter, mergeRowLimit, tenant);
+        return connection(-1, tenant);
     }
 
     /**
@@ -247,6 +249,12 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
         return rule.strategy().candidates(rule.table(), key.values().get(0)).shards().get(0);
     }
 
+    /** A logical connection: pinned to shard {@code pinned} (or -1 to route), for a tenant (or {@code null}). */
+    private ShardedConnection connection(int pinned, io.shardkit.tenant.TenantScope tenant) {
+        Session session = new Session(registry, tenant, pinned);
+        return new ShardedConnection(registry, cache, new Executor(registry, router, session), scatter, mergeRowLimit);
+    }
+
     /**
      * How a statement would be routed and planned, with the choosers' reasons. Runs nothing and
      * opens no connection. Throws what executing it would throw when it is refused.
@@ -254,7 +262,7 @@ public final class ShardedDataSource implements DataSource, AutoCloseable {
      * @param params the values of its {@code ?} parameters, in order
      */
     public Explain explain(String sql, Object... params) throws SQLException {
-        return io.shardkit.jdbc.SqlExplain.explain(cache.get(sql), params, router, registry);
+        return Executor.explain(cache.get(sql), params, router, registry);
     }
 
     /**

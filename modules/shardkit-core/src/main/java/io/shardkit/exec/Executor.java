@@ -1,8 +1,11 @@
 package io.shardkit.exec;
 
+import io.shardkit.Explain;
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
 
+import io.shardkit.plan.PlanNode;
+import io.shardkit.plan.Planner;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.route.RouteDecision;
 import io.shardkit.route.Router;
@@ -13,6 +16,9 @@ import io.shardkit.sql.StatementKind;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,16 +38,26 @@ public final class Executor {
     private final WriteGuard guard;
     private final int pinned;
 
-    public Executor(ShardRegistry registry, Router router, Session session, int pinned) {
+    public Executor(ShardRegistry registry, Router router, Session session) {
         this.registry = registry;
         this.router = router;
         this.session = session;
-        this.pinned = pinned;
+        this.pinned = session.pinned();
         this.guard = new WriteGuard(registry, session, router);
     }
 
     public WriteGuard guard() {
         return guard;
+    }
+
+    /** The physical connections this executor runs on. */
+    public Session session() {
+        return session;
+    }
+
+    /** The shard every statement goes to, or -1 to route each statement. */
+    public int pinned() {
+        return pinned;
     }
 
     /**
@@ -111,6 +127,36 @@ public final class Executor {
         if (pinned < 0) {
             guard.beforeWrite(a, d);
         }
+    }
+
+    /** What shardkit would do with a statement: its route, with the reasons, and its plan. */
+    public static Explain explain(SqlAnalysis a, Object[] params, Router router, ShardRegistry registry)
+            throws SQLException {
+        StringBuilder why = new StringBuilder();
+        RouteDecision d = router.route(a, params, -1, why);
+        PlanNode plan = Planner.plan(a, d, registry, params);
+        List<String> shards = new ArrayList<>();
+        for (int i = 0; i < d.size(); i++) {
+            shards.add(registry.name(d.shard(i)));
+        }
+        List<String> reasons = why.length() == 0 ? List.of() : Arrays.asList(why.toString().split("\n"));
+        return new Explain(a.sql(), shards, reasons, plan);
+    }
+
+    /** {@link #explain(SqlAnalysis, Object[], Router, ShardRegistry)} with this connection's router. */
+    public Explain explain(SqlAnalysis a, Object[] params) throws SQLException {
+        return explain(a, params, router, registry);
+    }
+
+    /** The hot shards (every shard that is not a read-only archive). */
+    public int[] hotShards() {
+        return router.hotShards();
+    }
+
+    /** The shards whose catalogs describe a table: those holding it per the map, else every hot shard. */
+    public int[] shardsHolding(String table) {
+        int[] shards = router.shardsHolding(table);
+        return shards != null ? shards : router.hotShards();
     }
 
     /** Runs part {@code i} of a multi-shard write on its shard; answers its update count. */

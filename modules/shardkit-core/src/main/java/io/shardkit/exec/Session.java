@@ -46,7 +46,7 @@ public final class Session {
     private final ShardRegistry registry;
     private final TenantScope tenant;
     private final int pinned;
-    private final Users users;
+    private Users users;
     /** Per shard index; grows when a runtime shard opened after this session is used. */
     private Connection[] physical;
     /** The current transaction's savepoints, bound to each shard as it joins. */
@@ -73,12 +73,36 @@ public final class Session {
      * @param pinned the shard every statement goes to, or -1 (a pinned session never gives back its connection)
      * @param tenant the tenant whose schema every connection is switched to, or {@code null}
      */
-    public Session(ShardRegistry registry, TenantScope tenant, int pinned, Users users) {
+    public Session(ShardRegistry registry, TenantScope tenant, int pinned) {
         this.registry = registry;
         this.tenant = tenant;
         this.pinned = pinned;
-        this.users = users;
         this.physical = new Connection[registry.slots()];
+    }
+
+    /** The logical connection's open statements, asked before a shard connection goes back; set once. */
+    public void attach(Users users) {
+        this.users = users;
+    }
+
+    /** The shard every statement goes to, or -1. */
+    public int pinned() {
+        return pinned;
+    }
+
+    /** Whether the session runs for a tenant (in its schema). */
+    public boolean hasTenant() {
+        return tenant != null;
+    }
+
+    /** The tenant's schema, or {@code null}. */
+    public String tenantSchema() {
+        return tenant == null ? null : tenant.schema();
+    }
+
+    /** The tenant as messages name it ({@code tenant acme (schema ..., mode)}), or {@code null}. */
+    public String tenantLabel() {
+        return tenant == null ? null : tenant.toString();
     }
 
     /**

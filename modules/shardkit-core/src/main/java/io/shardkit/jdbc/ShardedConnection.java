@@ -3,14 +3,11 @@ package io.shardkit.jdbc;
 import io.shardkit.exec.Parameters;
 import io.shardkit.ShardException;
 import io.shardkit.pool.ShardRegistry;
-import io.shardkit.route.RouteDecision;
-import io.shardkit.route.Router;
 import io.shardkit.sql.AnalysisCache;
 import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.exec.Executor;
 import io.shardkit.exec.PinnedGuard;
 import io.shardkit.exec.Session;
-import io.shardkit.tenant.TenantScope;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -45,7 +42,7 @@ import java.util.Properties;
  * distributed commit. Reads may go to any shard. A connection pinned to one shard (explicitly
  * or by a {@code ShardingKey}) sends every statement there without routing. A tenant's connection
  * ({@code ShardedDataSource.forTenant}) runs every statement in the tenant's schema: its SQL and
- * the pooled connections it borrows go through its {@link TenantScope}.
+ * the pooled connections it borrows go through its tenant scope (see {@link Session}).
  *
  * <p>Not thread-safe, like any JDBC connection.
  */
@@ -53,40 +50,33 @@ public final class ShardedConnection implements Connection {
 
     private final ShardRegistry registry;
     private final AnalysisCache cache;
-    private final Router router;
     private final java.util.concurrent.ExecutorService scatter;
     private final long mergeRowLimit;
     private final List<ShardedStatement> statements = new ArrayList<>();
     private final int pinned;
+    /** Where statements are decided and multi-shard writes run; see {@link Executor}. */
+    private final Executor executor;
     /** The physical connections, their settings and transactions; see {@link Session}. */
     private final Session session;
-    private final Executor executor;
     /** -1 until set: each shard's driver default applies. */
     private int holdability = -1;
-    /** The tenant whose schema every statement runs in, or {@code null}. */
-    private final TenantScope tenant;
 
     /**
-     * @param pinned the shard index every statement goes to, or -1 to route each statement
+     * @param executor this connection's executor, over its own {@link Session} (pinned to a shard or
+     *     not, for a tenant or not)
      * @param scatter runs the shard queries of a merged read in parallel
      * @param mergeRowLimit the most rows a merge may hold in memory
      */
-    public ShardedConnection(ShardRegistry registry, AnalysisCache cache, Router router, int pinned,
+    public ShardedConnection(ShardRegistry registry, AnalysisCache cache, Executor executor,
             java.util.concurrent.ExecutorService scatter, long mergeRowLimit) {
-        this(registry, cache, router, pinned, scatter, mergeRowLimit, null);
-    }
-
-    /** @param tenant the tenant every statement runs for (its schema), or {@code null} for none */
-    public ShardedConnection(ShardRegistry registry, AnalysisCache cache, Router router, int pinned,
-            java.util.concurrent.ExecutorService scatter, long mergeRowLimit, TenantScope tenant) {
-        this.tenant = tenant;
         this.registry = registry;
         this.cache = cache;
-        this.router = router;
+        this.executor = executor;
+        this.session = executor.session();
+        this.pinned = executor.pinned();
         this.scatter = scatter;
         this.mergeRowLimit = mergeRowLimit;
-        this.pinned = pinned;
-        this.session = new Session(registry, tenant, pinned, new Session.Users() {
+        session.attach(new Session.Users() {
             @Override
             public boolean uses(int shard) {
                 for (int i = 0; i < statements.size(); i++) { // no iterator: runs at every statement boundary
@@ -104,15 +94,10 @@ public final class ShardedConnection implements Connection {
                 }
             }
         });
-        this.executor = new Executor(registry, router, session, pinned);
     }
 
     ShardRegistry registry() {
         return registry;
-    }
-
-    Router router() {
-        return router;
     }
 
     java.util.concurrent.ExecutorService scatter() {
@@ -128,26 +113,8 @@ public final class ShardedConnection implements Connection {
         return session;
     }
 
-    /** The physical connection already held for a shard, or {@code null}; never borrows. */
-    Connection heldConnection(int shard) {
-        return session.held(shard);
-    }
-
     AnalysisCache cache() {
         return cache;
-    }
-
-    /** The tenant this connection runs every statement for, or {@code null}. */
-    public TenantScope tenant() {
-        return tenant;
-    }
-
-    /**
-     * Borrows a shard's pooled connection; for a tenant in search_path mode it comes switched to the
-     * tenant's schema, and closing it resets that. The caller closes it.
-     */
-    Connection borrow(int shard) throws SQLException {
-        return session.borrow(shard);
     }
 
     /** The SQL to send to a shard: for a tenant in rewrite mode, with its tables in the tenant's schema. */
@@ -173,11 +140,6 @@ public final class ShardedConnection implements Connection {
     /** After a statement failed on a shard: a connection the pool found broken is given back (see {@link Session#dropIfBroken}). */
     void dropIfBroken(int shard) {
         session.dropIfBroken(shard);
-    }
-
-    /** At a statement boundary: gives back the shard connections nothing open uses (see {@link Session#releaseIdle}). */
-    void releaseIdle(RouteDecision except) {
-        session.releaseIdle(except);
     }
 
     /** Whether this connection holds a physical connection to a shard (for tests and monitoring). */
@@ -463,14 +425,13 @@ public final class ShardedConnection implements Connection {
         if (s >= 0) {
             return s;
         }
-        int[] hot = router.hotShards();
+        int[] hot = executor.hotShards();
         return hot.length > 0 ? hot[0] : 0;
     }
 
     /** The shards whose catalogs describe a table: those holding it per the map, else every hot shard. */
     int[] shardsHolding(String table) {
-        int[] shards = router.shardsHolding(table);
-        return shards != null ? shards : router.hotShards();
+        return executor.shardsHolding(table);
     }
 
     /**
@@ -484,7 +445,7 @@ public final class ShardedConnection implements Connection {
     @Override
     public void setCatalog(String catalog) throws SQLException {
         checkOpen();
-        if (tenant != null) {
+        if (session.hasTenant()) {
             throw tenantFixed("setCatalog");
         }
         session.eachPhysical(c -> c.setCatalog(catalog));
@@ -499,7 +460,7 @@ public final class ShardedConnection implements Connection {
     @Override
     public void setSchema(String name) throws SQLException {
         checkOpen();
-        if (tenant != null) {
+        if (session.hasTenant()) {
             throw tenantFixed("setSchema");
         }
         session.setSchema(name);
@@ -507,15 +468,15 @@ public final class ShardedConnection implements Connection {
 
     /** A tenant connection's schema is the tenant's for its whole life. */
     private SQLException tenantFixed(String method) {
-        return new SQLFeatureNotSupportedException(method + " on a connection of " + tenant + ": its statements run in"
+        return new SQLFeatureNotSupportedException(method + " on a connection of " + session.tenantLabel() + ": its statements run in"
                 + " the tenant's schema only; use ShardedDataSource.forTenant(name) for another tenant", "0A000");
     }
 
     @Override
     public String getSchema() throws SQLException {
         checkOpen();
-        if (tenant != null) {
-            return tenant.schema();
+        if (session.hasTenant()) {
+            return session.tenantSchema();
         }
         return session.schema() != null ? session.schema() : any().getSchema();
     }

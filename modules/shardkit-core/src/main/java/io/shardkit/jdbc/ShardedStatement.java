@@ -76,7 +76,7 @@ class ShardedStatement extends StatementBase {
         Executor executor = conn.executor();
         RouteDecision d = executor.decide(a, params);
         dropOtherShards(d);
-        conn.releaseIdle(d);
+        conn.session().releaseIdle(d);
         if (d.isSingle()) {
             if (a.kind().isWrite()) {
                 executor.beforeWrite(a, d);
@@ -385,7 +385,7 @@ class ShardedStatement extends StatementBase {
         }
         forgetPhysical();
         conn.forget(this);
-        conn.releaseIdle(null);
+        conn.session().releaseIdle(null);
         if (first != null) {
             throw first;
         }

@@ -4,12 +4,8 @@ import io.shardkit.exec.Parameters;
 import io.shardkit.Explain;
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
-import io.shardkit.pool.ShardRegistry;
 import io.shardkit.plan.PlanNode;
-import io.shardkit.plan.Planner;
 import io.shardkit.plan.Route;
-import io.shardkit.route.RouteDecision;
-import io.shardkit.route.Router;
 import io.shardkit.sql.Dialect;
 import io.shardkit.sql.SqlAnalysis;
 import java.sql.PreparedStatement;
@@ -17,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,20 +65,6 @@ public final class SqlExplain {
         return end == 0 ? t.substring(0, Math.min(1, t.length())) : t.substring(0, end).toUpperCase(Locale.ROOT);
     }
 
-    /** What shardkit would do with a statement: its route, with the reasons, and its plan. */
-    public static Explain explain(SqlAnalysis a, Object[] params, Router router, ShardRegistry registry)
-            throws SQLException {
-        StringBuilder why = new StringBuilder();
-        RouteDecision d = router.route(a, params, -1, why);
-        PlanNode plan = Planner.plan(a, d, registry, params);
-        List<String> shards = new ArrayList<>();
-        for (int i = 0; i < d.size(); i++) {
-            shards.add(registry.name(d.shard(i)));
-        }
-        List<String> reasons = why.length() == 0 ? List.of() : Arrays.asList(why.toString().split("\n"));
-        return new Explain(a.sql(), shards, reasons, plan);
-    }
-
     /** Runs an {@code EXPLAIN} of {@code innerSql}: shardkit's plan, then each shard query's plan from its shard. */
     static ResultSet run(ShardedStatement owner, String sql, String innerSql, Parameters params) throws SQLException {
         ShardedConnection conn = owner.conn;
@@ -94,7 +75,7 @@ public final class SqlExplain {
         if (inner.connectionState()) {
             throw new RefusedException("EXPLAIN of a connection-state function (it runs where the last write ran)", sql);
         }
-        Explain explain = explain(inner, params == null ? null : params.values(), conn.router(), conn.registry());
+        Explain explain = conn.executor().explain(inner, params == null ? null : params.values());
         List<Object[]> rows = new ArrayList<>();
         for (String line : explain.toString().split("\n")) {
             rows.add(new Object[] {SHARDKIT, line});
