@@ -1,34 +1,19 @@
 package io.shardkit.jdbc;
 
-import io.shardkit.exec.Parameters;
-import io.shardkit.ShardException;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.AnalysisCache;
-import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.exec.Executor;
 import io.shardkit.exec.PinnedGuard;
 import io.shardkit.exec.Session;
-import java.sql.Array;
-import java.sql.Blob;
 import java.sql.CallableStatement;
-import java.sql.Clob;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.NClob;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.sql.SQLWarning;
-import java.sql.SQLXML;
-import java.sql.Savepoint;
 import java.sql.Statement;
-import java.sql.Struct;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 
 /**
  * One logical connection over every shard. Lazy: it holds no physical connection until a
@@ -46,20 +31,12 @@ import java.util.Properties;
  *
  * <p>Not thread-safe, like any JDBC connection.
  */
-public final class ShardedConnection implements Connection {
+public final class ShardedConnection extends ConnectionBase {
 
-    private final ShardRegistry registry;
     private final AnalysisCache cache;
     private final java.util.concurrent.ExecutorService scatter;
     private final long mergeRowLimit;
     private final List<ShardedStatement> statements = new ArrayList<>();
-    private final int pinned;
-    /** Where statements are decided and multi-shard writes run; see {@link Executor}. */
-    private final Executor executor;
-    /** The physical connections, their settings and transactions; see {@link Session}. */
-    private final Session session;
-    /** -1 until set: each shard's driver default applies. */
-    private int holdability = -1;
 
     /**
      * @param executor this connection's executor, over its own {@link Session} (pinned to a shard or
@@ -69,11 +46,8 @@ public final class ShardedConnection implements Connection {
      */
     public ShardedConnection(ShardRegistry registry, AnalysisCache cache, Executor executor,
             java.util.concurrent.ExecutorService scatter, long mergeRowLimit) {
-        this.registry = registry;
+        super(registry, executor);
         this.cache = cache;
-        this.executor = executor;
-        this.session = executor.session();
-        this.pinned = executor.pinned();
         this.scatter = scatter;
         this.mergeRowLimit = mergeRowLimit;
         session.attach(new Session.Users() {
@@ -145,10 +119,6 @@ public final class ShardedConnection implements Connection {
     /** Whether this connection holds a physical connection to a shard (for tests and monitoring). */
     public boolean holds(String shard) {
         return session.holds(registry.indexOf(shard));
-    }
-
-    void checkOpen() throws SQLException {
-        session.checkOpen();
     }
 
     void forget(ShardedStatement st) {
@@ -250,105 +220,7 @@ public final class ShardedConnection implements Connection {
         return RoutedCall.of(inner, sql);
     }
 
-    @Override
-    public String nativeSQL(String sql) throws SQLException {
-        checkOpen();
-        return sql;
-    }
-
     // ---- transactions ----
-
-    @Override
-    public void setAutoCommit(boolean on) throws SQLException {
-        checkOpen();
-        session.setAutoCommit(on);
-    }
-
-    @Override
-    public boolean getAutoCommit() throws SQLException {
-        checkOpen();
-        return session.autoCommit();
-    }
-
-    /** Commits every physical connection held, the shard written first. */
-    @Override
-    public void commit() throws SQLException {
-        checkOpen();
-        if (session.autoCommit()) {
-            throw new SQLException("commit with autocommit on", "25000");
-        }
-        session.commit();
-    }
-
-    @Override
-    public void rollback() throws SQLException {
-        checkOpen();
-        if (session.autoCommit()) {
-            throw new SQLException("rollback with autocommit on", "25000");
-        }
-        session.rollback();
-    }
-
-    @Override
-    public Savepoint setSavepoint() throws SQLException {
-        return setSavepoint(null);
-    }
-
-    @Override
-    public Savepoint setSavepoint(String name) throws SQLException {
-        checkOpen();
-        if (session.autoCommit()) {
-            throw new SQLException("a savepoint with autocommit on", "25000");
-        }
-        return session.setSavepoint(name);
-    }
-
-    @Override
-    public void rollback(Savepoint savepoint) throws SQLException {
-        checkOpen();
-        if (session.autoCommit()) {
-            throw new SQLException("rollback to a savepoint with autocommit on", "25000");
-        }
-        session.rollback(savepoint);
-    }
-
-    @Override
-    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        checkOpen();
-        session.releaseSavepoint(savepoint);
-    }
-
-    @Override
-    public void setTransactionIsolation(int level) throws SQLException {
-        checkOpen();
-        session.setTransactionIsolation(level);
-    }
-
-    @Override
-    public int getTransactionIsolation() throws SQLException {
-        checkOpen();
-        if (session.isolation() >= 0) {
-            return session.isolation();
-        }
-        return session.physical(pinned >= 0 ? pinned : Math.max(session.preferred(), 0)).getTransactionIsolation();
-    }
-
-    /**
-     * Read-only is enforced by shardkit itself (writes are refused before they reach a shard, on
-     * every dialect) and passed to the shards that support it (not SQLite, whose driver fixes it
-     * when the connection opens).
-     */
-    @Override
-    public void setReadOnly(boolean on) throws SQLException {
-        checkOpen();
-        session.setReadOnly(on);
-    }
-
-    @Override
-    public boolean isReadOnly() throws SQLException {
-        checkOpen();
-        return session.readOnly();
-    }
 
     // ---- lifecycle ----
 
@@ -389,25 +261,7 @@ public final class ShardedConnection implements Connection {
         return !session.isClosed() && session.isValid(timeout);
     }
 
-    /** Refused: a connection's sharding key is fixed when it is made (see the connection builder). */
-    @Override
-    public void setShardingKey(java.sql.ShardingKey key, java.sql.ShardingKey superKey) throws SQLException {
-        checkOpen();
-        throw new SQLFeatureNotSupportedException("set the sharding key when the connection is made: "
-                + "ShardedDataSource.createConnectionBuilder().shardingKey(key).build()", "0A000");
-    }
-
-    @Override
-    public void setShardingKey(java.sql.ShardingKey key) throws SQLException {
-        setShardingKey(key, null);
-    }
-
     // ---- metadata and factories: answered by one shard ----
-
-    private Connection any() throws SQLException {
-        int s = pinned >= 0 ? pinned : session.preferred();
-        return session.physical(s >= 0 ? s : 0);
-    }
 
     /** Metadata that never hands out a shard's raw connection and never enlists a shard: see {@link ShardedMetaData}. */
     @Override
@@ -440,142 +294,6 @@ public final class ShardedConnection implements Connection {
      */
     <T> T onShard(int shard, Session.ShardWork<T> work) throws SQLException {
         return session.onShard(shard, work);
-    }
-
-    @Override
-    public void setCatalog(String catalog) throws SQLException {
-        checkOpen();
-        if (session.hasTenant()) {
-            throw tenantFixed("setCatalog");
-        }
-        session.eachPhysical(c -> c.setCatalog(catalog));
-    }
-
-    @Override
-    public String getCatalog() throws SQLException {
-        checkOpen();
-        return any().getCatalog();
-    }
-
-    @Override
-    public void setSchema(String name) throws SQLException {
-        checkOpen();
-        if (session.hasTenant()) {
-            throw tenantFixed("setSchema");
-        }
-        session.setSchema(name);
-    }
-
-    /** A tenant connection's schema is the tenant's for its whole life. */
-    private SQLException tenantFixed(String method) {
-        return new SQLFeatureNotSupportedException(method + " on a connection of " + session.tenantLabel() + ": its statements run in"
-                + " the tenant's schema only; use ShardedDataSource.forTenant(name) for another tenant", "0A000");
-    }
-
-    @Override
-    public String getSchema() throws SQLException {
-        checkOpen();
-        if (session.hasTenant()) {
-            return session.tenantSchema();
-        }
-        return session.schema() != null ? session.schema() : any().getSchema();
-    }
-
-    @Override
-    public SQLWarning getWarnings() throws SQLException {
-        checkOpen();
-        return null;
-    }
-
-    @Override
-    public void clearWarnings() throws SQLException {
-        checkOpen();
-        session.eachPhysical(Connection::clearWarnings);
-    }
-
-    @Override
-    public Map<String, Class<?>> getTypeMap() throws SQLException {
-        checkOpen();
-        return any().getTypeMap();
-    }
-
-    @Override
-    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-        throw new SQLFeatureNotSupportedException("custom type maps are not supported through shardkit", "0A000");
-    }
-
-    @Override
-    public void setHoldability(int value) throws SQLException {
-        checkOpen();
-        holdability = value;
-    }
-
-    @Override
-    public int getHoldability() throws SQLException {
-        checkOpen();
-        return holdability >= 0 ? holdability : any().getHoldability();
-    }
-
-    @Override
-    public Clob createClob() throws SQLException {
-        return any().createClob();
-    }
-
-    @Override
-    public Blob createBlob() throws SQLException {
-        return any().createBlob();
-    }
-
-    @Override
-    public NClob createNClob() throws SQLException {
-        return any().createNClob();
-    }
-
-    @Override
-    public SQLXML createSQLXML() throws SQLException {
-        return any().createSQLXML();
-    }
-
-    @Override
-    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-        return any().createArrayOf(typeName, elements);
-    }
-
-    @Override
-    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-        return any().createStruct(typeName, attributes);
-    }
-
-    @Override
-    public void setClientInfo(String name, String value) throws SQLClientInfoException {
-        // client info is advisory; shardkit does not forward it to shards
-    }
-
-    @Override
-    public void setClientInfo(Properties properties) throws SQLClientInfoException {
-        // client info is advisory; shardkit does not forward it to shards
-    }
-
-    @Override
-    public String getClientInfo(String name) {
-        return null;
-    }
-
-    @Override
-    public Properties getClientInfo() {
-        return new Properties();
-    }
-
-    @Override
-    public void setNetworkTimeout(java.util.concurrent.Executor executor, int milliseconds) throws SQLException {
-        checkOpen();
-        session.eachPhysical(c -> c.setNetworkTimeout(executor, milliseconds));
-    }
-
-    @Override
-    public int getNetworkTimeout() throws SQLException {
-        checkOpen();
-        return 0;
     }
 
     @Override
