@@ -2,6 +2,7 @@ package io.shardkit.pool;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.config.ShardMap;
 import io.shardkit.config.ShardSpec;
 import java.sql.Connection;
@@ -58,7 +59,7 @@ final class RuntimeShards {
         Slot slot = new Slot(spec, true);
         Slot.prepareFile(slot);
         if (slot.down != null) {
-            throw new ShardException(slot.down, "08001", 0, spec.name(), null);
+            throw new ShardException(slot.down, SqlStates.UNABLE_TO_CONNECT, 0, spec.name(), null);
         }
         return slot;
     }
@@ -146,19 +147,20 @@ final class RuntimeShards {
             permitted = runtimePermits.tryAcquire(timeout, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ShardException("interrupted waiting for a connection to " + slot.spec.name(), "08001");
+            throw new ShardException("interrupted waiting for a connection to " + slot.spec.name(),
+                    SqlStates.UNABLE_TO_CONNECT);
         }
         if (!permitted) {
             throw new ShardException("runtime shards hold " + map.settings().runtimeConnectionCap() + " connections,"
                     + " the cap (settings.runtimeConnectionCap); none came back within " + timeout + " ms for shard "
-                    + slot.spec.name(), "08004", 0, slot.spec.name(), null);
+                    + slot.spec.name(), SqlStates.CONNECTION_REJECTED, 0, slot.spec.name(), null);
         }
         try {
             HikariDataSource p;
             synchronized (slot) {
                 if (slot.closed) {
-                    throw new ShardException("shard " + slot.spec.name() + " is closed; open it again to use it", "08003",
-                            0, slot.spec.name(), null);
+                    throw new ShardException("shard " + slot.spec.name() + " is closed; open it again to use it",
+                            SqlStates.CONNECTION_DOES_NOT_EXIST, 0, slot.spec.name(), null);
                 }
                 p = slot.pool;
                 if (p == null) {

@@ -2,6 +2,7 @@ package io.shardkit.pool;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.config.Secrets;
 import io.shardkit.config.ShardMap;
 import io.shardkit.config.ShardSpec;
@@ -119,7 +120,7 @@ public final class ShardRegistry implements AutoCloseable {
             if (why == null) {
                 why = Slot.missing(slot);
             }
-            throw new ShardException(why, "08001", 0, slot.spec.name(), null);
+            throw new ShardException(why, SqlStates.UNABLE_TO_CONNECT, 0, slot.spec.name(), null);
         }
     }
 
@@ -366,14 +367,14 @@ public final class ShardRegistry implements AutoCloseable {
     /** The SQLite file is gone: evict the pool's connections (they hold the deleted file) and fail. */
     private ShardException fileGone(Slot slot) {
         String why = Slot.missing(slot);
-        String state = "08006";
+        String state = SqlStates.CONNECTION_FAILURE;
         synchronized (slot) {
             HikariDataSource p = slot.pool;
             if (p != null) {
                 p.getHikariPoolMXBean().softEvictConnections();
             } else if (slot.down != null) {
                 why = slot.down;
-                state = "08001";
+                state = SqlStates.UNABLE_TO_CONNECT;
             }
             slot.down = why;
         }
@@ -388,7 +389,8 @@ public final class ShardRegistry implements AutoCloseable {
                 return p;
             }
             if (shut) {
-                throw new ShardException("the data source is closed", "08003", 0, slot.spec.name(), null);
+                throw new ShardException("the data source is closed", SqlStates.CONNECTION_DOES_NOT_EXIST, 0,
+                        slot.spec.name(), null);
             }
             p = PoolFactory.start(map, slot);
             slot.pool = p;

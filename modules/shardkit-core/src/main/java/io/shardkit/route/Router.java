@@ -7,6 +7,7 @@ import io.shardkit.Candidates;
 import io.shardkit.RefusedException;
 import io.shardkit.ShardChoice;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.Targets;
 import io.shardkit.config.ShardMap;
 import io.shardkit.config.ShardSpec;
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Router {
     /** SQLState for a statement that names a table the map does not know, or lacks a shard key. */
-    public static final String INVALID = "42000";
+    public static final String INVALID = SqlStates.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION;
 
     private final ShardMap map;
     private final ShardRegistry registry;

@@ -4,6 +4,7 @@ import static io.shardkit.route.Reasons.note;
 
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.config.Archive;
 import io.shardkit.config.Cutoff;
 import io.shardkit.config.ShardMap;
@@ -67,7 +68,7 @@ final class TierRouting {
         if (t.forUpdate()) {
             throw new ShardException("SELECT ... FOR UPDATE on " + t.table() + " would lock rows in read-only archive shards "
                     + archive.shards() + "; add a cutoff predicate that keeps it in the hot tier [sql: "
-                    + ShardException.shorten(a.sql()) + "]", "25006");
+                    + ShardException.shorten(a.sql()) + "]", SqlStates.READ_ONLY_SQL_TRANSACTION);
         }
         if (t.joined()) {
             throw new RefusedException("a join of " + t.table() + " with another sharded table across its hot and archive tiers"

@@ -2,6 +2,7 @@ package io.shardkit.tenant;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.Dialect;
 import java.sql.Connection;
@@ -93,7 +94,8 @@ public final class SessionSchema {
                 if (!schema.equals(now)) {
                     throw new ShardException("the connection did not switch to schema " + schema + " (it is in "
                             + (now == null ? "no schema: does " + schema + " exist?" : now) + "); check the driver's"
-                            + " settings (Connector/J: databaseTerm must be CATALOG)", "3F000", 0, registry.name(shard), null);
+                            + " settings (Connector/J: databaseTerm must be CATALOG)", SqlStates.INVALID_SCHEMA_NAME, 0,
+                            registry.name(shard), null);
                 }
                 switchChecked.add(url);
             }
