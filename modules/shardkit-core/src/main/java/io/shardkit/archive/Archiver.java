@@ -8,6 +8,7 @@ import io.shardkit.config.Cutoff;
 import io.shardkit.config.PoolSettings;
 import io.shardkit.config.ShardSpec;
 import io.shardkit.config.TableRule;
+import io.shardkit.internal.Closer;
 import io.shardkit.pool.AdminConnections;
 import io.shardkit.sql.Dialect;
 import java.sql.Blob;
@@ -15,7 +16,6 @@ import java.sql.Clob;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -193,7 +193,7 @@ public final class Archiver {
                 run.drain(shard, boundary);
             }
         } catch (Throwable t) {
-            run.closeAfter(t);
+            Closer.runAfter(t, run::close); // the archive connections' own failures are added to t
             throw t;
         }
         run.close();
