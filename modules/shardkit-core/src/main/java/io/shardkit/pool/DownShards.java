@@ -4,6 +4,7 @@ import io.shardkit.ShardException;
 import io.shardkit.SqlStates;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -48,7 +49,7 @@ public final class DownShards {
                 for (int i = 0; i < a.length(); i++) {
                     grown.set(i, a.get(i));
                 }
-                lastError = java.util.Arrays.copyOf(lastError, shard + 8);
+                lastError = Arrays.copyOf(lastError, shard + 8);
                 retryAt = grown;
                 a = grown;
             }

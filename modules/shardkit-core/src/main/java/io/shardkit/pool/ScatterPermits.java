@@ -2,6 +2,7 @@ package io.shardkit.pool;
 
 import io.shardkit.ShardException;
 import io.shardkit.SqlStates;
+import java.util.Arrays;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -39,7 +40,7 @@ public final class ScatterPermits {
         synchronized (this) {
             all = permits;
             if (shard >= all.length) {
-                all = java.util.Arrays.copyOf(all, Math.max(shard + 1, registry.slots()));
+                all = Arrays.copyOf(all, Math.max(shard + 1, registry.slots()));
             } else if (all[shard] != null) {
                 return all[shard];
             } else {

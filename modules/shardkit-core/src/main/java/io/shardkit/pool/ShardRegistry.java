@@ -4,14 +4,19 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.shardkit.ShardException;
 import io.shardkit.SqlStates;
 import io.shardkit.config.Secrets;
+import io.shardkit.config.Settings;
 import io.shardkit.config.ShardMap;
 import io.shardkit.config.ShardSpec;
+import io.shardkit.merge.MemoryBudget;
 import io.shardkit.sql.Dialect;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One HikariCP pool per shard, addressed by a dense index so the hot path looks shards up in an
@@ -42,12 +47,12 @@ public final class ShardRegistry implements AutoCloseable {
     private final ShardMap map;
     private final int configured;
     private volatile Slot[] slots;
-    private final Map<String, Integer> index = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> index = new ConcurrentHashMap<>();
     private final RuntimeShards runtime;
     private final UniqueKeys uniqueKeys = new UniqueKeys();
     private final ScatterPermits scatterPermits = new ScatterPermits(this);
     private final DownShards downShards = new DownShards();
-    private final java.util.Set<String> loggedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> loggedOnce = ConcurrentHashMap.newKeySet();
     private volatile boolean shut;
 
     /**
@@ -153,7 +158,7 @@ public final class ShardRegistry implements AutoCloseable {
     }
 
     /** Runtime shards that are open, in the order they were first opened. */
-    public java.util.List<String> runtimeShards() {
+    public List<String> runtimeShards() {
         return runtime.names();
     }
 
@@ -181,7 +186,7 @@ public final class ShardRegistry implements AutoCloseable {
     }
 
     /** Messages this data source logs once only (added when logged): catalog differences between shards. */
-    public java.util.Set<String> loggedOnce() {
+    public Set<String> loggedOnce() {
         return loggedOnce;
     }
 
@@ -206,20 +211,20 @@ public final class ShardRegistry implements AutoCloseable {
     }
 
     /** The shard map's engine settings. */
-    public io.shardkit.config.Settings settings() {
+    public Settings settings() {
         return map.settings();
     }
 
-    private volatile io.shardkit.merge.MemoryBudget.Pool mergeMemory;
+    private volatile MemoryBudget.Pool mergeMemory;
 
     /** The bytes of merge state this data source's statements share ({@code settings.mergeMemory}). */
-    public io.shardkit.merge.MemoryBudget.Pool mergeMemory() {
-        io.shardkit.merge.MemoryBudget.Pool p = mergeMemory;
+    public MemoryBudget.Pool mergeMemory() {
+        MemoryBudget.Pool p = mergeMemory;
         if (p == null) {
             synchronized (this) {
                 p = mergeMemory;
                 if (p == null) {
-                    p = new io.shardkit.merge.MemoryBudget.Pool(map.settings().mergeMemory());
+                    p = new MemoryBudget.Pool(map.settings().mergeMemory());
                     mergeMemory = p;
                 }
             }

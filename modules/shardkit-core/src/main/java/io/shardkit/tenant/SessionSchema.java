@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ public final class SessionSchema {
     private final ConcurrentHashMap<String, String> fresh = new ConcurrentHashMap<>();
     /** Shard URLs whose first switch was read back. */
     private final Set<String> switchChecked = ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.atomic.LongAdder evicted = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder evicted = new LongAdder();
 
     public SessionSchema(ShardRegistry registry) {
         this.registry = registry;
