@@ -137,8 +137,8 @@ final class MergeAnalysis {
             if (limit.getRowCount() instanceof AllValue || limit.getRowCount() instanceof NullValue) {
                 if (dialect != Dialect.POSTGRESQL) {
                     // SQLite reads LIMIT NULL as a datatype mismatch, MySQL neither form
-                    throw new Refusal("LIMIT " + (limit.getRowCount() instanceof AllValue ? "ALL" : "NULL") + " on " + dialect
-                            + " across shards (the database does not accept it)");
+                    throw new Refusal("LIMIT " + (limit.getRowCount() instanceof AllValue ? "ALL" : "NULL") + " on "
+                            + dialect + " across shards (the database does not accept it)");
                 }
             } else if (limit.getRowCount() != null) {
                 count = bound(limit.getRowCount(), "LIMIT", false);
