@@ -25,7 +25,7 @@ abstract class DataSourceView implements DataSource {
     @Override
     public final Connection getConnection(String username, String password) throws SQLException {
         throw new SQLFeatureNotSupportedException("credentials are set per shard in the shard map; use getConnection()",
-                "0A000");
+                SqlStates.FEATURE_NOT_SUPPORTED);
     }
 
     @Override
@@ -50,7 +50,7 @@ abstract class DataSourceView implements DataSource {
 
     @Override
     public final Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException("shardkit logs through SLF4J", "0A000");
+        throw new SQLFeatureNotSupportedException("shardkit logs through SLF4J", SqlStates.FEATURE_NOT_SUPPORTED);
     }
 
     @Override
@@ -61,7 +61,7 @@ abstract class DataSourceView implements DataSource {
         if (iface.isInstance(owner)) {
             return iface.cast(owner);
         }
-        throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
+        throw new SQLException("not a wrapper for " + iface.getName(), SqlStates.GENERAL_ERROR);
     }
 
     @Override

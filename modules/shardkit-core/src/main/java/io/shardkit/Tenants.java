@@ -284,18 +284,21 @@ public final class Tenants {
         run(s, "ALTER DEFAULT PRIVILEGES IN SCHEMA " + q + " GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO " + r);
     }
 
-    /** Drops a tenant's role once (roles are server-wide: the first shard of each server drops it). */
+    /**
+     * Drops a tenant's role once (roles are server-wide: the first shard of each server drops it). After
+     * {@code failure} (a failed create), every shard is tried and their failures are added to it.
+     */
     private void dropRole(int[] shards, String role, Exception failure) throws SQLException {
         for (int s : shards) {
-            try {
+            Closer.Action drop = () -> {
                 if (roleExists(s, role)) {
                     run(s, "DROP ROLE " + quote(s, role));
                 }
-            } catch (SQLException e) {
-                if (failure == null) {
-                    throw e;
-                }
-                failure.addSuppressed(e);
+            };
+            if (failure == null) {
+                drop.run();
+            } else {
+                Closer.runAfter(failure, drop);
             }
         }
     }

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.sql.Types;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,7 +92,7 @@ class CallTest {
     /** Issue 12: a DataSource view of one shard for per-shard tools (Flyway, Liquibase, schema tools). */
     @Test
     void i12_dataSourceForOneShardRunsAsWrittenOnIt() throws SQLException {
-        javax.sql.DataSource s2 = ds.dataSourceFor("s2");
+        DataSource s2 = ds.dataSourceFor("s2");
         try (Connection c = s2.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE tool_history (version INTEGER)");
             st.executeUpdate("INSERT INTO tool_history (version) VALUES (1)");

@@ -12,8 +12,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,7 +87,7 @@ class FailedWritesTest {
                 PreparedStatement ps = c.prepareStatement("INSERT INTO notes (note_id, owner, body) VALUES (?, ?, ?)")) {
             add(ps, 100, 1, "queued on s1");
             ps.setLong(1, 101);
-            ps.setNull(2, java.sql.Types.INTEGER);
+            ps.setNull(2, Types.INTEGER);
             ps.setString(3, "no key");
             ps.addBatch();
             assertThatThrownBy(ps::executeBatch).isInstanceOf(BatchUpdateException.class);
@@ -154,7 +156,7 @@ class FailedWritesTest {
     @Test
     void i12_07_aPoolTimeoutIs08001NamingTheShard() throws SQLException {
         ShardedDataSource one = ShardedDataSource.builder()
-                .shard(ShardSpec.of("s0", url(0)).withPool(java.util.Map.of("maximumPoolSize", 1, "connectionTimeout", 250)))
+                .shard(ShardSpec.of("s0", url(0)).withPool(Map.of("maximumPoolSize", 1, "connectionTimeout", 250)))
                 .pinned("notes", "s0").build();
         try (one; Connection holder = one.getConnection(); Statement st = holder.createStatement()) {
             st.executeQuery("SELECT COUNT(*) FROM notes").close();

@@ -2,7 +2,12 @@ package io.shardkit;
 
 import io.shardkit.config.ShardMap;
 import io.shardkit.config.ShardSpec;
+import io.shardkit.config.Tenancy;
+import io.shardkit.config.YamlShardMap;
 import io.shardkit.strategy.Strategies;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +16,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The shard maps and case files of the refusal and analysis goldens (issue 13's safety net). The
@@ -78,7 +85,7 @@ final class GoldenFixtures {
             case "tenant" -> b.shard("s0", "jdbc:postgresql://127.0.0.1:1/app")
                     .defaultShard("s0")
                     .pool("connectionTimeout", 250L)
-                    .tenancy(io.shardkit.config.Tenancy.rewrite("tenant_{tenant}").withShared("public.users")
+                    .tenancy(Tenancy.rewrite("tenant_{tenant}").withShared("public.users")
                             .withTenants("client1", "client2"));
             default -> throw new IllegalArgumentException("unknown fixture " + fixture);
         }
@@ -113,13 +120,13 @@ final class GoldenFixtures {
                 strategy: {type: mod, shards: [hot]}
             """;
 
-    private static java.io.InputStream tiered(Path dir) {
-        return new java.io.ByteArrayInputStream(TIERED.replace("DIR", dir.toString()).getBytes(StandardCharsets.UTF_8));
+    private static InputStream tiered(Path dir) {
+        return new ByteArrayInputStream(TIERED.replace("DIR", dir.toString()).getBytes(StandardCharsets.UTF_8));
     }
 
     static ShardMap map(String fixture) throws SQLException {
         if (fixture.equals("tiered")) {
-            return io.shardkit.config.YamlShardMap.load(tiered(Path.of("unused")), "<tiered>", k -> null);
+            return YamlShardMap.load(tiered(Path.of("unused")), "<tiered>", k -> null);
         }
         return builder(fixture, Path.of("unused")).map();
     }
@@ -180,7 +187,7 @@ final class GoldenFixtures {
      * (autocommit off, rolled back at the end), {@code batch} (the statements as one JDBC batch) and
      * {@code pinned=SHARD} (JDBC through connectionTo).
      */
-    static CaseFile read(Path file) throws java.io.IOException {
+    static CaseFile read(Path file) throws IOException {
         String family = file.getFileName().toString().replace(".cases", "");
         String fixture = "sqlite";
         List<Case> cases = new ArrayList<>();
@@ -232,7 +239,7 @@ final class GoldenFixtures {
         return new CaseFile(family, fixture, cases);
     }
 
-    static List<CaseFile> caseFiles() throws java.io.IOException {
+    static List<CaseFile> caseFiles() throws IOException {
         List<CaseFile> out = new ArrayList<>();
         try (var files = Files.list(resources().resolve("refusals"))) {
             for (Path p : files.filter(p -> p.toString().endsWith(".cases")).sorted().toList()) {
@@ -281,7 +288,7 @@ final class GoldenFixtures {
      * Compares {@code actual} (blocks starting {@code "== name"}) with the golden file, or writes it
      * under {@code -Dgoldens.write=true}; fails naming every case whose block differs.
      */
-    static void compare(Path golden, String actual) throws java.io.IOException {
+    static void compare(Path golden, String actual) throws IOException {
         if (Boolean.getBoolean("goldens.write")) {
             Files.createDirectories(golden.getParent());
             Files.writeString(golden, actual, StandardCharsets.UTF_8);
@@ -293,8 +300,8 @@ final class GoldenFixtures {
         if (expected.equals(actual)) {
             return;
         }
-        java.util.Map<String, String> want = blocks(expected);
-        java.util.Map<String, String> got = blocks(actual);
+        Map<String, String> want = blocks(expected);
+        Map<String, String> got = blocks(actual);
         StringBuilder why = new StringBuilder(golden.getFileName() + " differs (rewrite with -Dgoldens.write=true"
                 + " only after an intended change):");
         for (var e : got.entrySet()) {
@@ -314,8 +321,8 @@ final class GoldenFixtures {
         throw new AssertionError(why.toString());
     }
 
-    private static java.util.Map<String, String> blocks(String text) {
-        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    private static Map<String, String> blocks(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
         String name = "(header)";
         StringBuilder sb = new StringBuilder();
         for (String line : text.split("\n", -1)) {

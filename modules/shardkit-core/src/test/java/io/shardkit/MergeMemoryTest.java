@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -53,8 +54,8 @@ class MergeMemoryTest {
     @Test
     void i11_mem14_twoMergesAtOnceShareTheDataSourcesBound() throws Exception {
         try (Connection a = ds.getConnection(); Connection b = ds.getConnection();
-                java.sql.PreparedStatement pa = a.prepareStatement(SORTED);
-                java.sql.PreparedStatement pb = b.prepareStatement(SORTED)) {
+                PreparedStatement pa = a.prepareStatement(SORTED);
+                PreparedStatement pb = b.prepareStatement(SORTED)) {
             pa.setInt(1, 8000);
             pb.setInt(1, 8000);
             assertThat(rows(pa)).as("8,000 groups alone fit in 2 MB").isEqualTo(8000);
@@ -78,12 +79,12 @@ class MergeMemoryTest {
         }
     }
 
-    private static long rows(java.sql.PreparedStatement ps, int below) throws SQLException {
+    private static long rows(PreparedStatement ps, int below) throws SQLException {
         ps.setInt(1, below);
         return rows(ps);
     }
 
-    private static long rows(java.sql.PreparedStatement ps) throws SQLException {
+    private static long rows(PreparedStatement ps) throws SQLException {
         long n = 0;
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

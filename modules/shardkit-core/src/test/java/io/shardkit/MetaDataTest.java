@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.jdbc4.JDBC4DatabaseMetaData;
 
 /**
  * Issue 12, bug 3: {@code getMetaData()} returned one shard's physical metadata, whose
@@ -101,8 +102,8 @@ class MetaDataTest {
     void i12_03_metadataDoesNotUnwrapToTheDriversOwn() throws SQLException {
         try (Connection c = ds.getConnection()) {
             DatabaseMetaData md = c.getMetaData();
-            assertThat(md.isWrapperFor(org.sqlite.jdbc4.JDBC4DatabaseMetaData.class)).isFalse();
-            assertThatThrownBy(() -> md.unwrap(org.sqlite.jdbc4.JDBC4DatabaseMetaData.class))
+            assertThat(md.isWrapperFor(JDBC4DatabaseMetaData.class)).isFalse();
+            assertThatThrownBy(() -> md.unwrap(JDBC4DatabaseMetaData.class))
                     .isInstanceOf(SQLException.class).hasMessageContaining("does not unwrap");
         }
     }

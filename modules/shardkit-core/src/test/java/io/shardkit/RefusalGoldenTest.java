@@ -6,12 +6,14 @@ import io.shardkit.GoldenFixtures.Case;
 import io.shardkit.GoldenFixtures.CaseFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.BatchUpdateException;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -140,10 +142,10 @@ class RefusalGoldenTest {
             for (String sql : statements) {
                 st.addBatch(sql);
             }
-            return "ok counts=" + java.util.Arrays.toString(st.executeBatch());
+            return "ok counts=" + Arrays.toString(st.executeBatch());
         } catch (SQLException | RuntimeException e) {
-            String counts = e instanceof java.sql.BatchUpdateException b
-                    ? " counts=" + java.util.Arrays.toString(b.getUpdateCounts()) : "";
+            String counts = e instanceof BatchUpdateException b
+                    ? " counts=" + Arrays.toString(b.getUpdateCounts()) : "";
             return failure(e, folder) + counts;
         }
     }

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shardkit.config.ShardSpec;
+import io.shardkit.jdbc.ShardedConnection;
 import io.shardkit.strategy.Strategies;
 import java.nio.file.Path;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -170,7 +174,7 @@ class RefusalTest {
         refused(query("PRAGMA table_info(players)"), "shardkit cannot parse this statement to route it",
                 "pinned to one shard");
         assertThatThrownBy(() -> {
-            try (Connection c = ds.getConnection(); java.sql.CallableStatement call = c.prepareCall("{call f()}")) {
+            try (Connection c = ds.getConnection(); CallableStatement call = c.prepareCall("{call f()}")) {
                 call.execute();
             }
         }).isInstanceOf(SQLFeatureNotSupportedException.class).hasMessageContaining("f(");
@@ -207,7 +211,7 @@ class RefusalTest {
         error(() -> {
             try (Connection c = ds.getConnection(); PreparedStatement ps =
                     c.prepareStatement("INSERT INTO players (player_id, name) VALUES (?, ?)")) {
-                ps.setNull(1, java.sql.Types.BIGINT);
+                ps.setNull(1, Types.BIGINT);
                 ps.setString(2, "x");
                 ps.executeUpdate();
             }
@@ -227,7 +231,7 @@ class RefusalTest {
                     "shard archive is read-only: DDL refused before it reached the shard");
             error(() -> st.executeUpdate("INSERT INTO old_players (player_id) VALUES (1)"), "25006",
                     "shard archive is read-only: INSERT refused before it reached the shard");
-            assertThat(c.unwrap(io.shardkit.jdbc.ShardedConnection.class).holds("archive"))
+            assertThat(c.unwrap(ShardedConnection.class).holds("archive"))
                     .as("no connection to the archive was even borrowed").isFalse();
         }
     }
@@ -249,7 +253,7 @@ class RefusalTest {
         }
         try (ShardedDataSource bad = ShardedDataSource.builder()
                 .shard(ShardSpec.of("s0", "jdbc:sqlite:" + dir.resolve("x0.db")).withCreate(true))
-                .sharded("players", "player_id", Strategies.custom(new Both(), java.util.List.of("s0")))
+                .sharded("players", "player_id", Strategies.custom(new Both(), List.of("s0")))
                 .build()) {
             assertThatThrownBy(() -> bad.explain("SELECT * FROM players WHERE player_id = 1"))
                     .isInstanceOf(ShardException.class)

@@ -242,7 +242,7 @@ class RoutingCasesTest {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute(sql);
             }
-        }).as(sql).isInstanceOf(java.sql.SQLException.class).hasMessageContainingAll(fragments)
+        }).as(sql).isInstanceOf(SQLException.class).hasMessageContainingAll(fragments)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isIn("0A000", "42000"));
         assertThat(contents()).as("contents after refused " + sql).isEqualTo(before);
     }

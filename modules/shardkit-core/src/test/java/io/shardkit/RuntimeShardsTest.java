@@ -1,12 +1,13 @@
 package io.shardkit;
 
-import io.shardkit.config.ShardSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shardkit.config.ShardSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -148,6 +149,7 @@ class RuntimeShardsTest {
     }
 
     @Test
+    @SuppressWarnings("try") // x is closed inside its try on purpose: that gives z a connection under the cap
     void allRuntimeShardsTogetherHoldAtMostTheCap() throws Exception {
         try (ShardedDataSource ds = ShardedDataSource.builder()
                 .shard(ShardSpec.of("catalog", "jdbc:sqlite:" + dir.resolve("catalog.db")).withCreate(true))
@@ -194,7 +196,7 @@ class RuntimeShardsTest {
             assertThatThrownBy(() -> ds.shards().create("bad", "jdbc:sqlite:" + dir.resolve("bad.db"), "album/broken.sql"))
                     .isInstanceOf(ShardException.class).hasMessageContaining("album/broken.sql, statement 2");
             assertThat(ds.shards().isOpen("bad")).isFalse();
-            try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bad.db"));
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bad.db"));
                     ResultSet rs = c.getMetaData().getTables(null, null, "pic", null)) {
                 assertThat(rs.next()).as("the failed DDL was rolled back").isFalse();
             }

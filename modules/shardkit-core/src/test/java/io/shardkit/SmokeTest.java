@@ -2,6 +2,8 @@ package io.shardkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.*;
 import org.junit.jupiter.api.Test;
@@ -12,9 +14,9 @@ class SmokeTest {
 
     @Test
     void smoke() throws Exception {
-        String yaml = java.nio.file.Files.readString(Path.of(System.getProperty("shardkit.repo.root"), "shard-config/game-sqlite.yaml"))
+        String yaml = Files.readString(Path.of(System.getProperty("shardkit.repo.root"), "shard-config/game-sqlite.yaml"))
                 .replace("${SHARDKIT_DATA:-target/game}", dir.toString());
-        try (ShardedDataSource ds = ShardedDataSource.fromYaml(new java.io.ByteArrayInputStream(yaml.getBytes()))) {
+        try (ShardedDataSource ds = ShardedDataSource.fromYaml(new ByteArrayInputStream(yaml.getBytes()))) {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE players (player_id INTEGER PRIMARY KEY, name TEXT, score INTEGER)");
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO players (player_id, name, score) VALUES (?, ?, ?)")) {

@@ -114,8 +114,8 @@ public final class PhotoAlbums {
 
             ds.shards().close(QUERIED);
             String whileClosed;
-            try (Connection c = ds.connectionTo(QUERIED); Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM pic")) {
+            try (Connection c = ds.connectionTo(QUERIED); Statement st = c.createStatement()) {
+                st.executeQuery("SELECT COUNT(*) FROM pic").close();
                 whileClosed = "(not refused?)";
             } catch (SQLException e) {
                 whileClosed = e.getMessage() + " (SQLState " + e.getSQLState() + ")";

@@ -37,7 +37,7 @@ final class Report {
                     key.append(' ').append(k).append('=').append(p.getParam(k));
                 }
             }
-            Result alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+            Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
             double[] v = {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError(),
                 alloc == null ? Double.NaN : alloc.getScore()};
             lines.computeIfAbsent(key.toString(), x -> new Line()).byContender.put(p.getParam("contender"), v);

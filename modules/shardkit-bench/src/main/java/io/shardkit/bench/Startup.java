@@ -2,6 +2,7 @@ package io.shardkit.bench;
 
 import io.shardkit.testing.EmbeddedPostgres;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +95,7 @@ public final class Startup {
 
     private static long launch(Path target, String contender, List<String> probeArgs, Path log)
             throws IOException, InterruptedException {
-        String cp = target.resolve("classes") + java.io.File.pathSeparator
+        String cp = target.resolve("classes") + File.pathSeparator
                 + Files.readString(target.resolve("classpath-" + contender + ".txt")).trim();
         String main = switch (contender) {
             case Contenders.DIRECT -> ProbeDirect.class.getName();

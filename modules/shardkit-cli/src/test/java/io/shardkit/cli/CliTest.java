@@ -5,13 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The command line end to end, through {@link Main#run}: output, exit codes and one-line errors.
@@ -247,7 +253,7 @@ class CliTest {
     void i11_24_checkAndErrorsNeverPrintAPassword() throws Exception {
         String password = "Zq/@;?&=:%'\" \\üé€😀#Xw";
         String yamlPassword = password.replace("'", "''");
-        String encoded = java.net.URLEncoder.encode(password, StandardCharsets.UTF_8);
+        String encoded = URLEncoder.encode(password, StandardCharsets.UTF_8);
         Path secret = dir.resolve("secret.yaml");
         Files.writeString(secret, """
                 shards:
@@ -291,15 +297,15 @@ class CliTest {
      * Issue 12: every subcommand's --help (and shardkit help COMMAND) printed "Missing required
      * option" or "Unknown option" instead of the usage.
      */
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"sql", "explain", "check", "archive", "demo"})
+    @ParameterizedTest
+    @ValueSource(strings = {"sql", "explain", "check", "archive", "demo"})
     void i12_cli_everySubcommandPrintsItsUsage(String command) {
         for (String[] args : new String[][] {{command, "--help"}, {command, "-h"}, {"help", command}}) {
             Result r = run("", args);
-            org.assertj.core.api.Assertions.assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isZero();
-            org.assertj.core.api.Assertions.assertThat(r.out()).as(String.join(" ", args))
+            assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isZero();
+            assertThat(r.out()).as(String.join(" ", args))
                     .contains("Usage: shardkit " + command).contains("--help");
-            org.assertj.core.api.Assertions.assertThat(r.err()).as(String.join(" ", args)).isEmpty();
+            assertThat(r.err()).as(String.join(" ", args)).isEmpty();
         }
     }
 
@@ -319,8 +325,8 @@ class CliTest {
         assertThat(run("", "sql", "-c", drifted.toString(), "-e", "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT)")
                 .code()).isZero();
         assertThat(run("", "check", "-c", drifted.toString()).code()).as("alike").isZero();
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("s1.db"));
-                java.sql.Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("s1.db"));
+                Statement st = c.createStatement()) {
             st.execute("ALTER TABLE items ADD COLUMN extra INTEGER");
         }
         Result r = run("", "check", "-c", drifted.toString());

@@ -3,10 +3,12 @@ package io.shardkit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,10 +49,10 @@ class TerminalShellTest {
                     + "\\q\n").getBytes(StandardCharsets.UTF_8));
         }
         // read on another thread: a shell that does not quit must fail the test, not hang it
-        java.util.concurrent.CompletableFuture<byte[]> out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
             try {
                 return p.getInputStream().readAllBytes();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return new byte[0];
             }
         });

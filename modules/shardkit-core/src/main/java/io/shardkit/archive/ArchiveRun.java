@@ -4,6 +4,7 @@ import io.shardkit.ShardException;
 import io.shardkit.archive.ArchiveListener.Step;
 import io.shardkit.config.Archive;
 import io.shardkit.config.Cutoff;
+import io.shardkit.internal.Closer;
 import io.shardkit.sql.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -331,11 +332,7 @@ final class ArchiveRun {
     }
 
     private static void rollback(Connection c, Exception cause) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
+        Closer.runAfter(cause, c::rollback);
     }
 
     /** Whether a value starts like {@code yyyy-MM-dd}: the only text a SQLite time cutoff orders correctly. */
@@ -367,30 +364,17 @@ final class ArchiveRun {
         return new ArchiveReport(table, found, moved, leftHot, batches, false, elapsed());
     }
 
-    /** Closes the archive connections; the first failure is thrown after all were tried. */
+    /** Closes the archive connections; the first failure is thrown after all were tried, the rest suppressed in it. */
     void close() throws SQLException {
-        SQLException first = null;
+        Closer closer = new Closer();
         for (Map.Entry<String, Connection> e : admin.entrySet()) {
             try {
                 e.getValue().close();
             } catch (SQLException ex) {
-                if (first == null) {
-                    first = ShardException.fromShard(e.getKey(), null, ex);
-                }
+                closer.add(ShardException.fromShard(e.getKey(), null, ex));
             }
         }
         admin.clear();
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    /** Closes the archive connections after {@code failure}; their own failures are added to it. */
-    void closeAfter(Throwable failure) {
-        try {
-            close();
-        } catch (SQLException e) {
-            failure.addSuppressed(e);
-        }
+        closer.throwFirst();
     }
 }

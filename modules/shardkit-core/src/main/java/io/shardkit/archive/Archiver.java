@@ -1,20 +1,21 @@
 package io.shardkit.archive;
 
-import io.shardkit.pool.AdminConnections;
 import io.shardkit.ShardException;
 import io.shardkit.ShardedDataSource;
+import io.shardkit.SqlStates;
 import io.shardkit.config.Archive;
 import io.shardkit.config.Cutoff;
 import io.shardkit.config.PoolSettings;
 import io.shardkit.config.ShardSpec;
 import io.shardkit.config.TableRule;
+import io.shardkit.internal.Closer;
+import io.shardkit.pool.AdminConnections;
 import io.shardkit.sql.Dialect;
 import java.sql.Blob;
 import java.sql.Clob;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -84,11 +85,11 @@ import java.util.TimeZone;
 public final class Archiver {
     public static final int DEFAULT_BATCH_SIZE = 500;
     /** SQLState when the table cannot be archived as the map describes it (no archive tier, no cutoff, no such column). */
-    public static final String NOT_ARCHIVABLE = "F0000";
+    public static final String NOT_ARCHIVABLE = SqlStates.CONFIG_FILE_ERROR;
     /** SQLState when an archive copy does not read back as the hot row (PostgreSQL's data_corrupted). */
-    public static final String VERIFY_FAILED = "XX001";
+    public static final String VERIFY_FAILED = SqlStates.DATA_CORRUPTED;
     /** SQLState when a time cutoff column on SQLite holds something other than date text. */
-    public static final String NOT_TEXT_DATE = "22007";
+    public static final String NOT_TEXT_DATE = SqlStates.INVALID_DATETIME_FORMAT;
 
     private static final DateTimeFormatter SQLITE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -192,7 +193,7 @@ public final class Archiver {
                 run.drain(shard, boundary);
             }
         } catch (Throwable t) {
-            run.closeAfter(t);
+            Closer.runAfter(t, run::close); // the archive connections' own failures are added to t
             throw t;
         }
         run.close();

@@ -7,6 +7,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Array;
 import java.sql.SQLException;
+import java.sql.Time;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -101,7 +103,7 @@ final class RowChecksum {
         if (v instanceof Boolean b) {
             return b ? "ztrue" : "zfalse";
         }
-        if (v instanceof java.sql.Timestamp ts) {
+        if (v instanceof Timestamp ts) {
             return "t" + ts.toLocalDateTime();
         }
         if (v instanceof LocalDateTime ldt) {
@@ -113,7 +115,7 @@ final class RowChecksum {
         if (v instanceof LocalDate d) {
             return "d" + d;
         }
-        if (v instanceof java.sql.Time t) {
+        if (v instanceof Time t) {
             return "h" + t.toLocalTime();
         }
         if (v instanceof LocalTime t) {

@@ -1,5 +1,8 @@
 package io.shardkit.config;
 
+import io.shardkit.IdChooser;
+import io.shardkit.QueryChooser;
+import io.shardkit.ShardChooser;
 import io.shardkit.strategy.CustomStrategy;
 import io.shardkit.strategy.HashStrategy;
 import io.shardkit.strategy.ListStrategy;
@@ -8,6 +11,7 @@ import io.shardkit.strategy.RangeStrategy;
 import io.shardkit.strategy.Strategy;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -178,12 +182,12 @@ final class StrategyReader {
             problems.add(path, "class " + className + " cannot be loaded: " + e);
             return null;
         }
-        if (!io.shardkit.ShardChooser.class.isAssignableFrom(type) && !io.shardkit.IdChooser.class.isAssignableFrom(type)
-                && !io.shardkit.QueryChooser.class.isAssignableFrom(type)) {
+        if (!ShardChooser.class.isAssignableFrom(type) && !IdChooser.class.isAssignableFrom(type)
+                && !QueryChooser.class.isAssignableFrom(type)) {
             problems.add(path, "class " + className + " implements none of ShardChooser, IdChooser, QueryChooser");
             return null;
         }
-        if (type.isInterface() || java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
+        if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
             problems.add(path, "class " + className + " is " + (type.isInterface() ? "an interface" : "abstract")
                     + "; name a concrete class");
             return null;

@@ -195,7 +195,7 @@ final class YamlNodes {
         if (v == null) {
             return fallback;
         }
-        java.util.regex.Matcher m = BYTES.matcher(v.strip());
+        Matcher m = BYTES.matcher(v.strip());
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
             String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);

@@ -6,6 +6,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The comparison rule of one column, and how a column gets it: from its type in the shard's result
@@ -28,7 +29,7 @@ record ColumnRule(Kind kind, Fold fold, boolean ordered, boolean equal, boolean 
         switch (kind) {
             case REFUSED -> throw v.refusal(why);
             case ENUM -> {
-                java.util.Map<String, Integer> order = v.enumOrder(type);
+                Map<String, Integer> order = v.enumOrder(type);
                 Integer x = order == null ? null : order.get(a.toString());
                 Integer y = order == null ? null : order.get(b.toString());
                 if (x == null || y == null) {

@@ -8,7 +8,11 @@ import java.nio.ByteBuffer;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.temporal.Temporal;
 import java.util.Arrays;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -42,7 +46,7 @@ public final class Values {
     private ColumnRule[] rules;
     /** PostgreSQL: the labels of an enum type in their order, looked up when first compared. */
     private Enums enums;
-    private java.util.Map<String, java.util.Map<String, Integer>> enumOrders;
+    private Map<String, Map<String, Integer>> enumOrders;
 
     /** MySQL: the column holding a text column's WEIGHT_STRING, by column; 0 for none. */
     private int[] weights;
@@ -162,12 +166,12 @@ public final class Values {
     /** The order of a PostgreSQL enum type's labels. */
     public interface Enums {
         /** Label to position for an enum type, the same on every shard; {@code null} when not an enum or they differ. */
-        java.util.Map<String, Integer> order(String type) throws SQLException;
+        Map<String, Integer> order(String type) throws SQLException;
     }
 
-    java.util.Map<String, Integer> enumOrder(String type) throws SQLException {
+    Map<String, Integer> enumOrder(String type) throws SQLException {
         if (enumOrders == null) {
-            enumOrders = new java.util.HashMap<>();
+            enumOrders = new HashMap<>();
         }
         if (!enumOrders.containsKey(type)) {
             enumOrders.put(type, enums == null ? null : enums.order(type));
@@ -282,7 +286,7 @@ public final class Values {
             return Integer.compare(ra, rb);
         }
         if (a.getClass() == b.getClass() && a instanceof Comparable<?>
-                && (a instanceof java.util.Date || a instanceof java.time.temporal.Temporal)) {
+                && (a instanceof Date || a instanceof Temporal)) {
             @SuppressWarnings("unchecked")
             Comparable<Object> c = (Comparable<Object>) a;
             return c.compareTo(b);

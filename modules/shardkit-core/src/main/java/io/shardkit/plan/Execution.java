@@ -6,6 +6,8 @@ import io.shardkit.merge.MemoryBudget;
 import io.shardkit.merge.Values;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * What plan nodes need from the outside while they run: shard I/O (the only way a node reaches a
@@ -24,7 +26,7 @@ public interface Execution extends Values.Declared, Values.Enums, Values.Determi
      * Which of {@code ids} a table holds on the given (hot) shards, as {@link Values#identity}
      * keys: one {@code SELECT id FROM table WHERE id IN (...)} per shard.
      */
-    java.util.Set<Object> present(List<String> shards, String table, String idColumn, List<Object> ids)
+    Set<Object> present(List<String> shards, String table, String idColumn, List<Object> ids)
             throws SQLException;
 
     Values values();
@@ -50,7 +52,7 @@ public interface Execution extends Values.Declared, Values.Enums, Values.Determi
      * The labels of a PostgreSQL enum type (as the result metadata names it) to their positions,
      * the same on every shard of this execution; {@code null} when it is no enum or the shards differ.
      */
-    default java.util.Map<String, Integer> enumOrder(String type) throws SQLException {
+    default Map<String, Integer> enumOrder(String type) throws SQLException {
         return null;
     }
 
@@ -62,7 +64,7 @@ public interface Execution extends Values.Declared, Values.Enums, Values.Determi
 
     /** {@link #enumOrder}, as the value rules ask for it. */
     @Override
-    default java.util.Map<String, Integer> order(String type) throws SQLException {
+    default Map<String, Integer> order(String type) throws SQLException {
         return enumOrder(type);
     }
 

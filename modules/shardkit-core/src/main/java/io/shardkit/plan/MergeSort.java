@@ -6,7 +6,6 @@ import io.shardkit.merge.RowOrder;
 import io.shardkit.merge.SortKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**

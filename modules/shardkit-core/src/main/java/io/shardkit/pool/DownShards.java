@@ -1,8 +1,10 @@
 package io.shardkit.pool;
 
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -47,7 +49,7 @@ public final class DownShards {
                 for (int i = 0; i < a.length(); i++) {
                     grown.set(i, a.get(i));
                 }
-                lastError = java.util.Arrays.copyOf(lastError, shard + 8);
+                lastError = Arrays.copyOf(lastError, shard + 8);
                 retryAt = grown;
                 a = grown;
             }
@@ -71,8 +73,8 @@ public final class DownShards {
         }
         String[] errors = lastError;
         throw new ShardException("shard " + name + " is down: a connection could not be had lately (" + (shard < errors.length
-                ? errors[shard] : "?") + "); failing fast, it is tried again within " + BACK_OFF_MS + " ms", "08001", 0,
-                name, null);
+                ? errors[shard] : "?") + "); failing fast, it is tried again within " + BACK_OFF_MS + " ms",
+                SqlStates.UNABLE_TO_CONNECT, 0, name, null);
     }
 
     /** Records a failed borrow; only failures that mean the shard cannot be reached mark it down. */

@@ -3,6 +3,7 @@ package io.shardkit.pool;
 import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * pgjdbc's {@code Statement.cancel()} does nothing once {@code executeQuery} has returned, so a
@@ -20,7 +21,7 @@ public final class PgCancel {
      * Asks the server to cancel whatever runs on {@code c} now; falls back to the statement's
      * cancel when the connection is not pgjdbc's.
      */
-    public static void cancel(Connection c, java.sql.Statement fallback) throws SQLException {
+    public static void cancel(Connection c, Statement fallback) throws SQLException {
         Method m = cancelQuery;
         try {
             if (m == null) {

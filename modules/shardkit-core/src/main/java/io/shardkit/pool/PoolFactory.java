@@ -3,6 +3,7 @@ package io.shardkit.pool;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.config.PoolSettings;
 import io.shardkit.config.Secrets;
 import io.shardkit.config.ShardMap;
@@ -29,7 +30,7 @@ final class PoolFactory {
             String why = "shard " + slot.spec.name() + " is down: its connection pool cannot start: "
                     + Secrets.mask(String.valueOf(e.getMessage()), slot.spec);
             slot.down = why;
-            throw new ShardException(why, "08001", 0, slot.spec.name(), null);
+            throw new ShardException(why, SqlStates.UNABLE_TO_CONNECT, 0, slot.spec.name(), null);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.shardkit.pool;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /** What a PostgreSQL shard's default collation is, for {@link ShardRegistry#binaryTextOrder(int)}. */
 final class PostgresCollation {
@@ -17,8 +19,8 @@ final class PostgresCollation {
         // no statement here may fail: on a connection in a transaction a failure would abort it
         boolean hasProvider = c.getMetaData().getDatabaseMajorVersion() >= 15;
         boolean hasLocale = c.getMetaData().getDatabaseMajorVersion() >= 17;
-        try (java.sql.Statement st = c.createStatement();
-                java.sql.ResultSet rs = st.executeQuery("SELECT datcollate, "
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT datcollate, "
                         + (hasProvider ? "datlocprovider::text, " : "'c', ") + (hasLocale ? "datlocale" : "NULL")
                         + " FROM pg_database WHERE datname = current_database()")) {
             if (!rs.next()) {

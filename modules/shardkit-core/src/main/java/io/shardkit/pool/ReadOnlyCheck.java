@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -184,6 +185,6 @@ public final class ReadOnlyCheck {
     }
 
     private static List<String> dedupe(List<String> lines) {
-        return new ArrayList<>(new java.util.LinkedHashSet<>(lines));
+        return new ArrayList<>(new LinkedHashSet<>(lines));
     }
 }

@@ -2,10 +2,18 @@ package io.shardkit.pool;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.config.ShardMap;
 import io.shardkit.config.ShardSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The shards a {@link ShardRegistry} opens while the data source runs (a tenant's database, an
@@ -17,13 +25,13 @@ import java.sql.SQLException;
 final class RuntimeShards {
     private final ShardRegistry registry;
     private final ShardMap map;
-    private final java.util.concurrent.Semaphore runtimePermits;
-    private java.util.concurrent.ScheduledExecutorService idleCloser;
+    private final Semaphore runtimePermits;
+    private ScheduledExecutorService idleCloser;
 
     RuntimeShards(ShardRegistry registry, ShardMap map) {
         this.registry = registry;
         this.map = map;
-        this.runtimePermits = new java.util.concurrent.Semaphore(map.settings().runtimeConnectionCap(), true);
+        this.runtimePermits = new Semaphore(map.settings().runtimeConnectionCap(), true);
     }
 
     /** See {@link ShardRegistry#open}. */
@@ -46,7 +54,7 @@ final class RuntimeShards {
             return existing;
         }
         Slot fresh = opened(spec);
-        Slot[] copy = java.util.Arrays.copyOf(slots, slots.length + 1);
+        Slot[] copy = Arrays.copyOf(slots, slots.length + 1);
         copy[slots.length] = fresh;
         registry.publish(copy, spec.name());
         startIdleCloser();
@@ -58,7 +66,7 @@ final class RuntimeShards {
         Slot slot = new Slot(spec, true);
         Slot.prepareFile(slot);
         if (slot.down != null) {
-            throw new ShardException(slot.down, "08001", 0, spec.name(), null);
+            throw new ShardException(slot.down, SqlStates.UNABLE_TO_CONNECT, 0, spec.name(), null);
         }
         return slot;
     }
@@ -81,8 +89,8 @@ final class RuntimeShards {
     }
 
     /** Runtime shards that are open, in the order they were first opened. */
-    java.util.List<String> names() {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    List<String> names() {
+        List<String> out = new ArrayList<>();
         for (Slot s : registry.slotTable()) {
             if (s.runtime && !s.closed) {
                 out.add(s.spec.name());
@@ -105,12 +113,12 @@ final class RuntimeShards {
             return;
         }
         long period = Math.max(50, Math.min(map.settings().runtimeIdleTimeout() / 4, 30_000));
-        idleCloser = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        idleCloser = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "shardkit-idle-closer");
             t.setDaemon(true);
             return t;
         });
-        idleCloser.scheduleWithFixedDelay(this::closeIdlePools, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+        idleCloser.scheduleWithFixedDelay(this::closeIdlePools, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** Stops the idle closer, when the data source closes. */
@@ -143,22 +151,23 @@ final class RuntimeShards {
         long timeout = slot.pool != null ? slot.pool.getConnectionTimeout() : PoolFactory.connectionTimeout(map, slot.spec);
         boolean permitted;
         try {
-            permitted = runtimePermits.tryAcquire(timeout, java.util.concurrent.TimeUnit.MILLISECONDS);
+            permitted = runtimePermits.tryAcquire(timeout, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ShardException("interrupted waiting for a connection to " + slot.spec.name(), "08001");
+            throw new ShardException("interrupted waiting for a connection to " + slot.spec.name(),
+                    SqlStates.UNABLE_TO_CONNECT);
         }
         if (!permitted) {
             throw new ShardException("runtime shards hold " + map.settings().runtimeConnectionCap() + " connections,"
                     + " the cap (settings.runtimeConnectionCap); none came back within " + timeout + " ms for shard "
-                    + slot.spec.name(), "08004", 0, slot.spec.name(), null);
+                    + slot.spec.name(), SqlStates.CONNECTION_REJECTED, 0, slot.spec.name(), null);
         }
         try {
             HikariDataSource p;
             synchronized (slot) {
                 if (slot.closed) {
-                    throw new ShardException("shard " + slot.spec.name() + " is closed; open it again to use it", "08003",
-                            0, slot.spec.name(), null);
+                    throw new ShardException("shard " + slot.spec.name() + " is closed; open it again to use it",
+                            SqlStates.CONNECTION_DOES_NOT_EXIST, 0, slot.spec.name(), null);
                 }
                 p = slot.pool;
                 if (p == null) {

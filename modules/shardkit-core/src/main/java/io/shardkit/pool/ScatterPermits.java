@@ -1,6 +1,8 @@
 package io.shardkit.pool;
 
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
+import java.util.Arrays;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +40,7 @@ public final class ScatterPermits {
         synchronized (this) {
             all = permits;
             if (shard >= all.length) {
-                all = java.util.Arrays.copyOf(all, Math.max(shard + 1, registry.slots()));
+                all = Arrays.copyOf(all, Math.max(shard + 1, registry.slots()));
             } else if (all[shard] != null) {
                 return all[shard];
             } else {
@@ -77,13 +79,13 @@ public final class ScatterPermits {
                 Thread.currentThread().interrupt();
                 release(counts, shard);
                 throw new ShardException("interrupted waiting for a scatter permit of shard " + registry.name(shard),
-                        "HY008", 0, registry.name(shard), e);
+                        SqlStates.OPERATION_CANCELED, 0, registry.name(shard), e);
             }
             if (!got) {
                 release(counts, shard);
                 throw new ShardException(what + " waited too long for shard " + registry.name(shard) + ": scatter reads"
                         + " already hold its scatter share (" + size(shard) + " connections; the rest of its pool is"
-                        + " kept for point reads)", "08004", 0, registry.name(shard), null);
+                        + " kept for point reads)", SqlStates.CONNECTION_REJECTED, 0, registry.name(shard), null);
             }
         }
     }

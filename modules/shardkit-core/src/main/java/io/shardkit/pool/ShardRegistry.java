@@ -2,15 +2,21 @@ package io.shardkit.pool;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.config.Secrets;
+import io.shardkit.config.Settings;
 import io.shardkit.config.ShardMap;
 import io.shardkit.config.ShardSpec;
+import io.shardkit.merge.MemoryBudget;
 import io.shardkit.sql.Dialect;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One HikariCP pool per shard, addressed by a dense index so the hot path looks shards up in an
@@ -41,12 +47,12 @@ public final class ShardRegistry implements AutoCloseable {
     private final ShardMap map;
     private final int configured;
     private volatile Slot[] slots;
-    private final Map<String, Integer> index = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> index = new ConcurrentHashMap<>();
     private final RuntimeShards runtime;
     private final UniqueKeys uniqueKeys = new UniqueKeys();
     private final ScatterPermits scatterPermits = new ScatterPermits(this);
     private final DownShards downShards = new DownShards();
-    private final java.util.Set<String> loggedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> loggedOnce = ConcurrentHashMap.newKeySet();
     private volatile boolean shut;
 
     /**
@@ -119,7 +125,7 @@ public final class ShardRegistry implements AutoCloseable {
             if (why == null) {
                 why = Slot.missing(slot);
             }
-            throw new ShardException(why, "08001", 0, slot.spec.name(), null);
+            throw new ShardException(why, SqlStates.UNABLE_TO_CONNECT, 0, slot.spec.name(), null);
         }
     }
 
@@ -152,7 +158,7 @@ public final class ShardRegistry implements AutoCloseable {
     }
 
     /** Runtime shards that are open, in the order they were first opened. */
-    public java.util.List<String> runtimeShards() {
+    public List<String> runtimeShards() {
         return runtime.names();
     }
 
@@ -180,7 +186,7 @@ public final class ShardRegistry implements AutoCloseable {
     }
 
     /** Messages this data source logs once only (added when logged): catalog differences between shards. */
-    public java.util.Set<String> loggedOnce() {
+    public Set<String> loggedOnce() {
         return loggedOnce;
     }
 
@@ -205,20 +211,20 @@ public final class ShardRegistry implements AutoCloseable {
     }
 
     /** The shard map's engine settings. */
-    public io.shardkit.config.Settings settings() {
+    public Settings settings() {
         return map.settings();
     }
 
-    private volatile io.shardkit.merge.MemoryBudget.Pool mergeMemory;
+    private volatile MemoryBudget.Pool mergeMemory;
 
     /** The bytes of merge state this data source's statements share ({@code settings.mergeMemory}). */
-    public io.shardkit.merge.MemoryBudget.Pool mergeMemory() {
-        io.shardkit.merge.MemoryBudget.Pool p = mergeMemory;
+    public MemoryBudget.Pool mergeMemory() {
+        MemoryBudget.Pool p = mergeMemory;
         if (p == null) {
             synchronized (this) {
                 p = mergeMemory;
                 if (p == null) {
-                    p = new io.shardkit.merge.MemoryBudget.Pool(map.settings().mergeMemory());
+                    p = new MemoryBudget.Pool(map.settings().mergeMemory());
                     mergeMemory = p;
                 }
             }
@@ -366,14 +372,14 @@ public final class ShardRegistry implements AutoCloseable {
     /** The SQLite file is gone: evict the pool's connections (they hold the deleted file) and fail. */
     private ShardException fileGone(Slot slot) {
         String why = Slot.missing(slot);
-        String state = "08006";
+        String state = SqlStates.CONNECTION_FAILURE;
         synchronized (slot) {
             HikariDataSource p = slot.pool;
             if (p != null) {
                 p.getHikariPoolMXBean().softEvictConnections();
             } else if (slot.down != null) {
                 why = slot.down;
-                state = "08001";
+                state = SqlStates.UNABLE_TO_CONNECT;
             }
             slot.down = why;
         }
@@ -388,7 +394,8 @@ public final class ShardRegistry implements AutoCloseable {
                 return p;
             }
             if (shut) {
-                throw new ShardException("the data source is closed", "08003", 0, slot.spec.name(), null);
+                throw new ShardException("the data source is closed", SqlStates.CONNECTION_DOES_NOT_EXIST, 0,
+                        slot.spec.name(), null);
             }
             p = PoolFactory.start(map, slot);
             slot.pool = p;

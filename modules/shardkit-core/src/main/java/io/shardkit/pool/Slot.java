@@ -3,8 +3,11 @@ package io.shardkit.pool;
 import com.zaxxer.hikari.HikariDataSource;
 import io.shardkit.config.ShardSpec;
 import io.shardkit.sql.Dialect;
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -23,7 +26,7 @@ final class Slot {
     /** Why the shard is down (its pool could not start, its file is gone), or null when it is not. */
     volatile String down;
     /** The SQLite database file, checked on every borrow; null for other databases and in-memory SQLite. */
-    final java.io.File file;
+    final File file;
     /** When {@link ShardRegistry#checkAlive} last looked at the file (System.nanoTime). */
     volatile long checkedAt;
     volatile long lastUsed;
@@ -50,7 +53,7 @@ final class Slot {
         int q = file.indexOf('?');
         try {
             return Path.of(q < 0 ? file : file.substring(0, q)).toAbsolutePath();
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             return null;
         }
     }
@@ -86,7 +89,7 @@ final class Slot {
             try {
                 // an empty file is an empty SQLite database
                 Files.createFile(file);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+            } catch (FileAlreadyExistsException e) {
                 // made by someone else meanwhile: fine
             }
         } catch (IOException | RuntimeException e) {

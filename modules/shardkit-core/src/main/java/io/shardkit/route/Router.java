@@ -7,6 +7,7 @@ import io.shardkit.Candidates;
 import io.shardkit.RefusedException;
 import io.shardkit.ShardChoice;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.Targets;
 import io.shardkit.config.ShardMap;
 import io.shardkit.config.ShardSpec;
@@ -18,10 +19,13 @@ import io.shardkit.sql.StatementKind;
 import io.shardkit.sql.ValueRef;
 import io.shardkit.strategy.KeyTypeException;
 import io.shardkit.strategy.Strategy;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Router {
     /** SQLState for a statement that names a table the map does not know, or lacks a shard key. */
-    public static final String INVALID = "42000";
+    public static final String INVALID = SqlStates.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION;
 
     private final ShardMap map;
     private final ShardRegistry registry;
@@ -241,10 +245,10 @@ public final class Router {
                 || set instanceof byte[] x && pin instanceof byte[] y && Arrays.equals(x, y);
     }
 
-    private static java.math.BigDecimal decimal(Number n) {
-        return n instanceof java.math.BigDecimal d ? d : n instanceof java.math.BigInteger b ? new java.math.BigDecimal(b)
-                : n instanceof Double || n instanceof Float ? new java.math.BigDecimal(n.toString())
-                : java.math.BigDecimal.valueOf(n.longValue());
+    private static BigDecimal decimal(Number n) {
+        return n instanceof BigDecimal d ? d : n instanceof BigInteger b ? new BigDecimal(b)
+                : n instanceof Double || n instanceof Float ? new BigDecimal(n.toString())
+                : BigDecimal.valueOf(n.longValue());
     }
 
     /** Adds the key's candidate shards; {@code false} when the strategy cannot map the key. */
@@ -395,7 +399,7 @@ public final class Router {
      * shard, every hot shard for a broadcast table. {@code null} for a table the map does not name.
      */
     public int[] shardsHolding(String table) {
-        TableRule rule = table == null ? null : map.tables().get(table.toLowerCase(java.util.Locale.ROOT));
+        TableRule rule = table == null ? null : map.tables().get(table.toLowerCase(Locale.ROOT));
         if (rule == null) {
             return null;
         }

@@ -4,6 +4,7 @@ import static io.shardkit.route.Reasons.note;
 
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.config.Archive;
 import io.shardkit.config.Cutoff;
 import io.shardkit.config.ShardMap;
@@ -12,8 +13,13 @@ import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.sql.StatementKind;
 import io.shardkit.sql.Tiering;
 import io.shardkit.sql.ValueRef;
+import java.sql.Date;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 
@@ -67,7 +73,7 @@ final class TierRouting {
         if (t.forUpdate()) {
             throw new ShardException("SELECT ... FOR UPDATE on " + t.table() + " would lock rows in read-only archive shards "
                     + archive.shards() + "; add a cutoff predicate that keeps it in the hot tier [sql: "
-                    + ShardException.shorten(a.sql()) + "]", "25006");
+                    + ShardException.shorten(a.sql()) + "]", SqlStates.READ_ONLY_SQL_TRANSACTION);
         }
         if (t.joined()) {
             throw new RefusedException("a join of " + t.table() + " with another sharded table across its hot and archive tiers"
@@ -139,15 +145,15 @@ final class TierRouting {
                         : Long.parseLong(v.toString().strip()));
             }
             Instant instant;
-            if (v instanceof java.sql.Timestamp ts) {
+            if (v instanceof Timestamp ts) {
                 instant = ts.toLocalDateTime().toInstant(ZoneOffset.UTC);
-            } else if (v instanceof java.sql.Date d) {
+            } else if (v instanceof Date d) {
                 instant = d.toLocalDate().atStartOfDay().toInstant(ZoneOffset.UTC);
-            } else if (v instanceof java.time.LocalDateTime t) {
+            } else if (v instanceof LocalDateTime t) {
                 instant = t.toInstant(ZoneOffset.UTC);
-            } else if (v instanceof java.time.LocalDate d) {
+            } else if (v instanceof LocalDate d) {
                 instant = d.atStartOfDay().toInstant(ZoneOffset.UTC);
-            } else if (v instanceof java.time.OffsetDateTime t) {
+            } else if (v instanceof OffsetDateTime t) {
                 instant = t.toInstant();
             } else if (v instanceof Instant i) {
                 instant = i;

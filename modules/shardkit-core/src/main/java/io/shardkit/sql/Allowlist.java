@@ -119,7 +119,8 @@ final class Allowlist {
 
     private void insert(Insert insert) {
         if (insert.getOutputClause() != null || insert.getOracleHint() != null || insert.getPartitions() != null
-                && !insert.getPartitions().isEmpty() || insert.isUseSet() || insert.isOverwrite()
+                && !insert.getPartitions().isEmpty() || insert.getSetUpdateSets() != null
+                && !insert.getSetUpdateSets().isEmpty() || insert.isOverwrite()
                 || insert.isOverriding() || insert.isOracleMultiInsert() || insert.getRowAlias() != null
                 || insert.getWithItemsList() != null && !insert.getWithItemsList().isEmpty()) {
             throw unknown("this form of INSERT (" + ShortText.of(insert) + ")");

@@ -1,6 +1,7 @@
 package io.shardkit.sql;
 
 import io.shardkit.config.ShardMap;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -108,7 +109,7 @@ public final class Analyzer {
             return ValueRef.literal(s.getValue());
         }
         if (e instanceof DoubleValue d) {
-            return ValueRef.literal(new java.math.BigDecimal(d.toString()));
+            return ValueRef.literal(new BigDecimal(d.toString()));
         }
         if (e instanceof SignedExpression s && s.getSign() == '-' && s.getExpression() instanceof LongValue l) {
             return ValueRef.literal(-l.getValue());

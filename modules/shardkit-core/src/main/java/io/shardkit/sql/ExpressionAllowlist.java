@@ -4,13 +4,16 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Set;
 import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.AnalyticType;
 import net.sf.jsqlparser.expression.AnyComparisonExpression;
+import net.sf.jsqlparser.expression.ArrayConstructor;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.BooleanValue;
 import net.sf.jsqlparser.expression.CaseExpression;
 import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.CollateExpression;
 import net.sf.jsqlparser.expression.DateTimeLiteralExpression;
+import net.sf.jsqlparser.expression.DateUnitExpression;
 import net.sf.jsqlparser.expression.DateValue;
 import net.sf.jsqlparser.expression.DoubleValue;
 import net.sf.jsqlparser.expression.Expression;
@@ -29,6 +32,7 @@ import net.sf.jsqlparser.expression.TimeValue;
 import net.sf.jsqlparser.expression.TimestampValue;
 import net.sf.jsqlparser.expression.TrimFunction;
 import net.sf.jsqlparser.expression.WhenClause;
+import net.sf.jsqlparser.expression.WindowDefinition;
 import net.sf.jsqlparser.expression.operators.arithmetic.Addition;
 import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseAnd;
 import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseLeftShift;
@@ -85,7 +89,7 @@ final class ExpressionAllowlist {
 
     private static final Set<Class<?>> LITERALS = Set.of(LongValue.class, DoubleValue.class, NullValue.class,
             HexValue.class, DateValue.class, TimeValue.class, TimestampValue.class, BooleanValue.class,
-            DateTimeLiteralExpression.class, net.sf.jsqlparser.expression.DateUnitExpression.class);
+            DateTimeLiteralExpression.class, DateUnitExpression.class);
 
     private final SelectAllowlist owner;
     /** The first call of a volatile function or clock keyword met, or {@code null}. */
@@ -124,7 +128,7 @@ final class ExpressionAllowlist {
                 && f.getParameters() != null && f.getParameters().size() == 1 && !f.isDistinct() && !f.isAllColumns()
                 && f.getOrderByElements() == null
                 && (f.getParameters().get(0) instanceof JdbcParameter
-                        || f.getParameters().get(0) instanceof net.sf.jsqlparser.expression.ArrayConstructor a
+                        || f.getParameters().get(0) instanceof ArrayConstructor a
                                 && a.isArrayKeyword());
     }
 
@@ -233,10 +237,10 @@ final class ExpressionAllowlist {
             TrimFunction t = (TrimFunction) e;
             expression(t.getExpression());
             expression(t.getFromExpression());
-        } else if (k == net.sf.jsqlparser.expression.ArrayConstructor.class
-                && ((net.sf.jsqlparser.expression.ArrayConstructor) e).isArrayKeyword()) {
+        } else if (k == ArrayConstructor.class
+                && ((ArrayConstructor) e).isArrayKeyword()) {
             // PostgreSQL's ARRAY[...]; a bare [name] is SQLite's bracket-quoted identifier, which the parser misreads
-            expressions(((net.sf.jsqlparser.expression.ArrayConstructor) e).getExpressions());
+            expressions(((ArrayConstructor) e).getExpressions());
         } else if (k == TimeKeyExpression.class) {
             volatileCall = volatileCall == null ? e.toString() : volatileCall;
         } else if (k == Function.class) {
@@ -310,7 +314,7 @@ final class ExpressionAllowlist {
             throw Allowlist.unknown("the window or aggregate function " + a.getName());
         }
         if (a.getKeep() != null || a.isIgnoreNulls() || a.isIgnoreNullsOutside() || a.getFuncOrderBy() != null
-                && a.getType() != net.sf.jsqlparser.expression.AnalyticType.WITHIN_GROUP) {
+                && a.getType() != AnalyticType.WITHIN_GROUP) {
             throw Allowlist.unknown("the call " + a);
         }
         if (a.getExpression() == null || a.getExpression().getClass() != AllColumns.class
@@ -330,12 +334,12 @@ final class ExpressionAllowlist {
         }
     }
 
-    void window(net.sf.jsqlparser.expression.WindowDefinition w, String text) {
+    void window(WindowDefinition w, String text) {
         if (w == null) {
             return;
         }
         if (w.getPartitionExpressionList() != null) {
-            expressions(w.getPartitionExpressionList());
+            expressions((ExpressionList<?>) w.getPartitionExpressionList()); // a raw type in JSqlParser
         }
         owner.orderBy(w.getOrderByElements());
         if (w.getWindowElement() != null && w.getWindowElement().toString().contains("?")) {

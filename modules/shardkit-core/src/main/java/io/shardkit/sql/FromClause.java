@@ -61,15 +61,15 @@ final class FromClause {
             return;
         }
         for (Join j : joins) {
-            if (j.getRightItem() instanceof ParenthesedFromItem p) {
+            if (j.getFromItem() instanceof ParenthesedFromItem p) {
                 outerJoinsKeepingRowsOfEveryShard(p.getFromItem(), p.getJoins());
             }
         }
         String leftSharded = shardedTable(from);
         String leftName = from instanceof Table t ? name(t.getName()) : String.valueOf(from);
         for (Join j : joins) {
-            String rightSharded = shardedTable(j.getRightItem());
-            String rightName = j.getRightItem() instanceof Table t ? name(t.getName()) : String.valueOf(j.getRightItem());
+            String rightSharded = shardedTable(j.getFromItem());
+            String rightName = j.getFromItem() instanceof Table t ? name(t.getName()) : String.valueOf(j.getFromItem());
             String kept = (j.isLeft() || j.isFull()) && rightSharded != null && leftSharded == null ? leftName
                     : (j.isRight() || j.isFull()) && rightSharded == null && leftSharded != null ? rightName : null;
             if (kept != null) {
@@ -87,7 +87,7 @@ final class FromClause {
             String found = shardedTable(p.getFromItem());
             if (p.getJoins() != null) {
                 for (Join j : p.getJoins()) {
-                    found = found != null ? found : shardedTable(j.getRightItem());
+                    found = found != null ? found : shardedTable(j.getFromItem());
                 }
             }
             return found;
@@ -137,7 +137,7 @@ final class FromClause {
         }
         for (int i = 0; i < joins.size(); i++) {
             Join j = joins.get(i);
-            addFrom(j.getRightItem());
+            addFrom(j.getFromItem());
             boolean outer = j.isLeft() || j.isRight() || j.isFull() || j.isOuter();
             for (Expression on : j.getOnExpressions()) {
                 if (outer || linksOnly || i < lastRightOrFull) {
@@ -146,7 +146,7 @@ final class FromClause {
                     conjuncts(on);
                 }
             }
-            if (j.getUsingColumns() != null && j.getRightItem() instanceof Table right) {
+            if (j.getUsingColumns() != null && j.getFromItem() instanceof Table right) {
                 String instance = right.getAlias() != null ? name(right.getAlias().getName()) : name(right.getName());
                 for (Column c : j.getUsingColumns()) {
                     usingJoins.add(new String[] {instance, name(c.getColumnName())});

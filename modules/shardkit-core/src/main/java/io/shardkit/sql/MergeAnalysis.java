@@ -3,12 +3,14 @@ package io.shardkit.sql;
 import static io.shardkit.sql.SelectTrees.aggregateCalls;
 
 import io.shardkit.merge.Bound;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import net.sf.jsqlparser.expression.AllValue;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.AnalyticType;
 import net.sf.jsqlparser.expression.Expression;
@@ -16,10 +18,13 @@ import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.NullValue;
 import net.sf.jsqlparser.expression.SignedExpression;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.select.Fetch;
 import net.sf.jsqlparser.statement.select.Limit;
+import net.sf.jsqlparser.statement.select.Offset;
 import net.sf.jsqlparser.statement.select.OrderByElement;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.PlainSelect;
@@ -129,11 +134,11 @@ final class MergeAnalysis {
             if (ps.getFetch() != null) {
                 throw new Refusal("LIMIT together with FETCH across shards");
             }
-            if (limit.isLimitAll() || limit.isLimitNull()) {
+            if (limit.getRowCount() instanceof AllValue || limit.getRowCount() instanceof NullValue) {
                 if (dialect != Dialect.POSTGRESQL) {
                     // SQLite reads LIMIT NULL as a datatype mismatch, MySQL neither form
-                    throw new Refusal("LIMIT " + (limit.isLimitAll() ? "ALL" : "NULL") + " on " + dialect
-                            + " across shards (the database does not accept it)");
+                    throw new Refusal("LIMIT " + (limit.getRowCount() instanceof AllValue ? "ALL" : "NULL") + " on "
+                            + dialect + " across shards (the database does not accept it)");
                 }
             } else if (limit.getRowCount() != null) {
                 count = bound(limit.getRowCount(), "LIMIT", false);
@@ -146,7 +151,7 @@ final class MergeAnalysis {
             }
         }
         if (ps.getOffset() != null) {
-            net.sf.jsqlparser.statement.select.Offset o = ps.getOffset();
+            Offset o = ps.getOffset();
             if (offset != null) {
                 throw new Refusal("two OFFSET clauses across shards");
             }
@@ -182,7 +187,7 @@ final class MergeAnalysis {
      * WITH TIES needs the ORDER BY (the database refuses it without) and a written count.
      */
     Bound fetch(PlainSelect ps) {
-        net.sf.jsqlparser.statement.select.Fetch f = ps.getFetch();
+        Fetch f = ps.getFetch();
         if (dialect == Dialect.SQLITE) {
             throw new Refusal("FETCH on SQLITE across shards (the database does not accept it)");
         }
@@ -276,7 +281,7 @@ final class MergeAnalysis {
         if (count.parameter() == 0 && (offset == null || offset.parameter() == 0)) {
             try {
                 rows = Bound.plus(count.resolve(null), offset == null ? 0 : offset.resolve(null));
-            } catch (java.sql.SQLException fails) {
+            } catch (SQLException fails) {
                 rows = -1; // fails again, as the database would, when the statement runs
             }
         }
@@ -285,7 +290,7 @@ final class MergeAnalysis {
         }
         Expression n = rows >= 0 ? new LongValue(rows) : new Column(MergeSpec.LIMIT_TOKEN);
         if (count.withTies()) {
-            net.sf.jsqlparser.statement.select.Fetch f = new net.sf.jsqlparser.statement.select.Fetch();
+            Fetch f = new Fetch();
             f.setFetchParamFirst(true);
             f.setExpression(n);
             f.addFetchParameter("ROWS");

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntUnaryOperator;
+import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.CollateExpression;
 import net.sf.jsqlparser.expression.Expression;
@@ -79,7 +80,7 @@ final class MergeCollations {
             String text = dialect == Dialect.MYSQL ? "WEIGHT_STRING(" + arg + ")"
                     : "pg_collation_for(CAST((" + arg + ") AS text))";
             out.add(new SelectItem<>(parse(text),
-                    new net.sf.jsqlparser.expression.Alias("__c" + i)));
+                    new Alias("__c" + i)));
         }
         return out;
     }
@@ -169,7 +170,7 @@ final class MergeCollations {
         }
         if (select.getJoins() != null) {
             for (Join j : select.getJoins()) {
-                from.add(j.getRightItem());
+                from.add(j.getFromItem());
             }
         }
         String qualifier = c.getTable() == null || c.getTable().getName() == null ? null

@@ -22,6 +22,7 @@ import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 import net.sf.jsqlparser.parser.Node;
 import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.select.SelectItem;
 
 /**
@@ -197,9 +198,9 @@ final class OutputNames {
      * SQL for the shards answering how many of {@code tables} have a column {@code name} (a
      * constant subquery on the catalog), or {@code null} for a dialect shardkit cannot ask.
      */
-    static String columnCheck(Dialect d, List<net.sf.jsqlparser.schema.Table> tables, String name) {
+    static String columnCheck(Dialect d, List<Table> tables, String name) {
         StringBuilder sql = new StringBuilder();
-        for (net.sf.jsqlparser.schema.Table t : tables) {
+        for (Table t : tables) {
             String table = t.getName();
             String schema = t.getSchemaName();
             sql.append(sql.length() == 0 ? "" : " + ");

@@ -17,6 +17,9 @@ import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
 import net.sf.jsqlparser.statement.select.OrderByElement;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.SelectItem;
@@ -106,15 +109,15 @@ final class PlainMerge {
 
     /** How the query names the tiered table: its alias, or its name. */
     String qualifier(PlainSelect ps) {
-        List<net.sf.jsqlparser.statement.select.FromItem> items = new ArrayList<>();
+        List<FromItem> items = new ArrayList<>();
         items.add(ps.getFromItem());
         if (ps.getJoins() != null) {
-            for (net.sf.jsqlparser.statement.select.Join j : ps.getJoins()) {
-                items.add(j.getRightItem());
+            for (Join j : ps.getJoins()) {
+                items.add(j.getFromItem());
             }
         }
-        for (net.sf.jsqlparser.statement.select.FromItem item : items) {
-            if (item instanceof net.sf.jsqlparser.schema.Table t && Analyzer.name(t.getName()).equals(m.tieredTable)) {
+        for (FromItem item : items) {
+            if (item instanceof Table t && Analyzer.name(t.getName()).equals(m.tieredTable)) {
                 return t.getAlias() != null ? t.getAlias().getName() : t.getFullyQualifiedName();
             }
         }

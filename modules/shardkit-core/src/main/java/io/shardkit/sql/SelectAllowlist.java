@@ -5,6 +5,7 @@ import static io.shardkit.sql.Allowlist.unknown;
 import io.shardkit.sql.Allowlist.Refusal;
 import io.shardkit.sql.Allowlist.ShortText;
 import java.util.List;
+import net.sf.jsqlparser.expression.AllValue;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
@@ -210,7 +211,7 @@ final class SelectAllowlist {
         }
         for (Join j : joins) {
             Join known = new Join();
-            known.setRightItem(j.getRightItem());
+            known.setFromItem(j.getFromItem());
             known.setLeft(j.isLeft());
             known.setRight(j.isRight());
             known.setFull(j.isFull());
@@ -226,7 +227,7 @@ final class SelectAllowlist {
             if (j.getOnExpressions() != null && j.getOnExpressions().size() > 1) {
                 throw unknown("a join with several ON clauses (" + j + ")");
             }
-            fromItem(j.getRightItem());
+            fromItem(j.getFromItem());
             for (Expression on : j.getOnExpressions()) {
                 expressions.expression(on);
             }
@@ -268,7 +269,7 @@ final class SelectAllowlist {
         if (l.getByExpressions() != null && !l.getByExpressions().isEmpty()) {
             throw unknown("LIMIT ... BY");
         }
-        if (!l.isLimitAll()) {
+        if (!(l.getRowCount() instanceof AllValue)) {
             // LIMIT ALL (PostgreSQL): no limit; where the database rejects it the merge analysis refuses it
             expressions.expression(l.getRowCount());
         }

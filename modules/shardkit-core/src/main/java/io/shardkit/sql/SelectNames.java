@@ -14,6 +14,9 @@ import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.SelectItem;
 
@@ -158,16 +161,16 @@ final class SelectNames {
         if (m.guards.containsKey(key)) {
             return;
         }
-        List<net.sf.jsqlparser.schema.Table> tables = new ArrayList<>();
-        List<net.sf.jsqlparser.statement.select.FromItem> from = new ArrayList<>();
+        List<Table> tables = new ArrayList<>();
+        List<FromItem> from = new ArrayList<>();
         from.add(m.query.getFromItem());
         if (m.query.getJoins() != null) {
-            for (net.sf.jsqlparser.statement.select.Join j : m.query.getJoins()) {
-                from.add(j.getRightItem());
+            for (Join j : m.query.getJoins()) {
+                from.add(j.getFromItem());
             }
         }
-        for (net.sf.jsqlparser.statement.select.FromItem f : from) {
-            if (!(f instanceof net.sf.jsqlparser.schema.Table t)) {
+        for (FromItem f : from) {
+            if (!(f instanceof Table t)) {
                 throw new Refusal(clause + " " + name + ", the alias of " + aliased + ", over a FROM that is not only"
                         + " tables, across shards (shardkit cannot check whether " + name + " is also a column; write the"
                         + " expression)");

@@ -3,6 +3,7 @@ package io.shardkit.sql;
 import io.shardkit.merge.Expr;
 import io.shardkit.sql.MergeAnalysis.Refusal;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
@@ -101,7 +102,7 @@ final class SelectTrees {
         }
     }
 
-    static void collectParameters(Expression e, java.util.Collection<Integer> into) {
+    static void collectParameters(Expression e, Collection<Integer> into) {
         e.accept(new ExpressionVisitorAdapter<Void>() {
             @Override
             public <S> Void visit(JdbcParameter p, S context) {

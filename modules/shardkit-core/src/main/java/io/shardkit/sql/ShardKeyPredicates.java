@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import net.sf.jsqlparser.expression.ArrayConstructor;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.JdbcParameter;
@@ -183,7 +184,7 @@ final class ShardKeyPredicates {
             return p.getIndex() == null ? null : List.of(ValueRef.arrayParameter(p.getIndex()));
         }
         List<ValueRef> values = new ArrayList<>();
-        var items = ((net.sf.jsqlparser.expression.ArrayConstructor) arg).getExpressions();
+        var items = ((ArrayConstructor) arg).getExpressions();
         if (items != null) {
             for (Expression item : items) {
                 ValueRef v = value(item);

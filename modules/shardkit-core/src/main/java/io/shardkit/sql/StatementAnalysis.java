@@ -22,17 +22,20 @@ import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.alter.Alter;
 import net.sf.jsqlparser.statement.create.index.CreateIndex;
 import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.create.view.CreateView;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.drop.Drop;
 import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.merge.Merge;
 import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Limit;
+import net.sf.jsqlparser.statement.select.OrderByElement;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
-import net.sf.jsqlparser.statement.merge.Merge;
 import net.sf.jsqlparser.statement.truncate.Truncate;
-import net.sf.jsqlparser.statement.upsert.Upsert;
 import net.sf.jsqlparser.statement.update.Update;
 import net.sf.jsqlparser.statement.update.UpdateSet;
+import net.sf.jsqlparser.statement.upsert.Upsert;
 
 /**
  * The analysis of one statement against the shard map, made once per SQL text by {@link Analyzer}:
@@ -225,7 +228,7 @@ final class StatementAnalysis {
             return StatementKind.DELETE;
         }
         if (st instanceof CreateTable || st instanceof CreateIndex || st instanceof Drop || st instanceof Alter
-                || st instanceof Truncate || st instanceof net.sf.jsqlparser.statement.create.view.CreateView) {
+                || st instanceof Truncate || st instanceof CreateView) {
             return StatementKind.DDL;
         }
         return StatementKind.OTHER;
@@ -235,8 +238,8 @@ final class StatementAnalysis {
      * MySQL's {@code UPDATE/DELETE ... ORDER BY ... LIMIT n}: each shard would apply the LIMIT to
      * its own rows, so such a write may run on one shard only.
      */
-    void limitedWrite(List<net.sf.jsqlparser.statement.select.OrderByElement> order,
-            net.sf.jsqlparser.statement.select.Limit limit) {
+    void limitedWrite(List<OrderByElement> order,
+            Limit limit) {
         if (limit != null) {
             merge.add(SqlAnalysis.UNMERGEABLE + kind + " ... LIMIT over several shards (each shard would apply"
                     + " the LIMIT to its own rows)");

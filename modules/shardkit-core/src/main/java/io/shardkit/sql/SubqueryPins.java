@@ -115,7 +115,7 @@ final class SubqueryPins {
                 if (j.isApply() || j.getUsingColumns() != null) {
                     throw new Refusal("the join " + j);
                 }
-                from(j.getRightItem(), instances, names, derived);
+                from(j.getFromItem(), instances, names, derived);
                 for (Expression on : j.getOnExpressions()) {
                     exprs.add(on);
                     if (!outerJoin) {

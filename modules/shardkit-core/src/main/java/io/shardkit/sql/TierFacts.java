@@ -3,14 +3,21 @@ package io.shardkit.sql;
 import static io.shardkit.sql.Analyzer.name;
 import static io.shardkit.sql.Analyzer.value;
 
+import io.shardkit.config.Cutoff;
 import io.shardkit.config.TableRule;
 import java.util.ArrayList;
 import java.util.List;
+import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.operators.relational.Between;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.GreaterThan;
+import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
+import net.sf.jsqlparser.expression.operators.relational.MinorThan;
+import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
@@ -63,7 +70,7 @@ final class TierFacts {
                 params.add(p.getIndex());
             }
             probe.append(r == 0 ? "" : ", ").append(e);
-            io.shardkit.config.Cutoff cutoff = rule.archive().cutoff();
+            Cutoff cutoff = rule.archive().cutoff();
             if (rows.size() == 1 && cutoff != null && !cutoff.isTime() && cutoff.column().equals(id)) {
                 bounds.add(new Tiering.CutoffBound("=", v));
             }
@@ -79,7 +86,7 @@ final class TierFacts {
     /** The tier facts: cutoff predicates, FOR UPDATE, and for UPDATE/DELETE the archive probe. */
     Tiering tiering(TableRule rule, boolean joined) {
         List<Tiering.CutoffBound> bounds = new ArrayList<>();
-        io.shardkit.config.Cutoff cutoff = rule.archive().cutoff();
+        Cutoff cutoff = rule.archive().cutoff();
         if (cutoff != null) {
             for (Expression e : a.from.conjuncts) {
                 cutoffBounds(e, rule.table(), cutoff.column(), bounds);
@@ -109,7 +116,7 @@ final class TierFacts {
     }
 
     void cutoffBounds(Expression e, String table, String column, List<Tiering.CutoffBound> out) {
-        if (e instanceof net.sf.jsqlparser.expression.operators.relational.Between b && !b.isNot()
+        if (e instanceof Between b && !b.isNot()
                 && a.from.isColumn(b.getLeftExpression(), table, column)) {
             ValueRef lo = value(b.getBetweenExpressionStart());
             ValueRef hi = value(b.getBetweenExpressionEnd());
@@ -121,14 +128,14 @@ final class TierFacts {
             }
             return;
         }
-        String op = e instanceof EqualsTo ? "=" : e instanceof net.sf.jsqlparser.expression.operators.relational.GreaterThan ? ">"
-                : e instanceof net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals ? ">="
-                : e instanceof net.sf.jsqlparser.expression.operators.relational.MinorThan ? "<"
-                : e instanceof net.sf.jsqlparser.expression.operators.relational.MinorThanEquals ? "<=" : null;
+        String op = e instanceof EqualsTo ? "=" : e instanceof GreaterThan ? ">"
+                : e instanceof GreaterThanEquals ? ">="
+                : e instanceof MinorThan ? "<"
+                : e instanceof MinorThanEquals ? "<=" : null;
         if (op == null) {
             return;
         }
-        net.sf.jsqlparser.expression.BinaryExpression b = (net.sf.jsqlparser.expression.BinaryExpression) e;
+        BinaryExpression b = (BinaryExpression) e;
         if (a.from.isColumn(b.getLeftExpression(), table, column)) {
             ValueRef v = value(b.getRightExpression());
             if (v != null) {

@@ -2,7 +2,6 @@ package io.shardkit.strategy;
 
 import io.shardkit.Candidates;
 import io.shardkit.ShardChoice;
-import io.shardkit.ShardException;
 import io.shardkit.Targets;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.shardkit.tenant;
 
 import static io.shardkit.tenant.SchemaTemplates.unquote;
 
+import io.shardkit.sql.SqlText;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -91,7 +92,7 @@ final class DdlCalls {
                 lastQualified = qualified;
             } else if (c == '(') {
                 if (last != null && !names.contains(last)
-                        && (lastQualified || !(DDL_WORDS.contains(last) || io.shardkit.sql.SqlText.knownFunction(last)))) {
+                        && (lastQualified || !(DDL_WORDS.contains(last) || SqlText.knownFunction(last)))) {
                     return last;
                 }
                 last = null;

@@ -2,6 +2,7 @@ package io.shardkit.tenant;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.Dialect;
 import java.sql.Connection;
@@ -11,6 +12,7 @@ import java.sql.Statement;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +57,7 @@ public final class SessionSchema {
     private final ConcurrentHashMap<String, String> fresh = new ConcurrentHashMap<>();
     /** Shard URLs whose first switch was read back. */
     private final Set<String> switchChecked = ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.atomic.LongAdder evicted = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder evicted = new LongAdder();
 
     public SessionSchema(ShardRegistry registry) {
         this.registry = registry;
@@ -93,7 +95,8 @@ public final class SessionSchema {
                 if (!schema.equals(now)) {
                     throw new ShardException("the connection did not switch to schema " + schema + " (it is in "
                             + (now == null ? "no schema: does " + schema + " exist?" : now) + "); check the driver's"
-                            + " settings (Connector/J: databaseTerm must be CATALOG)", "3F000", 0, registry.name(shard), null);
+                            + " settings (Connector/J: databaseTerm must be CATALOG)", SqlStates.INVALID_SCHEMA_NAME, 0,
+                            registry.name(shard), null);
                 }
                 switchChecked.add(url);
             }

@@ -8,6 +8,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.StringValue;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.select.WithItem;
@@ -51,19 +55,19 @@ final class TableReferences extends TablesNamesFinder<Void> {
 
     /** Sequence functions name their sequence in a string: {@code nextval('s.seq')}. */
     @Override
-    public <S> Void visit(net.sf.jsqlparser.expression.Function function, S context) {
+    public <S> Void visit(Function function, S context) {
         String n = function.getName() == null ? "" : function.getName().toLowerCase(Locale.ROOT);
         if (SEQUENCE_FUNCTIONS.contains(n)) {
-            net.sf.jsqlparser.expression.operators.relational.ExpressionList<?> args = function.getParameters();
+            ExpressionList<?> args = function.getParameters();
             Object first = args == null || args.isEmpty() ? null : args.get(0);
-            sequences.add(first instanceof net.sf.jsqlparser.expression.StringValue v ? v.getValue() : null);
+            sequences.add(first instanceof StringValue v ? v.getValue() : null);
         }
         return super.visit(function, context);
     }
 
     /** A cast to a type of another schema ({@code '(1)'::tenant_b.t}) runs that schema's domain checks. */
     @Override
-    public <S> Void visit(net.sf.jsqlparser.expression.CastExpression cast, S context) {
+    public <S> Void visit(CastExpression cast, S context) {
         String type = cast.getColDataType() == null ? null : cast.getColDataType().getDataType();
         if (type != null && type.indexOf('.') > 0) {
             castTypes.add(type);

@@ -2,6 +2,7 @@ package io.shardkit.tenant;
 
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.config.Tenancy;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.Dialect;
@@ -82,7 +83,7 @@ public final class TenantScope {
             if (!s.equals(schema)) {
                 throw new ShardException("the statement names schema " + s + ", which belongs to another tenant;"
                         + " a connection of tenant " + tenant + " reaches only " + schema + " and shared tables [sql: "
-                        + ShardException.shorten(sql) + "]", "42501");
+                        + ShardException.shorten(sql) + "]", SqlStates.INSUFFICIENT_PRIVILEGE);
             }
         }
         return t.apply(registry.dialect(shard) == Dialect.MYSQL ? quotedMysql : quotedAnsi);

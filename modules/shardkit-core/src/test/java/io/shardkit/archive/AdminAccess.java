@@ -1,6 +1,7 @@
 package io.shardkit.archive;
 
 import io.shardkit.ShardedDataSource;
+import io.shardkit.pool.AdminConnections;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -13,6 +14,6 @@ public final class AdminAccess {
     }
 
     public static Connection open(ShardedDataSource ds, String shard) throws SQLException {
-        return ds.unwrap(io.shardkit.pool.AdminConnections.class).open(shard);
+        return ds.unwrap(AdminConnections.class).open(shard);
     }
 }

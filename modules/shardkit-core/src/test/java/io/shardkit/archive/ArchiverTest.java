@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.shardkit.ShardException;
 import io.shardkit.ShardedDataSource;
 import io.shardkit.archive.ArchiveListener.Step;
+import io.shardkit.pool.AdminConnections;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,18 +15,22 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,7 +99,7 @@ class ArchiverTest {
                 """.formatted(dir, archive.strip().indent(6).stripTrailing());
         ds = ShardedDataSource.fromYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
         for (String shard : List.of("hot", "a0", "a1")) {
-            try (Connection c = ds.unwrap(io.shardkit.pool.AdminConnections.class).open(shard); Statement st = c.createStatement()) {
+            try (Connection c = ds.unwrap(AdminConnections.class).open(shard); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, name TEXT, "
                         + "amount REAL, payload BLOB)");
             }
@@ -103,12 +108,12 @@ class ArchiverTest {
     }
 
     static Instant created(long id) {
-        return NOW.minus(java.time.Duration.ofDays((id * 37) % 180));
+        return NOW.minus(Duration.ofDays((id * 37) % 180));
     }
 
     /** Rows 1..n into hot; returns id → row as text, the reference every check compares with. */
     Map<Long, String> load(int n) throws SQLException {
-        try (Connection c = ds.unwrap(io.shardkit.pool.AdminConnections.class).open("hot")) {
+        try (Connection c = ds.unwrap(AdminConnections.class).open("hot")) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO events (id, created_at, name, amount, payload) VALUES (?, ?, ?, ?, ?)")) {
@@ -117,7 +122,7 @@ class ArchiverTest {
                     ps.setString(2, TEXT.format(created(id)));
                     ps.setString(3, "event " + id);
                     if (id % 5 == 0) {
-                        ps.setNull(4, java.sql.Types.REAL);
+                        ps.setNull(4, Types.REAL);
                     } else {
                         ps.setDouble(4, id * 1.25);
                     }
@@ -134,7 +139,7 @@ class ArchiverTest {
     /** id → row as text, read straight from one shard. */
     Map<Long, String> rows(String shard) throws SQLException {
         Map<Long, String> out = new TreeMap<>();
-        try (Connection c = ds.unwrap(io.shardkit.pool.AdminConnections.class).open(shard); Statement st = c.createStatement();
+        try (Connection c = ds.unwrap(AdminConnections.class).open(shard); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT id, created_at, name, amount, payload FROM events")) {
             while (rs.next()) {
                 String row = rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getObject(4) + "|"
@@ -162,7 +167,7 @@ class ArchiverTest {
         return out;
     }
 
-    static Set<Long> idsWhere(Map<Long, String> rows, java.util.function.LongPredicate old) {
+    static Set<Long> idsWhere(Map<Long, String> rows, LongPredicate old) {
         Set<Long> out = new HashSet<>();
         for (long id : rows.keySet()) {
             if (old.test(id)) {
@@ -272,7 +277,7 @@ class ArchiverTest {
         ArchiveProgress last = progress.get(batches - 1);
         assertThat(last.rowsMoved()).isEqualTo(old.size());
         assertThat(last.rowsFound()).isEqualTo(old.size());
-        assertThat(last.eta()).contains(java.time.Duration.ZERO);
+        assertThat(last.eta()).contains(Duration.ZERO);
         assertThat(progress.get(0).rowsMoved()).isEqualTo(7);
         assertThat(progress.get(0).eta()).isPresent();
         assertSettled(original, old);
@@ -367,7 +372,7 @@ class ArchiverTest {
             public void afterStep(Step step, String hotShard, List<Object> ids) throws SQLException {
                 if (step == Step.COPIED && tampered[0] == null) {
                     tampered[0] = ids.get(3);
-                    try (Connection c = ds.unwrap(io.shardkit.pool.AdminConnections.class).open("a0");
+                    try (Connection c = ds.unwrap(AdminConnections.class).open("a0");
                             PreparedStatement ps = c.prepareStatement("UPDATE events SET amount = -1 WHERE id = ?")) {
                         ps.setObject(1, tampered[0]);
                         assertThat(ps.executeUpdate()).isEqualTo(1);
@@ -393,11 +398,13 @@ class ArchiverTest {
     /** "first..last" of the first 20 old ids, as the verify message names the batch. */
     static String firstTwenty(Set<Long> old) {
         List<Long> sorted = new ArrayList<>(old);
-        java.util.Collections.sort(sorted);
+        Collections.sort(sorted);
         return sorted.get(0) + ".." + sorted.get(19);
     }
 
     static final class Crash extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Crash(String message) {
             super(message);
         }
@@ -487,7 +494,7 @@ class ArchiverTest {
     void aNumberInASqliteTimeCutoffColumnIsRefused() throws SQLException {
         open(AGE);
         load(20);
-        try (Connection c = ds.unwrap(io.shardkit.pool.AdminConnections.class).open("hot"); Statement st = c.createStatement()) {
+        try (Connection c = ds.unwrap(AdminConnections.class).open("hot"); Statement st = c.createStatement()) {
             st.executeUpdate("INSERT INTO events (id, created_at, name) VALUES (1000, 1717200000, 'epoch seconds')");
         }
 
@@ -542,13 +549,13 @@ class ArchiverTest {
                 ids.add(rs.getLong(1));
             }
         }
-        java.util.Collections.sort(ids);
+        Collections.sort(ids);
         return ids;
     }
 
     static List<Long> sorted(Set<Long> ids) {
         List<Long> out = new ArrayList<>(ids);
-        java.util.Collections.sort(out);
+        Collections.sort(out);
         return out;
     }
 }

@@ -3,10 +3,13 @@ package io.shardkit.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.shardkit.ShardChoice;
 import io.shardkit.ShardChooser;
 import io.shardkit.ShardMapException;
 import io.shardkit.ShardedDataSource;
 import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +40,7 @@ public class HostileMapTest {
     private static final String SHARD = "shards:\n  - {name: s0, url: \"jdbc:sqlite:target/t/s0.db\"}\n";
     private static final long LIMIT_NANOS = 1_000_000_000L;
     private static final long WALL_LIMIT_NANOS = 20 * LIMIT_NANOS;
-    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** Set by {@link NotAChooser}'s static initializer, which must never run. */
     static final AtomicBoolean NOT_A_CHOOSER_INITIALISED = new AtomicBoolean();
     private static final List<String> FIGURES = new ArrayList<>();
@@ -278,7 +282,7 @@ public class HostileMapTest {
         }
     }
 
-    @org.junit.jupiter.api.AfterAll
+    @AfterAll
     static void figures() {
         System.out.println("hostile map timings:\n  " + String.join("\n  ", FIGURES));
     }
@@ -362,7 +366,7 @@ public class HostileMapTest {
         }
 
         @Override
-        public io.shardkit.ShardChoice chooseShard(String table, Object key) {
+        public ShardChoice chooseShard(String table, Object key) {
             return null;
         }
     }
@@ -382,7 +386,7 @@ public class HostileMapTest {
         }
 
         @Override
-        public io.shardkit.ShardChoice chooseShard(String table, Object key) {
+        public ShardChoice chooseShard(String table, Object key) {
             return null;
         }
     }
@@ -392,7 +396,7 @@ public class HostileMapTest {
         }
 
         @Override
-        public io.shardkit.ShardChoice chooseShard(String table, Object key) {
+        public ShardChoice chooseShard(String table, Object key) {
             return null;
         }
     }
@@ -407,7 +411,7 @@ public class HostileMapTest {
         }
 
         @Override
-        public io.shardkit.ShardChoice chooseShard(String table, Object key) {
+        public ShardChoice chooseShard(String table, Object key) {
             return null;
         }
     }

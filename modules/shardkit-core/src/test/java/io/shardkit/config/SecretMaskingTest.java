@@ -3,9 +3,11 @@ package io.shardkit.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.shardkit.ShardChooser;
 import io.shardkit.ShardException;
 import io.shardkit.ShardMapException;
 import io.shardkit.ShardedDataSource;
+import io.shardkit.strategy.CustomStrategy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -13,6 +15,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 11, secrets: a password of every awkward character never appears in anything shardkit
@@ -125,7 +129,7 @@ public class SecretMaskingTest {
      * on): the errors name the shard and show no password, and neither does anything logged.
      */
     @Test
-    void i11_24_driverAndPoolErrorsShowNoPassword(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void i11_24_driverAndPoolErrorsShowNoPassword(@TempDir Path dir)
             throws Exception {
         PrintStream err = System.err;
         PrintStream out = System.out;
@@ -173,8 +177,8 @@ public class SecretMaskingTest {
 
     @Test
     void i11_24_aChoosersSecretPropsAreMaskedInItsDescription() {
-        io.shardkit.strategy.CustomStrategy s = new io.shardkit.strategy.CustomStrategy(
-                (io.shardkit.ShardChooser) (table, key) -> null, List.of("s0"),
+        CustomStrategy s = new CustomStrategy(
+                (ShardChooser) (table, key) -> null, List.of("s0"),
                 Map.of("apiToken", PASSWORD, "region", "eu"));
         assertNoSecret("describe", s.describe());
         assertThat(s.describe()).contains("apiToken=***", "region=eu");

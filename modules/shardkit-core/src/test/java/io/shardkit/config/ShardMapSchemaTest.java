@@ -10,6 +10,8 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion.VersionFlag;
 import com.networknt.schema.ValidationMessage;
+import io.shardkit.ShardChoice;
+import io.shardkit.ShardChooser;
 import io.shardkit.ShardMapException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -197,10 +199,10 @@ class ShardMapSchemaTest {
     }
 
     /** A chooser the agreement cases can name. */
-    public static final class Pick implements io.shardkit.ShardChooser {
+    public static final class Pick implements ShardChooser {
         @Override
-        public io.shardkit.ShardChoice chooseShard(String table, Object key) {
-            return new io.shardkit.ShardChoice("s0", "always s0");
+        public ShardChoice chooseShard(String table, Object key) {
+            return new ShardChoice("s0", "always s0");
         }
     }
 

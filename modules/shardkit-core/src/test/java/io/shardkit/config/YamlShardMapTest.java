@@ -17,6 +17,7 @@ import io.shardkit.strategy.RangeStrategy;
 import io.shardkit.strategy.Strategies;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -538,6 +539,6 @@ public class YamlShardMapTest {
     }
 
     private static String read(String repoPath) throws Exception {
-        return java.nio.file.Files.readString(Path.of(System.getProperty("shardkit.repo.root"), repoPath));
+        return Files.readString(Path.of(System.getProperty("shardkit.repo.root"), repoPath));
     }
 }

@@ -10,7 +10,9 @@ import java.math.BigDecimal;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -88,7 +90,7 @@ class ValuesTest {
             Values v = Values.of(Dialect.SQLITE);
             String[] names = new String[collations.length];
             int[] types = new int[collations.length];
-            java.util.ArrayList<Comparisons.Entry> entries = new java.util.ArrayList<>();
+            ArrayList<Comparisons.Entry> entries = new ArrayList<>();
             for (int i = 0; i < collations.length; i++) {
                 names[i] = "TEXT";
                 types[i] = Types.VARCHAR;
@@ -167,7 +169,7 @@ class ValuesTest {
         void case07_enumsAreOrderedByTheirLabelsPositions() throws Exception {
             Values v = new Values(Dialect.POSTGRESQL, true);
             v.prepare(meta(new String[] {"mood", "json"}, new int[2]), Comparisons.NONE, null,
-                    type -> type.equals("mood") ? java.util.Map.of("sad", 0, "ok", 1, "happy", 2) : null);
+                    type -> type.equals("mood") ? Map.of("sad", 0, "ok", 1, "happy", 2) : null);
             assertThat(v.compare(1, "sad", "happy")).isNegative(); // though "happy" < "sad" as text
             assertThat(v.compare(1, "ok", "ok")).isZero();
             assertThat(v.identity(1, "ok")).isEqualTo(v.identity(1, "ok")).isNotEqualTo(v.identity(1, "sad"));

@@ -7,7 +7,9 @@ import io.shardkit.merge.Values;
 import io.shardkit.sql.Dialect;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** An execution whose scatter hands out prepared fake cursors; records the most rows a node held. */
 final class FakeExecution implements Execution {
@@ -44,14 +46,14 @@ final class FakeExecution implements Execution {
     }
 
     /** Ids the fake hot tier holds, as {@link Values#identity} keys. */
-    final java.util.Set<Object> hotIds = new java.util.HashSet<>();
+    final Set<Object> hotIds = new HashSet<>();
     int probes;
 
     @Override
-    public java.util.Set<Object> present(List<String> shards, String table, String idColumn, List<Object> ids)
+    public Set<Object> present(List<String> shards, String table, String idColumn, List<Object> ids)
             throws SQLException {
         probes++;
-        java.util.Set<Object> found = new java.util.HashSet<>();
+        Set<Object> found = new HashSet<>();
         for (Object id : ids) {
             Object key = values().identity(id);
             if (hotIds.contains(key)) {

@@ -66,7 +66,7 @@ class AdminConnectionsTest {
 
     @Test
     void i13_a01_adminConnectionsRefuseCallersOutsideTheArchivePackage() throws SQLException {
-        assertThatThrownBy(() -> ds.unwrap(io.shardkit.pool.AdminConnections.class).open("a0"))
+        assertThatThrownBy(() -> ds.unwrap(AdminConnections.class).open("a0"))
                 .isInstanceOf(IllegalCallerException.class)
                 .hasMessage("admin connections are for io.shardkit.archive only, not " + getClass().getName()
                         + ": applications reach read-only shards through the data source");

@@ -1,6 +1,7 @@
 package io.shardkit.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,9 +41,9 @@ class MergeParametersTest {
     void case04_aParameterWhoseOriginIsUnknownIsRefused() throws Exception {
         assertThat(ShardParameters.strip("SELECT a FROM t WHERE b = ?2 AND c = '?' AND d = ?1", 2, Dialect.SQLITE).parameters())
                 .containsExactly(2, 1);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ShardParameters.strip("SELECT ? FROM t", 1, Dialect.SQLITE))
+        assertThatThrownBy(() -> ShardParameters.strip("SELECT ? FROM t", 1, Dialect.SQLITE))
                 .isInstanceOf(ShardParameters.Unmapped.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ShardParameters.strip("SELECT ?3 FROM t", 2, Dialect.SQLITE))
+        assertThatThrownBy(() -> ShardParameters.strip("SELECT ?3 FROM t", 2, Dialect.SQLITE))
                 .isInstanceOf(ShardParameters.Unmapped.class);
     }
 }

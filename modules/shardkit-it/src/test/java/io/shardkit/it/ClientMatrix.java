@@ -1,10 +1,20 @@
 package io.shardkit.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.shardkit.testing.ShardSet;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -107,7 +117,7 @@ abstract class ClientMatrix {
         MigrationClients.drop(m.ds, "fw", "fw_history");
         MigrationClients.drop(m.reference, "fw", "fw_history");
         // through the routed data source: refused (0A000)
-        Throwable routed = org.assertj.core.api.Assertions.catchThrowable(() -> MigrationClients.flyway(m.ds, m));
+        Throwable routed = catchThrowable(() -> MigrationClients.flyway(m.ds, m));
         assertThat((Throwable) Matrix.refusal(routed)).as("a refusal in %s", routed).isNotNull();
         assertThat(Matrix.refusal(routed).getSQLState()).isEqualTo("0A000");
         System.out.println("flyway over the routed data source on " + m.db + ": refused: " + Matrix.refusal(routed).getMessage());
@@ -129,7 +139,7 @@ abstract class ClientMatrix {
         JdbcTap tap = new JdbcTap();
         MigrationClients.drop(m.ds, "lb", "lb_changelog,lb_changelog_lock");
         MigrationClients.drop(m.reference, "lb", "lb_changelog,lb_changelog_lock");
-        Throwable routed = org.assertj.core.api.Assertions.catchThrowable(() -> MigrationClients.liquibase(m.ds));
+        Throwable routed = catchThrowable(() -> MigrationClients.liquibase(m.ds));
         assertThat((Throwable) Matrix.refusal(routed)).as("a refusal in %s", routed).isNotNull();
         assertThat(Matrix.refusal(routed).getSQLState()).isEqualTo("0A000");
         System.out.println("liquibase over the routed data source on " + m.db + ": refused: " + Matrix.refusal(routed).getMessage());
@@ -158,13 +168,13 @@ abstract class ClientMatrix {
     @Test
     void plainBatchGeneratedKeys() throws Exception {
         String ddl = "CREATE TABLE sp_notes (" + m.identity("note_id") + ", player_id BIGINT, body VARCHAR(20))";
-        java.util.List<java.util.List<Long>> got = new java.util.ArrayList<>();
+        List<List<Long>> got = new ArrayList<>();
         for (DataSource ds : new DataSource[] {m.ds, m.reference}) {
-            try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute("DROP TABLE IF EXISTS sp_notes");
                 st.execute(ddl);
-                java.util.List<Long> keys = new java.util.ArrayList<>();
-                try (java.sql.PreparedStatement ps = c.prepareStatement(
+                List<Long> keys = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO sp_notes (player_id, body) VALUES (?, ?)", new String[] {"note_id"})) {
                     for (long p = 1; p <= 22; p++) {
                         ps.setLong(1, (p + 1) / 2);
@@ -172,7 +182,7 @@ abstract class ClientMatrix {
                         ps.addBatch();
                     }
                     ps.executeBatch();
-                    try (java.sql.ResultSet rs = ps.getGeneratedKeys()) {
+                    try (ResultSet rs = ps.getGeneratedKeys()) {
                         while (rs.next()) {
                             keys.add(rs.getLong(1));
                         }
@@ -199,29 +209,29 @@ abstract class ClientMatrix {
      */
     @Test
     void i12_m01_splitInsertReturning() throws Exception {
-        java.util.List<java.util.List<String>> got = new java.util.ArrayList<>();
+        List<List<String>> got = new ArrayList<>();
         for (DataSource ds : new DataSource[] {m.ds, m.reference}) {
-            try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute("DROP TABLE IF EXISTS sp_notes");
                 st.execute("CREATE TABLE sp_notes (note_id BIGINT PRIMARY KEY, player_id BIGINT, body VARCHAR(20))");
-                java.util.List<String> rows = new java.util.ArrayList<>();
+                List<String> rows = new ArrayList<>();
                 // execute + getResultSet: MySQL Connector/J's executeQuery refuses INSERT ... RETURNING (one database too)
                 assertThat(st.execute("INSERT INTO sp_notes (note_id, player_id, body) VALUES "
                         + "(10, 1, 'a'), (20, 2, 'b'), (11, 1, 'c'), (33, 3, 'd') RETURNING note_id, body")).isTrue();
-                try (java.sql.ResultSet rs = st.getResultSet()) {
+                try (ResultSet rs = st.getResultSet()) {
                     assertThat(rs.getMetaData().getColumnCount()).isEqualTo(2);
                     while (rs.next()) {
                         rows.add(rs.getLong(1) + ":" + rs.getString(2));
                     }
                 }
                 if (!m.db.equals("mysql")) {
-                    try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO sp_notes (note_id, player_id, body)"
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO sp_notes (note_id, player_id, body)"
                             + " VALUES (?, ?, 'e'), (?, ?, 'f') RETURNING body, note_id")) {
                         ps.setLong(1, 42);
                         ps.setLong(2, 2);
                         ps.setLong(3, 41);
                         ps.setLong(4, 1);
-                        try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
                                 rows.add(rs.getString(1) + ":" + rs.getLong(2));
                             }
@@ -235,7 +245,7 @@ abstract class ClientMatrix {
         if (!m.db.equals("mysql")) {
             assertThat(got.get(0)).endsWith("e:42", "f:41");
         }
-        try (java.sql.Connection c = m.ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+        try (Connection c = m.ds.getConnection(); Statement st = c.createStatement()) {
             // a conflict clause may skip a row only where every unique key holds the shard key
             st.execute("DROP TABLE IF EXISTS fw_notes");
             st.execute("CREATE TABLE fw_notes (player_id BIGINT, match_id BIGINT, points INT, PRIMARY KEY (player_id, match_id))");
@@ -244,23 +254,23 @@ abstract class ClientMatrix {
                     ? "INSERT IGNORE INTO fw_notes (player_id, match_id, points) VALUES (1, 50, 5), (2, 20, 9) RETURNING match_id"
                     : "INSERT INTO fw_notes (player_id, match_id, points) VALUES (1, 50, 5), (2, 20, 9)"
                             + " ON CONFLICT (player_id, match_id) DO NOTHING RETURNING match_id";
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.execute(skip))
+            assertThatThrownBy(() -> st.execute(skip))
                     .satisfies(e -> Matrix.assertRefused(e, "shard s2 returned 0 rows for the 1 it was given"));
-            try (java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM fw_notes WHERE player_id = 1")) {
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM fw_notes WHERE player_id = 1")) {
                 rs.next();
                 assertThat(rs.getInt(1)).as("the row on the other shard was rolled back").isZero();
             }
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.executeQuery(
+            assertThatThrownBy(() -> st.executeQuery(
                     "UPDATE sp_notes SET body = 'x' RETURNING note_id"))
                     .satisfies(e -> Matrix.assertRefused(e, "a write with RETURNING that reaches 4 shards"));
-            try (java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM sp_notes WHERE body = 'x'")) {
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM sp_notes WHERE body = 'x'")) {
                 rs.next();
                 assertThat(rs.getInt(1)).as("nothing updated").isZero();
             }
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.executeQuery(
+            assertThatThrownBy(() -> st.executeQuery(
                     "INSERT INTO sp_notes (note_id, player_id, body) VALUES (60, 1, 'a'), (70, 2, 'b')"))
-                    .isInstanceOf(java.sql.SQLException.class)
-                    .satisfies(e -> assertThat(((java.sql.SQLException) e).getSQLState()).isEqualTo("07000"));
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("07000"));
         }
     }
 
@@ -268,24 +278,24 @@ abstract class ClientMatrix {
     @Test
     void plainSplitInsertGeneratedKeys() throws Exception {
         String ddl = "CREATE TABLE sp_notes (" + m.identity("note_id") + ", player_id BIGINT, body VARCHAR(20))";
-        java.util.List<java.util.List<String>> got = new java.util.ArrayList<>();
+        List<List<String>> got = new ArrayList<>();
         for (DataSource ds : new DataSource[] {m.ds, m.reference}) {
-            try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute("DROP TABLE IF EXISTS sp_notes");
                 st.execute(ddl);
                 st.executeUpdate("INSERT INTO sp_notes (player_id, body) VALUES (1, 'x')");
-                java.util.List<String> rows = new java.util.ArrayList<>();
-                try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO sp_notes (player_id, body) VALUES "
+                List<String> rows = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO sp_notes (player_id, body) VALUES "
                         + "(?, 'a'), (?, 'b'), (?, 'c'), (?, 'd')", new String[] {"note_id"})) {
                     ps.setLong(1, 1);
                     ps.setLong(2, 2);
                     ps.setLong(3, 1);
                     ps.setLong(4, 3);
                     assertThat(ps.executeUpdate()).isEqualTo(4);
-                    try (java.sql.ResultSet rs = ps.getGeneratedKeys()) {
+                    try (ResultSet rs = ps.getGeneratedKeys()) {
                         while (rs.next()) {
                             long key = rs.getLong(1);
-                            try (java.sql.ResultSet b = st.executeQuery("SELECT player_id, body FROM sp_notes WHERE note_id = "
+                            try (ResultSet b = st.executeQuery("SELECT player_id, body FROM sp_notes WHERE note_id = "
                                     + key + " AND player_id IN (1, 2, 3) ORDER BY player_id")) {
                                 StringBuilder r = new StringBuilder(key + ":");
                                 while (b.next()) {
@@ -314,10 +324,10 @@ abstract class ClientMatrix {
         String[] got = new String[2];
         int i = 0;
         for (DataSource ds : new DataSource[] {m.ds, m.reference}) {
-            try (java.sql.Connection c = ds.getConnection()) {
+            try (Connection c = ds.getConnection()) {
                 try {
                     got[i] = "ok " + c.getMetaData().getSQLKeywords().length();
-                } catch (java.sql.SQLException e) {
+                } catch (SQLException e) {
                     got[i] = e.getSQLState() + " " + e.getMessage();
                 }
             }
@@ -336,19 +346,19 @@ abstract class ClientMatrix {
      */
     @Test
     void i12_m02_metadataCatalogNamesEveryShardsOwnDatabase() throws Exception {
-        try (java.sql.Connection c = m.ds.getConnection(); java.sql.Statement st = c.createStatement()) {
-            for (String t : java.util.List.of("jq_notes", "mb_notes")) {
+        try (Connection c = m.ds.getConnection(); Statement st = c.createStatement()) {
+            for (String t : List.of("jq_notes", "mb_notes")) {
                 st.execute("DROP TABLE IF EXISTS " + t);
                 st.execute("CREATE TABLE " + t + " (a INT, b INT)");
             }
         }
-        try (java.sql.Connection direct = m.shards.open(2); java.sql.Statement st = direct.createStatement()) {
+        try (Connection direct = m.shards.open(2); Statement st = direct.createStatement()) {
             st.execute("ALTER TABLE mb_notes DROP COLUMN b");
         }
-        try (java.sql.Connection c = m.ds.getConnection()) {
-            java.sql.DatabaseMetaData md = c.getMetaData();
+        try (Connection c = m.ds.getConnection()) {
+            DatabaseMetaData md = c.getMetaData();
             String catalog;
-            try (java.sql.ResultSet rs = md.getTables(null, null, "jq_notes", new String[] {"TABLE"})) {
+            try (ResultSet rs = md.getTables(null, null, "jq_notes", new String[] {"TABLE"})) {
                 assertThat(rs.next()).isTrue();
                 catalog = rs.getString("TABLE_CAT");
             }
@@ -358,12 +368,12 @@ abstract class ClientMatrix {
         }
     }
 
-    private static java.util.List<String> columns(java.sql.DatabaseMetaData md, String catalog, String table)
-            throws java.sql.SQLException {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        try (java.sql.ResultSet rs = md.getColumns(catalog, null, table, null)) {
+    private static List<String> columns(DatabaseMetaData md, String catalog, String table)
+            throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = md.getColumns(catalog, null, table, null)) {
             while (rs.next()) {
-                out.add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+                out.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
             }
         }
         return out;

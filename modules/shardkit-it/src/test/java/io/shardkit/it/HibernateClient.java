@@ -10,6 +10,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -104,6 +105,9 @@ final class HibernateClient {
         String label;
     }
 
+    // AvailableSettings.DATASOURCE (Hibernate's own key for a DataSource object) is deprecated for the JPA keys,
+    // which Hibernate reads through its JPA bootstrap; this client keeps configuring what it always has
+    @SuppressWarnings("deprecation")
     static SessionFactory factory(DataSource ds, Matrix m) {
         Configuration cfg = new Configuration();
         for (Class<?> c : List.of(HbPlayer.class, HbMatch.class, HbNote.class, HbItem.class)) {
@@ -123,7 +127,7 @@ final class HibernateClient {
                 st.execute("CREATE TABLE hb_matches (" + m.identity("match_id") + ", player_id BIGINT NOT NULL, points INT)");
                 st.execute("CREATE TABLE hb_notes (note_id BIGINT PRIMARY KEY, player_id BIGINT NOT NULL, body VARCHAR(40))");
                 st.execute("CREATE TABLE hb_items (item_id INT PRIMARY KEY, label VARCHAR(40))");
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         } else {

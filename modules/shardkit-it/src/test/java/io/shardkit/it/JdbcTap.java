@@ -1,6 +1,7 @@
 package io.shardkit.it;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -8,6 +9,7 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -46,7 +48,7 @@ final class JdbcTap {
         try { // summary.txt holds this test run's lines only
             Files.deleteIfExists(Path.of("target", "jdbc-tap", "summary.txt"));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -160,7 +162,7 @@ final class JdbcTap {
                 file, implemented, forwarded, refused, errors, calls);
         synchronized (JdbcTap.class) {
             Files.writeString(dir.resolve("summary.txt"), line + "\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
         return line;
     }

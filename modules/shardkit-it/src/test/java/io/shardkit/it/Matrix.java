@@ -87,7 +87,7 @@ final class Matrix {
     DataSource shardDataSource(String shard) {
         try {
             return ds.dataSourceFor(shard);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }

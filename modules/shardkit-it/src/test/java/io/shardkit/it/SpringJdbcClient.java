@@ -3,18 +3,27 @@ package io.shardkit.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.CallableStatementCallback;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.core.simple.SimpleJdbcInsert;
+import org.springframework.jdbc.datasource.ConnectionProxy;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.transaction.TransactionDefinition;
@@ -43,12 +52,12 @@ final class SpringJdbcClient {
         // DatabaseMetaData (what Spring's JdbcUtils and SimpleJdbcInsert read): its connection is the
         // connection asked, and table lookups describe the shards' common schema, once
         if (sharded) {
-            jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<Void>) c -> {
-                java.sql.DatabaseMetaData md = c.getMetaData();
+            jdbc.execute((ConnectionCallback<Void>) c -> {
+                DatabaseMetaData md = c.getMetaData();
                 assertThat(md.getConnection()).as("the connection asked (behind Spring's close-suppressing proxy)")
-                        .isSameAs(((org.springframework.jdbc.datasource.ConnectionProxy) c).getTargetConnection());
+                        .isSameAs(((ConnectionProxy) c).getTargetConnection());
                 int tables = 0;
-                try (java.sql.ResultSet rs = md.getTables(null, null, "sp_players", new String[] {"TABLE"})) {
+                try (ResultSet rs = md.getTables(null, null, "sp_players", new String[] {"TABLE"})) {
                     while (rs.next()) {
                         tables++;
                     }
@@ -70,9 +79,9 @@ final class SpringJdbcClient {
         // sqlite-jdbc itself has no prepareCall, so on SQLite only shardkit's answer is checked
         if (sharded || !m.db.equals("sqlite")) {
             String called = jdbc.execute(con -> con.prepareCall("SELECT name FROM sp_players WHERE player_id = ?"),
-                    (org.springframework.jdbc.core.CallableStatementCallback<String>) cs -> {
+                    (CallableStatementCallback<String>) cs -> {
                         cs.setLong(1, 4L);
-                        try (java.sql.ResultSet rs = cs.executeQuery()) {
+                        try (ResultSet rs = cs.executeQuery()) {
                             return rs.next() ? rs.getString(1) : null;
                         }
                     });
@@ -111,7 +120,7 @@ final class SpringJdbcClient {
         jdbc.batchUpdate(con -> con.prepareStatement("INSERT INTO sp_matches (player_id, points) VALUES (?, ?)",
                 new String[] {"match_id"}), new BatchPreparedStatementSetter() {
                     @Override
-                    public void setValues(PreparedStatement ps, int i) throws java.sql.SQLException {
+                    public void setValues(PreparedStatement ps, int i) throws SQLException {
                         ps.setLong(1, batch.get(i)[0]);
                         ps.setLong(2, batch.get(i)[1]);
                     }
@@ -142,7 +151,7 @@ final class SpringJdbcClient {
                 Integer.class, key));
 
         // SimpleJdbcInsert reads the table's columns from DatabaseMetaData, then inserts and reads the key
-        Number simpleKey = new org.springframework.jdbc.core.simple.SimpleJdbcInsert(jdbc).withTableName("sp_matches")
+        Number simpleKey = new SimpleJdbcInsert(jdbc).withTableName("sp_matches")
                 .usingGeneratedKeyColumns("match_id").executeAndReturnKey(Map.of("player_id", 8L, "points", 77));
         out.put("simpleInsertRow", jdbc.queryForObject("SELECT points FROM sp_matches WHERE player_id = 8 AND match_id = ?",
                 Integer.class, simpleKey.longValue()));
@@ -174,7 +183,7 @@ final class SpringJdbcClient {
         return normalize(out);
     }
 
-    private static PreparedStatement withParams(PreparedStatement ps, long player, int points) throws java.sql.SQLException {
+    private static PreparedStatement withParams(PreparedStatement ps, long player, int points) throws SQLException {
         ps.setLong(1, player);
         ps.setInt(2, points);
         return ps;
@@ -190,7 +199,7 @@ final class SpringJdbcClient {
     private static Object norm(Object v) {
         if (v instanceof Map<?, ?> map) {
             Map<String, Object> o = new LinkedHashMap<>();
-            map.forEach((k, x) -> o.put(String.valueOf(k).toUpperCase(java.util.Locale.ROOT), norm(x)));
+            map.forEach((k, x) -> o.put(String.valueOf(k).toUpperCase(Locale.ROOT), norm(x)));
             return o;
         }
         if (v instanceof List<?> list) {
@@ -198,7 +207,7 @@ final class SpringJdbcClient {
             list.forEach(x -> o.add(norm(x)));
             return o;
         }
-        if (v instanceof java.math.BigDecimal bd) {
+        if (v instanceof BigDecimal bd) {
             return bd.stripTrailingZeros().toPlainString();
         }
         if (v instanceof Number n) {

@@ -191,6 +191,7 @@ public final class EmbeddedPostgres extends ShardServer {
             return cmd;
         }
 
+        @SuppressWarnings("try") // the connection is opened only to see that the server accepts one
         private boolean awaitReady(String url) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
             while (System.nanoTime() < deadline) {

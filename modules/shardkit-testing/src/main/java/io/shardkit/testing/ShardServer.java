@@ -3,6 +3,7 @@ package io.shardkit.testing;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -79,7 +80,7 @@ abstract class ShardServer {
         private T instance;
         private IllegalStateException failure;
 
-        synchronized T get(String envPrefix, External<T> external, java.util.function.Supplier<T> start) {
+        synchronized T get(String envPrefix, External<T> external, Supplier<T> start) {
             if (failure != null) {
                 throw new IllegalStateException(failure.getMessage(), failure);
             }

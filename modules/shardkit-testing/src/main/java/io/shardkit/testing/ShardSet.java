@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -97,14 +98,14 @@ public record ShardSet(String dialect, List<String> names, List<String> urls, St
      * </pre>
      */
     public String yamlShards() {
-        return yamlShards(java.util.Set.of());
+        return yamlShards(Set.of());
     }
 
     /**
      * Like {@link #yamlShards()}, with the named shards marked {@code readOnly: true} and
      * {@code tier: archive}, for maps with an archive tier.
      */
-    public String yamlShards(java.util.Set<String> archives) {
+    public String yamlShards(Set<String> archives) {
         StringBuilder yaml = new StringBuilder("shards:\n");
         for (int i = 0; i < names.size(); i++) {
             yaml.append("  - name: ").append(scalar(names.get(i))).append('\n');

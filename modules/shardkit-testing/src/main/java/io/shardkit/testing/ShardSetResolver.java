@@ -33,6 +33,7 @@ final class ShardSetResolver {
     }
 
     /** A shard set and how to throw it away; JUnit closes it with the test class's store. */
+    @SuppressWarnings("try") // cleanup is any AutoCloseable (drops, a folder); JUnit closes Made, not a try
     record Made(ShardSet shards, AutoCloseable cleanup) implements AutoCloseable {
         @Override
         public void close() throws Exception {

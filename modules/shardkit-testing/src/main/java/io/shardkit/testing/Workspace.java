@@ -56,6 +56,7 @@ final class Workspace {
      * Runs {@code work} holding an exclusive file lock named {@code name}, which also serialises it
      * against other JVMs. Not reentrant within one JVM: callers hold their own monitor first.
      */
+    @SuppressWarnings("try") // the lock is held for the body, which does not use it
     static <T> T locked(String name, Locked<T> work) throws Exception {
         Path lockFile = root().resolve(name + ".lock");
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);

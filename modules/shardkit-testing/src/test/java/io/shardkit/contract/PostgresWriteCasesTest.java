@@ -1,10 +1,17 @@
 package io.shardkit.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.shardkit.testing.PostgresShards;
+import java.sql.CallableStatement;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -79,15 +86,15 @@ class PostgresWriteCasesTest extends WriteCasesContract {
             st.execute("DROP TABLE IF EXISTS t_ref");
             st.execute("DROP TABLE IF EXISTS t_ref"); // PostgreSQL: NOTICE "table does not exist, skipping", per shard
             for (int call = 0; call < 3; call++) {
-                List<String> messages = new java.util.ArrayList<>();
+                List<String> messages = new ArrayList<>();
                 for (SQLWarning w = st.getWarnings(); w != null && messages.size() < 100; w = w.getNextWarning()) {
                     messages.add(w.getMessage());
                 }
-                org.assertj.core.api.Assertions.assertThat(messages).as("call " + call).hasSize(4)
+                assertThat(messages).as("call " + call).hasSize(4)
                         .allMatch(m -> m.matches("shard s[0-3]: .*t_ref.*does not exist, skipping"));
             }
             st.clearWarnings();
-            org.assertj.core.api.Assertions.assertThat((Object) st.getWarnings()).isNull();
+            assertThat((Object) st.getWarnings()).isNull();
         }
     }
 
@@ -107,14 +114,14 @@ class PostgresWriteCasesTest extends WriteCasesContract {
         }
         try {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.executeUpdate("UPDATE t_item SET name = 'x'"))
+                assertThatThrownBy(() -> st.executeUpdate("UPDATE t_item SET name = 'x'"))
                         .isInstanceOfSatisfying(SQLException.class, e -> {
-                            org.assertj.core.api.Assertions.assertThat(e.getSQLState()).isEqualTo("23503");
-                            org.assertj.core.api.Assertions.assertThat(e.getMessage()).startsWith("shard s2: ");
+                            assertThat(e.getSQLState()).isEqualTo("23503");
+                            assertThat(e.getMessage()).startsWith("shard s2: ");
                         });
-                try (java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM t_item WHERE name = 'x'")) {
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM t_item WHERE name = 'x'")) {
                     rs.next();
-                    org.assertj.core.api.Assertions.assertThat(rs.getLong(1)).as("rows written anywhere").isZero();
+                    assertThat(rs.getLong(1)).as("rows written anywhere").isZero();
                 }
             }
         } finally {
@@ -136,20 +143,20 @@ class PostgresWriteCasesTest extends WriteCasesContract {
         }
         try {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.executeUpdate("UPDATE t_item SET name = 'x'"))
+                assertThatThrownBy(() -> st.executeUpdate("UPDATE t_item SET name = 'x'"))
                         .isInstanceOfSatisfying(SQLException.class, e -> {
-                            org.assertj.core.api.Assertions.assertThat(e.getMessage()).startsWith("shard s2: ")
+                            assertThat(e.getMessage()).startsWith("shard s2: ")
                                     .contains("terminating connection");
-                            org.assertj.core.api.Assertions.assertThat(e.getSQLState()).isEqualTo("57P01");
+                            assertThat(e.getSQLState()).isEqualTo("57P01");
                         });
             }
             dropOrphanTrigger();
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-                org.assertj.core.api.Assertions.assertThat(st.executeUpdate("UPDATE t_item SET name = 'y' WHERE grp = 0"))
+                assertThat(st.executeUpdate("UPDATE t_item SET name = 'y' WHERE grp = 0"))
                         .isEqualTo(4);
-                try (java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM t_item WHERE name = 'x'")) {
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM t_item WHERE name = 'x'")) {
                     rs.next();
-                    org.assertj.core.api.Assertions.assertThat(rs.getLong(1)).as("rows written anywhere").isZero();
+                    assertThat(rs.getLong(1)).as("rows written anywhere").isZero();
                 }
             }
         } finally {
@@ -163,15 +170,16 @@ class PostgresWriteCasesTest extends WriteCasesContract {
      */
     @Test
     void i12_05_callsOnPinnedAndRoutedConnections() throws SQLException {
-        try (Connection c = ds.connectionTo("s2"); java.sql.CallableStatement call = c.prepareCall("{? = call current_schema()}")) {
-            call.registerOutParameter(1, java.sql.Types.VARCHAR);
+        try (Connection c = ds.connectionTo("s2");
+                CallableStatement call = c.prepareCall("{? = call current_schema()}")) {
+            call.registerOutParameter(1, Types.VARCHAR);
             call.execute();
-            org.assertj.core.api.Assertions.assertThat(call.getString(1)).isEqualTo("public");
+            assertThat(call.getString(1)).isEqualTo("public");
         }
-        try (Connection c = ds.getConnection(); java.sql.CallableStatement call = c.prepareCall("{? = call current_schema()}")) {
-            call.registerOutParameter(1, java.sql.Types.VARCHAR);
+        try (Connection c = ds.getConnection(); CallableStatement call = c.prepareCall("{? = call current_schema()}")) {
+            call.registerOutParameter(1, Types.VARCHAR);
             call.execute();
-            org.assertj.core.api.Assertions.assertThat(call.getString(1)).isEqualTo("public");
+            assertThat(call.getString(1)).isEqualTo("public");
         }
     }
 

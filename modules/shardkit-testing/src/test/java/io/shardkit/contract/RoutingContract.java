@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shardkit.RefusedException;
+import io.shardkit.ShardException;
 import io.shardkit.ShardedDataSource;
 import io.shardkit.jdbc.ShardedConnection;
 import io.shardkit.testing.ShardSet;
@@ -16,9 +17,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -474,7 +482,7 @@ abstract class RoutingContract {
             c.setReadOnly(true);
             assertThat(c.isReadOnly()).isTrue();
             assertThatThrownBy(() -> insertPlayers(c, 5, 6))
-                    .isInstanceOf(io.shardkit.ShardException.class)
+                    .isInstanceOf(ShardException.class)
                     .hasMessageContaining("the connection is read-only: INSERT refused before it reached a shard")
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("25006"));
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM players")) {
@@ -520,14 +528,14 @@ abstract class RoutingContract {
     void thirtyTwoThreadsOfPointReadsAndWrites() throws Exception {
         int threads = 32;
         int ops = 150;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-        List<java.util.concurrent.Future<java.util.Map<Long, Integer>>> results = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<Map<Long, Integer>>> results = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             long base = t * 100_000L;
             long seed = 7919L * t;
             results.add(pool.submit(() -> {
-                java.util.Random random = new java.util.Random(seed);
-                java.util.Map<Long, Integer> expected = new java.util.HashMap<>();
+                Random random = new Random(seed);
+                Map<Long, Integer> expected = new HashMap<>();
                 List<Long> mine = new ArrayList<>();
                 for (int i = 0; i < ops; i++) {
                     int op = mine.isEmpty() ? 0 : random.nextInt(3);
@@ -569,9 +577,9 @@ abstract class RoutingContract {
             }));
         }
         pool.shutdown();
-        java.util.Map<Long, Integer> all = new java.util.HashMap<>();
+        Map<Long, Integer> all = new HashMap<>();
         for (var f : results) {
-            all.putAll(f.get(5, java.util.concurrent.TimeUnit.MINUTES));
+            all.putAll(f.get(5, TimeUnit.MINUTES));
         }
         assertEveryRowOnItsShard("players", all.size());
         for (int s = 0; s < SHARDS; s++) {

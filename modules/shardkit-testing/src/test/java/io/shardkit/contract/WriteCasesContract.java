@@ -11,9 +11,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -281,9 +283,9 @@ abstract class WriteCasesContract {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
             c.getMetaData().getDatabaseProductVersion();
-            java.sql.Savepoint sp = c.setSavepoint();
+            Savepoint sp = c.setSavepoint();
             st.executeUpdate("INSERT INTO t_item (id, grp, name) VALUES (102, 1, 'undone')");
-            java.sql.Savepoint inner = c.setSavepoint("inner");
+            Savepoint inner = c.setSavepoint("inner");
             st.executeUpdate("INSERT INTO t_item (id, grp, name) VALUES (106, 1, 'undone too')");
             c.rollback(inner);
             c.rollback(sp);
@@ -302,7 +304,7 @@ abstract class WriteCasesContract {
         List<String> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); ResultSet rs = c.getMetaData().getColumns(null, null, table, null)) {
             while (rs.next()) {
-                out.add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+                out.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
             }
         }
         return out;

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,7 @@ class HoldAndWaitTest {
                         } catch (SQLException e) {
                             boolean timeout = e.getSQLState() != null && e.getSQLState().startsWith("08");
                             for (Throwable c = e; c != null; c = c.getCause()) {
-                                timeout |= c instanceof java.sql.SQLTransientConnectionException;
+                                timeout |= c instanceof SQLTransientConnectionException;
                             }
                             (timeout ? timeouts : otherErrors).incrementAndGet();
                             synchronized (samples) {

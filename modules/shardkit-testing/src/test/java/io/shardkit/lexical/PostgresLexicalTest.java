@@ -10,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import net.sf.jsqlparser.expression.operators.relational.MinorThan;
+import net.sf.jsqlparser.schema.Column;
 import org.junit.jupiter.api.Test;
 
 /** PostgreSQL's own readings: nested comments (read alike), carriage returns, pgjdbc's ?? and dollar quotes. */
@@ -44,8 +46,8 @@ class PostgresLexicalTest extends LexicalContract {
     void case13_digitSeparatorsAreANumberToPostgresqlAndANameToTheParser() throws Exception {
         String sql = "SELECT COUNT(*) FROM players WHERE score < 1_000";
         assertThat(parsedWhere(sql).toString()).isEqualTo("score < 1_000");
-        assertThat(((net.sf.jsqlparser.expression.operators.relational.MinorThan) parsedWhere(sql)).getRightExpression())
-                .isInstanceOf(net.sf.jsqlparser.schema.Column.class);
+        assertThat(((MinorThan) parsedWhere(sql)).getRightExpression())
+                .isInstanceOf(Column.class);
         assertThat(reference(sql)).isEqualTo(ROWS);
         refused(() -> sharded(sql), "a number glued to letters");
     }

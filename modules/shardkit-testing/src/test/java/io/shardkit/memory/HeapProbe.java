@@ -1,15 +1,16 @@
 package io.shardkit.memory;
 
 import io.shardkit.ShardedDataSource;
+import io.shardkit.config.Settings;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 
 /**
  * The JVM {@link HeapBoundTest} starts with a small heap: 4 SQLite shards of {@code rows/4} rows,
@@ -54,7 +55,7 @@ public final class HeapProbe {
         yaml.append("settings: ").append(settings).append('\n');
         System.out.println("rows=" + rows + " generated_ms=" + (System.nanoTime() - t0) / 1_000_000);
         System.out.println("max_heap_mb=" + Runtime.getRuntime().maxMemory() / (1 << 20));
-        System.out.println("merge_memory_mb=" + io.shardkit.config.Settings.defaultMergeMemory() / (1 << 20));
+        System.out.println("merge_memory_mb=" + Settings.defaultMergeMemory() / (1 << 20));
         try (ShardedDataSource ds = ShardedDataSource.fromYaml(new ByteArrayInputStream(yaml.toString().getBytes(StandardCharsets.UTF_8)))) {
             // on SQLite the shards sort their groups and the merge streams them (one group held); ordering by an
             // aggregate sorts every merged group in memory
@@ -124,7 +125,7 @@ public final class HeapProbe {
             t.join();
         }
         Runtime r = Runtime.getRuntime();
-        System.out.println("concurrent_states=" + String.join(",", java.util.Arrays.asList(states)));
+        System.out.println("concurrent_states=" + String.join(",", Arrays.asList(states)));
         System.out.println("concurrent_ms=" + (System.nanoTime() - t0) / 1_000_000 + " heap_used_mb="
                 + (r.totalMemory() - r.freeMemory()) / (1 << 20));
     }

@@ -14,8 +14,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,7 +138,7 @@ abstract class MergeCasesContract {
         try (Connection c = ds.getConnection()) {
             got = run(c, sql, params);
         }
-        assertThat(got).as("%s %s on %s", sql, java.util.Arrays.asList(params), shards.dialect()).isEqualTo(want);
+        assertThat(got).as("%s %s on %s", sql, Arrays.asList(params), shards.dialect()).isEqualTo(want);
         assertThat(want.size()).as("rows of %s", sql).isGreaterThan(1);
         return got;
     }
@@ -150,14 +153,14 @@ abstract class MergeCasesContract {
         try (Connection c = ds.getConnection()) {
             got = sorted(run(c, sql, params));
         }
-        assertThat(got).as("%s %s on %s", sql, java.util.Arrays.asList(params), shards.dialect()).isEqualTo(want);
+        assertThat(got).as("%s %s on %s", sql, Arrays.asList(params), shards.dialect()).isEqualTo(want);
         assertThat(want.size()).as("rows of %s", sql).isGreaterThan(1);
         return got;
     }
 
     private static List<String> sorted(List<String> result) {
         List<String> rows = new ArrayList<>(result.subList(1, result.size()));
-        java.util.Collections.sort(rows);
+        Collections.sort(rows);
         rows.add(0, result.get(0));
         return rows;
     }
@@ -466,7 +469,7 @@ abstract class MergeCasesContract {
     }
 
     static void refusedCall(Call call, String message) {
-        assertThatThrownBy(call::call).isInstanceOf(java.sql.SQLFeatureNotSupportedException.class)
+        assertThatThrownBy(call::call).isInstanceOf(SQLFeatureNotSupportedException.class)
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
     }

@@ -2,11 +2,13 @@ package io.shardkit.oracle;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
+import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -269,8 +271,8 @@ final class AdversarialData {
         return pool[r.nextInt(pool.length)];
     }
 
-    private static java.sql.Date day(Random r) {
-        return java.sql.Date.valueOf(java.time.LocalDate.of(2020, 1, 1).plusDays(r.nextInt(4000)));
+    private static Date day(Random r) {
+        return Date.valueOf(LocalDate.of(2020, 1, 1).plusDays(r.nextInt(4000)));
     }
 
     List<Object[]> rows(String table) {
@@ -327,7 +329,7 @@ final class AdversarialData {
             ps.setString(i, v.toString());
         } else if (type == Types.BOOLEAN && sqlite() && v instanceof Boolean b) {
             ps.setInt(i, b ? 1 : 0);
-        } else if (v instanceof java.util.UUID || v.getClass().getName().equals("org.postgresql.util.PGobject")) {
+        } else if (v instanceof UUID || v.getClass().getName().equals("org.postgresql.util.PGobject")) {
             ps.setString(i, v.toString());
         } else {
             ps.setObject(i, v);

@@ -1,6 +1,7 @@
 package io.shardkit.oracle;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -133,7 +134,7 @@ final class AdversarialSelects {
         }
 
         Q params(Object... values) {
-            params.addAll(java.util.Arrays.asList(values));
+            params.addAll(Arrays.asList(values));
             return this;
         }
 

@@ -6,8 +6,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which values the reference database itself holds equal under a collation ("domain"), learnt
@@ -47,7 +49,7 @@ final class Equivalence {
             }
             List<Object> members = new ArrayList<>();
             List<Object> todo = new ArrayList<>(List.of(start));
-            java.util.Set<Object> seen = new java.util.HashSet<>(todo);
+            Set<Object> seen = new HashSet<>(todo);
             while (!todo.isEmpty()) {
                 Object v = todo.remove(todo.size() - 1);
                 members.add(v);

@@ -1,6 +1,7 @@
 package io.shardkit.oracle;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -75,7 +76,7 @@ final class OracleData {
             };
             BigDecimal rating = r.nextInt(12) == 0 ? null : BigDecimal.valueOf(r.nextInt(1_010_000) - 10_000, 2);
             if (rating != null && r.nextInt(5) == 0) {
-                rating = rating.setScale(0, java.math.RoundingMode.DOWN).setScale(2);
+                rating = rating.setScale(0, RoundingMode.DOWN).setScale(2);
             }
             Double speed = r.nextInt(10) == 0 ? null : (1 + r.nextInt(99_999)) / 1000.0;
             d.players.add(new Player(id, name, region, level, score, coins, rating, speed));

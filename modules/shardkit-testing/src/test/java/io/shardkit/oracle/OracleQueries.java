@@ -1,6 +1,7 @@
 package io.shardkit.oracle;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -294,7 +295,7 @@ final class OracleQueries {
             for (int i = 0; i < exprs.size(); i++) {
                 idx.add(i);
             }
-            java.util.Collections.shuffle(idx, r);
+            Collections.shuffle(idx, r);
             int keys = r.nextInt(3) == 0 ? 1 : idx.size();
             for (int k = 0; k < keys; k++) {
                 int i = idx.get(k);
@@ -353,7 +354,7 @@ final class OracleQueries {
             adds.add(() -> aggregateColumns.add(q.item(agg, alias)));
         }
         if (r.nextInt(3) == 0) {
-            java.util.Collections.shuffle(adds, r);
+            Collections.shuffle(adds, r);
         }
         for (Runnable a : adds) {
             a.run();

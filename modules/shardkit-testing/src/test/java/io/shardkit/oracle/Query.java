@@ -1,5 +1,7 @@
 package io.shardkit.oracle;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +37,7 @@ record Query(int number, String shape, String sql, List<Object> params, boolean 
         boolean skipReference, boolean exactScale) {
 
     Query {
-        params = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(params));
+        params = Collections.unmodifiableList(new ArrayList<>(params));
         keyColumns = List.copyOf(keyColumns);
         approx = Set.copyOf(approx);
         valueClasses = Map.copyOf(valueClasses);

@@ -6,14 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.shardkit.ShardedDataSource;
 import io.shardkit.testing.ShardSet;
 import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -140,7 +144,7 @@ public abstract class I12AnalysisContract {
     void i12_g1_05_keyTypesMustMatchExactly() throws SQLException {
         String sql = "UPDATE t_order SET player_id = ?, note = ? WHERE player_id = ? AND id = ?";
         sameWrite(sql, 5, "int", 5L, 4L); // Integer and Long of one value
-        sameWrite(sql, new java.math.BigDecimal("5"), "dec", 5L, 4L);
+        sameWrite(sql, new BigDecimal("5"), "dec", 5L, 4L);
         refusedWrite(sql, new Object[] {"5", "str", 5L, 4L}, "UPDATE changes the shard key t_order.player_id");
     }
 
@@ -250,7 +254,7 @@ public abstract class I12AnalysisContract {
                 "window function", "is not supported (the statement runs on 4 shards");
         refused("SELECT EXISTS (SELECT 1 FROM t_order LIMIT 1 OFFSET 3)", new Object[0],
                 "EXISTS(<subquery>) with OFFSET");
-        if (!shards.dialect().toLowerCase(java.util.Locale.ROOT).contains("postgres")) {
+        if (!shards.dialect().toLowerCase(Locale.ROOT).contains("postgres")) {
             refused("SELECT EXISTS (SELECT 1 FROM t_order LIMIT 3, 1)", new Object[0], "EXISTS(<subquery>) with OFFSET");
             sameRows("SELECT COUNT(*) FROM (SELECT id FROM t_order ORDER BY amount, id LIMIT 3, 4) tmp");
         }
@@ -319,7 +323,7 @@ public abstract class I12AnalysisContract {
         try (Connection c = ds.getConnection()) {
             got = rows(c, sql, params);
         }
-        assertThat(got).as(sql + " " + java.util.Arrays.toString(params)).isEqualTo(want);
+        assertThat(got).as(sql + " " + Arrays.toString(params)).isEqualTo(want);
     }
 
     /** The message up to " [sql:" when the statement alone is refused (0A000) over the shards, else {@code null}. */
@@ -404,7 +408,7 @@ public abstract class I12AnalysisContract {
     static void bind(PreparedStatement ps, Object[] params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
             if (params[i] == null) {
-                ps.setNull(i + 1, java.sql.Types.BIGINT);
+                ps.setNull(i + 1, Types.BIGINT);
             } else {
                 ps.setObject(i + 1, params[i]);
             }
@@ -419,7 +423,7 @@ public abstract class I12AnalysisContract {
                 int n = rs.getMetaData().getColumnCount();
                 StringBuilder head = new StringBuilder("labels:");
                 for (int i = 1; i <= n; i++) {
-                    head.append(' ').append(rs.getMetaData().getColumnLabel(i).toLowerCase(java.util.Locale.ROOT));
+                    head.append(' ').append(rs.getMetaData().getColumnLabel(i).toLowerCase(Locale.ROOT));
                 }
                 out.add(head.toString());
                 while (rs.next()) {

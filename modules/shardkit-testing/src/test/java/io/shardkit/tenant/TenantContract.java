@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.shardkit.RefusedException;
 import io.shardkit.ShardedDataSource;
 import io.shardkit.TenantDataSource;
 import io.shardkit.Tenants;
+import io.shardkit.jdbc.ShardedConnection;
+import io.shardkit.sql.SqlLexer;
 import io.shardkit.testing.ShardSet;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -228,15 +231,15 @@ abstract class TenantContract {
             for (String sql : List.of("SELECT 1; UPDATE " + other + " SET name = 'x'",
                     "SELECT id FROM users; DELETE FROM " + other)) {
                 assertThatThrownBy(() -> st.execute(sql))
-                        .isInstanceOf(io.shardkit.RefusedException.class)
+                        .isInstanceOf(RefusedException.class)
                         .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"))
-                        .hasMessageContaining(io.shardkit.sql.SqlLexer.SEVERAL_STATEMENTS);
+                        .hasMessageContaining(SqlLexer.SEVERAL_STATEMENTS);
             }
             try (PreparedStatement ps = c1.prepareStatement("SELECT name FROM users WHERE id = ?; UPDATE " + other
                     + " SET name = 'x'")) {
                 ps.setLong(1, 1);
-                assertThatThrownBy(ps::executeQuery).isInstanceOf(io.shardkit.RefusedException.class)
-                        .hasMessageContaining(io.shardkit.sql.SqlLexer.SEVERAL_STATEMENTS);
+                assertThatThrownBy(ps::executeQuery).isInstanceOf(RefusedException.class)
+                        .hasMessageContaining(SqlLexer.SEVERAL_STATEMENTS);
             }
         }
         assertThat(column(0, "SELECT name FROM " + other)).containsExactly("bob");
@@ -302,7 +305,7 @@ abstract class TenantContract {
         int before = searchPath.activeConnections(shard);
         try (Connection c = searchPath.forTenant("client1").getConnection()) {
             column(c, "SELECT name FROM users");
-            io.shardkit.jdbc.ShardedConnection sc = c.unwrap(io.shardkit.jdbc.ShardedConnection.class);
+            ShardedConnection sc = c.unwrap(ShardedConnection.class);
             assertThat(sc.holds(shard)).isTrue();
             column(c, "SELECT name FROM users");
             assertThat(searchPath.activeConnections(shard)).isEqualTo(before + 1);

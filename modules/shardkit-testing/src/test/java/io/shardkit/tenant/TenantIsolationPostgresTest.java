@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -169,7 +170,7 @@ class TenantIsolationPostgresTest {
             assertThat(run.ops.keySet()).as("operations run").containsExactlyInAnyOrder("insert", "split insert",
                     "point read", "merged read", "group by", "update", "update others", "delete", "delete others",
                     "transaction", "plain read");
-            System.out.printf("tenant isolation (%s): %s%n", mode, new java.util.TreeMap<>(run.ops));
+            System.out.printf("tenant isolation (%s): %s%n", mode, new TreeMap<>(run.ops));
 
             // afterwards: every tenant holds exactly the rows it wrote, and only those
             for (int i = 0; i < TENANTS; i++) {

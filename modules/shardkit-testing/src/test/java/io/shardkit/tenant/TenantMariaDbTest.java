@@ -3,6 +3,7 @@ package io.shardkit.tenant;
 import io.shardkit.testing.MariaDbShards;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Locale;
 
 /**
  * Schema-per-tenant on MariaDB, where a schema is a database: the same API, each tenant a database
@@ -26,7 +27,7 @@ class TenantMariaDbTest extends TenantContract {
         String url = shards.url(0);
         int q = url.indexOf('?');
         String head = q < 0 ? url : url.substring(0, q);
-        return head.substring(head.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+        return head.substring(head.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.shardkit.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
@@ -29,13 +30,13 @@ class PostgresShardsTest {
     void createDatabaseDropsAndRecreates() throws Exception {
         EmbeddedPostgres pg = EmbeddedPostgres.get();
         pg.createDatabase("sk_recreate");
-        try (Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl("sk_recreate"), pg.user(), pg.password());
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("sk_recreate"), pg.user(), pg.password());
              Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t (x INT)");
             // Left open on purpose: createDatabase must cope with connections to the old database.
             pg.createDatabase("sk_recreate");
         }
-        try (Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl("sk_recreate"), pg.user(), pg.password());
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("sk_recreate"), pg.user(), pg.password());
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_tables WHERE tablename = 't'")) {
             rs.next();

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.shardkit.ShardedDataSource;
+import io.shardkit.archive.ArchiveReport;
+import io.shardkit.archive.Archiver;
 import io.shardkit.testing.ShardSet;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -380,7 +383,7 @@ abstract class ArchiveHostileSqlContract {
             return;
         }
         assertThat(asSuperuser).as("problems of s1 as the superuser").isNotEmpty();
-        try (Connection c = java.sql.DriverManager.getConnection(shards.url(1), READER, READER_PASSWORD);
+        try (Connection c = DriverManager.getConnection(shards.url(1), READER, READER_PASSWORD);
                 Statement st = c.createStatement()) {
             assertThatThrownBy(() -> st.executeUpdate("DELETE FROM orders"))
                     .satisfies(e -> assertThat(state(e)).isEqualTo(permissionDenied()));
@@ -405,13 +408,13 @@ abstract class ArchiveHostileSqlContract {
                 """;
         direct(0, "INSERT INTO orders (order_id, amount, note) VALUES (5, 50, 'old'), (6, 60, 'old')");
         try (ShardedDataSource noAdmin = ShardedDataSource.fromYaml(stream(map(true, false) + tables))) {
-            assertThatThrownBy(() -> io.shardkit.archive.Archiver.of(noAdmin, "orders").run())
+            assertThatThrownBy(() -> Archiver.of(noAdmin, "orders").run())
                     .satisfies(e -> assertThat(state(e)).as("the reader may not write the archive")
                             .isEqualTo(permissionDenied()));
         }
         try (ShardedDataSource withAdmin = ShardedDataSource.fromYaml(stream(map(true, true) + tables))) {
             assertThat(withAdmin.readOnlyProblems("s1")).as("the pool still connects as the reader").isEmpty();
-            io.shardkit.archive.ArchiveReport report = io.shardkit.archive.Archiver.of(withAdmin, "orders").run();
+            ArchiveReport report = Archiver.of(withAdmin, "orders").run();
             assertThat(report.rowsMoved()).as(report.toString()).isEqualTo(4);
         }
         assertThat(count(0)).as("hot after the move").isZero();

@@ -66,7 +66,7 @@ abstract class ArchiverContract {
         zone = TimeZone.getDefault();
         TimeZone.setDefault(TimeZone.getTimeZone("Asia/Tokyo"));
         this.shards = shards;
-        StringBuilder yaml = new StringBuilder(shards.yamlShards(java.util.Set.of("s1", "s2")));
+        StringBuilder yaml = new StringBuilder(shards.yamlShards(Set.of("s1", "s2")));
         yaml.append("""
                 tables:
                   events:
@@ -190,6 +190,8 @@ abstract class ArchiverContract {
     }
 
     static final class Crash extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Crash() {
             super("crash after COPIED of batch 2");
         }

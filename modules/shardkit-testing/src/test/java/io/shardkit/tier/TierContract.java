@@ -18,6 +18,7 @@ import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +43,7 @@ abstract class TierContract {
     @BeforeAll
     void open(ShardSet shards) throws Exception {
         this.shards = shards;
-        StringBuilder yaml = new StringBuilder(shards.yamlShards(java.util.Set.of("s1", "s2")));
+        StringBuilder yaml = new StringBuilder(shards.yamlShards(Set.of("s1", "s2")));
         yaml.append("""
                 tables:
                   orders:

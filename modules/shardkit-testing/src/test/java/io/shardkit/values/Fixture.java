@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -129,7 +130,7 @@ final class Fixture implements AutoCloseable {
             return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
         }
         if (v instanceof byte[] b) {
-            return java.util.HexFormat.of().formatHex(b);
+            return HexFormat.of().formatHex(b);
         }
         String s = v.getClass().getSimpleName() + ":" + v;
         return ignoreCase ? s.toLowerCase(Locale.ROOT) : s;
