@@ -83,7 +83,7 @@ public final class ShardedConnection extends ConnectionBase {
     }
 
     /** The physical connections of this logical connection (a merged read in exec runs on them). */
-    Session session() {
+    public Session session() {
         return session;
     }
 

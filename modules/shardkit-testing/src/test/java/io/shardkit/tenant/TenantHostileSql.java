@@ -107,7 +107,7 @@ abstract class TenantHostileSql {
     static Connection rawFor(ShardedDataSource ds, String tenant, int shard) throws SQLException {
         Connection logical = ds.forTenant(tenant).getConnection();
         try {
-            return logical.unwrap(ShardedConnection.class).tenant().borrow(shard);
+            return logical.unwrap(ShardedConnection.class).session().borrow(shard);
         } finally {
             logical.close();
         }
