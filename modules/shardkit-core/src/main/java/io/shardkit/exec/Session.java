@@ -3,7 +3,6 @@ package io.shardkit.exec;
 import io.shardkit.ShardException;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.route.RouteDecision;
-import io.shardkit.sql.Dialect;
 import io.shardkit.tenant.TenantScope;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -43,21 +42,22 @@ public final class Session {
     /** lastWrite: the shard connection that ran the last write has gone back to its pool. */
     public static final int GIVEN_BACK = -3;
 
-    private final ShardRegistry registry;
+    final ShardRegistry registry;
     private final TenantScope tenant;
     private final int pinned;
     private Users users;
     /** Per shard index; grows when a runtime shard opened after this session is used. */
-    private Connection[] physical;
+    Connection[] physical;
     /** The current transaction's savepoints, bound to each shard as it joins. */
-    private final Savepoints savepoints = new Savepoints();
+    final Savepoints savepoints = new Savepoints();
     private boolean autoCommit = true;
-    private boolean readOnly;
-    private int isolation = -1;
-    private String schema;
+    /** Read-only, isolation and schema as set through JDBC; applied to every shard connection borrowed. */
+    private final SessionSettings settings = new SessionSettings(this);
+    /** Commit order, rollback and savepoints of the current transaction. */
+    private final SessionTransaction transaction = new SessionTransaction(this);
     private boolean closed;
     /** The shard the current transaction writes to, or -1. */
-    private int writeShard = -1;
+    int writeShard = -1;
     /** The shard of the last write, in or out of a transaction, for connection-state functions (or a constant above). */
     private int lastWrite = NO_WRITE;
     /**
@@ -145,15 +145,7 @@ public final class Session {
             if (!autoCommit) {
                 c.setAutoCommit(false);
             }
-            if (readOnly && registry.dialect(shard) != Dialect.SQLITE) {
-                c.setReadOnly(true);
-            }
-            if (isolation >= 0) {
-                c.setTransactionIsolation(isolation);
-            }
-            if (schema != null) {
-                c.setSchema(schema);
-            }
+            settings.applyTo(c, registry.dialect(shard));
             if (!autoCommit) {
                 savepoints.joined(shard, c);
             }
@@ -180,8 +172,8 @@ public final class Session {
             return work.apply(held);
         }
         try (Connection c = borrow(shard)) {
-            if (schema != null) {
-                c.setSchema(schema);
+            if (settings.schema() != null) {
+                c.setSchema(settings.schema());
             }
             return work.apply(c);
         } catch (ShardException e) {
@@ -281,7 +273,7 @@ public final class Session {
     }
 
     /** After a commit or rollback: the shard connections nothing open uses go back to their pools. */
-    private void afterTransaction() {
+    void afterTransaction() {
         inTransaction = false;
         if (pinned < 0 && !closed && tenant == null) {
             giveBackIdle(null);
@@ -308,7 +300,7 @@ public final class Session {
     }
 
     /** Gives back a broken shard connection; the statements forget what they prepared on it (the pool does not close those). */
-    private void giveBackBroken(int shard, Connection c) {
+    void giveBackBroken(int shard, Connection c) {
         if (lastWrite == shard) {
             lastWrite = GIVEN_BACK;
         }
@@ -320,7 +312,7 @@ public final class Session {
         }
     }
 
-    private static boolean broken(Connection c) {
+    static boolean broken(Connection c) {
         try {
             return c.isClosed();
         } catch (SQLException e) {
@@ -354,6 +346,11 @@ public final class Session {
 
     // ---- transactions ----
 
+    /** Read-only, isolation and schema, as set through JDBC. */
+    public SessionSettings settings() {
+        return settings;
+    }
+
     public boolean autoCommit() {
         return autoCommit;
     }
@@ -373,107 +370,23 @@ public final class Session {
 
     /** Commits every physical connection held, the shard written first. */
     public void commit() throws SQLException {
-        try {
-            if (writeShard >= 0 && physical[writeShard] != null) {
-                try {
-                    physical[writeShard].commit();
-                } catch (SQLException e) {
-                    throw ShardException.fromShard(registry.name(writeShard), null, e);
-                }
-            }
-            int written = writeShard;
-            for (int i = 0; i < physical.length; i++) {
-                if (i != written && physical[i] != null) {
-                    try {
-                        physical[i].commit();
-                    } catch (SQLException e) {
-                        throw ShardException.fromShard(registry.name(i), null, e);
-                    }
-                }
-            }
-        } finally {
-            writeShard = -1;
-            savepoints.clear();
-        }
-        afterTransaction();
+        transaction.commit();
     }
 
     public void rollback() throws SQLException {
-        try {
-            dropBroken();
-            eachPhysical(Connection::rollback);
-        } finally {
-            writeShard = -1;
-            savepoints.clear();
-        }
-        afterTransaction();
-    }
-
-    /** Rollback: a broken shard connection has lost its transaction already; it is given back, not rolled back. */
-    private void dropBroken() {
-        for (int i = 0; i < physical.length; i++) {
-            Connection c = physical[i];
-            if (c != null && broken(c)) {
-                physical[i] = null;
-                giveBackBroken(i, c);
-            }
-        }
+        transaction.rollback();
     }
 
     public Savepoint setSavepoint(String name) throws SQLException {
-        return savepoints.set(name, physical, registry);
+        return transaction.setSavepoint(name);
     }
 
     public void rollback(Savepoint savepoint) throws SQLException {
-        savepoints.rollback(savepoint, physical, registry);
+        transaction.rollback(savepoint);
     }
 
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        savepoints.release(savepoint, physical, registry);
-    }
-
-    // ---- settings, replayed at every borrow ----
-
-    public void setTransactionIsolation(int level) throws SQLException {
-        eachPhysical(c -> c.setTransactionIsolation(level));
-        isolation = level;
-    }
-
-    /** The isolation set through this session, or -1 for each shard's default. */
-    public int isolation() {
-        return isolation;
-    }
-
-    /** Passed to the shards that support it (not SQLite, whose driver fixes it when the connection opens). */
-    public void setReadOnly(boolean on) throws SQLException {
-        SQLException first = null;
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null && registry.dialect(i) != Dialect.SQLITE) {
-                try {
-                    physical[i].setReadOnly(on);
-                } catch (SQLException e) {
-                    first = first == null ? ShardException.fromShard(registry.name(i), null, e) : first;
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-        readOnly = on;
-    }
-
-    public boolean readOnly() {
-        return readOnly;
-    }
-
-    public void setSchema(String name) throws SQLException {
-        eachPhysical(c -> c.setSchema(name));
-        schema = name;
-    }
-
-    /** The schema set through this session, or {@code null}. */
-    public String schema() {
-        return schema;
+        transaction.releaseSavepoint(savepoint);
     }
 
     // ---- lifecycle ----

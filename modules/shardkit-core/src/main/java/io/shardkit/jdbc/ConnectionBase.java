@@ -44,21 +44,25 @@ abstract class ConnectionBase implements Connection {
     final void checkOpen() throws SQLException {
         session.checkOpen();
     }
+
     @Override
     public String nativeSQL(String sql) throws SQLException {
         checkOpen();
         return sql;
     }
+
     @Override
     public void setAutoCommit(boolean on) throws SQLException {
         checkOpen();
         session.setAutoCommit(on);
     }
+
     @Override
     public boolean getAutoCommit() throws SQLException {
         checkOpen();
         return session.autoCommit();
     }
+
     /** Commits every physical connection held, the shard written first. */
     @Override
     public void commit() throws SQLException {
@@ -68,6 +72,7 @@ abstract class ConnectionBase implements Connection {
         }
         session.commit();
     }
+
     @Override
     public void rollback() throws SQLException {
         checkOpen();
@@ -76,10 +81,12 @@ abstract class ConnectionBase implements Connection {
         }
         session.rollback();
     }
+
     @Override
     public Savepoint setSavepoint() throws SQLException {
         return setSavepoint(null);
     }
+
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
         checkOpen();
@@ -88,6 +95,7 @@ abstract class ConnectionBase implements Connection {
         }
         return session.setSavepoint(name);
     }
+
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
         checkOpen();
@@ -96,24 +104,28 @@ abstract class ConnectionBase implements Connection {
         }
         session.rollback(savepoint);
     }
+
     @Override
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
         checkOpen();
         session.releaseSavepoint(savepoint);
     }
+
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
         checkOpen();
-        session.setTransactionIsolation(level);
+        session.settings().setTransactionIsolation(level);
     }
+
     @Override
     public int getTransactionIsolation() throws SQLException {
         checkOpen();
-        if (session.isolation() >= 0) {
-            return session.isolation();
+        if (session.settings().isolation() >= 0) {
+            return session.settings().isolation();
         }
         return session.physical(pinned >= 0 ? pinned : Math.max(session.preferred(), 0)).getTransactionIsolation();
     }
+
     /**
      * Read-only is enforced by shardkit itself (writes are refused before they reach a shard, on
      * every dialect) and passed to the shards that support it (not SQLite, whose driver fixes it
@@ -122,13 +134,15 @@ abstract class ConnectionBase implements Connection {
     @Override
     public void setReadOnly(boolean on) throws SQLException {
         checkOpen();
-        session.setReadOnly(on);
+        session.settings().setReadOnly(on);
     }
+
     @Override
     public boolean isReadOnly() throws SQLException {
         checkOpen();
-        return session.readOnly();
+        return session.settings().readOnly();
     }
+
     /** Refused: a connection's sharding key is fixed when it is made (see the connection builder). */
     @Override
     public void setShardingKey(java.sql.ShardingKey key, java.sql.ShardingKey superKey) throws SQLException {
@@ -136,14 +150,17 @@ abstract class ConnectionBase implements Connection {
         throw new SQLFeatureNotSupportedException("set the sharding key when the connection is made: "
                 + "ShardedDataSource.createConnectionBuilder().shardingKey(key).build()", "0A000");
     }
+
     @Override
     public void setShardingKey(java.sql.ShardingKey key) throws SQLException {
         setShardingKey(key, null);
     }
+
     final Connection any() throws SQLException {
         int s = pinned >= 0 ? pinned : session.preferred();
         return session.physical(s >= 0 ? s : 0);
     }
+
     @Override
     public void setCatalog(String catalog) throws SQLException {
         checkOpen();
@@ -152,106 +169,128 @@ abstract class ConnectionBase implements Connection {
         }
         session.eachPhysical(c -> c.setCatalog(catalog));
     }
+
     @Override
     public String getCatalog() throws SQLException {
         checkOpen();
         return any().getCatalog();
     }
+
     @Override
     public void setSchema(String name) throws SQLException {
         checkOpen();
         if (session.hasTenant()) {
             throw tenantFixed("setSchema");
         }
-        session.setSchema(name);
+        session.settings().setSchema(name);
     }
+
     /** A tenant connection's schema is the tenant's for its whole life. */
     private SQLException tenantFixed(String method) {
         return new SQLFeatureNotSupportedException(method + " on a connection of " + session.tenantLabel() + ": its statements run in"
                 + " the tenant's schema only; use ShardedDataSource.forTenant(name) for another tenant", "0A000");
     }
+
     @Override
     public String getSchema() throws SQLException {
         checkOpen();
         if (session.hasTenant()) {
             return session.tenantSchema();
         }
-        return session.schema() != null ? session.schema() : any().getSchema();
+        return session.settings().schema() != null ? session.settings().schema() : any().getSchema();
     }
+
     @Override
     public SQLWarning getWarnings() throws SQLException {
         checkOpen();
         return null;
     }
+
     @Override
     public void clearWarnings() throws SQLException {
         checkOpen();
         session.eachPhysical(Connection::clearWarnings);
     }
+
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
         checkOpen();
         return any().getTypeMap();
     }
+
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
         throw new SQLFeatureNotSupportedException("custom type maps are not supported through shardkit", "0A000");
     }
+
     @Override
     public void setHoldability(int value) throws SQLException {
         checkOpen();
         holdability = value;
     }
+
     @Override
     public int getHoldability() throws SQLException {
         checkOpen();
         return holdability >= 0 ? holdability : any().getHoldability();
     }
+
     @Override
     public Clob createClob() throws SQLException {
         return any().createClob();
     }
+
     @Override
     public Blob createBlob() throws SQLException {
         return any().createBlob();
     }
+
     @Override
     public NClob createNClob() throws SQLException {
         return any().createNClob();
     }
+
     @Override
     public SQLXML createSQLXML() throws SQLException {
         return any().createSQLXML();
     }
+
     @Override
     public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
         return any().createArrayOf(typeName, elements);
     }
+
     @Override
     public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
         return any().createStruct(typeName, attributes);
     }
+
     @Override
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
         // client info is advisory; shardkit does not forward it to shards
     }
+
     @Override
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
         // client info is advisory; shardkit does not forward it to shards
     }
+
     @Override
     public String getClientInfo(String name) {
         return null;
     }
+
     @Override
     public Properties getClientInfo() {
         return new Properties();
     }
+
     @Override
     public void setNetworkTimeout(java.util.concurrent.Executor executor, int milliseconds) throws SQLException {
         checkOpen();
         session.eachPhysical(c -> c.setNetworkTimeout(executor, milliseconds));
     }
+
     @Override
     public int getNetworkTimeout() throws SQLException {
         checkOpen();

@@ -234,6 +234,7 @@ class ShardedStatement extends StatementBase {
             }
         }
     }
+
     /**
      * Whether this statement still needs its connection to a shard: it holds a physical statement
      * there (whose result, generated keys or warnings may still be read), or a merged read of it is

@@ -1,0 +1,81 @@
+package io.shardkit.exec;
+
+import io.shardkit.ShardException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+
+/**
+ * The transaction of one {@link Session}: commit in order (the shard written first, then the shards
+ * only read), rollback (a broken shard connection is given back, not rolled back), and shardkit's
+ * own savepoints bound to every shard the transaction reaches. After either end, the shard
+ * connections nothing open uses go back to their pools.
+ */
+final class SessionTransaction {
+    private final Session session;
+
+    SessionTransaction(Session session) {
+        this.session = session;
+    }
+
+    /** Commits every physical connection held, the shard written first. */
+    void commit() throws SQLException {
+        try {
+            if (session.writeShard >= 0 && session.physical[session.writeShard] != null) {
+                try {
+                    session.physical[session.writeShard].commit();
+                } catch (SQLException e) {
+                    throw ShardException.fromShard(session.registry.name(session.writeShard), null, e);
+                }
+            }
+            int written = session.writeShard;
+            for (int i = 0; i < session.physical.length; i++) {
+                if (i != written && session.physical[i] != null) {
+                    try {
+                        session.physical[i].commit();
+                    } catch (SQLException e) {
+                        throw ShardException.fromShard(session.registry.name(i), null, e);
+                    }
+                }
+            }
+        } finally {
+            session.writeShard = -1;
+            session.savepoints.clear();
+        }
+        session.afterTransaction();
+    }
+
+    void rollback() throws SQLException {
+        try {
+            dropBroken();
+            session.eachPhysical(Connection::rollback);
+        } finally {
+            session.writeShard = -1;
+            session.savepoints.clear();
+        }
+        session.afterTransaction();
+    }
+
+    /** Rollback: a broken shard connection has lost its transaction already; it is given back, not rolled back. */
+    private void dropBroken() {
+        for (int i = 0; i < session.physical.length; i++) {
+            Connection c = session.physical[i];
+            if (c != null && Session.broken(c)) {
+                session.physical[i] = null;
+                session.giveBackBroken(i, c);
+            }
+        }
+    }
+
+    Savepoint setSavepoint(String name) throws SQLException {
+        return session.savepoints.set(name, session.physical, session.registry);
+    }
+
+    void rollback(Savepoint savepoint) throws SQLException {
+        session.savepoints.rollback(savepoint, session.physical, session.registry);
+    }
+
+    void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        session.savepoints.release(savepoint, session.physical, session.registry);
+    }
+}
