@@ -5,6 +5,7 @@ import io.shardkit.sql.AnalysisCache;
 import io.shardkit.exec.Executor;
 import io.shardkit.exec.PinnedGuard;
 import io.shardkit.exec.Session;
+import io.shardkit.internal.Closer;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -231,16 +232,12 @@ public final class ShardedConnection extends ConnectionBase {
             return;
         }
         session.closing();
-        SQLException first = null;
+        Closer closer = new Closer();
         for (ShardedStatement st : new ArrayList<>(statements)) {
-            try {
-                st.close();
-            } catch (SQLException e) {
-                first = first == null ? e : first;
-            }
+            closer.close(st, ShardedStatement::close);
         }
         statements.clear();
-        session.close(first);
+        session.close(closer.first());
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
 import io.shardkit.merge.Cursor;
 import io.shardkit.exec.Executor;
+import io.shardkit.internal.Closer;
 import io.shardkit.exec.ScatterExecution;
 import io.shardkit.plan.RowSource;
 import io.shardkit.plan.PlanNode;
@@ -369,27 +370,15 @@ class ShardedStatement extends StatementBase {
             return;
         }
         closed = true;
-        SQLException first = null;
-        try {
-            closeCurrent();
-        } catch (SQLException e) {
-            first = e;
-        }
+        Closer closer = new Closer();
+        closer.run(this::closeCurrent);
         for (Statement s : physicalStatements()) {
-            try {
-                s.close();
-            } catch (SQLException e) {
-                if (first == null) {
-                    first = e;
-                }
-            }
+            closer.close(s, Statement::close);
         }
         forgetPhysical();
         conn.forget(this);
         conn.session().releaseIdle(null);
-        if (first != null) {
-            throw first;
-        }
+        closer.throwFirst();
     }
 
     /**
