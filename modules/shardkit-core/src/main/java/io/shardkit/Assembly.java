@@ -55,7 +55,8 @@ final class Assembly {
             throw unknownShard(shard);
         }
         if (!registry.isOpen(shard)) {
-            throw new ShardException("shard " + shard + " is closed; open it again to use it", "08003", 0, shard, null);
+            throw new ShardException("shard " + shard + " is closed; open it again to use it",
+                    SqlStates.CONNECTION_DOES_NOT_EXIST, 0, shard, null);
         }
         return i;
     }
