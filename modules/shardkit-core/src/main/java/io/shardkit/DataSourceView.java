@@ -8,11 +8,13 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * What the views of a {@link ShardedDataSource} share (one tenant's, one shard's): no pool of
- * their own, credentials from the shard map, logging through SLF4J, and unwrapping to the view or
- * to the data source behind it.
+ * The {@code DataSource} plumbing of a {@link ShardedDataSource} and of its views (one tenant's,
+ * one shard's), written once: credentials from the shard map, logging through SLF4J, a log writer
+ * and login timeout kept but unused, and unwrapping to the object itself or to what is behind it
+ * ({@link #behind}).
  */
 abstract class DataSourceView implements DataSource {
+    /** The data source a view is of; {@code null} for the data source itself. */
     final ShardedDataSource owner;
     private volatile PrintWriter logWriter;
     private volatile int loginTimeout;
@@ -58,8 +60,9 @@ abstract class DataSourceView implements DataSource {
         if (iface.isInstance(this)) {
             return iface.cast(this);
         }
-        if (iface.isInstance(owner)) {
-            return iface.cast(owner);
+        Object behind = behind(iface);
+        if (behind != null) {
+            return iface.cast(behind);
         }
         throw new SQLException("not a wrapper for " + iface.getName(), SqlStates.GENERAL_ERROR);
     }
@@ -67,5 +70,13 @@ abstract class DataSourceView implements DataSource {
     @Override
     public final boolean isWrapperFor(Class<?> iface) {
         return iface.isInstance(this) || iface.isInstance(owner);
+    }
+
+    /**
+     * What {@link #unwrap} answers for {@code iface} besides this object, or {@code null}: for a
+     * view, the data source it is of ({@link #isWrapperFor} says so too).
+     */
+    Object behind(Class<?> iface) {
+        return iface.isInstance(owner) ? owner : null;
     }
 }

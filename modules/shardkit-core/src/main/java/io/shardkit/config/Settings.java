@@ -17,7 +17,13 @@ package io.shardkit.config;
 public record Settings(int analysisCacheSize, int scatterThreads, long mergeRowLimit, long runtimeIdleTimeout,
         int runtimeConnectionCap, long mergeMemory) {
 
-    public static final Settings DEFAULTS = new Settings(10_000, 0, 1_000_000, 60_000, 32, defaultMergeMemory());
+    /** Distinct SQL texts whose analysis is kept, by default. */
+    public static final int DEFAULT_ANALYSIS_CACHE = 10_000;
+    /** Rows a merge node may hold in memory (sort of groups, hash grouping, distinct) before it fails, by default. */
+    public static final long DEFAULT_MERGE_ROW_LIMIT = 1_000_000;
+
+    public static final Settings DEFAULTS = new Settings(DEFAULT_ANALYSIS_CACHE, 0, DEFAULT_MERGE_ROW_LIMIT, 60_000, 32,
+            defaultMergeMemory());
 
     public Settings(int analysisCacheSize, int scatterThreads, long mergeRowLimit) {
         this(analysisCacheSize, scatterThreads, mergeRowLimit, DEFAULTS.runtimeIdleTimeout, DEFAULTS.runtimeConnectionCap);
