@@ -35,7 +35,8 @@ public final class Executor {
     private final ShardRegistry registry;
     private final Router router;
     private final Session session;
-    private final WriteGuard guard;
+    /** Made at the first write, archive probe or unique-key check: most connections only read. */
+    private WriteGuard guard;
     private final int pinned;
 
     public Executor(ShardRegistry registry, Router router, Session session) {
@@ -43,10 +44,12 @@ public final class Executor {
         this.router = router;
         this.session = session;
         this.pinned = session.pinned();
-        this.guard = new WriteGuard(registry, session, router);
     }
 
     public WriteGuard guard() {
+        if (guard == null) {
+            guard = new WriteGuard(registry, session, router);
+        }
         return guard;
     }
 
@@ -111,10 +114,10 @@ public final class Executor {
     public RouteDecision decide(SqlAnalysis a, Parameters params) throws SQLException {
         RouteDecision d = route(a, params == null ? null : params.values());
         if (d.archiveProbe() != null) {
-            guard.checkArchive(a, d.archiveProbe(), params);
+            guard().checkArchive(a, d.archiveProbe(), params);
         }
         if (a.anyUniqueKey() && pinned < 0) {
-            guard.checkUniqueKeys(a, d.shard(0));
+            guard().checkUniqueKeys(a, d.shard(0));
         }
         if (a.kind() == StatementKind.DDL) {
             registry.uniqueKeys().forget();
@@ -125,7 +128,7 @@ public final class Executor {
     /** A write about to run on the shards of {@code d} (see {@link WriteGuard#beforeWrite}); pinned connections skip it. */
     public void beforeWrite(SqlAnalysis a, RouteDecision d) throws SQLException {
         if (pinned < 0) {
-            guard.beforeWrite(a, d);
+            guard().beforeWrite(a, d);
         }
     }
 

@@ -49,12 +49,10 @@ public final class Session {
     /** Per shard index; grows when a runtime shard opened after this session is used. */
     Connection[] physical;
     /** The current transaction's savepoints, bound to each shard as it joins. */
-    final Savepoints savepoints = new Savepoints();
+    private Savepoints savepoints;
     private boolean autoCommit = true;
     /** Read-only, isolation and schema as set through JDBC; applied to every shard connection borrowed. */
     private final SessionSettings settings = new SessionSettings(this);
-    /** Commit order, rollback and savepoints of the current transaction. */
-    private final SessionTransaction transaction = new SessionTransaction(this);
     private boolean closed;
     /** The shard the current transaction writes to, or -1. */
     int writeShard = -1;
@@ -147,7 +145,7 @@ public final class Session {
             }
             settings.applyTo(c, registry.dialect(shard));
             if (!autoCommit) {
-                savepoints.joined(shard, c);
+                savepoints().joined(shard, c);
             }
         } catch (SQLException e) {
             c.close();
@@ -362,31 +360,46 @@ public final class Session {
         eachPhysical(c -> c.setAutoCommit(on));
         autoCommit = on;
         writeShard = -1;
-        savepoints.clear();
+        clearSavepoints();
         if (on) {
             releaseIdle(null);
         }
     }
 
+    /** The current transaction's savepoints (made at the first use: most connections set none). */
+    Savepoints savepoints() {
+        if (savepoints == null) {
+            savepoints = new Savepoints();
+        }
+        return savepoints;
+    }
+
+    /** The transaction ended: no savepoint survives it. */
+    void clearSavepoints() {
+        if (savepoints != null) {
+            savepoints.clear();
+        }
+    }
+
     /** Commits every physical connection held, the shard written first. */
     public void commit() throws SQLException {
-        transaction.commit();
+        SessionTransaction.commit(this);
     }
 
     public void rollback() throws SQLException {
-        transaction.rollback();
+        SessionTransaction.rollback(this);
     }
 
     public Savepoint setSavepoint(String name) throws SQLException {
-        return transaction.setSavepoint(name);
+        return SessionTransaction.setSavepoint(this, name);
     }
 
     public void rollback(Savepoint savepoint) throws SQLException {
-        transaction.rollback(savepoint);
+        SessionTransaction.rollback(this, savepoint);
     }
 
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        transaction.releaseSavepoint(savepoint);
+        SessionTransaction.releaseSavepoint(this, savepoint);
     }
 
     // ---- lifecycle ----

@@ -12,14 +12,11 @@ import java.sql.Savepoint;
  * connections nothing open uses go back to their pools.
  */
 final class SessionTransaction {
-    private final Session session;
-
-    SessionTransaction(Session session) {
-        this.session = session;
+    private SessionTransaction() {
     }
 
     /** Commits every physical connection held, the shard written first. */
-    void commit() throws SQLException {
+    static void commit(Session session) throws SQLException {
         try {
             if (session.writeShard >= 0 && session.physical[session.writeShard] != null) {
                 try {
@@ -40,24 +37,24 @@ final class SessionTransaction {
             }
         } finally {
             session.writeShard = -1;
-            session.savepoints.clear();
+            session.clearSavepoints();
         }
         session.afterTransaction();
     }
 
-    void rollback() throws SQLException {
+    static void rollback(Session session) throws SQLException {
         try {
-            dropBroken();
+            dropBroken(session);
             session.eachPhysical(Connection::rollback);
         } finally {
             session.writeShard = -1;
-            session.savepoints.clear();
+            session.clearSavepoints();
         }
         session.afterTransaction();
     }
 
     /** Rollback: a broken shard connection has lost its transaction already; it is given back, not rolled back. */
-    private void dropBroken() {
+    private static void dropBroken(Session session) {
         for (int i = 0; i < session.physical.length; i++) {
             Connection c = session.physical[i];
             if (c != null && Session.broken(c)) {
@@ -67,15 +64,15 @@ final class SessionTransaction {
         }
     }
 
-    Savepoint setSavepoint(String name) throws SQLException {
-        return session.savepoints.set(name, session.physical, session.registry);
+    static Savepoint setSavepoint(Session session, String name) throws SQLException {
+        return session.savepoints().set(name, session.physical, session.registry);
     }
 
-    void rollback(Savepoint savepoint) throws SQLException {
-        session.savepoints.rollback(savepoint, session.physical, session.registry);
+    static void rollback(Session session, Savepoint savepoint) throws SQLException {
+        session.savepoints().rollback(savepoint, session.physical, session.registry);
     }
 
-    void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        session.savepoints.release(savepoint, session.physical, session.registry);
+    static void releaseSavepoint(Session session, Savepoint savepoint) throws SQLException {
+        session.savepoints().release(savepoint, session.physical, session.registry);
     }
 }
