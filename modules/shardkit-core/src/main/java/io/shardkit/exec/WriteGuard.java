@@ -89,7 +89,7 @@ public final class WriteGuard {
         for (int shard : archiveShards) {
             String name = registry.name(shard);
             Connection held = session.held(shard);
-            Connection c = held != null ? held : registry.borrow(shard);
+            Connection c = held != null ? held : session.borrow(shard);
             boolean found;
             Object id = null;
             boolean failed = false;
