@@ -351,7 +351,7 @@ final class AdversarialRun {
                         problem = "shardkit failed: " + ge + " (SQLState " + ge.getSQLState() + ")";
                     } else if (!Objects.equals(expected[0], got[0])) {
                         outcome = Tally.WRONG;
-                        problem = "update count: expected " + expected[0] + ", got " + got[0];
+                        problem = (w.cls().equals("returning") ? "returned rows" : "update count") + ": expected " + expected[0] + ", got " + got[0];
                     } else {
                         outcome = Tally.IDENTICAL;
                     }
@@ -418,6 +418,9 @@ final class AdversarialRun {
     /** [update count or null, SQLException or null]. */
     private static Object[] execute(Connection c, AdversarialWrites.Write w) {
         try {
+            if (w.cls().equals("returning")) {
+                return new Object[] {returned(c, w), null};
+            }
             if (w.params().isEmpty()) {
                 try (Statement st = c.createStatement()) {
                     return new Object[] {st.executeUpdate(w.sql()), null};
@@ -433,6 +436,30 @@ final class AdversarialRun {
             return new Object[] {null, e};
         } catch (RuntimeException e) {
             return new Object[] {null, new SQLException("runtime exception: " + e, "XX000", e)};
+        }
+    }
+
+    /** A write with RETURNING, through execute: its rows as text, in the order they came (null: an update count). */
+    private static List<String> returned(Connection c, AdversarialWrites.Write w) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(w.sql())) {
+            for (int i = 0; i < w.params().size(); i++) {
+                ps.setObject(i + 1, w.params().get(i));
+            }
+            if (!ps.execute()) {
+                return null;
+            }
+            List<String> rows = new ArrayList<>();
+            try (ResultSet rs = ps.getResultSet()) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    StringBuilder sb = new StringBuilder();
+                    for (int i = 1; i <= n; i++) {
+                        sb.append(i == 1 ? "" : "|").append(rs.getString(i));
+                    }
+                    rows.add(sb.toString());
+                }
+            }
+            return rows;
         }
     }
 

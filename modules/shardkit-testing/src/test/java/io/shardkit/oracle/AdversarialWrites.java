@@ -13,11 +13,12 @@ import java.util.Set;
  * dialect's upserts, updates and deletes by key and without, MariaDB's ORDER BY ... LIMIT writes,
  * INSERT ... SELECT between every pair of table kinds, joined writes (UPDATE ... FROM, DELETE ...
  * USING, MySQL multi-table), volatile functions in broadcast writes, writes that change the shard
- * key, writes with parameters and texts of several statements.
+ * key, writes with parameters and texts of several statements, and writes with RETURNING (their
+ * rows compared in order: a multi-row INSERT split over shards answers in VALUES order).
  */
 final class AdversarialWrites {
     static final List<String> CLASSES = List.of("insert", "upsert", "update", "delete", "limitwrite", "insertselect",
-            "joined", "volatile", "keychange", "paramwrite", "multiwrite");
+            "joined", "volatile", "keychange", "paramwrite", "multiwrite", "returning");
 
     /**
      * One write.
@@ -76,6 +77,7 @@ final class AdversarialWrites {
             case "volatile" -> volatileWrite(s);
             case "keychange" -> keyChange(s);
             case "paramwrite" -> paramWrite(s);
+            case "returning" -> returning(s);
             default -> multi(s);
         };
     }
@@ -297,6 +299,29 @@ final class AdversarialWrites {
             case 2 -> w("keychange", "UPDATE t_event SET item_id = " + item(s) + " WHERE id = " + event(s));
             case 3 -> w("keychange", "UPDATE t_item SET id = id, n = n + 1 WHERE id = " + k);
             default -> w("keychange", "UPDATE t_item SET id = -id - " + fresh() + " WHERE grp = " + r.nextInt(8) + " AND n > 40");
+        };
+    }
+
+    /**
+     * Writes with RETURNING: multi-row INSERTs split over shards (some failing halfway on a duplicate
+     * key, some skipping a row by a conflict clause, which shardkit must refuse with nothing written),
+     * with parameters, and UPDATE / DELETE by key and without (MariaDB has no UPDATE ... RETURNING).
+     */
+    private Write returning(State s) {
+        String back = pick(" RETURNING id, n, name_ci", " RETURNING name_ci, id", " RETURNING id");
+        int k = r.nextInt(my ? 5 : 7);
+        return switch (k) {
+            case 0 -> w("returning", "INSERT INTO " + ITEM_COLS + " VALUES " + items(s, 2 + r.nextInt(5), false) + back);
+            case 1 -> w("returning", "INSERT INTO " + ITEM_COLS + " VALUES " + items(s, 2 + r.nextInt(3), true) + back);
+            case 2 -> w("returning", "INSERT INTO t_item (id, n, name_ci) VALUES (?, ?, ?), (?, ?, ?), (?, ?, ?)" + back,
+                    fresh(), r.nextInt(50), "Abc", fresh(), r.nextInt(50), "abc", fresh(), r.nextInt(50), null);
+            case 3 -> w("returning", "DELETE FROM t_item WHERE id = " + item(s) + back);
+            case 4 -> w("returning", my
+                    ? "INSERT IGNORE INTO " + ITEM_COLS + " VALUES " + items(s, 2 + r.nextInt(3), true) + back
+                    : "INSERT INTO " + ITEM_COLS + " VALUES " + items(s, 2 + r.nextInt(3), r.nextBoolean())
+                            + " ON CONFLICT (id) DO NOTHING" + back);
+            case 5 -> w("returning", "UPDATE t_item SET n = n + 1 WHERE id = " + item(s) + back);
+            default -> w("returning", "UPDATE t_item SET n = n + 1 WHERE n > " + r.nextInt(40) + back);
         };
     }
 
