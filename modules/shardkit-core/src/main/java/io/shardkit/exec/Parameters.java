@@ -1,5 +1,6 @@
 package io.shardkit.exec;
 
+import io.shardkit.SqlStates;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +69,8 @@ public final class Parameters {
 
     public void set(int index, int kind, Object value, Object extra, int intArg) throws SQLException {
         if (index < 1) {
-            throw new SQLException("parameter index " + index + " is out of range (parameters start at 1)", "22023");
+            throw new SQLException("parameter index " + index + " is out of range (parameters start at 1)",
+                    SqlStates.INVALID_PARAMETER_VALUE);
         }
         int i = index - 1;
         if (i >= values.length) {
@@ -108,7 +110,8 @@ public final class Parameters {
         for (int i = 0; i < n; i++) {
             int from = map == null ? i : map[i] - 1;
             if (from >= count || kinds[from] == 0) {
-                throw new SQLException("no value specified for parameter " + (from + 1), "07001");
+                throw new SQLException("no value specified for parameter " + (from + 1),
+                        SqlStates.WRONG_NUMBER_OF_PARAMETERS);
             }
             bind(ps, i + 1, from);
         }
@@ -155,7 +158,8 @@ public final class Parameters {
             case ROWID -> ps.setRowId(to, (RowId) v);
             case SQLXML -> ps.setSQLXML(to, (SQLXML) v);
             case URL -> ps.setURL(to, (java.net.URL) v);
-            default -> throw new SQLException("no value specified for parameter " + (from + 1), "07001");
+            default -> throw new SQLException("no value specified for parameter " + (from + 1),
+                    SqlStates.WRONG_NUMBER_OF_PARAMETERS);
         }
     }
 
@@ -174,7 +178,7 @@ public final class Parameters {
             }
             return out.toByteArray();
         } catch (IOException e) {
-            throw new SQLException("cannot read the stream bound as a parameter: " + e, "22000", e);
+            throw new SQLException("cannot read the stream bound as a parameter: " + e, SqlStates.DATA_EXCEPTION, e);
         }
     }
 
@@ -193,7 +197,7 @@ public final class Parameters {
             }
             return out.toString();
         } catch (IOException e) {
-            throw new SQLException("cannot read the reader bound as a parameter: " + e, "22000", e);
+            throw new SQLException("cannot read the reader bound as a parameter: " + e, SqlStates.DATA_EXCEPTION, e);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.shardkit.exec;
 
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.Dialect;
 import io.shardkit.sql.SqlAnalysis;
@@ -33,7 +34,7 @@ import java.sql.SQLFeatureNotSupportedException;
  */
 public final class PinnedGuard {
     /** SQLState of a write refused on a read-only shard (PostgreSQL's read_only_sql_transaction). */
-    public static final String READ_ONLY = "25006";
+    public static final String READ_ONLY = SqlStates.READ_ONLY_SQL_TRANSACTION;
 
     private PinnedGuard() {
     }
@@ -80,7 +81,8 @@ public final class PinnedGuard {
         if (registry.spec(shard).readOnly()) {
             throw new SQLFeatureNotSupportedException("unwrap(" + iface.getName() + ") on a connection pinned to"
                     + " read-only shard " + registry.name(shard) + ": the driver's connection would run SQL past"
-                    + " shardkit's read-only rule; run SELECTs through the pinned connection", "0A000");
+                    + " shardkit's read-only rule; run SELECTs through the pinned connection",
+                    SqlStates.FEATURE_NOT_SUPPORTED);
         }
     }
 

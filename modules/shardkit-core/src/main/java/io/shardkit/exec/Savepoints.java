@@ -1,6 +1,7 @@
 package io.shardkit.exec;
 
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.pool.ShardRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -37,7 +38,7 @@ final class Savepoints {
         @Override
         public int getSavepointId() throws SQLException {
             if (name != null) {
-                throw new SQLException("a named savepoint has no id", "HY024");
+                throw new SQLException("a named savepoint has no id", SqlStates.INVALID_ATTRIBUTE_VALUE);
             }
             return id;
         }
@@ -45,7 +46,7 @@ final class Savepoints {
         @Override
         public String getSavepointName() throws SQLException {
             if (name == null) {
-                throw new SQLException("an unnamed savepoint has no name", "HY024");
+                throw new SQLException("an unnamed savepoint has no name", SqlStates.INVALID_ATTRIBUTE_VALUE);
             }
             return name;
         }
@@ -139,7 +140,8 @@ final class Savepoints {
     private int indexOf(Savepoint sp) throws SQLException {
         int at = sp instanceof Point p && !p.gone ? active.indexOf(p) : -1;
         if (at < 0) {
-            throw new SQLException(sp + " is not a savepoint of this connection's current transaction", "3B001");
+            throw new SQLException(sp + " is not a savepoint of this connection's current transaction",
+                    SqlStates.INVALID_SAVEPOINT_SPECIFICATION);
         }
         return at;
     }

@@ -1,5 +1,6 @@
 package io.shardkit.exec;
 
+import io.shardkit.SqlStates;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.merge.Arithmetic;
 import io.shardkit.merge.Cursor;
@@ -103,7 +104,7 @@ public final class ScatterExecution implements Execution {
                     started.add(executor.submit(() -> openShard(routes.get(part), parts[part], stream)));
                 }
             } catch (RuntimeException e) {
-                failure = new SQLException("cannot start the shard queries: " + e, "HY000", e);
+                failure = new SQLException("cannot start the shard queries: " + e, SqlStates.GENERAL_ERROR, e);
             }
             List<Cursor> cursors = new ArrayList<>(n);
             ShardCursor last = null;
@@ -122,7 +123,8 @@ public final class ScatterExecution implements Execution {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     watch.cancel();
-                    failure = first(failure, new SQLException("interrupted while starting shard queries", "HY008"));
+                    failure = first(failure, new SQLException("interrupted while starting shard queries",
+                            SqlStates.OPERATION_CANCELED));
                 }
             }
             if (last != null) {
@@ -163,7 +165,8 @@ public final class ScatterExecution implements Execution {
     }
 
     private static SQLException asSql(Throwable t) {
-        return t instanceof SQLException e ? e : new SQLException("shard query failed: " + t, "HY000", t);
+        return t instanceof SQLException e ? e : new SQLException("shard query failed: " + t,
+                SqlStates.GENERAL_ERROR, t);
     }
     private ShardCursor openShard(Route route, ScatterPart part, boolean stream) throws SQLException {
         int shard = part.shard;

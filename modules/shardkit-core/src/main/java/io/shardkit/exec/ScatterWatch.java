@@ -1,6 +1,7 @@
 package io.shardkit.exec;
 
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.Dialect;
 import java.sql.Connection;
@@ -249,5 +250,5 @@ final class ScatterWatch {
     }
 
     /** SQLState of a cancelled or timed-out statement (query canceled), as PostgreSQL reports it. */
-    static final String CANCELLED_STATE = "57014";
+    static final String CANCELLED_STATE = SqlStates.QUERY_CANCELED;
 }

@@ -1,6 +1,7 @@
 package io.shardkit.exec;
 
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.route.RouteDecision;
 import io.shardkit.tenant.TenantScope;
@@ -183,7 +184,7 @@ public final class Session {
 
     public void checkOpen() throws SQLException {
         if (closed) {
-            throw new SQLException("connection is closed", "08003");
+            throw new SQLException("connection is closed", SqlStates.CONNECTION_DOES_NOT_EXIST);
         }
     }
 

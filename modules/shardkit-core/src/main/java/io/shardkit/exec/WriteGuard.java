@@ -2,6 +2,7 @@ package io.shardkit.exec;
 
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.route.RouteDecision;
 import io.shardkit.route.Router;
@@ -38,14 +39,14 @@ public final class WriteGuard {
     public void beforeWrite(SqlAnalysis a, RouteDecision d) throws SQLException {
         if (session.settings().readOnly()) {
             throw new ShardException("the connection is read-only: " + a.kind() + " refused before it reached a shard [sql: "
-                    + ShardException.shorten(a.sql()) + "]", "25006");
+                    + ShardException.shorten(a.sql()) + "]", SqlStates.READ_ONLY_SQL_TRANSACTION);
         }
         for (int i = 0; i < d.size(); i++) {
             int s = d.shard(i);
             if (registry.spec(s).readOnly()) {
                 throw new ShardException("shard " + registry.name(s) + " is read-only: " + a.kind()
                         + " refused before it reached the shard [sql: " + ShardException.shorten(a.sql()) + "]",
-                        "25006", 0, registry.name(s), null);
+                        SqlStates.READ_ONLY_SQL_TRANSACTION, 0, registry.name(s), null);
             }
         }
         if (session.autoCommit()) {
@@ -124,7 +125,9 @@ public final class WriteGuard {
             boolean mysql = registry.dialect(registry.indexOf(shard)) == Dialect.MYSQL;
             return new ShardException("INSERT into " + t.table() + " gives " + column + " = " + id + ", which read-only"
                     + " archive shard " + shard + " already holds; a hot row would shadow the archived row (refused"
-                    + " before any shard was written)" + sql, mysql ? "23000" : "23505", mysql ? 1062 : 0, shard, null);
+                    + " before any shard was written)" + sql,
+                    mysql ? SqlStates.INTEGRITY_CONSTRAINT_VIOLATION : SqlStates.UNIQUE_VIOLATION, mysql ? 1062 : 0,
+                    shard, null);
         }
         String why = a.kind() == StatementKind.DELETE ? "; archived rows cannot be deleted, and a hot row"
                 + " with the same " + column + " only shadows the archived one: deleting it would bring the archived row"
@@ -132,7 +135,8 @@ public final class WriteGuard {
                 : a.kind() == StatementKind.INSERT ? " (" + column + " = " + id + "); archived rows"
                 + " cannot be changed" : "; archived rows cannot be changed";
         return new ShardException(a.kind() + " would change rows of " + t.table() + " held by read-only archive shard "
-                + shard + why + " (refused before any shard was written)" + sql, "25006", 0, shard, null);
+                + shard + why + " (refused before any shard was written)" + sql,
+                SqlStates.READ_ONLY_SQL_TRANSACTION, 0, shard, null);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.shardkit.jdbc;
 
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.route.RouteDecision;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -88,7 +89,8 @@ final class BatchKeys {
             n += s == null ? 0 : 1;
         }
         if (n == 0) {
-            throw new SQLException("no statement has run yet, so there are no generated keys", "HY010");
+            throw new SQLException("no statement has run yet, so there are no generated keys",
+                    SqlStates.FUNCTION_SEQUENCE_ERROR);
         }
         if (last.length == 1) {
             try {
@@ -184,10 +186,11 @@ final class BatchKeys {
     ResultSet resultSet(Statement owner) throws SQLException {
         if (unavailable != null) {
             throw new ShardException("the generated keys of the last batch are not available: " + unavailable,
-                    "HY000");
+                    SqlStates.GENERAL_ERROR);
         }
         if (metaData == null) {
-            throw new SQLException("the last batch ran no statement, so there are no generated keys", "HY010");
+            throw new SQLException("the last batch ran no statement, so there are no generated keys",
+                    SqlStates.FUNCTION_SEQUENCE_ERROR);
         }
         List<Object[]> all = new ArrayList<>();
         for (List<Object[]> rows : perEntry) {

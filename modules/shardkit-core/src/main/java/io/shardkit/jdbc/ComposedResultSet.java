@@ -1,5 +1,6 @@
 package io.shardkit.jdbc;
 
+import io.shardkit.SqlStates;
 import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -67,7 +68,7 @@ abstract class ComposedResultSet extends ForwardingResultSet {
 
     private void requireOpen() throws SQLException {
         if (isClosed()) {
-            throw new SQLException("result set is closed", "24000");
+            throw new SQLException("result set is closed", SqlStates.INVALID_CURSOR_STATE);
         }
     }
 
@@ -146,7 +147,7 @@ abstract class ComposedResultSet extends ForwardingResultSet {
     @Override
     public final boolean isLast() throws SQLException {
         throw new SQLFeatureNotSupportedException("isLast on rows merged from several shards (it would read the next row"
-                + " ahead of the one being read; call next() and test its result)", "0A000");
+                + " ahead of the one being read; call next() and test its result)", SqlStates.FEATURE_NOT_SUPPORTED);
     }
 
     @Override
@@ -173,17 +174,17 @@ abstract class ComposedResultSet extends ForwardingResultSet {
 
     static SQLFeatureNotSupportedException forwardOnly(String method) {
         return new SQLFeatureNotSupportedException(method + " on rows merged from several shards: the result set is"
-                + " forward-only", "0A000");
+                + " forward-only", SqlStates.FEATURE_NOT_SUPPORTED);
     }
 
     static SQLFeatureNotSupportedException readOnly(String method) {
         return new SQLFeatureNotSupportedException(method + " on rows merged from several shards: the result set is"
-                + " read-only (update the rows with UPDATE statements)", "0A000");
+                + " read-only (update the rows with UPDATE statements)", SqlStates.FEATURE_NOT_SUPPORTED);
     }
 
     static SQLFeatureNotSupportedException unanswerable(String method) {
         return new SQLFeatureNotSupportedException(method + " on rows merged from several shards (each shard has its"
-                + " own cursor; the merged result has none of its own)", "0A000");
+                + " own cursor; the merged result has none of its own)", SqlStates.FEATURE_NOT_SUPPORTED);
     }
 
     // ---------------------------------------------------------------- generated: refusals

@@ -1,6 +1,7 @@
 package io.shardkit.jdbc;
 
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -32,10 +33,10 @@ final class ConcatResultSet extends ComposedResultSet {
     @Override
     protected ResultSet current() throws SQLException {
         if (closed) {
-            throw new SQLException("result set is closed", "24000");
+            throw new SQLException("result set is closed", SqlStates.INVALID_CURSOR_STATE);
         }
         if (!onRow()) {
-            throw new SQLException("no current row (call next() first)", "24000");
+            throw new SQLException("no current row (call next() first)", SqlStates.INVALID_CURSOR_STATE);
         }
         return parts[Math.min(at, parts.length - 1)];
     }

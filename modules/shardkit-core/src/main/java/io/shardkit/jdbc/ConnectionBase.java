@@ -1,5 +1,6 @@
 package io.shardkit.jdbc;
 
+import io.shardkit.SqlStates;
 import io.shardkit.exec.Executor;
 import io.shardkit.exec.Session;
 import io.shardkit.pool.ShardRegistry;
@@ -68,7 +69,7 @@ abstract class ConnectionBase implements Connection {
     public void commit() throws SQLException {
         checkOpen();
         if (session.autoCommit()) {
-            throw new SQLException("commit with autocommit on", "25000");
+            throw new SQLException("commit with autocommit on", SqlStates.INVALID_TRANSACTION_STATE);
         }
         session.commit();
     }
@@ -77,7 +78,7 @@ abstract class ConnectionBase implements Connection {
     public void rollback() throws SQLException {
         checkOpen();
         if (session.autoCommit()) {
-            throw new SQLException("rollback with autocommit on", "25000");
+            throw new SQLException("rollback with autocommit on", SqlStates.INVALID_TRANSACTION_STATE);
         }
         session.rollback();
     }
@@ -91,7 +92,7 @@ abstract class ConnectionBase implements Connection {
     public Savepoint setSavepoint(String name) throws SQLException {
         checkOpen();
         if (session.autoCommit()) {
-            throw new SQLException("a savepoint with autocommit on", "25000");
+            throw new SQLException("a savepoint with autocommit on", SqlStates.INVALID_TRANSACTION_STATE);
         }
         return session.setSavepoint(name);
     }
@@ -100,7 +101,7 @@ abstract class ConnectionBase implements Connection {
     public void rollback(Savepoint savepoint) throws SQLException {
         checkOpen();
         if (session.autoCommit()) {
-            throw new SQLException("rollback to a savepoint with autocommit on", "25000");
+            throw new SQLException("rollback to a savepoint with autocommit on", SqlStates.INVALID_TRANSACTION_STATE);
         }
         session.rollback(savepoint);
     }
@@ -148,7 +149,8 @@ abstract class ConnectionBase implements Connection {
     public void setShardingKey(java.sql.ShardingKey key, java.sql.ShardingKey superKey) throws SQLException {
         checkOpen();
         throw new SQLFeatureNotSupportedException("set the sharding key when the connection is made: "
-                + "ShardedDataSource.createConnectionBuilder().shardingKey(key).build()", "0A000");
+                + "ShardedDataSource.createConnectionBuilder().shardingKey(key).build()",
+                SqlStates.FEATURE_NOT_SUPPORTED);
     }
 
     @Override
@@ -188,7 +190,8 @@ abstract class ConnectionBase implements Connection {
     /** A tenant connection's schema is the tenant's for its whole life. */
     private SQLException tenantFixed(String method) {
         return new SQLFeatureNotSupportedException(method + " on a connection of " + session.tenantLabel() + ": its statements run in"
-                + " the tenant's schema only; use ShardedDataSource.forTenant(name) for another tenant", "0A000");
+                + " the tenant's schema only; use ShardedDataSource.forTenant(name) for another tenant",
+                SqlStates.FEATURE_NOT_SUPPORTED);
     }
 
     @Override
@@ -220,7 +223,8 @@ abstract class ConnectionBase implements Connection {
 
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-        throw new SQLFeatureNotSupportedException("custom type maps are not supported through shardkit", "0A000");
+        throw new SQLFeatureNotSupportedException("custom type maps are not supported through shardkit",
+                SqlStates.FEATURE_NOT_SUPPORTED);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.shardkit.jdbc;
 
+import io.shardkit.SqlStates;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ final class Convert {
         }
         if (v instanceof Number n) {
             if ((n instanceof Double || n instanceof Float) && !Double.isFinite(n.doubleValue())) {
-                throw new SQLException("value " + n + " is not a decimal number", "22003");
+                throw new SQLException("value " + n + " is not a decimal number", SqlStates.NUMERIC_VALUE_OUT_OF_RANGE);
             }
             return io.shardkit.merge.Values.decimal(n);
         }
@@ -53,7 +54,8 @@ final class Convert {
         try {
             return new BigDecimal(v.toString().strip());
         } catch (NumberFormatException e) {
-            throw new SQLException("cannot convert '" + v + "' to a number", "22018");
+            throw new SQLException("cannot convert '" + v + "' to a number",
+                    SqlStates.INVALID_CHARACTER_VALUE_FOR_CAST);
         }
     }
 
@@ -64,20 +66,20 @@ final class Convert {
         if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
             long l = ((Number) v).longValue();
             if (l < min || l > max) {
-                throw new SQLException("value " + l + " does not fit in " + type, "22003");
+                throw new SQLException("value " + l + " does not fit in " + type, SqlStates.NUMERIC_VALUE_OUT_OF_RANGE);
             }
             return l;
         }
         if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
             if (d < min || d > max) {
-                throw new SQLException("value " + d + " does not fit in " + type, "22003");
+                throw new SQLException("value " + d + " does not fit in " + type, SqlStates.NUMERIC_VALUE_OUT_OF_RANGE);
             }
             return (long) d;
         }
         BigDecimal d = decimal(v).setScale(0, RoundingMode.DOWN);
         if (d.compareTo(BigDecimal.valueOf(min)) < 0 || d.compareTo(BigDecimal.valueOf(max)) > 0) {
-            throw new SQLException("value " + v + " does not fit in " + type, "22003");
+            throw new SQLException("value " + v + " does not fit in " + type, SqlStates.NUMERIC_VALUE_OUT_OF_RANGE);
         }
         return d.longValue();
     }
@@ -109,7 +111,7 @@ final class Convert {
         if (s.equalsIgnoreCase("false") || s.equals("0") || s.equalsIgnoreCase("f")) {
             return false;
         }
-        throw new SQLException("cannot convert '" + v + "' to a boolean", "22018");
+        throw new SQLException("cannot convert '" + v + "' to a boolean", SqlStates.INVALID_CHARACTER_VALUE_FOR_CAST);
     }
 
     static byte[] bytes(Object v) {
@@ -144,7 +146,7 @@ final class Convert {
         try {
             return Timestamp.valueOf(v.toString().strip().replace('T', ' '));
         } catch (IllegalArgumentException e) {
-            throw new SQLException("cannot convert '" + v + "' to a timestamp", "22007");
+            throw new SQLException("cannot convert '" + v + "' to a timestamp", SqlStates.INVALID_DATETIME_FORMAT);
         }
     }
 
@@ -159,7 +161,7 @@ final class Convert {
             try {
                 return Date.valueOf(s.strip());
             } catch (IllegalArgumentException e) {
-                throw new SQLException("cannot convert '" + v + "' to a date", "22007");
+                throw new SQLException("cannot convert '" + v + "' to a date", SqlStates.INVALID_DATETIME_FORMAT);
             }
         }
         Timestamp t = timestamp(v);
@@ -177,7 +179,7 @@ final class Convert {
             try {
                 return Time.valueOf(s.strip());
             } catch (IllegalArgumentException e) {
-                throw new SQLException("cannot convert '" + v + "' to a time", "22007");
+                throw new SQLException("cannot convert '" + v + "' to a time", SqlStates.INVALID_DATETIME_FORMAT);
             }
         }
         return Time.valueOf(timestamp(v).toLocalDateTime().toLocalTime());
@@ -236,6 +238,7 @@ final class Convert {
         if (type == LocalDate.class) {
             return (T) date(v).toLocalDate();
         }
-        throw new SQLException("cannot convert a " + v.getClass().getSimpleName() + " to " + type.getName(), "22018");
+        throw new SQLException("cannot convert a " + v.getClass().getSimpleName() + " to " + type.getName(),
+                SqlStates.INVALID_CHARACTER_VALUE_FOR_CAST);
     }
 }

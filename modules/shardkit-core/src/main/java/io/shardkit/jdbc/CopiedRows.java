@@ -1,5 +1,6 @@
 package io.shardkit.jdbc;
 
+import io.shardkit.SqlStates;
 import io.shardkit.merge.Cursor;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -65,7 +66,7 @@ final class CopiedRows implements Cursor {
     @Override
     public Object get(int column) throws SQLException {
         if (at < 0 || at >= rows.size()) {
-            throw new SQLException("no current row", "24000");
+            throw new SQLException("no current row", SqlStates.INVALID_CURSOR_STATE);
         }
         return rows.get(at)[column - 1];
     }

@@ -1,5 +1,6 @@
 package io.shardkit.jdbc;
 
+import io.shardkit.SqlStates;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 
@@ -107,7 +108,8 @@ final class MergedMetaData implements ResultSetMetaData {
 
     private int i(int column) throws SQLException {
         if (column < 1 || column > visible) {
-            throw new SQLException("column index " + column + " is out of range (1.." + visible + ")", "07009");
+            throw new SQLException("column index " + column + " is out of range (1.." + visible + ")",
+                    SqlStates.INVALID_DESCRIPTOR_INDEX);
         }
         return column - 1;
     }
@@ -224,7 +226,7 @@ final class MergedMetaData implements ResultSetMetaData {
         if (iface.isInstance(this)) {
             return iface.cast(this);
         }
-        throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
+        throw new SQLException("not a wrapper for " + iface.getName(), SqlStates.GENERAL_ERROR);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.shardkit.jdbc;
 
+import io.shardkit.SqlStates;
 import io.shardkit.merge.Cursor;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -41,10 +42,11 @@ final class MergedResultSet extends RowValues {
     @Override
     protected Object raw(int index) throws SQLException {
         if (!onRow()) {
-            throw new SQLException("no current row (call next() first)", "24000");
+            throw new SQLException("no current row (call next() first)", SqlStates.INVALID_CURSOR_STATE);
         }
         if (index < 1 || index > visible) {
-            throw new SQLException("column index " + index + " is out of range (1.." + visible + ")", "07009");
+            throw new SQLException("column index " + index + " is out of range (1.." + visible + ")",
+                    SqlStates.INVALID_DESCRIPTOR_INDEX);
         }
         return cursor.get(index);
     }
@@ -134,7 +136,8 @@ final class MergedResultSet extends RowValues {
 
     private ResultSet checked(int index) throws SQLException {
         if (index < 1 || index > visible) {
-            throw new SQLException("column index " + index + " is out of range (1.." + visible + ")", "07009");
+            throw new SQLException("column index " + index + " is out of range (1.." + visible + ")",
+                    SqlStates.INVALID_DESCRIPTOR_INDEX);
         }
         return cursor.source();
     }
@@ -146,7 +149,7 @@ final class MergedResultSet extends RowValues {
                 return i;
             }
         }
-        throw new SQLException("no column labelled '" + label + "' in the result", "42703");
+        throw new SQLException("no column labelled '" + label + "' in the result", SqlStates.UNDEFINED_COLUMN);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.shardkit.jdbc;
 
+import io.shardkit.SqlStates;
 import io.shardkit.exec.Parameters;
 import java.io.InputStream;
 import java.io.Reader;
@@ -239,7 +240,8 @@ interface ParameterSetters extends PreparedStatement {
     @Override
     @Deprecated
     default void setUnicodeStream(int index, InputStream x, int length) throws SQLException {
-        throw new SQLFeatureNotSupportedException("setUnicodeStream is deprecated; use setCharacterStream", "0A000");
+        throw new SQLFeatureNotSupportedException("setUnicodeStream is deprecated; use setCharacterStream",
+                SqlStates.FEATURE_NOT_SUPPORTED);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.shardkit.jdbc;
 
+import io.shardkit.SqlStates;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -76,7 +77,8 @@ final class RoutedCall implements InvocationHandler {
                 if (((Class<?>) args[0]).isInstance(proxy)) {
                     return proxy;
                 }
-                throw new SQLException("a routed call does not unwrap to " + ((Class<?>) args[0]).getName(), "0A000");
+                throw new SQLException("a routed call does not unwrap to " + ((Class<?>) args[0]).getName(),
+                        SqlStates.FEATURE_NOT_SUPPORTED);
             case "registerOutParameter":
                 return registerOut(args);
             case "wasNull":
@@ -92,13 +94,14 @@ final class RoutedCall implements InvocationHandler {
                 return outValue(i, method, args);
             }
             throw new SQLFeatureNotSupportedException("CallableStatement." + name + " on a routed connection (a call runs"
-                    + " as SELECT f(...); named and OUT parameters other than the return value are not supported)", "0A000");
+                    + " as SELECT f(...); named and OUT parameters other than the return value are not supported)",
+                    SqlStates.FEATURE_NOT_SUPPORTED);
         }
         if (returnsValue && name.startsWith("set") && args != null && args.length >= 2 && args[0] instanceof Integer i
                 && method.getDeclaringClass() == PreparedStatement.class) {
             if (i == 1) {
                 throw new SQLException("parameter 1 of " + sql + " is the return value: register it with"
-                        + " registerOutParameter", "07009");
+                        + " registerOutParameter", SqlStates.INVALID_DESCRIPTOR_INDEX);
             }
             Object[] shifted = args.clone();
             shifted[0] = i - 1;
@@ -115,7 +118,7 @@ final class RoutedCall implements InvocationHandler {
     private Object registerOut(Object[] args) throws SQLException {
         if (!(args[0] instanceof Integer i) || i != 1 || !returnsValue) {
             throw new SQLFeatureNotSupportedException("OUT parameter " + args[0] + " of " + sql + " on a routed connection"
-                    + " (only the return value of {? = call f(...)} is supported)", "0A000");
+                    + " (only the return value of {? = call f(...)} is supported)", SqlStates.FEATURE_NOT_SUPPORTED);
         }
         registered = true;
         return null;
@@ -124,11 +127,11 @@ final class RoutedCall implements InvocationHandler {
     private Object executeForValue(String name) throws SQLException {
         if (!registered) {
             throw new SQLException("the return value of " + sql + " is not registered (registerOutParameter(1, ...))",
-                    "07009");
+                    SqlStates.INVALID_DESCRIPTOR_INDEX);
         }
         try (ResultSet rs = inner.executeQuery()) {
             if (!rs.next()) {
-                throw new SQLException("the call " + sql + " returned no row", "02000");
+                throw new SQLException("the call " + sql + " returned no row", SqlStates.NO_DATA);
             }
             value = rs.getObject(1);
             wasNull = value == null;
@@ -140,7 +143,8 @@ final class RoutedCall implements InvocationHandler {
     private Object outValue(int index, Method method, Object[] args) throws SQLException {
         if (!hasValue || index != 1) {
             throw new SQLException("parameter " + index + " of " + sql + " has no value"
-                    + (hasValue ? " (only the return value, parameter 1, has one)" : " (execute the call first)"), "07009");
+                    + (hasValue ? " (only the return value, parameter 1, has one)" : " (execute the call first)"),
+                    SqlStates.INVALID_DESCRIPTOR_INDEX);
         }
         String type = method.getName().substring(3).toLowerCase(Locale.ROOT);
         if (value == null) {
@@ -173,7 +177,8 @@ final class RoutedCall implements InvocationHandler {
             return b;
         }
         throw new SQLFeatureNotSupportedException("CallableStatement." + method.getName() + " of a "
-                + value.getClass().getSimpleName() + " return value on a routed connection", "0A000");
+                + value.getClass().getSimpleName() + " return value on a routed connection",
+                SqlStates.FEATURE_NOT_SUPPORTED);
     }
 
     private static Object primitiveZero(Class<?> t) {

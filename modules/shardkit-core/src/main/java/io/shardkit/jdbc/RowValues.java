@@ -1,5 +1,6 @@
 package io.shardkit.jdbc;
 
+import io.shardkit.SqlStates;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Date;
@@ -36,7 +37,8 @@ abstract class RowValues extends ComposedResultSet {
 
     @Override
     protected ResultSet current() throws SQLException {
-        throw new SQLFeatureNotSupportedException("this operation on a row merged from several shards", "0A000");
+        throw new SQLFeatureNotSupportedException("this operation on a row merged from several shards",
+                SqlStates.FEATURE_NOT_SUPPORTED);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.shardkit.jdbc;
 
+import io.shardkit.SqlStates;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.AnalysisCache;
 import io.shardkit.exec.Executor;
@@ -185,7 +186,7 @@ public final class ShardedConnection extends ConnectionBase {
             throws SQLException {
         checkOpen();
         if (sql == null) {
-            throw new SQLException("SQL is null", "42000");
+            throw new SQLException("SQL is null", SqlStates.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION);
         }
         return track(new ShardedPreparedStatement(this, cache.get(sql), type, concurrency, resultHoldability, keys));
     }
@@ -213,7 +214,7 @@ public final class ShardedConnection extends ConnectionBase {
                     : c.prepareCall(sql, type, concurrency, resultHoldability);
         }
         if (sql == null) {
-            throw new SQLException("SQL is null", "42000");
+            throw new SQLException("SQL is null", SqlStates.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION);
         }
         // routed: the call runs as the statement it stands for, analysed like any other (see RoutedCall)
         ShardedPreparedStatement inner = (ShardedPreparedStatement) prepare(RoutedCall.query(sql), type, concurrency,
@@ -302,7 +303,7 @@ public final class ShardedConnection extends ConnectionBase {
             PinnedGuard.checkUnwrap(registry, pinned, iface);
             return session.physical(pinned).unwrap(iface);
         }
-        throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
+        throw new SQLException("not a wrapper for " + iface.getName(), SqlStates.GENERAL_ERROR);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.shardkit.jdbc;
 
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.config.Secrets;
 import io.shardkit.sql.Dialect;
 import java.lang.reflect.InvocationHandler;
@@ -82,7 +83,7 @@ final class ShardedMetaData implements InvocationHandler {
                 }
                 throw new SQLException("the metadata of a sharded connection does not unwrap to "
                         + ((Class<?>) args[0]).getName() + " (a shard's own metadata would hand out its raw connection;"
-                        + " use ShardedDataSource.connectionTo(shard) for one shard)", "0A000");
+                        + " use ShardedDataSource.connectionTo(shard) for one shard)", SqlStates.FEATURE_NOT_SUPPORTED);
             case "equals":
                 return proxy == args[0];
             case "hashCode":

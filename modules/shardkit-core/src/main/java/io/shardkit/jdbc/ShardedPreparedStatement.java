@@ -2,6 +2,7 @@ package io.shardkit.jdbc;
 
 import io.shardkit.exec.Parameters;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.sql.SqlAnalysis;
 import java.sql.Connection;
 import java.sql.ParameterMetaData;
@@ -250,7 +251,8 @@ final class ShardedPreparedStatement extends ShardedStatement implements Paramet
     // (overrides here, not defaults in ParameterSetters: ShardedStatement's methods would win over those)
 
     private static SQLException notOnPrepared() {
-        return new SQLException("this method takes SQL text and cannot be called on a PreparedStatement", "HY000");
+        return new SQLException("this method takes SQL text and cannot be called on a PreparedStatement",
+                SqlStates.GENERAL_ERROR);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.shardkit.jdbc;
 import io.shardkit.exec.Parameters;
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.merge.Cursor;
 import io.shardkit.exec.Executor;
 import io.shardkit.internal.Closer;
@@ -93,7 +94,8 @@ class ShardedStatement extends StatementBase {
         lastSplit = d.splitsRows() ? d : null;
         if (plan instanceof RowSource root) {
             if (mode == UPDATE) {
-                throw new SQLException("executeUpdate was given a query; use executeQuery", "07000");
+                throw new SQLException("executeUpdate was given a query; use executeQuery",
+                        SqlStates.DYNAMIC_SQL_ERROR);
             }
             int[] shards = new int[d.size()];
             for (int i = 0; i < shards.length; i++) {
@@ -139,7 +141,7 @@ class ShardedStatement extends StatementBase {
         }
         if (mode == QUERY) {
             throw new SQLException("executeQuery was given a statement that writes to " + d.size()
-                    + " shards; use executeUpdate", "07000");
+                    + " shards; use executeUpdate", SqlStates.DYNAMIC_SQL_ERROR);
         }
         executor.beforeWrite(a, d);
         long total = executor.writeAll(a, d, i -> {
@@ -157,7 +159,8 @@ class ShardedStatement extends StatementBase {
             return false;
         }
         if (mode == UPDATE) {
-            throw new SQLException("executeUpdate was given EXPLAIN, which returns rows; use executeQuery", "07000");
+            throw new SQLException("executeUpdate was given EXPLAIN, which returns rows; use executeQuery",
+                    SqlStates.DYNAMIC_SQL_ERROR);
         }
         lastStatements = new Statement[0];
         lastShards = new String[0];
@@ -182,7 +185,7 @@ class ShardedStatement extends StatementBase {
             if (rows != null && mode == UPDATE) {
                 rows.close();
                 throw new SQLException("executeUpdate was given a statement that returns rows; use executeQuery",
-                        "07000");
+                        SqlStates.DYNAMIC_SQL_ERROR);
             }
             if (rows != null) {
                 current = new ShardResultSet(this, shardName, rows);
@@ -271,7 +274,8 @@ class ShardedStatement extends StatementBase {
         }
         if (lastWasBatch) {
             throw new SQLException("the last batch was not prepared to return generated keys"
-                    + " (prepareStatement(sql, Statement.RETURN_GENERATED_KEYS) or with key columns)", "HY010");
+                    + " (prepareStatement(sql, Statement.RETURN_GENERATED_KEYS) or with key columns)",
+                    SqlStates.FUNCTION_SEQUENCE_ERROR);
         }
         return BatchKeys.ofLastExecution(this, lastStatements, lastShards, lastSplit);
     }

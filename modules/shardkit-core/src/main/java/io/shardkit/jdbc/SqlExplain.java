@@ -4,6 +4,7 @@ import io.shardkit.exec.Parameters;
 import io.shardkit.Explain;
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.plan.PlanNode;
 import io.shardkit.plan.Route;
 import io.shardkit.sql.Dialect;
@@ -155,6 +156,7 @@ public final class SqlExplain {
 
     /** The statement's own kind of refusal when executeUpdate is given an EXPLAIN. */
     static SQLException notAnUpdate() {
-        return new SQLException("executeUpdate was given EXPLAIN, which returns rows; use executeQuery", "07000");
+        return new SQLException("executeUpdate was given EXPLAIN, which returns rows; use executeQuery",
+                SqlStates.DYNAMIC_SQL_ERROR);
     }
 }

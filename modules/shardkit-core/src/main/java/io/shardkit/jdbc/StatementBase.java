@@ -1,6 +1,7 @@
 package io.shardkit.jdbc;
 
 import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
 import io.shardkit.exec.Parameters;
 import io.shardkit.sql.SqlAnalysis;
 import java.sql.Connection;
@@ -177,14 +178,14 @@ abstract class StatementBase implements PlainSqlExecutes {
 
     final void checkOpen() throws SQLException {
         if (closed) {
-            throw new SQLException("statement is closed", "HY010");
+            throw new SQLException("statement is closed", SqlStates.FUNCTION_SEQUENCE_ERROR);
         }
         conn.checkOpen();
     }
 
     final SqlAnalysis analyze(String sql) throws SQLException {
         if (sql == null) {
-            throw new SQLException("SQL is null", "42000");
+            throw new SQLException("SQL is null", SqlStates.SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION);
         }
         return conn.cache().get(sql);
     }
@@ -231,7 +232,7 @@ abstract class StatementBase implements PlainSqlExecutes {
     public void setLargeMaxRows(long max) throws SQLException {
         checkOpen();
         if (max < 0) {
-            throw new SQLException("maxRows must be >= 0, got " + max, "22023");
+            throw new SQLException("maxRows must be >= 0, got " + max, SqlStates.INVALID_PARAMETER_VALUE);
         }
         maxRows = max;
         forEachPhysical(s -> s.setMaxRows((int) Math.min(max, Integer.MAX_VALUE)));
@@ -253,7 +254,7 @@ abstract class StatementBase implements PlainSqlExecutes {
     public void setQueryTimeout(int seconds) throws SQLException {
         checkOpen();
         if (seconds < 0) {
-            throw new SQLException("query timeout must be >= 0, got " + seconds, "22023");
+            throw new SQLException("query timeout must be >= 0, got " + seconds, SqlStates.INVALID_PARAMETER_VALUE);
         }
         queryTimeout = seconds;
         forEachPhysical(s -> s.setQueryTimeout(seconds));
@@ -261,7 +262,8 @@ abstract class StatementBase implements PlainSqlExecutes {
 
     @Override
     public void setCursorName(String name) throws SQLException {
-        throw new SQLFeatureNotSupportedException("named cursors are not supported through shardkit", "0A000");
+        throw new SQLFeatureNotSupportedException("named cursors are not supported through shardkit",
+                SqlStates.FEATURE_NOT_SUPPORTED);
     }
 
     @Override
@@ -280,7 +282,7 @@ abstract class StatementBase implements PlainSqlExecutes {
     public void setFetchSize(int rows) throws SQLException {
         checkOpen();
         if (rows < 0) {
-            throw new SQLException("fetch size must be >= 0, got " + rows, "22023");
+            throw new SQLException("fetch size must be >= 0, got " + rows, SqlStates.INVALID_PARAMETER_VALUE);
         }
         fetchSize = rows;
         forEachPhysical(s -> s.setFetchSize(rows));
@@ -333,7 +335,7 @@ abstract class StatementBase implements PlainSqlExecutes {
         if (iface.isInstance(this)) {
             return iface.cast(this);
         }
-        throw new SQLException("not a wrapper for " + iface.getName(), "HY000");
+        throw new SQLException("not a wrapper for " + iface.getName(), SqlStates.GENERAL_ERROR);
     }
 
     @Override
