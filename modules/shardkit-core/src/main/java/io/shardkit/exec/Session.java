@@ -49,8 +49,8 @@ public final class Session {
     private Users users;
     /** Per shard index; grows when a runtime shard opened after this session is used. */
     Connection[] physical;
-    /** The current transaction's savepoints, bound to each shard as it joins. */
-    private Savepoints savepoints;
+    /** Made at the first use (most connections set none); see {@link SessionTransaction#savepoints}. */
+    Savepoints savepoints;
     private boolean autoCommit = true;
     /** Read-only, isolation and schema as set through JDBC; applied to every shard connection borrowed. */
     private final SessionSettings settings = new SessionSettings(this);
@@ -146,7 +146,7 @@ public final class Session {
             }
             settings.applyTo(c, registry.dialect(shard));
             if (!autoCommit) {
-                savepoints().joined(shard, c);
+                SessionTransaction.savepoints(this).joined(shard, c);
             }
         } catch (SQLException e) {
             c.close();
@@ -361,24 +361,9 @@ public final class Session {
         eachPhysical(c -> c.setAutoCommit(on));
         autoCommit = on;
         writeShard = -1;
-        clearSavepoints();
+        SessionTransaction.clearSavepoints(this);
         if (on) {
             releaseIdle(null);
-        }
-    }
-
-    /** The current transaction's savepoints (made at the first use: most connections set none). */
-    Savepoints savepoints() {
-        if (savepoints == null) {
-            savepoints = new Savepoints();
-        }
-        return savepoints;
-    }
-
-    /** The transaction ended: no savepoint survives it. */
-    void clearSavepoints() {
-        if (savepoints != null) {
-            savepoints.clear();
         }
     }
 

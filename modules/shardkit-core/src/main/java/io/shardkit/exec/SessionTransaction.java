@@ -37,7 +37,7 @@ final class SessionTransaction {
             }
         } finally {
             session.writeShard = -1;
-            session.clearSavepoints();
+            clearSavepoints(session);
         }
         session.afterTransaction();
     }
@@ -48,7 +48,7 @@ final class SessionTransaction {
             session.eachPhysical(Connection::rollback);
         } finally {
             session.writeShard = -1;
-            session.clearSavepoints();
+            clearSavepoints(session);
         }
         session.afterTransaction();
     }
@@ -65,14 +65,29 @@ final class SessionTransaction {
     }
 
     static Savepoint setSavepoint(Session session, String name) throws SQLException {
-        return session.savepoints().set(name, session.physical, session.registry);
+        return savepoints(session).set(name, session.physical, session.registry);
     }
 
     static void rollback(Session session, Savepoint savepoint) throws SQLException {
-        session.savepoints().rollback(savepoint, session.physical, session.registry);
+        savepoints(session).rollback(savepoint, session.physical, session.registry);
     }
 
     static void releaseSavepoint(Session session, Savepoint savepoint) throws SQLException {
-        session.savepoints().release(savepoint, session.physical, session.registry);
+        savepoints(session).release(savepoint, session.physical, session.registry);
+    }
+
+    /** The current transaction's savepoints (made at the first use: most connections set none). */
+    static Savepoints savepoints(Session session) {
+        if (session.savepoints == null) {
+            session.savepoints = new Savepoints();
+        }
+        return session.savepoints;
+    }
+
+    /** The transaction ended: no savepoint survives it. */
+    static void clearSavepoints(Session session) {
+        if (session.savepoints != null) {
+            session.savepoints.clear();
+        }
     }
 }
