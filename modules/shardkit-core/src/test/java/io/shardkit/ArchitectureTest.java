@@ -56,11 +56,7 @@ class ArchitectureTest {
                     "tenant", "internal")));
 
     /** Violations of today's code, each {@code "package/File.java -> used package"}. */
-    static final Set<String> ALLOWED = Set.of(
-            // issue 13: to remove (routing moves to exec's Executor, the one place a statement runs)
-            "jdbc/Batch.java -> route",
-            "jdbc/BatchKeys.java -> route",
-            "jdbc/ShardedStatement.java -> route");
+    static final Set<String> ALLOWED = Set.of();
 
     /** Packages whose public signatures are API; they must not expose types of the internal packages. */
     static final Set<String> API = Set.of(ROOT, "archive", "config", "strategy");

@@ -125,6 +125,29 @@ public final class Executor {
         return d;
     }
 
+    /**
+     * Runs one execution: decides it, closes the runner's plain statements on shards it does not
+     * reach, and hands the runner the parts to run (see {@link ShardRunner}). Returns whether the
+     * result is a result set.
+     */
+    public boolean run(SqlAnalysis a, Parameters params, int mode, Object keys, ShardRunner runner)
+            throws SQLException {
+        return Dispatch.run(this, a, params, mode, keys, runner);
+    }
+
+    /**
+     * For one batch entry: the shard whose physical batch takes it (after the write guard), or -1
+     * when it runs alone (it spans shards, has SQL of its own per shard, reads, or needs generated
+     * keys sqlite-jdbc's batches do not return).
+     */
+    public int batchShard(SqlAnalysis a, Parameters params, boolean keysWanted) throws SQLException {
+        return Dispatch.batchShard(this, a, params, keysWanted);
+    }
+
+    ShardRegistry registry() {
+        return registry;
+    }
+
     /** A write about to run on the shards of {@code d} (see {@link WriteGuard#beforeWrite}); pinned connections skip it. */
     public void beforeWrite(SqlAnalysis a, RouteDecision d) throws SQLException {
         if (pinned < 0) {

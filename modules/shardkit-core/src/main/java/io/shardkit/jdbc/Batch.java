@@ -3,8 +3,6 @@ package io.shardkit.jdbc;
 import io.shardkit.exec.Parameters;
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
-import io.shardkit.route.RouteDecision;
-import io.shardkit.sql.Dialect;
 import io.shardkit.sql.SqlAnalysis;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
@@ -65,12 +63,8 @@ final class Batch {
 
     void add(int index, SqlAnalysis a, Parameters params, String sql) throws SQLException {
         try {
-            RouteDecision d = statement.conn.executor().decide(a, params);
-            // sqlite-jdbc returns no generated keys for a batch: with keys wanted, its entries run one by one
-            if (d.isSingle() && d.sql(0) == null && a.kind().isWrite()
-                    && (keys == null || statement.conn.registry().dialect(d.shard(0)) != Dialect.SQLITE)) {
-                int shard = d.shard(0);
-                statement.conn.executor().beforeWrite(a, d);
+            int shard = statement.conn.executor().batchShard(a, params, keys != null);
+            if (shard >= 0) {
                 statement.addToPhysicalBatch(shard, sql, params, null, a.parameterCount());
                 pending.get(shard).add(index);
                 return;

@@ -2,7 +2,6 @@ package io.shardkit.jdbc;
 
 import io.shardkit.ShardException;
 import io.shardkit.SqlStates;
-import io.shardkit.route.RouteDecision;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -82,7 +81,7 @@ final class BatchKeys {
      * {@code last} on {@code shards}: one shard's own, a split INSERT's in VALUES order, or the
      * shards' concatenated.
      */
-    static ResultSet ofLastExecution(Statement owner, Statement[] last, String[] shards, RouteDecision split)
+    static ResultSet ofLastExecution(Statement owner, Statement[] last, String[] shards, int[][] split)
             throws SQLException {
         int n = 0;
         for (Statement s : last) {
@@ -132,11 +131,11 @@ final class BatchKeys {
      * A driver that returns only the statement's last id (sqlite-jdbc) gets the last row's id, as
      * one database would give.
      */
-    static ResultSet ofSplitInsert(Statement owner, RouteDecision d, String[] shards, ResultSet[] parts)
+    static ResultSet ofSplitInsert(Statement owner, int[][] rowsOfParts, String[] shards, ResultSet[] parts)
             throws SQLException {
         int n = 0;
         for (int p = 0; p < parts.length; p++) {
-            n += d.rows(p).length;
+            n += rowsOfParts[p].length;
         }
         BatchKeys keys = new BatchKeys(n);
         List<List<Object[]>> got = new ArrayList<>(parts.length);
@@ -151,11 +150,11 @@ final class BatchKeys {
                 }
             }
             got.add(rows);
-            everyRow &= rows.size() == d.rows(p).length;
+            everyRow &= rows.size() == rowsOfParts[p].length;
             onePerPart &= rows.size() == 1;
         }
         for (int p = 0; p < parts.length; p++) {
-            int[] rowsOfPart = d.rows(p);
+            int[] rowsOfPart = rowsOfParts[p];
             if (everyRow) {
                 for (int j = 0; j < rowsOfPart.length; j++) {
                     keys.perEntry.set(rowsOfPart[j], List.<Object[]>of(got.get(p).get(j)));

@@ -1,17 +1,12 @@
 package io.shardkit.jdbc;
 
 import io.shardkit.exec.Parameters;
-import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
 import io.shardkit.SqlStates;
 import io.shardkit.merge.Cursor;
-import io.shardkit.exec.Executor;
 import io.shardkit.internal.Closer;
 import io.shardkit.exec.ScatterExecution;
 import io.shardkit.plan.RowSource;
-import io.shardkit.plan.PlanNode;
-import io.shardkit.plan.Planner;
-import io.shardkit.route.RouteDecision;
 import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.sql.StatementKind;
 import java.sql.BatchUpdateException;
@@ -34,7 +29,9 @@ class ShardedStatement extends StatementBase {
     /** Whether the last execution was a batch, and its generated keys ({@code null} when not asked for). */
     private boolean lastWasBatch;
     /** The last execution when it was a multi-row INSERT split by shard, for its generated keys. */
-    private RouteDecision lastSplit;
+    private int[][] lastSplit;
+    /** The rows a split INSERT ... RETURNING's parts returned, while it runs. */
+    private ReturnedRows returned;
     private BatchKeys batchKeys;
     private List<String> batch;
     /** The last merged read, for tests that check how many rows a merge held. */
@@ -75,81 +72,7 @@ class ShardedStatement extends StatementBase {
         if (a.shape() == SqlAnalysis.Shape.REFUSED && conn.pinnedShard() < 0 && explain(a, params, mode)) {
             return true;
         }
-        Executor executor = conn.executor();
-        RouteDecision d = executor.decide(a, params);
-        dropOtherShards(d);
-        conn.session().releaseIdle(d);
-        if (d.isSingle()) {
-            if (a.kind().isWrite()) {
-                executor.beforeWrite(a, d);
-            }
-            lastStatements = one(lastStatements);
-            lastShards = oneName(lastShards);
-            lastSplit = null;
-            return runPart(a, d, 0, params, mode, keys, 0);
-        }
-        PlanNode plan = Planner.plan(a, d, conn.registry(), params == null ? null : params.values());
-        lastStatements = new Statement[d.size()];
-        lastShards = new String[d.size()];
-        lastSplit = d.splitsRows() ? d : null;
-        if (plan instanceof RowSource root) {
-            if (mode == UPDATE) {
-                throw new SQLException("executeUpdate was given a query; use executeQuery",
-                        SqlStates.DYNAMIC_SQL_ERROR);
-            }
-            int[] shards = new int[d.size()];
-            for (int i = 0; i < shards.length; i++) {
-                shards[i] = d.shard(i);
-            }
-            ScatterExecution ex = new ScatterExecution(conn.session(), conn.registry(), conn.scatter(), params, fetchSize,
-                    queryTimeout, shards, conn.mergeRowLimit(), md -> new MergedMetaData(md, md.getColumnCount()));
-            running = ex;
-            Cursor rows = root.open(ex);
-            try {
-                current = new MergedResultSet(this, rows, ex.metaData(), maxRows);
-            } catch (SQLException | RuntimeException e) {
-                rows.close();
-                throw e;
-            }
-            lastExecution = ex;
-            updateCount = -1;
-            return true;
-        }
-        if (a.returning() && mode != UPDATE) {
-            if (!d.splitsRows()) {
-                throw new RefusedException("a write with RETURNING that reaches " + d.size() + " shards (shardkit"
-                        + " merges the rows returned by a multi-row INSERT only); write the rows of one shard key per"
-                        + " statement", a.sql());
-            }
-            executor.beforeWrite(a, d);
-            int[][] rowsOfParts = new int[d.size()][];
-            for (int i = 0; i < rowsOfParts.length; i++) {
-                rowsOfParts[i] = d.rows(i);
-            }
-            ReturnedRows returned = new ReturnedRows(rowsOfParts);
-            executor.writeAll(a, d, i -> {
-                // execute, not executeQuery: MySQL Connector/J refuses executeQuery for INSERT ... RETURNING
-                runPart(a, d, i, params, ANY, null, i);
-                ResultSet rows = current;
-                current = null;
-                returned.collect(i, rows, conn.registry().name(d.shard(i)), a);
-                return 0;
-            });
-            current = returned.resultSet(this);
-            updateCount = -1;
-            return true;
-        }
-        if (mode == QUERY) {
-            throw new SQLException("executeQuery was given a statement that writes to " + d.size()
-                    + " shards; use executeUpdate", SqlStates.DYNAMIC_SQL_ERROR);
-        }
-        executor.beforeWrite(a, d);
-        long total = executor.writeAll(a, d, i -> {
-            runPart(a, d, i, params, UPDATE, keys, i);
-            return updateCount;
-        });
-        updateCount = total;
-        return false;
+        return conn.executor().run(a, params, mode, keys, this);
     }
 
     /** An {@code EXPLAIN <statement>} (which the analysis refuses as a statement to run) answers its plans; see {@link SqlExplain}. */
@@ -170,18 +93,17 @@ class ShardedStatement extends StatementBase {
         return true;
     }
 
-    /** Runs part {@code i} of a decision on its shard; the physical statement lands in lastStatements[slot]. */
-    final boolean runPart(SqlAnalysis a, RouteDecision d, int i, Parameters params, int mode, Object keys, int slot)
-            throws SQLException {
-        int shard = d.shard(i);
+    @Override
+    public final boolean runPart(SqlAnalysis a, Parameters params, int slot, int shard, String partSql, int[] map,
+            int mode, Object keys) throws SQLException {
         String shardName = conn.registry().name(shard);
-        String sql = d.sql(i) == null ? a.sql() : d.sql(i);
+        String sql = partSql == null ? a.sql() : partSql;
         lastShards[slot] = shardName;
         sql = conn.sqlFor(shard, sql);
         try {
-            Statement st = physicalFor(shard, sql, d.sql(i) != null);
+            Statement st = physicalFor(shard, sql, partSql != null);
             lastStatements[slot] = st;
-            ResultSet rows = execute(st, sql, params, d.parameters(i), a.parameterCount(), mode, keys);
+            ResultSet rows = execute(st, sql, params, map, a.parameterCount(), mode, keys);
             if (rows != null && mode == UPDATE) {
                 rows.close();
                 throw new SQLException("executeUpdate was given a statement that returns rows; use executeQuery",
@@ -201,6 +123,81 @@ class ShardedStatement extends StatementBase {
             conn.dropIfBroken(shard);
             throw ShardException.fromShard(shardName, sql, e);
         }
+    }
+
+    // ---- the rest of ShardRunner: what the executor hands this statement ----
+
+    @Override
+    public final int shardSlots() {
+        return physicalSlots();
+    }
+
+    /**
+     * Closes this plain statement's physical statement on a shard the new execution does not go
+     * to, so its connection can go back to the pool in autocommit (a plain statement is cheap to
+     * create again; prepared statements keep theirs, see {@link #uses(int)}).
+     */
+    @Override
+    public final void dropUnreached(int shard) {
+        if (holdsPhysical(shard)) {
+            dropPlain(shard);
+        }
+    }
+
+    @Override
+    public final void begin(int parts, int[][] splitRows) {
+        if (parts == 1) {
+            lastStatements = one(lastStatements);
+            lastShards = oneName(lastShards);
+        } else {
+            lastStatements = new Statement[parts];
+            lastShards = new String[parts];
+        }
+        lastSplit = splitRows;
+        returned = null;
+    }
+
+    @Override
+    public final long updateCount() {
+        return updateCount;
+    }
+
+    @Override
+    public final void openMerged(RowSource root, Parameters params, int[] shards) throws SQLException {
+        ScatterExecution ex = new ScatterExecution(conn.session(), conn.registry(), conn.scatter(), params, fetchSize,
+                queryTimeout, shards, conn.mergeRowLimit(), md -> new MergedMetaData(md, md.getColumnCount()));
+        running = ex;
+        Cursor rows = root.open(ex);
+        try {
+            current = new MergedResultSet(this, rows, ex.metaData(), maxRows);
+        } catch (SQLException | RuntimeException e) {
+            rows.close();
+            throw e;
+        }
+        lastExecution = ex;
+        updateCount = -1;
+    }
+
+    @Override
+    public final void collectReturned(int slot, SqlAnalysis a) throws SQLException {
+        if (returned == null) {
+            returned = new ReturnedRows(lastSplit);
+        }
+        ResultSet rows = current;
+        current = null;
+        returned.collect(slot, rows, lastShards[slot], a);
+    }
+
+    @Override
+    public final void finishReturned() throws SQLException {
+        current = returned.resultSet(this);
+        returned = null;
+        updateCount = -1;
+    }
+
+    @Override
+    public final void wrote(long total) {
+        updateCount = total;
     }
 
     /**
@@ -223,20 +220,6 @@ class ShardedStatement extends StatementBase {
             rows = st.execute(sql, (String[]) keys);
         }
         return rows ? st.getResultSet() : null;
-    }
-
-    /**
-     * Before an execution: closes this plain statement's physical statements on shards the new
-     * execution does not go to, so their connections can go back to the pools in autocommit (a
-     * plain statement is cheap to create again; prepared statements keep theirs, see
-     * {@link #uses(int)}).
-     */
-    void dropOtherShards(RouteDecision d) {
-        for (int shard = 0; shard < physicalSlots(); shard++) {
-            if (holdsPhysical(shard) && !d.reaches(shard)) {
-                dropPlain(shard);
-            }
-        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.shardkit.jdbc;
 import io.shardkit.ShardException;
 import io.shardkit.SqlStates;
 import io.shardkit.exec.Parameters;
+import io.shardkit.exec.ShardRunner;
 import io.shardkit.sql.SqlAnalysis;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -20,8 +21,8 @@ import java.util.List;
  * result set type and holdability, the closed flag and the wrapper rules. Not thread-safe, like any
  * JDBC statement.
  */
-abstract class StatementBase implements PlainSqlExecutes {
-    static final int ANY = 0, QUERY = 1, UPDATE = 2;
+abstract class StatementBase implements PlainSqlExecutes, ShardRunner {
+    // the execution modes ANY, QUERY and UPDATE are ShardRunner's
 
     final ShardedConnection conn;
     final int resultSetType;
