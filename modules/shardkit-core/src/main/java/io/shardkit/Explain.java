@@ -1,6 +1,5 @@
 package io.shardkit;
 
-import io.shardkit.plan.PlanNode;
 import java.util.List;
 
 /**

@@ -2,7 +2,7 @@ package io.shardkit.exec;
 
 import io.shardkit.RefusedException;
 import io.shardkit.SqlStates;
-import io.shardkit.plan.PlanNode;
+import io.shardkit.PlanNode;
 import io.shardkit.plan.Planner;
 import io.shardkit.plan.RowSource;
 import io.shardkit.route.RouteDecision;

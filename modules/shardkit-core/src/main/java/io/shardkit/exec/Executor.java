@@ -4,7 +4,7 @@ import io.shardkit.Explain;
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
 
-import io.shardkit.plan.PlanNode;
+import io.shardkit.PlanNode;
 import io.shardkit.plan.Planner;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.route.RouteDecision;

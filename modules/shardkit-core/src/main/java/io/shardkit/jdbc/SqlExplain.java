@@ -5,7 +5,7 @@ import io.shardkit.Explain;
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
 import io.shardkit.SqlStates;
-import io.shardkit.plan.PlanNode;
+import io.shardkit.PlanNode;
 import io.shardkit.plan.Route;
 import io.shardkit.sql.Dialect;
 import io.shardkit.sql.SqlAnalysis;

@@ -1,5 +1,6 @@
 package io.shardkit.plan;
 
+import io.shardkit.PlanNode;
 import io.shardkit.merge.Cursor;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
 package io.shardkit.plan;
 
+import io.shardkit.PlanNode;
 import io.shardkit.merge.AggregateSpec;
 import io.shardkit.merge.Cursor;
 import io.shardkit.merge.Expr;

@@ -1,5 +1,6 @@
 package io.shardkit.plan;
 
+import io.shardkit.PlanNode;
 import io.shardkit.RefusedException;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.merge.Bound;

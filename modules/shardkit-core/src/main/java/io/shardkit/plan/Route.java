@@ -1,5 +1,6 @@
 package io.shardkit.plan;
 
+import io.shardkit.PlanNode;
 import java.util.Arrays;
 import java.util.List;
 

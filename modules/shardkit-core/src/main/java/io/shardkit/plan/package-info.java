@@ -6,7 +6,7 @@
  * reach shards only through {@link io.shardkit.plan.Execution}, so each is tested with fake
  * cursors, and each describes itself, which is {@code explain}.
  *
- * <p>Internal, except {@link io.shardkit.plan.PlanNode}: {@code Explain} answers one, to be read
- * ({@code describe}, {@code children}, {@code render}) and not implemented by applications.
+ * <p>Internal. Every node is an {@link io.shardkit.PlanNode} (API: {@code Explain} answers one, to
+ * be read with {@code describe}, {@code children} and {@code render}, not implemented by applications).
  */
 package io.shardkit.plan;

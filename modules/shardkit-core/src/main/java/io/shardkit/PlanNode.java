@@ -1,4 +1,4 @@
-package io.shardkit.plan;
+package io.shardkit;
 
 import java.util.List;
 
