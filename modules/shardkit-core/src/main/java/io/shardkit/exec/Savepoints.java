@@ -2,6 +2,7 @@ package io.shardkit.exec;
 
 import io.shardkit.ShardException;
 import io.shardkit.SqlStates;
+import io.shardkit.internal.Closer;
 import io.shardkit.pool.ShardRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -119,7 +120,7 @@ final class Savepoints {
                 try {
                     action.apply(held[i], p.shards[i]);
                 } catch (SQLException e) {
-                    first = keep(first, ShardException.fromShard(registry.name(i), null, e));
+                    first = Closer.keep(first, ShardException.fromShard(registry.name(i), null, e));
                 }
             }
         }
@@ -146,11 +147,4 @@ final class Savepoints {
         return at;
     }
 
-    private static SQLException keep(SQLException first, SQLException e) {
-        if (first == null) {
-            return e;
-        }
-        first.addSuppressed(e);
-        return first;
-    }
 }

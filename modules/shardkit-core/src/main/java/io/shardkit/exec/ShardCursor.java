@@ -1,6 +1,7 @@
 package io.shardkit.exec;
 
 import io.shardkit.ShardException;
+import io.shardkit.internal.Closer;
 import io.shardkit.merge.Cursor;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -91,38 +92,28 @@ final class ShardCursor implements Cursor {
             return;
         }
         closed = true;
-        SQLException first = null;
-        try {
-            rows.close();
-        } catch (SQLException e) {
-            first = e;
-        }
-        try {
-            statement.close();
-        } catch (SQLException e) {
-            first = first == null ? e : first;
-        }
+        Closer closer = new Closer();
+        closer.close(rows, ResultSet::close);
+        closer.close(statement, Statement::close);
         try {
             if (borrowed != null) {
-                try {
-                    if (endTransaction && !borrowed.isClosed()) {
-                        borrowed.rollback();
-                    }
-                } catch (SQLException e) {
-                    first = first == null ? e : first;
-                } finally {
-                    try {
-                        borrowed.close();
-                    } catch (SQLException e) {
-                        first = first == null ? e : first;
-                    }
+                if (endTransaction) {
+                    closer.run(this::rollbackBorrowed);
                 }
+                closer.close(borrowed, Connection::close);
             }
         } finally {
             watch.done(part);
         }
-        if (first != null) {
-            throw ShardException.fromShard(shard, null, first);
+        if (closer.first() != null) {
+            throw ShardException.fromShard(shard, null, closer.first());
+        }
+    }
+
+    /** Ends the read transaction of the connection this read borrowed (not of one the logical connection holds). */
+    private void rollbackBorrowed() throws SQLException {
+        if (!borrowed.isClosed()) {
+            borrowed.rollback();
         }
     }
 }
