@@ -22,19 +22,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Inside a transaction every shard connection used stays until the commit or rollback, which
  * reach every one of them. In autocommit, and after a transaction ends, {@link #releaseIdle} gives
- * back at each statement boundary every shard connection nothing open uses (see {@link Users}).
+ * back at each statement boundary every shard connection nothing open uses (see {@link SessionUsers}).
  */
 public final class Session {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
-
-    /** Whether open statements still need a shard's connection, and dropping what they hold on a broken one. */
-    public interface Users {
-        /** Whether anything open (a statement, a result) still needs the shard's connection. */
-        boolean uses(int shard);
-
-        /** The shard's connection broke and was given back: forget what was prepared on it. */
-        void forgetShard(int shard);
-    }
 
     /** lastWrite: nothing written yet. */
     public static final int NO_WRITE = -1;
@@ -46,14 +37,14 @@ public final class Session {
     final ShardRegistry registry;
     private final TenantScope tenant;
     private final int pinned;
-    private Users users;
+    private SessionUsers users;
     /** Per shard index; grows when a runtime shard opened after this session is used. */
     Connection[] physical;
     /** Made at the first use (most connections set none); see {@link SessionTransaction#savepoints}. */
     Savepoints savepoints;
     private boolean autoCommit = true;
     /** Read-only, isolation and schema as set through JDBC; applied to every shard connection borrowed. */
-    private final SessionSettings settings = new SessionSettings(this);
+    private SessionSettings settings;
     private boolean closed;
     /** The shard the current transaction writes to, or -1. */
     int writeShard = -1;
@@ -80,7 +71,7 @@ public final class Session {
     }
 
     /** The logical connection's open statements, asked before a shard connection goes back; set once. */
-    public void attach(Users users) {
+    public void attach(SessionUsers users) {
         this.users = users;
     }
 
@@ -144,7 +135,9 @@ public final class Session {
             if (!autoCommit) {
                 c.setAutoCommit(false);
             }
-            settings.applyTo(c, registry.dialect(shard));
+            if (settings != null) {
+                settings.applyTo(c, registry.dialect(shard));
+            }
             if (!autoCommit) {
                 SessionTransaction.savepoints(this).joined(shard, c);
             }
@@ -154,11 +147,6 @@ public final class Session {
         }
         physical[shard] = c;
         return c;
-    }
-
-    /** Work on one shard's physical connection. */
-    public interface ShardWork<T> {
-        T apply(Connection c) throws SQLException;
     }
 
     /**
@@ -171,7 +159,7 @@ public final class Session {
             return work.apply(held);
         }
         try (Connection c = borrow(shard)) {
-            if (settings.schema() != null) {
+            if (settings != null && settings.schema() != null) {
                 c.setSchema(settings.schema());
             }
             return work.apply(c);
@@ -319,11 +307,6 @@ public final class Session {
         }
     }
 
-    /** Work applied to a physical connection. */
-    public interface PhysicalAction {
-        void apply(Connection c) throws SQLException;
-    }
-
     /** Applies to every held physical connection; errors name the shard (the first is thrown, after all ran). */
     public void eachPhysical(PhysicalAction action) throws SQLException {
         SQLException first = null;
@@ -345,8 +328,16 @@ public final class Session {
 
     // ---- transactions ----
 
+    /** Whether the connection was set read-only (without making the settings). */
+    public boolean readOnly() {
+        return settings != null && settings.readOnly();
+    }
+
     /** Read-only, isolation and schema, as set through JDBC. */
     public SessionSettings settings() {
+        if (settings == null) { // made when first asked: most connections change no setting
+            settings = new SessionSettings(this);
+        }
         return settings;
     }
 

@@ -37,7 +37,7 @@ public final class WriteGuard {
      * transaction every write must go to the transaction's one shard.
      */
     public void beforeWrite(SqlAnalysis a, RouteDecision d) throws SQLException {
-        if (session.settings().readOnly()) {
+        if (session.readOnly()) {
             throw new ShardException("the connection is read-only: " + a.kind() + " refused before it reached a shard [sql: "
                     + ShardException.shorten(a.sql()) + "]", SqlStates.READ_ONLY_SQL_TRANSACTION);
         }

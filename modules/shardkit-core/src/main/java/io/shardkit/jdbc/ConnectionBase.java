@@ -141,7 +141,7 @@ abstract class ConnectionBase implements Connection {
     @Override
     public boolean isReadOnly() throws SQLException {
         checkOpen();
-        return session.settings().readOnly();
+        return session.readOnly();
     }
 
     /** Refused: a connection's sharding key is fixed when it is made (see the connection builder). */

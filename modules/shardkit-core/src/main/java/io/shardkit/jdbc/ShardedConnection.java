@@ -6,6 +6,8 @@ import io.shardkit.sql.AnalysisCache;
 import io.shardkit.exec.Executor;
 import io.shardkit.exec.PinnedGuard;
 import io.shardkit.exec.Session;
+import io.shardkit.exec.SessionUsers;
+import io.shardkit.exec.ShardWork;
 import io.shardkit.internal.Closer;
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -33,7 +35,7 @@ import java.util.List;
  *
  * <p>Not thread-safe, like any JDBC connection.
  */
-public final class ShardedConnection extends ConnectionBase {
+public final class ShardedConnection extends ConnectionBase implements SessionUsers {
 
     private final AnalysisCache cache;
     private final java.util.concurrent.ExecutorService scatter;
@@ -52,24 +54,26 @@ public final class ShardedConnection extends ConnectionBase {
         this.cache = cache;
         this.scatter = scatter;
         this.mergeRowLimit = mergeRowLimit;
-        session.attach(new Session.Users() {
-            @Override
-            public boolean uses(int shard) {
-                for (int i = 0; i < statements.size(); i++) { // no iterator: runs at every statement boundary
-                    if (statements.get(i).uses(shard)) {
-                        return true;
-                    }
-                }
-                return false;
-            }
+        session.attach(this);
+    }
 
-            @Override
-            public void forgetShard(int shard) {
-                for (ShardedStatement st : statements) {
-                    st.forgetShard(shard);
-                }
+    /** Whether an open statement of this connection still needs the shard's connection (Session asks). */
+    @Override
+    public boolean uses(int shard) {
+        for (int i = 0; i < statements.size(); i++) { // no iterator: runs at every statement boundary
+            if (statements.get(i).uses(shard)) {
+                return true;
             }
-        });
+        }
+        return false;
+    }
+
+    /** The shard's connection broke and was given back: the statements forget what they prepared on it. */
+    @Override
+    public void forgetShard(int shard) {
+        for (ShardedStatement st : statements) {
+            st.forgetShard(shard);
+        }
     }
 
     ShardRegistry registry() {
@@ -290,7 +294,7 @@ public final class ShardedConnection extends ConnectionBase {
      * Runs {@code work} on a shard without enlisting it: on the physical connection already held,
      * or on a short borrow (with this connection's schema) returned at once.
      */
-    <T> T onShard(int shard, Session.ShardWork<T> work) throws SQLException {
+    <T> T onShard(int shard, ShardWork<T> work) throws SQLException {
         return session.onShard(shard, work);
     }
 
