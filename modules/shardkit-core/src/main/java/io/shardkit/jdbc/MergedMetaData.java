@@ -27,11 +27,11 @@ final class MergedMetaData implements ResultSetMetaData {
     private final String[] schemas;
     private final String[] catalogs;
 
-    /** Copies the first {@code visible} columns of a shard's metadata. */
-    MergedMetaData(ResultSetMetaData shard, int visible) throws SQLException {
-        this.visible = visible;
-        labels = new String[visible];
-        names = new String[visible];
+    /** Columns with these labels and names, every other property empty (the other constructors fill them). */
+    private MergedMetaData(String[] labels, String[] names) {
+        this.visible = labels.length;
+        this.labels = labels;
+        this.names = names;
         types = new int[visible];
         typeNames = new String[visible];
         classNames = new String[visible];
@@ -45,6 +45,11 @@ final class MergedMetaData implements ResultSetMetaData {
         tables = new String[visible];
         schemas = new String[visible];
         catalogs = new String[visible];
+    }
+
+    /** Copies the first {@code visible} columns of a shard's metadata. */
+    MergedMetaData(ResultSetMetaData shard, int visible) throws SQLException {
+        this(new String[visible], new String[visible]);
         for (int i = 0; i < visible; i++) {
             int c = i + 1;
             labels[i] = shard.getColumnLabel(c);
@@ -67,22 +72,7 @@ final class MergedMetaData implements ResultSetMetaData {
 
     /** Metadata of rows shardkit makes itself: nullable VARCHAR columns with these labels. */
     MergedMetaData(String... columns) {
-        visible = columns.length;
-        labels = columns.clone();
-        names = columns.clone();
-        types = new int[visible];
-        typeNames = new String[visible];
-        classNames = new String[visible];
-        precision = new int[visible];
-        scale = new int[visible];
-        nullable = new int[visible];
-        displaySize = new int[visible];
-        signed = new boolean[visible];
-        autoIncrement = new boolean[visible];
-        caseSensitive = new boolean[visible];
-        tables = new String[visible];
-        schemas = new String[visible];
-        catalogs = new String[visible];
+        this(columns.clone(), columns.clone());
         java.util.Arrays.fill(types, java.sql.Types.VARCHAR);
         java.util.Arrays.fill(typeNames, "VARCHAR");
         java.util.Arrays.fill(classNames, String.class.getName());
