@@ -15,6 +15,8 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
  *   <li>{@code quick [jmh args]}: a smoke run, {@code -f 1 -wi 1 -i 1 -w 1s -r 1s};
  *   <li>{@code check [h2] [postgres]}: runs every query on every contender and compares answers;
  *   <li>{@code startup [runs]}: JVM start to first answered query, one child process per run;
+ *   <li>{@code paired [backend] [rounds] [ms]}: the fresh point read, direct and shardkit in one JVM in
+ *       alternating blocks ({@link Paired}), for a ratio that fork-to-fork noise does not swamp;
  *   <li>anything else: arguments for JMH (regexp, {@code -p backend=h2}, {@code -prof stack}, ...).
  * </ul>
  * JMH runs always add {@code -prof gc} (allocation per operation is half the point) and end with the
@@ -40,6 +42,9 @@ public final class Run {
                 return;
             case "startup":
                 Startup.main(args.subList(1, args.size()).toArray(new String[0]));
+                return;
+            case "paired":
+                Paired.main(args.subList(1, args.size()).toArray(new String[0]));
                 return;
             case "quick":
                 args.remove(0);

@@ -91,11 +91,17 @@ public final class Executor {
         }
         if (LOG.isDebugEnabled()) {
             StringBuilder why = new StringBuilder();
-            RouteDecision d = router.route(a, params, session.preferred(), why);
+            RouteDecision d = router.route(a, params, preferred(a), why);
             LOG.debug("route {} → {}: {}", ShardException.shorten(a.sql()), names(d), why.toString().replace('\n', ';'));
             return d;
         }
-        return router.route(a, params, session.preferred(), null);
+        return router.route(a, params, preferred(a), null);
+    }
+
+    /** The shard this connection already uses, for the shapes that may run anywhere (looked up only for them). */
+    private int preferred(SqlAnalysis a) {
+        SqlAnalysis.Shape shape = a.shape();
+        return shape == SqlAnalysis.Shape.NO_TABLE || shape == SqlAnalysis.Shape.BROADCAST ? session.preferred() : -1;
     }
 
     private String names(RouteDecision d) {

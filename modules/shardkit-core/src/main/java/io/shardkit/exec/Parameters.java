@@ -37,6 +37,7 @@ public final class Parameters {
 
     private Object[] values;
     private int[] kinds;
+    /** The second argument of a setter (type name, scale, calendar, length), per index; made when one is first set. */
     private Object[] extras;
     private int[] ints;
     private int count;
@@ -46,8 +47,6 @@ public final class Parameters {
         int n = Math.max(expected, 0);
         values = new Object[n];
         kinds = new int[n];
-        extras = new Object[n];
-        ints = new int[n];
     }
 
     private Parameters(Object[] values, int[] kinds, Object[] extras, int[] ints, int count) {
@@ -77,13 +76,21 @@ public final class Parameters {
             int n = Math.max(values.length * 2, index);
             values = Arrays.copyOf(values, n);
             kinds = Arrays.copyOf(kinds, n);
-            extras = Arrays.copyOf(extras, n);
-            ints = Arrays.copyOf(ints, n);
+            if (extras != null) {
+                extras = Arrays.copyOf(extras, n);
+                ints = Arrays.copyOf(ints, n);
+            }
         }
         values[i] = value;
         kinds[i] = kind;
-        extras[i] = extra;
-        ints[i] = intArg;
+        if (extras == null && (extra != null || intArg != 0)) {
+            extras = new Object[values.length];
+            ints = new int[values.length];
+        }
+        if (extras != null) {
+            extras[i] = extra;
+            ints[i] = intArg;
+        }
         if (index > count) {
             count = index;
         }
@@ -92,13 +99,16 @@ public final class Parameters {
     public void clear() {
         Arrays.fill(values, 0, count, null);
         Arrays.fill(kinds, 0, count, 0);
-        Arrays.fill(extras, 0, count, null);
+        if (extras != null) {
+            Arrays.fill(extras, 0, count, null);
+        }
         count = 0;
     }
 
     /** A copy for {@code addBatch}. */
     public Parameters snapshot() {
-        return new Parameters(values.clone(), kinds.clone(), extras.clone(), ints.clone(), count);
+        return new Parameters(values.clone(), kinds.clone(), extras == null ? null : extras.clone(),
+                ints == null ? null : ints.clone(), count);
     }
 
     /**
@@ -119,8 +129,8 @@ public final class Parameters {
 
     private void bind(PreparedStatement ps, int to, int from) throws SQLException {
         Object v = values[from];
-        Object x = extras[from];
-        int a = ints[from];
+        Object x = extras == null ? null : extras[from];
+        int a = ints == null ? 0 : ints[from];
         switch (kinds[from]) {
             case NULL -> ps.setNull(to, a);
             case NULL_TYPED -> ps.setNull(to, a, (String) x);

@@ -238,10 +238,12 @@ public final class ShardedConnection extends ConnectionBase implements SessionUs
         }
         session.closing();
         Closer closer = new Closer();
-        for (ShardedStatement st : new ArrayList<>(statements)) {
-            closer.close(st, ShardedStatement::close);
+        if (!statements.isEmpty()) { // a statement's close removes it from the list: close a copy
+            for (ShardedStatement st : new ArrayList<>(statements)) {
+                closer.close(st, ShardedStatement::close);
+            }
+            statements.clear();
         }
-        statements.clear();
         session.close(closer.first());
     }
 

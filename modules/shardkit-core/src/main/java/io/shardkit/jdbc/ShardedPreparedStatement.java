@@ -3,6 +3,7 @@ package io.shardkit.jdbc;
 import io.shardkit.exec.Parameters;
 import io.shardkit.ShardException;
 import io.shardkit.SqlStates;
+import io.shardkit.internal.Closer;
 import io.shardkit.sql.SqlAnalysis;
 import java.sql.Connection;
 import java.sql.ParameterMetaData;
@@ -12,6 +13,8 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -27,10 +30,10 @@ final class ShardedPreparedStatement extends ShardedStatement implements Paramet
     private final Object keys;
     /** Per shard index; grows when a runtime shard opened after this statement is used. */
     private PreparedStatement[] prepared;
-    /** Statements for SQL that differs from ours (a split INSERT's parts); closed at the next run. */
-    private final List<Statement> oneOffs = new ArrayList<>();
+    /** Statements for SQL that differs from ours (a split INSERT's parts); closed at the next run; made at the first. */
+    private List<Statement> oneOffs;
     /** The shards the one-off statements run on. */
-    private final java.util.BitSet oneOffShards = new java.util.BitSet();
+    private BitSet oneOffShards;
     private List<Parameters> batch;
 
     ShardedPreparedStatement(ShardedConnection conn, SqlAnalysis analysis, int type, int concurrency,
@@ -46,12 +49,16 @@ final class ShardedPreparedStatement extends ShardedStatement implements Paramet
     Statement physicalFor(int shard, String sql, boolean oneOff) throws SQLException {
         if (oneOff) {
             PreparedStatement ps = prepare(conn.physical(shard), sql);
+            if (oneOffs == null) {
+                oneOffs = new ArrayList<>();
+                oneOffShards = new BitSet();
+            }
             oneOffs.add(ps);
             oneOffShards.set(shard);
             return ps;
         }
         if (shard >= prepared.length) {
-            prepared = java.util.Arrays.copyOf(prepared, conn.registry().slots());
+            prepared = Arrays.copyOf(prepared, conn.registry().slots());
         }
         PreparedStatement ps = prepared[shard];
         if (ps == null || ps.isClosed()) {
@@ -106,7 +113,7 @@ final class ShardedPreparedStatement extends ShardedStatement implements Paramet
     /** Prepared statements keep what they prepared on a shard (and so its connection) until they close. */
     @Override
     boolean uses(int shard) {
-        return super.uses(shard) || (shard < prepared.length && prepared[shard] != null) || oneOffShards.get(shard);
+        return super.uses(shard) || (shard < prepared.length && prepared[shard] != null) || (oneOffShards != null && oneOffShards.get(shard));
     }
 
     @Override
@@ -117,13 +124,29 @@ final class ShardedPreparedStatement extends ShardedStatement implements Paramet
                 out.add(ps);
             }
         }
-        if (!oneOffs.isEmpty()) {
+        if (oneOffs != null) {
             out.addAll(oneOffs);
         }
         return out;
     }
 
+    @Override
+    void closePhysical(Closer closer) {
+        super.closePhysical(closer);
+        for (PreparedStatement ps : prepared) {
+            closer.close(ps, Statement::close);
+        }
+        if (oneOffs != null) {
+            for (Statement s : oneOffs) {
+                closer.close(s, Statement::close);
+            }
+        }
+    }
+
     private void closeOneOffs() throws SQLException {
+        if (oneOffs == null) {
+            return;
+        }
         for (Statement s : oneOffs) {
             s.close();
         }
@@ -132,7 +155,7 @@ final class ShardedPreparedStatement extends ShardedStatement implements Paramet
     }
 
     private boolean runPrepared(int mode) throws SQLException {
-        if (!oneOffs.isEmpty()) {
+        if (oneOffs != null) {
             closeOneOffs();
         }
         return run(analysis, params, mode, null);

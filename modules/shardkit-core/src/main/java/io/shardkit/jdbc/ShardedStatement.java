@@ -85,8 +85,8 @@ class ShardedStatement extends StatementBase {
             throw new SQLException("executeUpdate was given EXPLAIN, which returns rows; use executeQuery",
                     SqlStates.DYNAMIC_SQL_ERROR);
         }
-        lastStatements = new Statement[0];
-        lastShards = new String[0];
+        lastStatements = NO_STATEMENTS;
+        lastShards = NO_SHARDS;
         lastSplit = null;
         current = SqlExplain.run(this, a.sql(), inner, params);
         updateCount = -1;
@@ -272,8 +272,8 @@ class ShardedStatement extends StatementBase {
     final void startBatch() {
         lastWasBatch = false;
         batchKeys = null;
-        lastStatements = new Statement[0];
-        lastShards = new String[0];
+        lastStatements = NO_STATEMENTS;
+        lastShards = NO_SHARDS;
         lastSplit = null;
     }
 
@@ -359,9 +359,7 @@ class ShardedStatement extends StatementBase {
         closed = true;
         Closer closer = new Closer();
         closer.run(this::closeCurrent);
-        for (Statement s : physicalStatements()) {
-            closer.close(s, Statement::close);
-        }
+        closePhysical(closer);
         forgetPhysical();
         conn.forget(this);
         conn.session().releaseIdle(null);

@@ -4,6 +4,7 @@ import io.shardkit.ShardException;
 import io.shardkit.SqlStates;
 import io.shardkit.exec.Parameters;
 import io.shardkit.exec.ShardRunner;
+import io.shardkit.internal.Closer;
 import io.shardkit.sql.SqlAnalysis;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -37,8 +38,8 @@ abstract class StatementBase implements PlainSqlExecutes, ShardRunner {
     /** The last execution's update count, or -1. */
     long updateCount = -1;
     /** The physical statements of the last execution, for generated keys and more results. */
-    Statement[] lastStatements = new Statement[0];
-    String[] lastShards = new String[0];
+    Statement[] lastStatements = NO_STATEMENTS;
+    String[] lastShards = NO_SHARDS;
 
     int fetchSize;
     private int fetchDirection = ResultSet.FETCH_FORWARD;
@@ -49,15 +50,21 @@ abstract class StatementBase implements PlainSqlExecutes, ShardRunner {
     private boolean poolable;
     private boolean closeOnCompletion;
 
-    /** Plain statements' physical statements, per shard index; grows when a runtime shard opened after this statement is used. */
-    private Statement[] physical;
+    /** Nothing executed yet (shared: a zero-length array is never written). */
+    static final Statement[] NO_STATEMENTS = {};
+    static final String[] NO_SHARDS = {};
+
+    /**
+     * Plain statements' physical statements, per shard index; made at the first use (prepared
+     * statements keep theirs elsewhere) and grown when a runtime shard opened after this statement is used.
+     */
+    private Statement[] physical = NO_STATEMENTS;
 
     StatementBase(ShardedConnection conn, int type, int concurrency, int holdability) {
         this.conn = conn;
         this.resultSetType = type;
         this.resultSetConcurrency = concurrency;
         this.resultSetHoldability = holdability;
-        this.physical = new Statement[conn.registry().slots()];
     }
 
     // ---- the physical statements, one per shard used ----
@@ -132,7 +139,14 @@ abstract class StatementBase implements PlainSqlExecutes, ShardRunner {
         return updateCount;
     }
 
-    /** Every physical statement this statement holds, for applying options and closing. */
+    /** Closes every physical statement this statement holds, keeping the first failure; allocates nothing. */
+    void closePhysical(Closer closer) {
+        for (Statement s : physical) {
+            closer.close(s, Statement::close);
+        }
+    }
+
+    /** Every physical statement this statement holds, for applying options and cancelling. */
     List<Statement> physicalStatements() {
         List<Statement> out = new ArrayList<>();
         for (Statement s : physical) {
