@@ -2,8 +2,10 @@ package io.shardkit.exec;
 
 import io.shardkit.ShardException;
 import io.shardkit.SqlStates;
+import io.shardkit.internal.Closer;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.route.RouteDecision;
+import io.shardkit.sql.Dialect;
 import io.shardkit.tenant.TenantScope;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -309,21 +311,26 @@ public final class Session {
 
     /** Applies to every held physical connection; errors name the shard (the first is thrown, after all ran). */
     public void eachPhysical(PhysicalAction action) throws SQLException {
-        SQLException first = null;
+        eachPhysical(null, action);
+    }
+
+    /**
+     * {@link #eachPhysical(PhysicalAction)} on the shards not of dialect {@code skip} ({@code null}:
+     * every shard): all are tried, the first failure, named by its shard, is thrown after.
+     */
+    public void eachPhysical(Dialect skip, PhysicalAction action) throws SQLException {
+        Closer closer = new Closer();
         for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null) {
+            Connection c = physical[i];
+            if (c != null && (skip == null || registry.dialect(i) != skip)) {
                 try {
-                    action.apply(physical[i]);
+                    action.apply(c);
                 } catch (SQLException e) {
-                    if (first == null) {
-                        first = ShardException.fromShard(registry.name(i), null, e);
-                    }
+                    closer.add(ShardException.fromShard(registry.name(i), null, e));
                 }
             }
         }
-        if (first != null) {
-            throw first;
-        }
+        closer.throwFirst();
     }
 
     // ---- transactions ----
@@ -387,29 +394,28 @@ public final class Session {
      */
     public void close(SQLException earlier) throws SQLException {
         closed = true;
-        SQLException first = earlier;
+        Closer closer = new Closer();
+        closer.add(earlier);
         for (int i = 0; i < physical.length; i++) {
             Connection c = physical[i];
             physical[i] = null;
-            if (c != null) {
-                try {
-                    if (!autoCommit && !c.isClosed()) {
-                        c.rollback();
-                    }
-                } catch (SQLException e) {
-                    first = first == null ? ShardException.fromShard(registry.name(i), null, e) : first;
-                } finally {
-                    try {
-                        c.close();
-                    } catch (SQLException e) {
-                        first = first == null ? ShardException.fromShard(registry.name(i), null, e) : first;
-                    }
+            if (c == null) {
+                continue;
+            }
+            try {
+                if (!autoCommit && !c.isClosed()) {
+                    c.rollback();
                 }
+            } catch (SQLException e) {
+                closer.add(ShardException.fromShard(registry.name(i), null, e));
+            }
+            try {
+                c.close();
+            } catch (SQLException e) {
+                closer.add(ShardException.fromShard(registry.name(i), null, e));
             }
         }
-        if (first != null) {
-            throw first;
-        }
+        closer.throwFirst();
     }
 
     /** Marks the session closed before its statements close (they must not give anything back meanwhile). */

@@ -1,6 +1,5 @@
 package io.shardkit.exec;
 
-import io.shardkit.ShardException;
 import io.shardkit.sql.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -47,19 +46,7 @@ public final class SessionSettings {
 
     /** Passed to the shards that support it (not SQLite, whose driver fixes it when the connection opens). */
     public void setReadOnly(boolean on) throws SQLException {
-        SQLException first = null;
-        for (int i = 0; i < session.physical.length; i++) {
-            if (session.physical[i] != null && session.registry.dialect(i) != Dialect.SQLITE) {
-                try {
-                    session.physical[i].setReadOnly(on);
-                } catch (SQLException e) {
-                    first = first == null ? ShardException.fromShard(session.registry.name(i), null, e) : first;
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        session.eachPhysical(Dialect.SQLITE, c -> c.setReadOnly(on));
         readOnly = on;
     }
 

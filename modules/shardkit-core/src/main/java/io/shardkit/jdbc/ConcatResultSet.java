@@ -1,6 +1,7 @@
 package io.shardkit.jdbc;
 
 import io.shardkit.ShardException;
+import io.shardkit.internal.Closer;
 import io.shardkit.SqlStates;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -71,19 +72,15 @@ final class ConcatResultSet extends ComposedResultSet {
             return;
         }
         closed = true;
-        SQLException first = null;
+        Closer closer = new Closer();
         for (int i = 0; i < parts.length; i++) {
             try {
                 parts[i].close();
             } catch (SQLException e) {
-                if (first == null) {
-                    first = ShardException.fromShard(shards[i], null, e);
-                }
+                closer.add(ShardException.fromShard(shards[i], null, e));
             }
         }
-        if (first != null) {
-            throw first;
-        }
+        closer.throwFirst();
     }
 
     @Override
