@@ -9,6 +9,7 @@ import io.shardkit.jdbc.ShardedConnection;
 import io.shardkit.pool.ReadOnlyCheck;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.route.Router;
+import io.shardkit.route.SplitCatalog;
 import io.shardkit.sql.AnalysisCache;
 import io.shardkit.sql.Analyzer;
 import io.shardkit.tenant.TenantScope;
@@ -71,6 +72,11 @@ final class Assembly {
     private ShardException unknownShard(String shard) {
         return new ShardException("unknown shard '" + shard + "' (known: " + String.join(", ", map.shardNames()) + ")",
                 ShardException.ROUTING);
+    }
+
+    /** What is known of split tables' physical tables, or {@code null} when no table is split. */
+    SplitCatalog splitCatalog() {
+        return router.splitCatalog();
     }
 
     Explain explain(String sql, Object[] params) throws SQLException {

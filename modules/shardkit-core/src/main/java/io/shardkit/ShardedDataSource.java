@@ -161,6 +161,11 @@ public final class ShardedDataSource extends DataSourceView implements AutoClose
         return new Shards(parts.registry);
     }
 
+    /** The physical tables of split tables ({@link Tables}). */
+    public Tables tables() {
+        return new Tables(parts.map, parts.registry, parts.splitCatalog());
+    }
+
     public ShardMap shardMap() {
         return parts.map;
     }

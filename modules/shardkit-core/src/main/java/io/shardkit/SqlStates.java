@@ -154,6 +154,9 @@ public final class SqlStates {
     /** {@code 42703}: a column label a merged result does not have. */
     public static final String UNDEFINED_COLUMN = "42703";
 
+    /** {@code 42P01}: a split table none of whose physical tables exists on the shards a statement needs. */
+    public static final String UNDEFINED_TABLE = "42P01";
+
     /** {@code 42804}: a LIMIT/OFFSET parameter on PostgreSQL shards that is not a number, as PostgreSQL says. */
     public static final String DATATYPE_MISMATCH = "42804";
 

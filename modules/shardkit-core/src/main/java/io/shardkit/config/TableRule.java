@@ -8,12 +8,25 @@ import java.util.Objects;
  * Where a logical table lives: split over shards by a key and a strategy ({@link Kind#SHARDED}),
  * copied to every shard ({@link Kind#BROADCAST}), or whole on one named shard ({@link Kind#PINNED}).
  */
-public record TableRule(String table, Kind kind, String keyColumn, Strategy strategy, String shard, Archive archive) {
+public record TableRule(String table, Kind kind, String keyColumn, Strategy strategy, String shard, Archive archive,
+        TableSplit split) {
 
     public enum Kind { SHARDED, BROADCAST, PINNED }
 
     public TableRule(String table, Kind kind, String keyColumn, Strategy strategy, String shard) {
-        this(table, kind, keyColumn, strategy, shard, null);
+        this(table, kind, keyColumn, strategy, shard, null, null);
+    }
+
+    public TableRule(String table, Kind kind, String keyColumn, Strategy strategy, String shard, Archive archive) {
+        this(table, kind, keyColumn, strategy, shard, archive, null);
+    }
+
+    public TableRule withSplit(TableSplit value) {
+        return new TableRule(table, kind, keyColumn, strategy, shard, archive, value);
+    }
+
+    public boolean isSplit() {
+        return split != null;
     }
 
     public TableRule {
@@ -40,7 +53,7 @@ public record TableRule(String table, Kind kind, String keyColumn, Strategy stra
 
     /** This table with a read-only archive tier behind its (hot) shards. */
     public TableRule withArchive(Archive value) {
-        return new TableRule(table, kind, keyColumn, strategy, shard, value);
+        return new TableRule(table, kind, keyColumn, strategy, shard, value, split);
     }
 
     public boolean isTiered() {

@@ -8,6 +8,7 @@ import io.shardkit.plan.RowSource;
 import io.shardkit.route.RouteDecision;
 import io.shardkit.sql.Dialect;
 import io.shardkit.sql.SqlAnalysis;
+import io.shardkit.sql.StatementKind;
 import java.sql.SQLException;
 
 /**
@@ -20,6 +21,18 @@ final class Dispatch {
 
     static boolean run(Executor executor, SqlAnalysis a, Parameters params, int mode, Object keys, ShardRunner t)
             throws SQLException {
+        if (a.kind() != StatementKind.DDL) {
+            return dispatch(executor, a, params, mode, keys, t);
+        }
+        try {
+            return dispatch(executor, a, params, mode, keys, t);
+        } finally {
+            executor.ddlRan(); // what split tables' physical tables exist is read again
+        }
+    }
+
+    private static boolean dispatch(Executor executor, SqlAnalysis a, Parameters params, int mode, Object keys,
+            ShardRunner t) throws SQLException {
         RouteDecision d = executor.decide(a, params);
         for (int shard = 0; shard < t.shardSlots(); shard++) {
             if (!d.reaches(shard)) {

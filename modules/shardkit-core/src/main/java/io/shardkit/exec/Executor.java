@@ -8,6 +8,7 @@ import io.shardkit.PlanNode;
 import io.shardkit.plan.Planner;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.route.RouteDecision;
+import io.shardkit.route.SplitCatalog;
 import io.shardkit.route.Router;
 import io.shardkit.sql.Dialect;
 import io.shardkit.sql.SqlAnalysis;
@@ -92,10 +93,19 @@ public final class Executor {
         if (LOG.isDebugEnabled()) {
             StringBuilder why = new StringBuilder();
             RouteDecision d = router.route(a, params, preferred(a), why);
+            if (router.hasSplitTables()) {
+                d = router.dataNodes(a, d, params, why, catalogReader());
+            }
             LOG.debug("route {} → {}: {}", ShardException.shorten(a.sql()), names(d), why.toString().replace('\n', ';'));
             return d;
         }
-        return router.route(a, params, preferred(a), null);
+        RouteDecision d = router.route(a, params, preferred(a), null);
+        return router.hasSplitTables() ? router.dataNodes(a, d, params, null, catalogReader()) : d;
+    }
+
+    /** Reads a shard's catalog for the split tables on this session's connection to it (or a short borrow). */
+    private SplitCatalog.Reader catalogReader() {
+        return (shard, split) -> session.onShard(shard, c -> SplitCatalog.read(c, split));
     }
 
     /** The shard this connection already uses, for the shapes that may run anywhere (looked up only for them). */
@@ -154,6 +164,14 @@ public final class Executor {
         return registry;
     }
 
+    /** After a DDL statement ran: what is known of split tables' physical tables is forgotten. */
+    void ddlRan() {
+        SplitCatalog c = router.splitCatalog();
+        if (c != null) {
+            c.forget(null);
+        }
+    }
+
     /** A write about to run on the shards of {@code d} (see {@link WriteGuard#beforeWrite}); pinned connections skip it. */
     public void beforeWrite(SqlAnalysis a, RouteDecision d) throws SQLException {
         if (pinned < 0) {
@@ -166,6 +184,13 @@ public final class Executor {
             throws SQLException {
         StringBuilder why = new StringBuilder();
         RouteDecision d = router.route(a, params, -1, why);
+        if (router.hasSplitTables()) {
+            d = router.dataNodes(a, d, params, why, (shard, split) -> {
+                try (Connection c = registry.borrow(shard)) {
+                    return SplitCatalog.read(c, split);
+                }
+            });
+        }
         PlanNode plan = Planner.plan(a, d, registry, params);
         List<String> shards = new ArrayList<>();
         for (int i = 0; i < d.size(); i++) {
@@ -206,9 +231,11 @@ public final class Executor {
      */
     public long writeAll(SqlAnalysis a, RouteDecision d, Parts parts) throws SQLException {
         boolean local = session.autoCommit();
-        Connection[] cs = new Connection[d.size()];
+        // one connection per shard: the parts of a split table's data nodes share their shard's
+        RouteDecision shards = distinctShards(d);
+        Connection[] cs = new Connection[shards.size()];
         for (int i = 0; i < cs.length; i++) {
-            cs[i] = session.physical(d.shard(i));
+            cs[i] = session.physical(shards.shard(i));
         }
         long total = 0;
         SQLException failure = null;
@@ -216,25 +243,25 @@ public final class Executor {
         try {
             if (local) {
                 for (int i = 0; i < cs.length; i++) {
-                    setAutoCommit(cs[i], false, d.shard(i));
+                    setAutoCommit(cs[i], false, shards.shard(i));
                 }
             }
             // every copy of a broadcast table takes the same write: one database would report one copy's count
             boolean copies = a.shape() == SqlAnalysis.Shape.BROADCAST;
-            for (int i = 0; i < cs.length; i++) {
+            for (int i = 0; i < d.size(); i++) {
                 long count = parts.run(i);
                 if (!copies || i == 0) {
                     total += Math.max(count, 0);
                 }
             }
             if (local) {
-                checkDeferred(cs, d, a);
+                checkDeferred(cs, shards, a);
                 for (; committed < cs.length; committed++) {
                     try {
                         cs[committed].commit();
                     } catch (SQLException e) {
-                        throw committed == 0 ? ShardException.fromShard(registry.name(d.shard(0)), a.sql(), e)
-                                : partialCommit(d, committed, a.sql(), e);
+                        throw committed == 0 ? ShardException.fromShard(registry.name(shards.shard(0)), a.sql(), e)
+                                : partialCommit(shards, committed, a.sql(), e);
                     }
                 }
             }
@@ -245,17 +272,34 @@ public final class Executor {
                     try {
                         cs[i].rollback();
                     } catch (SQLException later) {
-                        e.addSuppressed(ShardException.fromShard(registry.name(d.shard(i)), null, later));
+                        e.addSuppressed(ShardException.fromShard(registry.name(shards.shard(i)), null, later));
                     }
                 }
             }
             throw e;
         } finally {
             if (local) {
-                restoreAutoCommit(cs, d, failure);
+                restoreAutoCommit(cs, shards, failure);
             }
         }
         return total;
+    }
+
+    /** The decision's shards, each once, in order of first use ({@code d} itself when no shard repeats). */
+    private RouteDecision distinctShards(RouteDecision d) {
+        int[] seen = new int[d.size()];
+        int n = 0;
+        for (int i = 0; i < d.size(); i++) {
+            int s = d.shard(i);
+            boolean again = false;
+            for (int j = 0; j < n && !again; j++) {
+                again = seen[j] == s;
+            }
+            if (!again) {
+                seen[n++] = s;
+            }
+        }
+        return n == d.size() ? d : router.overShards(Arrays.copyOf(seen, n));
     }
 
     private void restoreAutoCommit(Connection[] cs, RouteDecision d, SQLException failure) throws SQLException {

@@ -15,7 +15,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A prepared statement over the shards. The SQL is analysed once, when prepared (from the cache
@@ -35,6 +37,8 @@ final class ShardedPreparedStatement extends ShardedStatement implements Paramet
     /** The shards the one-off statements run on. */
     private BitSet oneOffShards;
     private List<Parameters> batch;
+    /** Per shard index: the statements for data nodes' renderings of our SQL, by text; made at the first. */
+    private Map<String, PreparedStatement>[] nodes;
 
     ShardedPreparedStatement(ShardedConnection conn, SqlAnalysis analysis, int type, int concurrency,
             int holdability, Object keys) {
@@ -102,8 +106,35 @@ final class ShardedPreparedStatement extends ShardedStatement implements Paramet
     }
 
     @Override
+    @SuppressWarnings("unchecked")
+    Statement nodeFor(int shard, String sql) throws SQLException {
+        if (nodes == null || shard >= nodes.length) {
+            nodes = nodes == null ? new Map[conn.registry().slots()] : Arrays.copyOf(nodes, conn.registry().slots());
+        }
+        Map<String, PreparedStatement> byText = nodes[shard];
+        PreparedStatement ps = byText == null ? null : byText.get(sql);
+        if (ps == null || ps.isClosed()) {
+            if (byText == null) {
+                byText = new HashMap<>();
+                nodes[shard] = byText;
+            }
+            ps = prepare(conn.physical(shard), sql);
+            byText.put(sql, ps);
+        } else {
+            conn.registry().checkAlive(shard);
+        }
+        return ps;
+    }
+
+    @Override
     void forgetShard(int shard) {
         super.forgetShard(shard);
+        if (nodes != null && shard < nodes.length && nodes[shard] != null) {
+            for (PreparedStatement ps : nodes[shard].values()) {
+                closeQuietly(ps);
+            }
+            nodes[shard] = null;
+        }
         if (shard < prepared.length && prepared[shard] != null) {
             closeQuietly(prepared[shard]);
             prepared[shard] = null;
@@ -113,7 +144,8 @@ final class ShardedPreparedStatement extends ShardedStatement implements Paramet
     /** Prepared statements keep what they prepared on a shard (and so its connection) until they close. */
     @Override
     boolean uses(int shard) {
-        return super.uses(shard) || (shard < prepared.length && prepared[shard] != null) || (oneOffShards != null && oneOffShards.get(shard));
+        return super.uses(shard) || (shard < prepared.length && prepared[shard] != null) || (oneOffShards != null && oneOffShards.get(shard))
+                || (nodes != null && shard < nodes.length && nodes[shard] != null && !nodes[shard].isEmpty());
     }
 
     @Override
@@ -127,6 +159,13 @@ final class ShardedPreparedStatement extends ShardedStatement implements Paramet
         if (oneOffs != null) {
             out.addAll(oneOffs);
         }
+        if (nodes != null) {
+            for (Map<String, PreparedStatement> byText : nodes) {
+                if (byText != null) {
+                    out.addAll(byText.values());
+                }
+            }
+        }
         return out;
     }
 
@@ -139,6 +178,15 @@ final class ShardedPreparedStatement extends ShardedStatement implements Paramet
         if (oneOffs != null) {
             for (Statement s : oneOffs) {
                 closer.close(s, Statement::close);
+            }
+        }
+        if (nodes != null) {
+            for (Map<String, PreparedStatement> byText : nodes) {
+                if (byText != null) {
+                    for (PreparedStatement ps : byText.values()) {
+                        closer.close(ps, Statement::close);
+                    }
+                }
             }
         }
     }

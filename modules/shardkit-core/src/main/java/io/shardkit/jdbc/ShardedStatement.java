@@ -101,7 +101,9 @@ class ShardedStatement extends StatementBase {
         lastShards[slot] = shardName;
         sql = conn.sqlFor(shard, sql);
         try {
-            Statement st = physicalFor(shard, sql, partSql != null);
+            // a part's own SQL with parameters as they are is a data node's rendering: kept per node
+            Statement st = partSql == null ? physicalFor(shard, sql, false)
+                    : map == null ? nodeFor(shard, sql) : physicalFor(shard, sql, true);
             lastStatements[slot] = st;
             ResultSet rows = execute(st, sql, params, map, a.parameterCount(), mode, keys);
             if (rows != null && mode == UPDATE) {

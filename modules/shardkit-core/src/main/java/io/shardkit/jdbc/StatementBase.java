@@ -92,6 +92,15 @@ abstract class StatementBase implements PlainSqlExecutes, ShardRunner {
         Arrays.fill(physical, null);
     }
 
+    /**
+     * The physical statement for a data node's rendering {@code sql} of the statement's own SQL (a
+     * split table named by its physical table), kept for the next execution that renders the same.
+     * Plain statements pass the text at each execution, so their one statement per shard serves.
+     */
+    Statement nodeFor(int shard, String sql) throws SQLException {
+        return physicalFor(shard, sql, false);
+    }
+
     /** The physical statement for a shard: plain statements keep one per shard. */
     Statement physicalFor(int shard, String sql, boolean oneOff) throws SQLException {
         if (shard >= physical.length) {

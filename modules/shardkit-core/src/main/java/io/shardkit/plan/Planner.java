@@ -63,7 +63,7 @@ public final class Planner {
         }
         if (a.countOver() != null) {
             // the statement itself on one shard gives the column; q's merged rows give the count
-            Route header = new Route(shards.get(0), a.sql(), null);
+            Route header = new Route(shards.get(0), d.render(a.sql(), 0), null);
             PlanNode rows = plan(a.countOver(), d, registry, params);
             return new CountRows(new Concat(new Scatter(List.of(header), false)), (RowSource) rows);
         }
@@ -95,7 +95,7 @@ public final class Planner {
         List<Route> routes = new ArrayList<>(d.size());
         for (int i = 0; i < shards.size(); i++) {
             boolean archive = hot >= 0 && i >= hot;
-            routes.add(new Route(shards.get(i), archive ? m.archiveSql() : sql, m.shardParameters()));
+            routes.add(new Route(shards.get(i), d.render(archive ? m.archiveSql() : sql, i), m.shardParameters()));
         }
         long rowsPerShard = -1;
         if (!m.aggregate() && !m.distinct() && m.count() != null && (hot < 0 || hot == routes.size())) {
@@ -139,8 +139,11 @@ public final class Planner {
         return node;
     }
 
-    private static Route route(SqlAnalysis a, RouteDecision d, int part, ShardRegistry registry) {
-        String sql = d.sql(part) == null ? a.sql() : d.sql(part);
+    private static Route route(SqlAnalysis a, RouteDecision d, int part, ShardRegistry registry) throws SQLException {
+        // over split tables, the part's SQL is this analysis' text rendered for the part (a COUNT over a
+        // subquery plans the subquery's analysis with the outer statement's decision)
+        String sql = d.splits() != null && d.rows(part) == null ? d.render(a.sql(), part)
+                : d.sql(part) == null ? a.sql() : d.sql(part);
         return new Route(registry.name(d.shard(part)), sql, d.parameters(part));
     }
 

@@ -13,6 +13,7 @@ public final class RouteDecision {
     private final boolean firstHit;
     private final int[] archiveProbe;
     private final int[][] rows;
+    private final SplitParts splits;
 
     RouteDecision(int[] shards, String[] sql, int[][] parameters) {
         this(shards, sql, parameters, -1, false, null);
@@ -34,8 +35,19 @@ public final class RouteDecision {
         this(shards, sql, parameters, hotCount, firstHit, archiveProbe, null);
     }
 
+    /** Over the data nodes of split tables: part {@code i}'s SQL names its physical tables ({@link #render}). */
+    RouteDecision(int[] shards, String[] sql, int[][] parameters, int[][] rows, SplitParts splits) {
+        this(shards, sql, parameters, -1, false, null, rows, splits);
+    }
+
     private RouteDecision(int[] shards, String[] sql, int[][] parameters, int hotCount, boolean firstHit,
             int[] archiveProbe, int[][] rows) {
+        this(shards, sql, parameters, hotCount, firstHit, archiveProbe, rows, null);
+    }
+
+    private RouteDecision(int[] shards, String[] sql, int[][] parameters, int hotCount, boolean firstHit,
+            int[] archiveProbe, int[][] rows, SplitParts splits) {
+        this.splits = splits;
         this.rows = rows;
         this.shards = shards;
         this.sql = sql;
@@ -47,7 +59,7 @@ public final class RouteDecision {
 
     /** This decision, checked first against archive shards (a split INSERT keeps its parts' rows). */
     RouteDecision withArchiveProbe(int[] archive) {
-        return new RouteDecision(shards, sql, parameters, -1, false, archive, rows);
+        return new RouteDecision(shards, sql, parameters, -1, false, archive, rows, splits);
     }
 
     /** For a read of a tiered table, the number of leading hot shards; -1 otherwise. */
@@ -112,5 +124,18 @@ public final class RouteDecision {
     /** Whether this is a multi-row INSERT split by shard (then {@link #rows(int)} answers). */
     public boolean splitsRows() {
         return rows != null;
+    }
+
+    /** The data nodes of split tables this decision runs on, or {@code null} when it names none. */
+    public SplitParts splits() {
+        return splits;
+    }
+
+    /**
+     * Another SQL text of the statement (a merged read's shard query) as part {@code i} runs it:
+     * with its split tables replaced by the part's physical tables; unchanged when there are none.
+     */
+    public String render(String text, int i) throws java.sql.SQLException {
+        return splits == null ? text : splits.render(text, i);
     }
 }

@@ -14,6 +14,7 @@ import io.shardkit.config.ShardSpec;
 import io.shardkit.config.TableRule;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.InsertRows;
+import io.shardkit.sql.SplitTemplates;
 import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.sql.StatementKind;
 import io.shardkit.sql.ValueRef;
@@ -24,8 +25,10 @@ import java.math.BigInteger;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -48,12 +51,22 @@ public final class Router {
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final ShardNames shardNames;
     private final TierRouting tiers;
+    /** The data nodes of split tables; {@code null} when no table of the map is split (nothing to do per statement). */
+    private final SplitRouting splits;
 
     public Router(ShardMap map, ShardRegistry registry) {
         this.map = map;
         this.registry = registry;
         this.shardNames = new ShardNames(registry);
         this.tiers = new TierRouting(map, shardNames);
+        Set<String> split = new HashSet<>();
+        for (TableRule rule : map.tables().values()) {
+            if (rule.isSplit()) {
+                split.add(rule.table());
+            }
+        }
+        this.splits = split.isEmpty() ? null : new SplitRouting(map, registry,
+                new SplitTemplates(split, map.settings().analysisCacheSize()), new SplitCatalog());
         this.defaultShard = map.defaultShard() == null ? -1 : registry.indexOf(map.defaultShard());
         int n = registry.size();
         single = new RouteDecision[n];
@@ -63,6 +76,34 @@ public final class Router {
             every[i] = i;
         }
         all = new RouteDecision(every, null, null);
+    }
+
+    /** A decision over these shards, running the statement's own SQL on each. */
+    public RouteDecision overShards(int[] shards) {
+        return new RouteDecision(shards, null, null);
+    }
+
+    /** Whether some table of the map is split by name (then {@link #dataNodes} must follow {@link #route}). */
+    public boolean hasSplitTables() {
+        return splits != null;
+    }
+
+    /** What is known of the split tables' physical tables, or {@code null} when no table is split. */
+    public SplitCatalog splitCatalog() {
+        return splits == null ? null : splits.catalog();
+    }
+
+    /**
+     * A decision over shards made one over data nodes: for a statement naming split tables, each
+     * part's SQL names the physical tables of its shard (see {@link SplitRouting}); any other
+     * decision unchanged.
+     */
+    public RouteDecision dataNodes(SqlAnalysis a, RouteDecision d, Object[] params, StringBuilder why,
+            SplitCatalog.Reader reader) throws SQLException {
+        if (splits == null || a.shape() == SqlAnalysis.Shape.NO_TABLE || a.shape() == SqlAnalysis.Shape.BROADCAST) {
+            return d;
+        }
+        return splits.expand(a, d, params, why, reader);
     }
 
     /**

@@ -73,6 +73,11 @@ final class InsertAnalysis {
                                 + rule.keyColumn() + " (the row would stay on the old key's shard); delete the row"
                                 + " and insert it again");
                     }
+                    if (rule.isSplit() && name(c.getColumnName()).equals(rule.split().column())) {
+                        return a.refused(List.of(table), "an upsert that changes " + table + "." + rule.split().column()
+                                + ", which picks the row's physical table (the row would stay in the old one); delete"
+                                + " the row and insert it again");
+                    }
                 }
             }
         }
@@ -93,6 +98,19 @@ final class InsertAnalysis {
         if (keyAt < 0) {
             return a.invalid(List.of(table), "INSERT into sharded table " + table + " does not set the shard key "
                     + rule.keyColumn());
+        }
+        // a table split by name by another column: that column picks the physical table of each row
+        String splitColumn = rule.isSplit() && !rule.split().column().equals(rule.keyColumn()) ? rule.split().column()
+                : null;
+        int splitAt = -1;
+        for (int i = 0; splitColumn != null && i < columns.size(); i++) {
+            if (name(columns.get(i).getColumnName()).equals(splitColumn)) {
+                splitAt = i;
+            }
+        }
+        if (splitColumn != null && splitAt < 0) {
+            return a.invalid(List.of(table), "INSERT into split table " + table + " does not set " + splitColumn
+                    + ", the column that picks its physical table");
         }
         for (String n : nested) {
             TableRule r = a.map.tables().get(n);
@@ -115,6 +133,7 @@ final class InsertAnalysis {
             }
         }
         List<ValueRef> keys = new ArrayList<>();
+        List<ValueRef> splitValues = splitAt < 0 ? null : new ArrayList<>();
         List<String> rowTexts = new ArrayList<>();
         int[] rowParams = new int[rows.size()];
         for (int r = 0; r < rows.size(); r++) {
@@ -129,6 +148,15 @@ final class InsertAnalysis {
                         + " is an expression (" + row.get(keyAt) + "); give a literal or a ? parameter");
             }
             keys.add(key);
+            if (splitValues != null) {
+                ValueRef sv = value(row.get(splitAt));
+                if (sv == null) {
+                    return a.refused(List.of(table), "the column " + splitColumn + " that picks the physical table of"
+                            + " split table " + table + " is an expression in INSERT row " + (r + 1) + " ("
+                            + row.get(splitAt) + "); give a literal or a ? parameter");
+                }
+                splitValues.add(sv);
+            }
             String text = row instanceof ParenthesedExpressionList<?> ? row.toString() : "(" + row + ")";
             rowTexts.add(text);
             rowParams[r] = SqlText.countParameters(text, a.dialect);
@@ -148,7 +176,7 @@ final class InsertAnalysis {
         String head = template.substring(0, at);
         String tail = template.substring(at + "__shardkit_rows__".length());
         InsertRows insertRows = new InsertRows(keys, head, tail, rowTexts, SqlText.countParameters(head, a.dialect),
-                SqlText.countParameters(tail, a.dialect), rowParams);
+                SqlText.countParameters(tail, a.dialect), rowParams, splitValues);
         List<String> tables = new ArrayList<>(top);
         tables.addAll(nested);
         String pinned = null;

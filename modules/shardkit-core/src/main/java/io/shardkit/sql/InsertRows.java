@@ -8,12 +8,15 @@ import java.util.List;
  * many {@code ?} each piece holds (so parameters can be renumbered per shard).
  *
  * @param keys the shard key value of each row
+ * @param splitValues for a table split by name by a column other than its key: that column's value
+ *     in each row; otherwise {@code null}
  */
 public record InsertRows(List<ValueRef> keys, String head, String tail, List<String> rowTexts,
-        int headParameters, int tailParameters, int[] rowParameters) {
+        int headParameters, int tailParameters, int[] rowParameters, List<ValueRef> splitValues) {
 
     public InsertRows {
         keys = List.copyOf(keys);
+        splitValues = splitValues == null ? null : List.copyOf(splitValues);
         rowTexts = List.copyOf(rowTexts);
         rowParameters = rowParameters.clone();
     }

@@ -32,6 +32,12 @@ final class ShardKeyUpdate {
                 String column = name(c.getColumnName());
                 for (String table : a.from.resolveColumn(c, top)) {
                     TableRule rule = a.map.tables().get(table);
+                    if (rule != null && rule.isSplit() && !rule.split().column().equals(rule.keyColumn())
+                            && rule.split().column().equals(column)) {
+                        return a.refused(List.of(table), "UPDATE changes " + table + "." + column + ", which picks the"
+                                + " row's physical table (the row would stay in the old one): delete it and insert it"
+                                + " again");
+                    }
                     if (rule != null && rule.isSharded() && rule.keyColumn().equals(column)) {
                         String refusal = "UPDATE changes the shard key " + table + "." + column
                                 + "; a row cannot move between shards: delete it and insert it again";
