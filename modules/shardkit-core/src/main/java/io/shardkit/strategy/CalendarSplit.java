@@ -53,7 +53,7 @@ final class CalendarSplit implements SplitRule {
                     + "}, not {" + layout + "}");
         }
         this.unit = unit;
-        this.zone = zone;
+        this.zone = zone.normalized();
         this.layout = layout;
         this.sep = layout.contains("_") ? "_" : layout.contains("'w'") ? "w" : "";
         String digits = switch (unit) {
@@ -247,7 +247,7 @@ final class CalendarSplit implements SplitRule {
 
     @Override
     public String describe() {
-        return unit + " (" + zone.getId() + ")";
+        return unit + " (" + (zone.equals(java.time.ZoneOffset.UTC) ? "UTC" : zone.getId()) + ")";
     }
 
     @Override
