@@ -1,5 +1,6 @@
 package io.shardkit.config;
 
+import io.shardkit.strategy.Strategies;
 import io.shardkit.strategy.Strategy;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
  * YAML path, as {@link YamlNodes} does.
  */
 final class TableReader {
-    private static final Set<String> TABLE_KEYS = Set.of("key", "strategy", "broadcast", "shard", "archive");
+    private static final Set<String> TABLE_KEYS = Set.of("key", "strategy", "broadcast", "shard", "archive", "split");
     private static final Set<String> ARCHIVE_KEYS = Set.of("shards", "id", "lookup", "cutoff", "placement");
     private static final Set<String> CUTOFF_KEYS = Set.of("column", "age", "before", "below");
     private static final Set<String> PLACEMENT_KEYS = Set.of("column", "strategy");
@@ -25,11 +26,25 @@ final class TableReader {
     private final Problems problems;
     private final YamlNodes nodes;
     private final StrategyReader strategies;
+    private final SplitReader splits;
 
     TableReader(Problems problems, YamlNodes nodes, StrategyReader strategies) {
         this.problems = problems;
         this.nodes = nodes;
         this.strategies = strategies;
+        this.splits = new SplitReader(problems, nodes);
+    }
+
+    /** Tenancy does not combine with tables split by name yet: each split table is a problem at its {@code split}. */
+    static void checkTenancy(Problems problems, Map<String, TableRule> tables, boolean tenancy) {
+        if (!tenancy) {
+            return;
+        }
+        for (TableRule rule : tables.values()) {
+            if (rule.isSplit()) {
+                problems.add("tables." + rule.table() + ".split", "a split table in a map with tenancy is not supported yet");
+            }
+        }
     }
 
     Map<String, TableRule> readTables(Node node, List<ShardSpec> shards, Set<String> known) {
@@ -52,6 +67,10 @@ final class TableReader {
             Map<String, Node> f = nodes.fields(tm, path, TABLE_KEYS);
             boolean broadcast = nodes.bool(f.get("broadcast"), path + ".broadcast");
             String pinned = nodes.text(f.get("shard"), path + ".shard");
+            if (f.containsKey("split")) {
+                readSplitTable(table, path, f, broadcast, pinned, shards, known, tables);
+                continue;
+            }
             boolean sharded = f.containsKey("strategy") || f.containsKey("key");
             int kinds = (broadcast ? 1 : 0) + (pinned != null ? 1 : 0) + (sharded ? 1 : 0);
             if (kinds > 1) {
@@ -81,6 +100,50 @@ final class TableReader {
             }
         }
         return tables;
+    }
+
+    /**
+     * A table with {@code split:}: over shards by its strategy and by name inside each, or without a
+     * strategy whole on one database ({@code shard: name}, or the map's only shard).
+     */
+    private void readSplitTable(String table, String path, Map<String, Node> f, boolean broadcast, String pinned,
+            List<ShardSpec> shards, Set<String> known, Map<String, TableRule> tables) {
+        if (broadcast) {
+            problems.add(path + ".split", "a broadcast table cannot be split by name (a full copy is on every shard)");
+            return;
+        }
+        if (f.containsKey("archive")) {
+            problems.add(path + ".split", "a split table with an archive tier is not supported yet");
+            return;
+        }
+        String key = nodes.text(f.get("key"), path + ".key");
+        Strategy strategy;
+        if (f.containsKey("strategy")) {
+            if (pinned != null) {
+                problems.add(path + ".shard", "a split table has either a strategy (over shards) or shard: <name> (one database), not both");
+                return;
+            }
+            if (key == null || key.isBlank()) {
+                problems.add(path + ".key", "missing: a table with a strategy needs a shard key column");
+                return;
+            }
+            strategy = strategies.readStrategy(f.get("strategy"), path + ".strategy", shards, known);
+        } else if (pinned != null) {
+            ShardMap.checkShard(problems, path + ".shard", pinned, known);
+            strategy = Strategies.single(pinned);
+        } else if (shards.size() == 1) {
+            strategy = Strategies.single(shards.get(0).name());
+        } else {
+            problems.add(path + ".shard", "missing: a split table without a strategy lives whole on one database; name it"
+                    + " with shard: <name> (the map has " + shards.size() + " shards)");
+            return;
+        }
+        TableSplit split = splits.read(f.get("split"), path + ".split", table, key);
+        if (strategy == null || split == null) {
+            return;
+        }
+        tables.put(table, TableRule.sharded(table, key == null || key.isBlank() ? split.column() : key, strategy)
+                .withSplit(split));
     }
 
     private Archive readArchive(Node node, String path, String key, List<ShardSpec> shards, Set<String> known) {

@@ -7,6 +7,8 @@ import java.util.Objects;
 /**
  * Where a logical table lives: split over shards by a key and a strategy ({@link Kind#SHARDED}),
  * copied to every shard ({@link Kind#BROADCAST}), or whole on one named shard ({@link Kind#PINNED}).
+ * A sharded table may also be split by name inside each shard ({@link #split()}, {@code null} when
+ * not); a table split only by name has the one-shard strategy {@code Strategies.single}.
  */
 public record TableRule(String table, Kind kind, String keyColumn, Strategy strategy, String shard, Archive archive,
         TableSplit split) {
@@ -21,17 +23,16 @@ public record TableRule(String table, Kind kind, String keyColumn, Strategy stra
         this(table, kind, keyColumn, strategy, shard, archive, null);
     }
 
-    public TableRule withSplit(TableSplit value) {
-        return new TableRule(table, kind, keyColumn, strategy, shard, archive, value);
-    }
-
-    public boolean isSplit() {
-        return split != null;
-    }
-
     public TableRule {
         if (archive != null && kind != Kind.SHARDED) {
             throw new IllegalArgumentException("only a sharded table can have an archive tier: " + table);
+        }
+        if (split != null && kind != Kind.SHARDED) {
+            throw new IllegalArgumentException("only a sharded table can be split by name (use Strategies.single"
+                    + " for one database): " + table);
+        }
+        if (split != null && archive != null) {
+            throw new IllegalArgumentException("a split table with an archive tier is not supported yet: " + table);
         }
         table = table.toLowerCase(Locale.ROOT);
         keyColumn = keyColumn == null ? null : keyColumn.toLowerCase(Locale.ROOT);
@@ -56,6 +57,15 @@ public record TableRule(String table, Kind kind, String keyColumn, Strategy stra
         return new TableRule(table, kind, keyColumn, strategy, shard, value, split);
     }
 
+    /** This table split by name inside each shard ({@code null}: not split). */
+    public TableRule withSplit(TableSplit value) {
+        return new TableRule(table, kind, keyColumn, strategy, shard, archive, value);
+    }
+
+    public boolean isSplit() {
+        return split != null;
+    }
+
     public boolean isTiered() {
         return archive != null;
     }
@@ -68,7 +78,8 @@ public record TableRule(String table, Kind kind, String keyColumn, Strategy stra
     public String describe() {
         return switch (kind) {
             case SHARDED -> table + " sharded by " + keyColumn + ": " + strategy.describe()
-                    + (archive == null ? "" : ", " + archive.describe());
+                    + (archive == null ? "" : ", " + archive.describe())
+                    + (split == null ? "" : ", split into " + split.describe());
             case BROADCAST -> table + " broadcast to every shard";
             case PINNED -> table + " pinned to " + shard;
         };

@@ -28,6 +28,14 @@ public final class Strategies {
         return new ListStrategy(values, defaultShard);
     }
 
+    /**
+     * Every row on {@code shard}, whatever the key (any type): for a table split by name inside one
+     * database. Describes itself as {@code all rows on s0}.
+     */
+    public static Strategy single(String shard) {
+        return new SingleStrategy(shard);
+    }
+
     /** A user object implementing one or more chooser interfaces, over the given shards. */
     public static Strategy custom(Object chooser, List<String> shards) {
         return new CustomStrategy(chooser, shards, Map.of());
