@@ -1,13 +1,18 @@
 package io.shardkit.exec;
 
 import io.shardkit.ShardException;
+import io.shardkit.config.TableRule;
+import io.shardkit.config.TableSplit;
 import io.shardkit.merge.Values;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The questions a scatter asks the shards' catalogs while it merges (text order, declared and
@@ -78,7 +83,7 @@ final class ScatterCatalog {
                 for (int i = 0; i < ids.size(); i++) {
                     ps.setObject(i + 1, ids.get(i));
                 }
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         found.add(values().identity(rs.getObject(1)));
                     }
@@ -119,21 +124,48 @@ final class ScatterCatalog {
             }
             name = name.substring(5);
         }
+        TableRule rule = registry.map().tables().get(name.toLowerCase(Locale.ROOT));
+        TableSplit split = rule == null ? null : rule.split();
         String found = null;
         for (int s : shards) {
             if (registry.dialect(s) != Dialect.SQLITE) {
                 return null;
             }
-            List<Object> rows = catalogQuery(s, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?"
-                    + " COLLATE NOCASE", name);
-            String create = rows.isEmpty() ? null : (String) rows.get(0);
-            String coll = create == null ? null : SqliteCollations.of(create).get(SqliteCollations.key(column));
-            if (coll == null || found != null && !found.equals(coll)) {
+            List<Object> creates = split == null
+                    ? catalogQuery(s, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE", name)
+                    : splitCreates(s, split);
+            if (creates.isEmpty()) {
                 return null;
             }
-            found = coll;
+            for (Object create : creates) { // a split table: every physical table must agree
+                String coll = create == null ? null : SqliteCollations.of((String) create).get(SqliteCollations.key(column));
+                if (coll == null || found != null && !found.equals(coll)) {
+                    return null;
+                }
+                found = coll;
+            }
         }
         return found;
+    }
+
+    /** The CREATE statements of a split table's physical tables on a SQLite shard. */
+    private List<Object> splitCreates(int shard, TableSplit split) throws SQLException {
+        List<Object> out = new ArrayList<>();
+        Connection held = catalogConnection(shard);
+        Connection c = held != null ? held : registry.borrow(shard);
+        try (PreparedStatement ps = c.prepareStatement("SELECT name, sql FROM sqlite_master WHERE type = 'table'");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (split.suffixOf(rs.getString(1).toLowerCase(Locale.ROOT)) != null) {
+                    out.add(rs.getString(2));
+                }
+            }
+        } finally {
+            if (held == null) {
+                c.close();
+            }
+        }
+        return out;
     }
 
     /** One {@code pg_enum} lookup per shard and type per execution (ALTER TYPE ... ADD VALUE is seen at once). */
@@ -194,8 +226,8 @@ final class ScatterCatalog {
         Connection c = held != null ? held : registry.borrow(shard);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, parameter);
-            List<Object> out = new java.util.ArrayList<>();
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
+            List<Object> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getObject(1));
                 }

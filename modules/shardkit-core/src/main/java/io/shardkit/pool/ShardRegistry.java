@@ -60,6 +60,11 @@ public final class ShardRegistry implements AutoCloseable {
      * now (its file exists, or is created when the shard says {@code create}), so a bad path marks
      * that shard down from the start.
      */
+    /** The map the registry was made from. */
+    public ShardMap map() {
+        return map;
+    }
+
     public ShardRegistry(ShardMap map) {
         this.map = map;
         int n = map.shards().size();
