@@ -79,7 +79,6 @@ public final class ShardedDataSource extends DataSourceView implements AutoClose
     /**
      * One shard as a plain {@code DataSource}, for tools that run once per shard (Flyway, Liquibase, Hibernate's
      * schema tools): its connections are {@link #connectionTo(String)}'s.
-     *
      * @throws ShardException naming the known shards when {@code shard} is not one of them
      */
     public ShardDataSource dataSourceFor(String shard) throws SQLException {
@@ -126,8 +125,8 @@ public final class ShardedDataSource extends DataSourceView implements AutoClose
     }
 
     /**
-     * How a statement would be routed and planned, with the choosers' reasons. Runs nothing and opens no connection.
-     * Throws what executing it would throw when it is refused.
+     * How a statement would be routed and planned, with the choosers' reasons. Runs nothing; opens no connection but to
+     * read split tables' physical tables from the catalogs. Throws what executing it would throw when it is refused.
      *
      * @param params the values of its {@code ?} parameters, in order
      */
@@ -138,7 +137,6 @@ public final class ShardedDataSource extends DataSourceView implements AutoClose
     /**
      * The archiver of one tiered table of this data source's map: {@link Archiver#of(ShardedDataSource, String)}.
      * Opens nothing.
-     *
      * @throws ShardException SQLState {@value Archiver#NOT_ARCHIVABLE} when the map does not name the table, gives
      *         it no archive tier, or gives its archive no cutoff
      */
@@ -147,10 +145,8 @@ public final class ShardedDataSource extends DataSourceView implements AutoClose
     }
 
     /**
-     * Asks a shard's database, on one of its pool's connections, whether it would itself refuse every write from that
-     * connection's user, as a read-only (archive) shard should: see {@link io.shardkit.pool.ReadOnlyCheck} for what
-     * is asked per database. Returns the ways the user could write, one line each; empty when read-only holds at the
-     * database. {@code shardkit check} reports it for every read-only shard.
+     * The ways a shard's pool user could write, one line each, as its database answers ({@code pool/ReadOnlyCheck});
+     * empty when read-only holds at the database. {@code shardkit check} reports it for every read-only shard.
      */
     public List<String> readOnlyProblems(String shard) throws SQLException {
         return parts.readOnlyProblems(shard);
@@ -176,9 +172,8 @@ public final class ShardedDataSource extends DataSourceView implements AutoClose
     }
 
     /**
-     * The shards known to be down now, by name, with why (a SQLite file that is missing, a pool that cannot start):
-     * statements that need them fail with SQLState 08001 or 08006 naming them, while the other shards work. A shard
-     * is marked again each time it is tried.
+     * The shards known to be down now, by name, with why (a missing SQLite file, a pool that cannot start): statements
+     * that need them fail with 08001 or 08006 naming them; the others work. A shard is marked again each time tried.
      */
     public Map<String, String> downShards() {
         return parts.registry.downShards();
