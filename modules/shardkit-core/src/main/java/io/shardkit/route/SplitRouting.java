@@ -86,7 +86,7 @@ final class SplitRouting {
             for (String table : t.tables()) {
                 TableRule rule = map.tables().get(table);
                 List<String> names = create ? every(rule) : rows != null && table.equals(a.shardedTable()) ? null
-                        : keyed(a, rule, s, params);
+                        : keyed(a, rule, s, params, why);
                 if (names == null && !(rows != null && table.equals(a.shardedTable()))) {
                     names = catalog.tables(s, table, rule.split(), reader);
                 }
@@ -166,7 +166,8 @@ final class SplitRouting {
      * route there, when the table is split by its key and every one of those values maps; else
      * {@code null} (every table of the shard).
      */
-    private List<String> keyed(SqlAnalysis a, TableRule rule, int s, Object[] params) throws SQLException {
+    private List<String> keyed(SqlAnalysis a, TableRule rule, int s, Object[] params, StringBuilder why)
+            throws SQLException {
         TableSplit split = rule.split();
         List<ValueRef> keys = a.keyValues();
         if (keys == null || keys.isEmpty() || !split.column().equals(rule.keyColumn()) || !colocated(a, rule)) {
@@ -189,7 +190,12 @@ final class SplitRouting {
                 }
                 try {
                     if (rule.strategy().candidates(rule.table(), value).shards().contains(shard)) {
-                        out.add(split.physical(split.rule().suffix(rule.table(), value)));
+                        String name = split.physical(split.rule().suffix(rule.table(), value));
+                        out.add(name);
+                        if (why != null) {
+                            note(why, rule.table() + "." + split.column() + " = " + show(value) + " on " + shard + ": "
+                                    + split.rule().reason(value) + " → " + name);
+                        }
                     }
                 } catch (ShardException e) {
                     return null; // a value the strategy or the split cannot map: the database compares it
