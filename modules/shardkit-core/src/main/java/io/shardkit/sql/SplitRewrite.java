@@ -44,6 +44,8 @@ final class SplitRewrite {
     private final Set<String> split;
     private final List<String> tables = new ArrayList<>();
     private final IdentityHashMap<Table, Boolean> targets = new IdentityHashMap<>();
+    /** MySQL's {@code DELETE t1, t2 FROM ...} list: names of references in FROM, not references themselves. */
+    private final IdentityHashMap<Table, Boolean> deleteList = new IdentityHashMap<>();
     // one entry per marker number
     private final List<int[]> slots = new ArrayList<>(); // {kind, table}
     private final List<String> prefixes = new ArrayList<>();
@@ -111,7 +113,7 @@ final class SplitRewrite {
             writes |= write;
             String prefix = t.getSchemaName() == null ? "" : t.getSchemaName() + ".";
             int slot = slot(write ? SplitTemplate.WRITE : SplitTemplate.READ, ti, prefix, null);
-            if (t.getAlias() == null) {
+            if (t.getAlias() == null && !deleteList.containsKey(t)) {
                 if (write) {
                     unaliasedWrites[ti]++;
                     writeSlot[ti] = slot;
@@ -237,7 +239,10 @@ final class SplitRewrite {
         } else if (st instanceof Delete d) {
             target(d.getTable());
             if (d.getTables() != null) {
-                d.getTables().forEach(this::target);
+                for (Table t : d.getTables()) {
+                    target(t);
+                    deleteList.put(t, Boolean.TRUE);
+                }
             }
             if (d.getUsingList() != null) {
                 d.getUsingList().forEach(this::target);

@@ -32,6 +32,15 @@ class SplitTemplatesTest {
                         + " `matches_05`.score + 1");
         assertThat(render("DROP INDEX by_score ON matches", Dialect.MYSQL, List.of(List.of("matches_01"))))
                 .isEqualTo("DROP INDEX `by_score_matches_01` ON `matches_01`");
+        assertThat(render("DELETE matches FROM matches JOIN players ON players.id = matches.pid WHERE players.team = 2",
+                Dialect.MYSQL, List.of(List.of("matches_04"), List.of("players_04"))))
+                .isEqualTo("DELETE `matches_04` FROM `matches_04` JOIN `players_04` ON `players_04`.id = `matches_04`.pid"
+                        + " WHERE `players_04`.team = 2");
+        assertThat(render("DELETE m FROM matches m JOIN players p ON p.id = m.pid", Dialect.MYSQL,
+                List.of(List.of("matches_04"), List.of("players_04"))))
+                .isEqualTo("DELETE m FROM `matches_04` m JOIN `players_04` p ON p.id = m.pid");
+        assertThat(render("TRUNCATE TABLE matches", Dialect.MYSQL, List.of(List.of("matches_09"))))
+                .isEqualTo("TRUNCATE TABLE `matches_09`");
         assertThat(render("SELECT * FROM matches", Dialect.MYSQL, List.of(List.of("m`1", "m2"))))
                 .isEqualTo("SELECT * FROM (SELECT * FROM `m``1` UNION ALL SELECT * FROM `m2`) matches");
     }
@@ -45,6 +54,13 @@ class SplitTemplatesTest {
                 .isEqualTo("CREATE UNIQUE INDEX \"by_day_matches_03\" ON public.\"matches_03\" (day)");
         assertThat(render("ALTER TABLE matches ADD COLUMN extra INT", Dialect.POSTGRESQL, one))
                 .isEqualTo("ALTER TABLE \"matches_03\" ADD COLUMN extra INT");
+        assertThat(render("INSERT INTO matches AS m (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET score = m.score + 1"
+                + " RETURNING m.id", Dialect.POSTGRESQL, one))
+                .isEqualTo("INSERT INTO \"matches_03\" AS m (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET score ="
+                        + " m.score + 1 RETURNING m.id");
+        assertThat(render("DROP TABLE matches, players", Dialect.POSTGRESQL, List.of(List.of("matches_03"),
+                List.of("players_01"))))
+                .isEqualTo("DROP TABLE \"matches_03\", \"players_01\"");
         assertThat(render("DROP TABLE IF EXISTS matches", Dialect.POSTGRESQL, one))
                 .isEqualTo("DROP TABLE IF EXISTS \"matches_03\"");
         assertThat(render("SELECT public.matches.id FROM public.matches", Dialect.POSTGRESQL,
