@@ -323,7 +323,6 @@ class SplitTableTest {
     void i14_06_explainNamesThePhysicalTable() throws Exception {
         String text = ds.explain("SELECT * FROM matches WHERE player_id = ?", 1042).toString();
         assertThat(text).contains("matches_02").contains("s2").contains("1042 mod 16");
-        System.out.println(text);
     }
 
     @Test

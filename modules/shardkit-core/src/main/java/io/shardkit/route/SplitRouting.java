@@ -106,8 +106,20 @@ final class SplitRouting {
                 anySql = true;
                 continue;
             }
-            if (emptyIn(byTable)) {
-                note(why, "split " + emptyTable(byTable) + ": no physical table on " + registry.name(s) + " → skipped");
+            String empty = emptyTable(byTable);
+            if (empty != null) {
+                // a shard holding no table of the statement contributes no row; one holding some of them could (an
+                // outer join), so that statement fails rather than leave the shard out
+                for (String table : a.tables()) {
+                    List<String> p2 = byTable.get(table);
+                    if (p2 == null || !p2.isEmpty()) {
+                        throw new ShardException("split table " + empty + " has no physical table on shard "
+                                + registry.name(s) + ", where the statement also reads " + table + "; create "
+                                + map.tables().get(empty).split().pattern() + " tables there [sql: "
+                                + ShardException.shorten(a.sql()) + "]", SqlStates.UNDEFINED_TABLE);
+                    }
+                }
+                note(why, "split " + empty + ": no physical table on " + registry.name(s) + " → skipped");
                 continue;
             }
             if (multi == null) {
@@ -267,10 +279,6 @@ final class SplitRouting {
         maps.add(map);
         rowsOfParts.add(rows);
         physical.add(byTable);
-    }
-
-    private static boolean emptyIn(Map<String, List<String>> byTable) {
-        return emptyTable(byTable) != null;
     }
 
     private static String emptyTable(Map<String, List<String>> byTable) {
