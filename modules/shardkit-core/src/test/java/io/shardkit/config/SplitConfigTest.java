@@ -369,6 +369,11 @@ class SplitConfigTest {
         assertThat(catchThrowableOfType(IllegalArgumentException.class,
                 () -> new TableSplit("id", SplitRules.mod(4, 0), "t_{n}", TableSplit.Create.NEVER, 3, null)))
                 .hasMessage("ahead is only for create AHEAD, got 3 with NEVER");
+        assertThat(catchThrowableOfType(IllegalArgumentException.class,
+                () -> new TableSplit("id", SplitRules.mod(4, 0), "t_{n}", TableSplit.Create.AHEAD, 3, null)))
+                .hasMessage("create AHEAD is for calendar splits (day, week, month, year), not mod 4");
+        assertThat(new TableSplit("at", SplitRules.calendar("day", ZoneOffset.UTC, "yyyyMMdd"), "t_{yyyyMMdd}",
+                TableSplit.Create.AHEAD, 3, null).ahead()).isEqualTo(3);
         assertThat(TableSplit.placeholder("x_{n:04}").width()).isEqualTo(4);
         assertThat(TableSplit.placeholder("x_{yyyy_MM}_y").kind()).isEqualTo("calendar");
         assertThat(s).isEqualTo(new TableSplit("player_id", SplitRules.mod(16, 2), "Matches_{n:02}",
