@@ -92,6 +92,7 @@ final class SplitReader {
             if (rule != null && !calendar) {
                 problems.add(path + ".create", "create: {ahead: N} is for calendar splits (day, week, month, year), not "
                         + rule.describe() + "; use never or onFirstWrite");
+                rule = null;
             }
         } else if (c != null) {
             String v = nodes.text(c, path + ".create");

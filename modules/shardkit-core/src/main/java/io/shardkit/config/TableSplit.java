@@ -53,6 +53,10 @@ public final class TableSplit {
         if (create != Create.AHEAD && ahead != 0) {
             throw new IllegalArgumentException("ahead is only for create AHEAD, got " + ahead + " with " + create);
         }
+        if (create == Create.AHEAD && !SplitRules.isCalendar(rule)) {
+            throw new IllegalArgumentException("create AHEAD is for calendar splits (day, week, month, year), not "
+                    + rule.describe());
+        }
         if (ahead < 0) {
             throw new IllegalArgumentException("ahead must be 0 or more, got " + ahead);
         }

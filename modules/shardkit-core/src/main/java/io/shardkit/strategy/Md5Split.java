@@ -14,10 +14,12 @@ import java.util.List;
  * {@code 42L}, {@code 42.0} and {@code "42"} give {@code "42"}), other numbers in plain decimal
  * without trailing zeros ({@code 1.50} gives {@code "1.5"}), {@code byte[]} read as UTF-8,
  * everything else {@code toString()} (a string as it is, case and spaces kept). Costs one digest per
- * value (a {@link MessageDigest} per call; MD5 is not a security measure here, only a spread).
+ * value (a clone of one {@link MessageDigest} per call; MD5 is not a security measure here, only a spread).
  */
 final class Md5Split implements SplitRule {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** Cloned per value: cheaper than a provider lookup by name. */
+    private static final MessageDigest MD5 = md5Digest();
 
     private final int chars;
     private final List<String> suffixes;
@@ -57,9 +59,9 @@ final class Md5Split implements SplitRule {
     static String md5(Object value, int chars) {
         MessageDigest md;
         try {
-            md = MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no MD5", e);
+            md = (MessageDigest) MD5.clone();
+        } catch (CloneNotSupportedException e) {
+            md = md5Digest();
         }
         byte[] d = md.digest(Keys.text(value).getBytes(StandardCharsets.UTF_8));
         char[] c = new char[chars];
@@ -68,6 +70,14 @@ final class Md5Split implements SplitRule {
             c[i] = HEX[(i & 1) == 0 ? b >>> 4 : b & 15];
         }
         return new String(c);
+    }
+
+    private static MessageDigest md5Digest() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no MD5", e);
+        }
     }
 
     @Override
