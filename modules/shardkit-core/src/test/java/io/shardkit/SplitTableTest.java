@@ -357,6 +357,16 @@ class SplitTableTest {
                 .hasMessageContaining("not a split table");
     }
 
+    @Test
+    void i14_09_aPhysicalNameWrittenDirectlyIsRefusedNotAnsweredFromOneShard() throws Exception {
+        // recognising physical names (routing matches_05 to the shards that hold it) is a later step
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> st.executeQuery("SELECT COUNT(*) FROM matches_05")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("matches_05 is not in the shard map")
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42000");
+        }
+    }
+
     private static List<String> rows(Statement st, String sql) throws SQLException {
         try (ResultSet rs = st.executeQuery(sql)) {
             return rows(rs, sql);
