@@ -103,6 +103,16 @@ final class SplitReader {
             }
         }
         String template = nodes.text(f.get("template"), path + ".template");
+        // the map says what it will mean; shardkit does not create physical tables yet, so it must not accept it
+        if (create != TableSplit.Create.NEVER) {
+            problems.add(path + ".create", "creating physical tables (" + (create == TableSplit.Create.AHEAD
+                    ? "ahead" : "onFirstWrite") + ") is not supported yet: create them yourself (CREATE TABLE on the"
+                    + " logical table makes every table of a finite split; a period's table by its physical name)");
+        }
+        if (template != null) {
+            problems.add(path + ".template", "templates for new physical tables are not supported yet (shardkit does"
+                    + " not create physical tables yet)");
+        }
         if (rule == null || by == null || name == null) {
             return null;
         }

@@ -59,7 +59,7 @@ class SplitConfigTest {
                   orders:
                     key: customer_id
                     strategy: {type: hash, shards: [s0, s1]}
-                    split: {by: created_at, as: {type: month}, name: "orders_{yyyyMM}", create: {ahead: 2}, template: db/orders.sql}
+                    split: {by: created_at, as: {type: month}, name: "orders_{yyyyMM}"}
                   players:
                     key: player_id
                     strategy: {type: mod}
@@ -101,9 +101,7 @@ class SplitConfigTest {
         assertThat(orders.column()).isEqualTo("created_at");
         assertThat(map.tables().get("orders").keyColumn()).isEqualTo("customer_id");
         assertThat(orders.rule()).isEqualTo(SplitRules.calendar("month", ZoneOffset.UTC, "yyyyMM"));
-        assertThat(orders.create()).isEqualTo(TableSplit.Create.AHEAD);
-        assertThat(orders.ahead()).isEqualTo(2);
-        assertThat(orders.template()).isEqualTo("db/orders.sql");
+        assertThat(orders.create()).isEqualTo(TableSplit.Create.NEVER);
         assertThat(orders.suffixOf("orders_202611")).isEqualTo("202611");
         assertThat(orders.suffixOf("orders_202613")).isNull();
         assertThat(orders.suffixOf("orders_archive")).isNull();
@@ -116,7 +114,7 @@ class SplitConfigTest {
         ShardMap map = load(ONE_SHARD + """
                 tables:
                   photos:
-                    split: {by: Album_Key, as: {type: md5, chars: 1}, name: "Photos_{hex}", create: onFirstWrite}
+                    split: {by: Album_Key, as: {type: md5, chars: 1}, name: "Photos_{hex}"}
                   events:
                     key: id
                     split: {by: at, as: {type: week, zone: Asia/Tokyo}, name: "events_{yyyy'w'ww}", create: never}
@@ -136,7 +134,7 @@ class SplitConfigTest {
         TableRule photos = map.tables().get("photos");
         assertThat(photos.keyColumn()).as("the split column when there is no key").isEqualTo("album_key");
         assertThat(photos.strategy()).isEqualTo(Strategies.single("s0"));
-        assertThat(photos.split().create()).isEqualTo(TableSplit.Create.ON_FIRST_WRITE);
+        assertThat(photos.split().create()).isEqualTo(TableSplit.Create.NEVER);
         assertThat(photos.split().physical("c")).isEqualTo("photos_c");
         TableSplit events = map.tables().get("events").split();
         assertThat(events.rule()).isEqualTo(SplitRules.calendar("week", ZoneId.of("Asia/Tokyo"), "yyyy'w'ww"));
@@ -301,6 +299,20 @@ class SplitConfigTest {
                     broadcast: true
                     split: {as: {type: mod, count: 4}, name: "items_{n}"}
                 """, "tables.items.split: a broadcast table cannot be split by name (a full copy is on every shard) (line 13)");
+    }
+
+    @Test
+    void i14_33_creatingPhysicalTablesIsAMapErrorUntilShardkitDoesIt() {
+        assertProblems(FOUR_SHARDS + """
+                tables:
+                  orders:
+                    key: customer_id
+                    strategy: {type: hash, shards: [s0, s1]}
+                    split: {by: created_at, as: {type: month}, name: "orders_{yyyyMM}", create: onFirstWrite, template: db/o.sql}
+                """, "tables.orders.split.create: creating physical tables (onFirstWrite) is not supported yet: create them"
+                + " yourself (CREATE TABLE on the logical table makes every table of a finite split; a period's table by"
+                + " its physical name) (line 14)", "tables.orders.split.template: templates for new physical tables are not"
+                + " supported yet (shardkit does not create physical tables yet) (line 14)");
     }
 
     @Test
