@@ -2,6 +2,7 @@ package io.shardkit.sql;
 
 import io.shardkit.RefusedException;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -183,7 +184,16 @@ public final class SplitTemplate {
         }
     }
 
+    /**
+     * A physical name as the statement names it: a plain lower-case identifier that no database here
+     * reserves is written bare, so each database folds it as it folded the unquoted name the table was
+     * created with (H2 and Oracle-style databases to upper case); any other name is quoted exactly.
+     */
     private void quote(StringBuilder out, String name) {
+        if (bare(name)) {
+            out.append(name);
+            return;
+        }
         char q = dialect == Dialect.MYSQL ? '`' : '"';
         out.append(q);
         for (int i = 0; i < name.length(); i++) {
@@ -195,6 +205,42 @@ public final class SplitTemplate {
         }
         out.append(q);
     }
+
+    static boolean bare(String name) {
+        if (name.isEmpty() || name.length() > 63 || !(name.charAt(0) >= 'a' && name.charAt(0) <= 'z'
+                || name.charAt(0) == '_')) {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_')) {
+                return false;
+            }
+        }
+        return !RESERVED.contains(name);
+    }
+
+    /** Words some database here reserves (SQL standard, PostgreSQL, MySQL/MariaDB, SQLite): quoted when a physical name. */
+    private static final Set<String> RESERVED = Set.of(("abort action add after all alter always analyse"
+            + " analyze and array as asc asensitive attach authorization autoincrement before begin between bigint binary"
+            + " blob both by call cascade case cast change char character check collate column commit concurrently"
+            + " condition constraint continue convert create cross current current_date current_role current_time"
+            + " current_timestamp current_user cursor database databases date day declare default deferrable deferred"
+            + " delayed delete desc describe detach distinct distinctrow div do double drop dual each else elseif"
+            + " enclosed end escape escaped except exclude exclusive exists exit explain false fetch fields filter"
+            + " first float following for force foreign freeze from full function generated glob grant group groups"
+            + " having high_priority hour ignore ilike immediate in index indexed infile initially inner inout insensitive"
+            + " insert instead int integer intersect interval into is isnull join key keys kill last lateral leading"
+            + " leave left like limit lines load localtime localtimestamp lock long loop low_priority match minute mod"
+            + " month natural no not nothing notnull null nulls numeric of offset on only optimize option optionally or"
+            + " order others out outer outfile over overlaps partition placing plan pragma preceding primary procedure"
+            + " purge query raise range read real recursive references regexp reindex release rename repeat replace"
+            + " require restrict return returning revoke right rlike rollback row rows savepoint schema schemas second"
+            + " select sensitive separator session_user set show similar smallint some spatial sql ssl starting"
+            + " straight_join symmetric table tablesample temp temporary terminated text then ties time timestamp"
+            + " tinyint to trailing transaction trigger true unbounded union unique unlock unsigned until update usage"
+            + " use user using vacuum values varchar variadic verbose view virtual when where while window with"
+            + " without write xor year zerofill").split(" "));
 
     private static String key(List<List<String>> physical) {
         StringBuilder k = new StringBuilder(32);

@@ -210,7 +210,7 @@ class SplitRewriteSqliteTest {
             String sql = "SELECT pid, count(*), sum(matches.score) FROM matches GROUP BY pid";
             SplitTemplate t = templates.get(sql, Dialect.SQLITE);
             String text = t.render(List.of(physical));
-            assertThat(text).contains("AS \"shardkit_part_1\"");
+            assertThat(text).contains("AS shardkit_part_1");
             assertThat(rows(big, text, false)).containsExactly("0|90|20025", "1|90|20115", "2|90|20205", "3|90|20295",
                     "4|90|20385");
         }

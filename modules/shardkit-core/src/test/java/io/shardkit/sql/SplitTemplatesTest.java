@@ -24,48 +24,51 @@ class SplitTemplatesTest {
     void i14_t01_mysqlQuotesWithBackticksAndRenamesMultiTableUpdate() throws Exception {
         assertThat(render("UPDATE matches JOIN players ON players.id = matches.pid SET matches.score = 1",
                 Dialect.MYSQL, List.of(List.of("matches_02"), List.of("players_02"))))
-                .isEqualTo("UPDATE `matches_02` JOIN `players_02` ON `players_02`.id = `matches_02`.pid"
-                        + " SET `matches_02`.score = 1");
+                .isEqualTo("UPDATE matches_02 JOIN players_02 ON players_02.id = matches_02.pid"
+                        + " SET matches_02.score = 1");
         assertThat(render("INSERT INTO matches (id, score) VALUES (1, 2) ON DUPLICATE KEY UPDATE score = matches.score + 1",
                 Dialect.MYSQL, List.of(List.of("matches_05"))))
-                .isEqualTo("INSERT INTO `matches_05` (id, score) VALUES (1, 2) ON DUPLICATE KEY UPDATE score ="
-                        + " `matches_05`.score + 1");
+                .isEqualTo("INSERT INTO matches_05 (id, score) VALUES (1, 2) ON DUPLICATE KEY UPDATE score ="
+                        + " matches_05.score + 1");
         assertThat(render("DROP INDEX by_score ON matches", Dialect.MYSQL, List.of(List.of("matches_01"))))
-                .isEqualTo("DROP INDEX `by_score_matches_01` ON `matches_01`");
+                .isEqualTo("DROP INDEX by_score_matches_01 ON matches_01");
         assertThat(render("DELETE matches FROM matches JOIN players ON players.id = matches.pid WHERE players.team = 2",
                 Dialect.MYSQL, List.of(List.of("matches_04"), List.of("players_04"))))
-                .isEqualTo("DELETE `matches_04` FROM `matches_04` JOIN `players_04` ON `players_04`.id = `matches_04`.pid"
-                        + " WHERE `players_04`.team = 2");
+                .isEqualTo("DELETE matches_04 FROM matches_04 JOIN players_04 ON players_04.id = matches_04.pid"
+                        + " WHERE players_04.team = 2");
         assertThat(render("DELETE m FROM matches m JOIN players p ON p.id = m.pid", Dialect.MYSQL,
                 List.of(List.of("matches_04"), List.of("players_04"))))
-                .isEqualTo("DELETE m FROM `matches_04` m JOIN `players_04` p ON p.id = m.pid");
+                .isEqualTo("DELETE m FROM matches_04 m JOIN players_04 p ON p.id = m.pid");
         assertThat(render("TRUNCATE TABLE matches", Dialect.MYSQL, List.of(List.of("matches_09"))))
-                .isEqualTo("TRUNCATE TABLE `matches_09`");
+                .isEqualTo("TRUNCATE TABLE matches_09");
         assertThat(render("SELECT * FROM matches", Dialect.MYSQL, List.of(List.of("m`1", "m2"))))
-                .isEqualTo("SELECT * FROM (SELECT * FROM `m``1` UNION ALL SELECT * FROM `m2`) matches");
+                .isEqualTo("SELECT * FROM (SELECT * FROM `m``1` UNION ALL SELECT * FROM m2) matches");
+        // a name that is not a plain lower-case identifier, or is reserved, is quoted exactly
+        assertThat(render("SELECT * FROM matches", Dialect.MYSQL, List.of(List.of("Matches_1", "order"))))
+                .isEqualTo("SELECT * FROM (SELECT * FROM `Matches_1` UNION ALL SELECT * FROM `order`) matches");
     }
 
     @Test
     void i14_t02_postgresDdlAndSchemas() throws Exception {
         List<List<String>> one = List.of(List.of("matches_03"));
         assertThat(render("TRUNCATE TABLE public.matches", Dialect.POSTGRESQL, one))
-                .isEqualTo("TRUNCATE TABLE public.\"matches_03\"");
+                .isEqualTo("TRUNCATE TABLE public.matches_03");
         assertThat(render("CREATE UNIQUE INDEX by_day ON public.matches (day)", Dialect.POSTGRESQL, one))
-                .isEqualTo("CREATE UNIQUE INDEX \"by_day_matches_03\" ON public.\"matches_03\" (day)");
+                .isEqualTo("CREATE UNIQUE INDEX by_day_matches_03 ON public.matches_03 (day)");
         assertThat(render("ALTER TABLE matches ADD COLUMN extra INT", Dialect.POSTGRESQL, one))
-                .isEqualTo("ALTER TABLE \"matches_03\" ADD COLUMN extra INT");
+                .isEqualTo("ALTER TABLE matches_03 ADD COLUMN extra INT");
         assertThat(render("INSERT INTO matches AS m (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET score = m.score + 1"
                 + " RETURNING m.id", Dialect.POSTGRESQL, one))
-                .isEqualTo("INSERT INTO \"matches_03\" AS m (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET score ="
+                .isEqualTo("INSERT INTO matches_03 AS m (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET score ="
                         + " m.score + 1 RETURNING m.id");
         assertThat(render("DROP TABLE matches, players", Dialect.POSTGRESQL, List.of(List.of("matches_03"),
                 List.of("players_01"))))
-                .isEqualTo("DROP TABLE \"matches_03\", \"players_01\"");
+                .isEqualTo("DROP TABLE matches_03, players_01");
         assertThat(render("DROP TABLE IF EXISTS matches", Dialect.POSTGRESQL, one))
-                .isEqualTo("DROP TABLE IF EXISTS \"matches_03\"");
+                .isEqualTo("DROP TABLE IF EXISTS matches_03");
         assertThat(render("SELECT public.matches.id FROM public.matches", Dialect.POSTGRESQL,
                 List.of(List.of("a", "b"))))
-                .isEqualTo("SELECT matches.id FROM (SELECT * FROM public.\"a\" UNION ALL SELECT * FROM public.\"b\")"
+                .isEqualTo("SELECT matches.id FROM (SELECT * FROM public.a UNION ALL SELECT * FROM public.b)"
                         + " matches");
         SplitTemplate t = templates.get("SELECT p.id FROM players p JOIN matches m ON m.pid = p.id", Dialect.POSTGRESQL);
         assertThat(t.tables()).containsExactly("players", "matches");
@@ -99,10 +102,10 @@ class SplitTemplatesTest {
             assertThat(t.render("s0/matches_01", a)).isSameAs(t.render("s0/matches_01", a));
         }
         assertThat(templates.parses()).isEqualTo(1);
-        assertThat(t.render(List.of(List.of("matches_02")))).isEqualTo("SELECT score FROM \"matches_02\" matches WHERE id = ?");
+        assertThat(t.render(List.of(List.of("matches_02")))).isEqualTo("SELECT score FROM matches_02 matches WHERE id = ?");
         templates.get(sql, Dialect.MYSQL);
         assertThat(templates.parses()).isEqualTo(2);
-        assertThat(templates.get(sql, Dialect.MYSQL).render(a)).isEqualTo("SELECT score FROM `matches_01` matches WHERE id = ?");
+        assertThat(templates.get(sql, Dialect.MYSQL).render(a)).isEqualTo("SELECT score FROM matches_01 matches WHERE id = ?");
         assertThat(templates.parses()).isEqualTo(2);
     }
 
