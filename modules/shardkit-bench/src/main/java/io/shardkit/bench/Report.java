@@ -30,6 +30,9 @@ final class Report {
         Map<String, Line> lines = new LinkedHashMap<>();
         for (RunResult r : results) {
             BenchmarkParams p = r.getParams();
+            if (p.getParam("contender") == null) {
+                continue; // benchmarks of shardkit alone (SplitRead) have no contenders to compare
+            }
             String name = p.getBenchmark().replace("io.shardkit.bench.", "");
             StringBuilder key = new StringBuilder(name);
             for (String k : p.getParamsKeys()) {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -44,6 +45,13 @@ final class SplitRouting {
     private final ShardRegistry registry;
     private final SplitTemplates templates;
     private final SplitCatalog catalog;
+    /**
+     * Decisions for one key's data node, by template, shard and suffix: a prepared statement read
+     * or written by key routes without allocating (the template is the cache's, so its identity is
+     * stable while the text stays cached).
+     */
+    private final ConcurrentHashMap<SplitTemplate, ConcurrentHashMap<String, RouteDecision>[]> keyedNodes =
+            new ConcurrentHashMap<>();
 
     SplitRouting(ShardMap map, ShardRegistry registry, SplitTemplates templates, SplitCatalog catalog) {
         this.map = map;
@@ -66,6 +74,10 @@ final class SplitRouting {
             throw new RefusedException(t.refusal(), a.sql());
         }
         boolean ddl = a.kind() == StatementKind.DDL;
+        RouteDecision fast = ddl || a.kind() == StatementKind.INSERT ? null : oneKeyedNode(a, d, t, params, why);
+        if (fast != null) {
+            return fast;
+        }
         boolean create = ddl && CREATE_TABLE.matcher(a.sql()).matches();
         if (ddl) {
             for (String table : t.tables()) {
@@ -156,6 +168,64 @@ final class SplitRouting {
         boolean splitsRows = d.splitsRows() || anySql;
         return new RouteDecision(shardArray, rendered, maps.toArray(new int[0][]),
                 splitsRows ? rowsOfParts.toArray(new int[0][]) : null, parts);
+    }
+
+    /**
+     * The hot path: one shard, one split table split by its key, one key value: the key's data node,
+     * from the cache after the first time. {@code null} for any other statement.
+     */
+    @SuppressWarnings("unchecked")
+    private RouteDecision oneKeyedNode(SqlAnalysis a, RouteDecision d, SplitTemplate t, Object[] params,
+            StringBuilder why) throws SQLException {
+        List<ValueRef> keys = a.keyValues();
+        if (!d.isSingle() || d.sql(0) != null || t.tables().size() != 1 || keys == null || keys.size() != 1
+                || keys.get(0).array()) {
+            return null;
+        }
+        String table = t.tables().get(0);
+        TableRule rule = map.tables().get(table);
+        TableSplit split = rule.split();
+        Object v = keys.get(0).resolve(params);
+        if (v == null || !table.equals(a.shardedTable()) || !split.column().equals(rule.keyColumn())) {
+            return null;
+        }
+        String suffix;
+        try {
+            suffix = split.rule().suffix(table, v);
+        } catch (ShardException e) {
+            return null; // every table of the shard: the database compares the value
+        }
+        int s = d.shard(0);
+        ConcurrentHashMap<String, RouteDecision>[] byShard = keyedNodes.get(t);
+        if (byShard == null || s >= byShard.length) {
+            if (keyedNodes.size() > 4096) {
+                keyedNodes.clear();
+            }
+            byShard = keyedNodes.computeIfAbsent(t, k -> new ConcurrentHashMap[registry.slots()]);
+            if (s >= byShard.length) {
+                return null;
+            }
+        }
+        ConcurrentHashMap<String, RouteDecision> bySuffix = byShard[s];
+        if (bySuffix == null) {
+            bySuffix = new ConcurrentHashMap<>();
+            byShard[s] = bySuffix;
+        }
+        RouteDecision cached = why == null ? bySuffix.get(suffix) : null;
+        if (cached != null) {
+            return cached;
+        }
+        String name = split.physical(suffix);
+        note(why, table + "." + split.column() + " = " + show(v) + " on " + registry.name(s) + ": "
+                + split.rule().reason(v) + " → " + name);
+        Map<String, List<String>> byTable = Map.of(table, List.of(name));
+        SplitParts parts = new SplitParts(templates, new Dialect[] {registry.dialect(s)}, List.of(byTable));
+        RouteDecision out = new RouteDecision(new int[] {s}, new String[] {parts.render(a.sql(), 0)}, new int[1][],
+                null, parts);
+        if (bySuffix.size() < 1024) {
+            bySuffix.put(suffix, out);
+        }
+        return out;
     }
 
     /** Every physical table a finite split makes (for CREATE TABLE), or a refusal for a calendar split. */
