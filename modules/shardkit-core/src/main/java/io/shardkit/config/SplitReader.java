@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -150,27 +149,12 @@ final class SplitReader {
             return null;
         }
         Map<String, Node> f = nodes.fields(m, path, AS_KEYS);
-        String type = nodes.text(f.get("type"), path + ".type");
         String className = nodes.text(f.get("class"), path + ".class");
+        String type = nodes.type(f, path, className, TYPES, TYPE_KEYS, CALENDAR_KEYS, "split type", "split");
         if (type == null) {
-            type = className != null ? "class" : null;
-        }
-        if (type == null) {
-            problems.add(path + ".type", "missing (one of " + String.join(", ", TYPES) + ")");
-            return null;
-        }
-        if (!TYPES.contains(type)) {
-            problems.add(path + ".type", "unknown split type '" + type + "' (known: " + String.join(", ", TYPES) + ")");
             return null;
         }
         typeOut[0] = type;
-        Set<String> takes = TYPE_KEYS.getOrDefault(type, CALENDAR_KEYS);
-        for (String k : f.keySet()) {
-            if (!takes.contains(k)) {
-                problems.add(path + "." + k, "'" + k + "' does not apply to a " + type + " split (" + type
-                        + " takes: " + String.join(", ", new TreeSet<>(takes)) + ")");
-            }
-        }
         String wanted = switch (type) {
             case "mod", "hash", "range" -> "number";
             case "list" -> "name";

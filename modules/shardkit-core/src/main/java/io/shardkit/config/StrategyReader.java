@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
@@ -55,25 +54,10 @@ final class StrategyReader {
             return null;
         }
         Map<String, Node> f = nodes.fields(m, path, STRATEGY_KEYS);
-        String type = nodes.text(f.get("type"), path + ".type");
         String className = nodes.text(f.get("class"), path + ".class");
+        String type = nodes.type(f, path, className, TYPES, TYPE_KEYS, Set.of(), "strategy", "strategy");
         if (type == null) {
-            type = className != null ? "class" : null;
-        }
-        if (type == null) {
-            problems.add(path + ".type", "missing (one of " + String.join(", ", TYPES) + ")");
             return null;
-        }
-        if (!TYPES.contains(type)) {
-            problems.add(path + ".type", "unknown strategy '" + type + "' (known: " + String.join(", ", TYPES) + ")");
-            return null;
-        }
-        Set<String> takes = TYPE_KEYS.get(type);
-        for (String k : f.keySet()) {
-            if (!takes.contains(k)) {
-                problems.add(path + "." + k, "'" + k + "' does not apply to a " + type + " strategy (" + type
-                        + " takes: " + String.join(", ", new TreeSet<>(takes)) + ")");
-            }
         }
         List<String> shardList = f.containsKey("shards") ? shardList(f.get("shards"), path + ".shards", known) : null;
         List<String> all = new ArrayList<>();

@@ -232,4 +232,35 @@ final class YamlNodes {
         problems.add(path, "expected a whole number of at least " + min + ", got '" + v + "'");
         return fallback;
     }
+
+    /**
+     * The {@code type} of a strategy or split mapping (a {@code className} alone meaning "class"), after
+     * checking that every other key is one the type takes; {@code null}, with a problem, when it is
+     * missing or unknown. {@code unknown} names what an unknown type is ("strategy", "split type"),
+     * {@code kind} what it is of ("strategy", "split").
+     */
+    String type(Map<String, Node> f, String path, String className, List<String> types,
+            Map<String, Set<String>> keysByType, Set<String> otherKeys, String unknown, String kind) {
+        String type = text(f.get("type"), path + ".type");
+        if (type == null) {
+            type = className != null ? "class" : null;
+        }
+        if (type == null) {
+            problems.add(path + ".type", "missing (one of " + String.join(", ", types) + ")");
+            return null;
+        }
+        if (!types.contains(type)) {
+            problems.add(path + ".type", "unknown " + unknown + " '" + type + "' (known: " + String.join(", ", types)
+                    + ")");
+            return null;
+        }
+        Set<String> takes = keysByType.getOrDefault(type, otherKeys);
+        for (String k : f.keySet()) {
+            if (!takes.contains(k)) {
+                problems.add(path + "." + k, "'" + k + "' does not apply to a " + type + " " + kind + " (" + type
+                        + " takes: " + String.join(", ", new TreeSet<>(takes)) + ")");
+            }
+        }
+        return type;
+    }
 }
