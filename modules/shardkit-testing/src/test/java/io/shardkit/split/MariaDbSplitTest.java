@@ -17,6 +17,11 @@ class MariaDbSplitTest extends SplitContract {
     }
 
     @Override
+    String quote() {
+        return "`";
+    }
+
+    @Override
     Object day(String iso) {
         return LocalDate.parse(iso);
     }

@@ -14,10 +14,10 @@ final class SplitQueries {
     private SplitQueries() {
     }
 
-    static List<String> generate(Random r, int n) {
+    static List<String> generate(Random r, int n, String quote) {
         List<String> out = new ArrayList<>(n);
         while (out.size() < n) {
-            out.add(one(r));
+            out.add(one(r, quote));
         }
         return out;
     }
@@ -58,17 +58,58 @@ final class SplitQueries {
         };
     }
 
-    private static String one(Random r) {
+    /**
+     * A physical table named directly, as the seed recipes do; the reference reads the same rows
+     * from the unsplit table by the albums whose md5 starts with {@code hex}. Separator: {@link #REF}.
+     */
+    static String physical(String hex) {
+        StringBuilder albums = new StringBuilder("''");
+        for (int i = 0; i < 23; i++) {
+            try {
+                if (SplitContract.md5("album" + i).startsWith(hex)) {
+                    albums.append(", 'album").append(i).append('\'');
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return "SELECT photo_id, album_key FROM photos_" + hex + " ORDER BY photo_id" + REF
+                + "SELECT photo_id, album_key FROM photos WHERE album_key IN (" + albums + ") ORDER BY photo_id";
+    }
+
+    /** Between the sharded text and the reference text of a query whose texts differ. */
+    static final String REF = " \u0000 ";
+
+    private static String group(Random r, String g) {
+        return "SELECT " + g + " AS g, COUNT(*), SUM(score), MAX(score), COUNT(score) FROM matches WHERE " + pred(r, "")
+                + " GROUP BY " + g;
+    }
+
+    private static String one(Random r, String quote) {
         int k = key(r);
-        return switch (r.nextInt(16)) {
+        return switch (r.nextInt(25)) {
+            case 16 -> "SELECT match_id, score FROM matches WHERE " + pred(r, "") + " ORDER BY score, match_id" + limit(r);
+            case 17 -> "SELECT x.match_id, x.arena FROM matches AS x WHERE x.player_id = " + k + " ORDER BY 1";
+            case 18 -> "SELECT name AS matches, player_id AS players FROM players WHERE player_id IN (" + keys(r)
+                    + ") ORDER BY players";
+            case 19 -> ("SELECT \"matches\".match_id FROM \"matches\" WHERE \"matches\".player_id = " + k
+                    + " ORDER BY 1").replace("\"", quote);
+            case 20 -> "SELECT match_id /* FROM matches */ FROM matches WHERE arena <> 'matches' AND player_id IN ("
+                    + keys(r) + ") ORDER BY match_id";
+            case 21 -> "SELECT match_id FROM matches WHERE player_id IN (" + keys(r) + ") ORDER BY player_id, match_id";
+            case 22 -> "SELECT arena, SUM(score) AS s FROM matches GROUP BY arena HAVING SUM(score) > " + r.nextInt(2000)
+                    + " ORDER BY s DESC, arena" + limit(r);
+            case 23 -> "SELECT player_id, COUNT(*) AS c FROM matches WHERE " + pred(r, "")
+                    + " GROUP BY player_id ORDER BY c DESC, player_id" + limit(r);
+            case 24 -> "SELECT m.match_id FROM matches m WHERE m.player_id = " + k
+                    + " AND EXISTS (SELECT 1 FROM players p WHERE p.player_id = m.player_id AND p.player_id = " + k
+                    + ") ORDER BY m.match_id";
             case 0 -> "SELECT match_id, player_id, score, arena FROM matches WHERE " + pred(r, "")
                     + " ORDER BY match_id" + limit(r);
             case 1 -> "SELECT matches.match_id, matches.score FROM matches WHERE " + pred(r, "matches.")
                     + " ORDER BY matches.score DESC, matches.match_id" + limit(r);
             case 2 -> "SELECT arena, match_id FROM matches WHERE " + pred(r, "") + " ORDER BY arena, match_id" + limit(r);
-            case 3 -> "SELECT " + (r.nextBoolean() ? "arena" : "player_id")
-                    + " AS g, COUNT(*), SUM(score), MAX(score), COUNT(score) FROM matches WHERE " + pred(r, "")
-                    + " GROUP BY " + (r.nextBoolean() ? "arena" : "player_id")
+            case 3 -> group(r, r.nextBoolean() ? "arena" : "player_id")
                     + (r.nextBoolean() ? " HAVING COUNT(*) > " + r.nextInt(8) : "") + " ORDER BY 1" + limit(r);
             case 4 -> "SELECT DISTINCT arena FROM matches WHERE " + pred(r, "") + " ORDER BY arena" + limit(r);
             case 5 -> "SELECT COUNT(*), COUNT(arena), COUNT(DISTINCT arena), MIN(arena), MAX(arena), MIN(score)"
