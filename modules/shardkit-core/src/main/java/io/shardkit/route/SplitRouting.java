@@ -67,11 +67,11 @@ final class SplitRouting {
     RouteDecision expand(SqlAnalysis a, RouteDecision d, Object[] params, StringBuilder why,
             SplitCatalog.Reader reader) throws SQLException {
         SplitTemplate t = templates.get(a.sql(), registry.dialect(d.shard(0)));
+        if (t.refusal() != null) { // first: a refused text may list no table (an alias named like a split table)
+            throw new RefusedException(t.refusal(), a.sql());
+        }
         if (t.tables().isEmpty()) {
             return d;
-        }
-        if (t.refusal() != null) {
-            throw new RefusedException(t.refusal(), a.sql());
         }
         boolean ddl = a.kind() == StatementKind.DDL;
         RouteDecision fast = ddl || a.kind() == StatementKind.INSERT ? null : oneKeyedNode(a, d, t, params, why);
