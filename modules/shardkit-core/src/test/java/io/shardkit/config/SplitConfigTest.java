@@ -1,5 +1,7 @@
 package io.shardkit.config;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -313,6 +315,16 @@ class SplitConfigTest {
                 + " yourself (CREATE TABLE on the logical table makes every table of a finite split; a period's table by"
                 + " its physical name) (line 14)", "tables.orders.split.template: templates for new physical tables are not"
                 + " supported yet (shardkit does not create physical tables yet) (line 14)");
+    }
+
+    @Test
+    void i14_34_aMapBuiltInJavaCannotSplitATieredTable() {
+        TableSplit split = new TableSplit("player_id", SplitRules.mod(4, 0), "matches_{n}", TableSplit.Create.NEVER, 0,
+                null);
+        TableRule tiered = TableRule.sharded("matches", "player_id", Strategies.mod("s0"))
+                .withArchive(new Archive(List.of("a0"), "player_id", false, null, null, null));
+        assertThatThrownBy(() -> tiered.withSplit(split)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a split table with an archive tier is not supported yet");
     }
 
     @Test
