@@ -358,12 +358,18 @@ class SplitTableTest {
     }
 
     @Test
-    void i14_09_aPhysicalNameWrittenDirectlyIsRefusedNotAnsweredFromOneShard() throws Exception {
-        // recognising physical names (routing matches_05 to the shards that hold it) is a later step
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            assertThatThrownBy(() -> st.executeQuery("SELECT COUNT(*) FROM matches_05")).isInstanceOf(SQLException.class)
-                    .hasMessageContaining("matches_05 is not in the shard map")
-                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42000");
+    void i14_09_aPhysicalNameWrittenDirectlyAnswersThatTableOfEveryShard() throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); Statement r = ref.createStatement()) {
+            assertThat(rows(st, "SELECT match_id, player_id FROM matches_05 ORDER BY match_id")).isEqualTo(rows(r,
+                    "SELECT match_id, player_id FROM matches WHERE player_id % 16 IN (5, -11) ORDER BY match_id"))
+                    .isNotEmpty();
+            assertThat(rows(st, "SELECT COUNT(*) FROM matches_05 WHERE player_id = 21")).isEqualTo(rows(r,
+                    "SELECT COUNT(*) FROM matches WHERE player_id = 21"));
+            assertThat(rows(st, "SELECT COUNT(*) FROM orders_202611")).isEqualTo(rows(r,
+                    "SELECT COUNT(*) FROM orders WHERE created_at >= '2026-11-01' AND created_at < '2026-12-01'"));
+            assertThatThrownBy(() -> st.executeUpdate("DELETE FROM matches_05")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("write through the logical table")
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
         }
     }
 

@@ -1,5 +1,13 @@
 package io.shardkit.sql;
 
+import net.sf.jsqlparser.statement.select.Select;
+
+import java.util.Map;
+
+import java.util.LinkedHashMap;
+
+import io.shardkit.config.TableRule;
+
 import io.shardkit.config.ShardMap;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -34,8 +42,12 @@ public final class Analyzer {
     private final ShardMap map;
     private final Dialect dialect;
 
+    /** Whether some table of the map is split by name (then physical names written directly are looked for). */
+    private final boolean splitTables;
+
     public Analyzer(ShardMap map) {
         this.map = map;
+        this.splitTables = map.tables().values().stream().anyMatch(TableRule::isSplit);
         this.dialect = map.shards().isEmpty() ? Dialect.OTHER : Dialect.fromUrl(map.shards().get(0).url());
     }
 
@@ -54,8 +66,17 @@ public final class Analyzer {
                     null, null, List.of(), null, "shardkit cannot parse this statement to route it (" + reason
                     + "); run it on a connection pinned to one shard (ShardedDataSource.connectionTo)", dialect);
         }
+        ShardMap over = map;
+        if (splitTables) {
+            Object resolved = withPhysicalNames(statement);
+            if (resolved instanceof String refusal) {
+                return new SqlAnalysis(sql, StatementKind.OTHER, SqlAnalysis.Shape.REFUSED, List.of(), null, null, null,
+                        null, null, List.of(), null, refusal, dialect);
+            }
+            over = (ShardMap) resolved;
+        }
         try {
-            StatementAnalysis work = new StatementAnalysis(this, map, dialect, sql);
+            StatementAnalysis work = new StatementAnalysis(this, over, dialect, sql);
             SqlAnalysis result = work.run(statement);
             if (returns(statement)) {
                 result.withReturning();
@@ -119,5 +140,50 @@ public final class Analyzer {
 
     static List<String> distinct(List<String> names) {
         return new ArrayList<>(new LinkedHashSet<>(names));
+    }
+
+    /**
+     * A physical table of a split table written directly ({@code SELECT * FROM photos_a3}): in a
+     * query, it is analysed as a table of its own placed like its split table (same key and strategy,
+     * so it runs on the shards that hold it, each answering its own physical table of that name);
+     * the map with those tables added, or the map itself when the statement names none. In any other
+     * statement such a name is refused (the refusal, a {@code String}): a write through it would
+     * bypass the rule that picks each row's table.
+     */
+    private Object withPhysicalNames(Statement statement) {
+        TableFinder finder = new TableFinder();
+        try {
+            finder.getTables(statement);
+        } catch (UnsupportedOperationException e) {
+            return map; // statement kinds the finder does not walk name no table it could see
+        }
+        Map<String, TableRule> extra = null;
+        for (String t : concat(finder.top, finder.nested)) {
+            String name = t.toLowerCase(Locale.ROOT);
+            if (map.tables().containsKey(name) || finder.cteNames.contains(name)) {
+                continue;
+            }
+            for (TableRule rule : map.tables().values()) {
+                if (rule.isSplit() && rule.split().suffixOf(name) != null) {
+                    if (!(statement instanceof Select)) {
+                        return "a statement other than a query that names " + name + " (a physical table of split"
+                                + " table " + rule.table() + "); write through the logical table, whose rule picks each"
+                                + " row's physical table";
+                    }
+                    if (extra == null) {
+                        extra = new LinkedHashMap<>(map.tables());
+                    }
+                    extra.put(name, new TableRule(name, rule.kind(), rule.keyColumn(), rule.strategy(), rule.shard()));
+                }
+            }
+        }
+        return extra == null ? map : new ShardMap(map.shards(), map.pool(), extra, map.defaultShard(), map.settings(),
+                map.tenancy());
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 }

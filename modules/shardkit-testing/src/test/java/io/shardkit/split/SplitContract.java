@@ -537,18 +537,14 @@ abstract class SplitContract {
 
     /**
      * Physical tables named directly ({@code SELECT ... FROM photos_e}, as the seed recipes do) are
-     * not recognised yet (README "Not yet"): refused with 42000 naming the table, never answered from
-     * the default shard alone. When they are routed, this test compares them with the reference
-     * ({@link SplitQueries#physical} gives both texts).
+     * routed to the shard holding them and answer the rows of that table (and writes through them are refused: see i14_12).
      */
     @Test
-    void i14_10_aPhysicalTableNamedDirectlyIsRefusedForNow() throws Exception {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+    void i14_10_aPhysicalTableNamedDirectlyAnswersItsRows() throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); Statement r = ref.createStatement()) {
             for (String hex : "0123456789abcdef".split("")) {
-                String q = SplitQueries.physical(hex).split(SplitQueries.REF)[0];
-                assertThatThrownBy(() -> rows(st, q)).as(q).isInstanceOf(SQLException.class)
-                        .hasMessageContaining("is not in the shard map")
-                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42000");
+                String[] texts = SplitQueries.physical(hex).split(SplitQueries.REF);
+                assertThat(rows(st, texts[0])).as(texts[0]).isEqualTo(rows(r, texts[1]));
             }
         }
     }
@@ -567,6 +563,20 @@ abstract class SplitContract {
                 } catch (SQLException e) {
                     assertThat(e.getSQLState()).as(q + " -> " + e.getMessage()).isEqualTo("0A000");
                 }
+            }
+        }
+    }
+
+    /** A write through a physical name would bypass the rule that picks each row's table: refused. */
+    @Test
+    void i14_12_aWriteThroughAPhysicalNameIsRefused() throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            for (String w : List.of("UPDATE matches_05 SET score = 0 WHERE player_id = 5",
+                    "INSERT INTO matches_05 (match_id, player_id, score, arena) VALUES (9999, 6, 1, 'x')",
+                    "DELETE FROM photos_0")) {
+                assertThatThrownBy(() -> st.executeUpdate(w)).as(w).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("write through the logical table")
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
             }
         }
     }
