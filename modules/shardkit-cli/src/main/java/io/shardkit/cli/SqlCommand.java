@@ -220,11 +220,31 @@ final class SqlCommand extends Base implements Callable<Integer> {
                         rows.add(new String[] {runtime, "", "runtime"});
                     }
                     Table.print(rows, new boolean[3], io.out());
+                    splitTables();
                 }
                 case "\\tenant" -> tenant(parts.length > 1 ? parts[1].strip() : null);
                 case "\\q" -> { }
                 default -> throw new Main.UsageException("unknown command " + parts[0]
                         + " (known: \\explain, \\shards, \\timing, \\tenant, \\q)");
+            }
+        }
+
+        /** Under {@code \\shards}: each split table's physical tables per shard (the data nodes), as the catalogs hold them now. */
+        private void splitTables() throws SQLException {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"split table", "shard", "physical tables"});
+            for (var rule : ds.shardMap().tables().values()) {
+                if (!rule.isSplit()) {
+                    continue;
+                }
+                for (var e : ds.tables().physical(rule.table()).entrySet()) {
+                    List<String> p = e.getValue();
+                    rows.add(new String[] {rule.table(), e.getKey(), p.isEmpty() ? "none"
+                            : p.size() + " (" + p.get(0) + (p.size() > 1 ? " .. " + p.get(p.size() - 1) : "") + ")"});
+                }
+            }
+            if (rows.size() > 1) {
+                Table.print(rows, new boolean[3], io.out());
             }
         }
 

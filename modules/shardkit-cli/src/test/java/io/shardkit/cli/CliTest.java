@@ -114,6 +114,26 @@ class CliTest {
                 .doesNotContain("(shards: s0; ").contains("Route s2: SELECT name FROM players WHERE player_id = 2");
     }
 
+    /** Issue 14: {@code \\shards} lists each split table's physical tables per shard (its data nodes). */
+    @Test
+    void i14_shardsListsTheDataNodesOfSplitTables() throws Exception {
+        Path split = dir.resolve("split.yaml");
+        java.nio.file.Files.writeString(split, "shards:\n"
+                + "  - {name: s0, url: \"jdbc:sqlite:" + dir.resolve("split0.db") + "\", create: true}\n"
+                + "  - {name: s1, url: \"jdbc:sqlite:" + dir.resolve("split1.db") + "\", create: true}\n"
+                + "tables:\n"
+                + "  matches:\n"
+                + "    key: player_id\n"
+                + "    strategy: {type: mod, shards: [s0, s1]}\n"
+                + "    split: {as: {type: mod, count: 8}, name: \"matches_{n}\"}\n");
+        Result r = run("CREATE TABLE matches (player_id INTEGER, score INTEGER);\n"
+                + "INSERT INTO matches (player_id, score) VALUES (3, 30), (4, 40);\n"
+                + "SELECT COUNT(*) AS n FROM matches;\n\\shards\n", "sql", "-c", split.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("split table", "physical tables").containsPattern("matches +\\| +s0 +\\| +8 \\(matches_0 \\.\\. matches_7\\)")
+                .containsPattern("matches +\\| +s1 +\\| +8 \\(matches_0 \\.\\. matches_7\\)").contains("n\n-\n2\n");
+    }
+
     /** Issue 12: EXPLAIN typed as SQL shows shardkit's plan with the routed shard's own plan under it, nothing else. */
     @Test
     void explainTypedAsSqlShowsTheRoutedShardsPlan() {
