@@ -8,7 +8,6 @@ import java.lang.reflect.Modifier;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +15,7 @@ import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
-import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * Reads a table's {@code split:} mapping ({@code by}, {@code as}, {@code name}, {@code create},
@@ -235,30 +232,9 @@ final class SplitReader {
     }
 
     private SplitRule range(Map<String, Node> f, String path, int width) {
-        SequenceNode b = f.containsKey("bounds") ? nodes.sequence(f.get("bounds"), path + ".bounds") : null;
-        if (b == null) {
-            if (!f.containsKey("bounds")) {
-                problems.add(path + ".bounds", "missing: range needs ascending bounds");
-            }
+        List<Object> bounds = nodes.rangeBounds(f, path);
+        if (bounds == null) {
             return null;
-        }
-        List<Object> bounds = new ArrayList<>();
-        for (int i = 0; i < b.getValue().size(); i++) {
-            Node n = b.getValue().get(i);
-            String v = nodes.text(n, path + ".bounds[" + i + "]");
-            if (v == null) {
-                return null;
-            }
-            boolean quoted = n instanceof ScalarNode s && s.getTag().equals(Tag.STR) && !s.isPlain();
-            if (!quoted && n.getTag().equals(Tag.FLOAT)) {
-                problems.add(path + ".bounds[" + i + "]", "range bounds are integers or strings, got " + v);
-                return null;
-            }
-            if (!quoted && v.matches("-?\\d{1,18}")) {
-                bounds.add(Long.valueOf(v));
-            } else {
-                bounds.add(v);
-            }
         }
         return SplitRules.range(bounds, width);
     }

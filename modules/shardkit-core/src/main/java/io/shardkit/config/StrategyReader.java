@@ -18,9 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
-import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * Reads a {@code strategy:} mapping of a shard map (a table's, or an archive placement's) into a
@@ -89,36 +87,9 @@ final class StrategyReader {
             problems.add(path + ".shards", "missing: range needs shards (one more than bounds)");
             return null;
         }
-        SequenceNode b = f.containsKey("bounds") ? nodes.sequence(f.get("bounds"), path + ".bounds") : null;
-        if (b == null) {
-            if (!f.containsKey("bounds")) {
-                problems.add(path + ".bounds", "missing: range needs ascending bounds");
-            }
+        List<Object> bounds = nodes.rangeBounds(f, path);
+        if (bounds == null) {
             return null;
-        }
-        List<Object> bounds = new ArrayList<>();
-        for (int i = 0; i < b.getValue().size(); i++) {
-            Node n = b.getValue().get(i);
-            String v = nodes.text(n, path + ".bounds[" + i + "]");
-            if (v == null) {
-                continue;
-            }
-            boolean quoted = n instanceof ScalarNode s && s.getTag().equals(Tag.STR) && !s.isPlain();
-            if (!quoted && n.getTag().equals(Tag.FLOAT)) {
-                problems.add(path + ".bounds[" + i + "]", "range bounds are integers or strings, got " + v
-                        + " (quote it to compare keys as text)");
-                return null;
-            }
-            if (!quoted && v.matches("-?\\d+")) {
-                try {
-                    bounds.add(Long.valueOf(v));
-                } catch (NumberFormatException e) {
-                    problems.add(path + ".bounds[" + i + "]", "bound " + v + " does not fit a 64-bit integer");
-                    return null;
-                }
-            } else {
-                bounds.add(v);
-            }
         }
         return new RangeStrategy(bounds, shardList);
     }

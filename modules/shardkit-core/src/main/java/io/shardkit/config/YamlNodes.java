@@ -263,4 +263,43 @@ final class YamlNodes {
         }
         return type;
     }
+
+    /**
+     * The {@code bounds} of a range strategy or split: integers (64-bit) or strings (a quoted number
+     * stays a string, to compare keys as text); {@code null}, with a problem, when missing or bad.
+     */
+    List<Object> rangeBounds(Map<String, Node> f, String path) {
+        SequenceNode b = f.containsKey("bounds") ? sequence(f.get("bounds"), path + ".bounds") : null;
+        if (b == null) {
+            if (!f.containsKey("bounds")) {
+                problems.add(path + ".bounds", "missing: range needs ascending bounds");
+            }
+            return null;
+        }
+        List<Object> bounds = new ArrayList<>();
+        for (int i = 0; i < b.getValue().size(); i++) {
+            Node n = b.getValue().get(i);
+            String v = text(n, path + ".bounds[" + i + "]");
+            if (v == null) {
+                return null;
+            }
+            boolean quoted = n instanceof ScalarNode s && s.getTag().equals(Tag.STR) && !s.isPlain();
+            if (!quoted && n.getTag().equals(Tag.FLOAT)) {
+                problems.add(path + ".bounds[" + i + "]", "range bounds are integers or strings, got " + v
+                        + " (quote it to compare keys as text)");
+                return null;
+            }
+            if (!quoted && v.matches("-?\\d+")) {
+                try {
+                    bounds.add(Long.valueOf(v));
+                } catch (NumberFormatException e) {
+                    problems.add(path + ".bounds[" + i + "]", "bound " + v + " does not fit a 64-bit integer");
+                    return null;
+                }
+            } else {
+                bounds.add(v);
+            }
+        }
+        return bounds;
+    }
 }
