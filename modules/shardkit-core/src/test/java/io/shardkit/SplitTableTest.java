@@ -83,7 +83,7 @@ class SplitTableTest {
         for (int s = 0; s < 2; s++) {
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("s" + s + ".db"));
                     Statement st = c.createStatement()) {
-                for (String month : List.of("202610", "202611", "202612")) {
+                for (String month : List.of("202607", "202608", "202609", "202610", "202611", "202612")) {
                     st.execute("CREATE TABLE orders_" + month + " (order_id INTEGER PRIMARY KEY, customer_id INTEGER"
                             + " NOT NULL, created_at TEXT NOT NULL, amount INTEGER)");
                 }
@@ -371,6 +371,39 @@ class SplitTableTest {
                     .hasMessageContaining("write through the logical table")
                     .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
         }
+    }
+
+    @Test
+    void i14_10_aRangeOnAPeriodSplitReadsOnlyThePeriodsItCanReach() throws Exception {
+        String[] ranges = {
+            "SELECT COUNT(*), SUM(amount) FROM orders WHERE created_at >= '2026-11-01' AND created_at < '2026-12-01'",
+            "SELECT order_id FROM orders WHERE created_at BETWEEN '2026-10-05' AND '2026-10-20' ORDER BY order_id",
+            "SELECT order_id FROM orders WHERE '2026-12-10' <= created_at ORDER BY order_id",
+            "SELECT order_id FROM orders o WHERE o.created_at < '2026-10-03' ORDER BY order_id",
+            "SELECT COUNT(*) FROM orders WHERE created_at = '2026-11-05'",
+            "SELECT COUNT(*) FROM orders WHERE created_at >= '2027-03-01'",
+            "SELECT COUNT(*) FROM orders WHERE created_at < '2026-01-01'",
+        };
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); Statement r = ref.createStatement()) {
+            for (String q : ranges) {
+                assertThat(rows(st, q)).as(q).isEqualTo(rows(r, q));
+            }
+            String q = "SELECT COUNT(*) FROM orders WHERE created_at >= ? AND created_at < ?";
+            try (PreparedStatement ps = c.prepareStatement(q); PreparedStatement rp = ref.prepareStatement(q)) {
+                for (PreparedStatement p : List.of(ps, rp)) {
+                    p.setString(1, "2026-10-15");
+                    p.setString(2, "2026-11-15");
+                }
+                assertThat(rows(ps)).isEqualTo(rows(rp));
+            }
+        }
+        String explain = ds.explain(ranges[0]).toString();
+        // November and December by the bounds, October as the table more on the low side; not July to September
+        assertThat(explain).contains("3 of 6 tables: [orders_202610, orders_202611, orders_202612]")
+                .doesNotContain("orders_202609");
+        // a self-join names orders twice: no bound prunes the list both references share
+        assertThat(ds.explain("SELECT COUNT(*) FROM orders a JOIN orders b ON a.customer_id = b.customer_id"
+                + " WHERE a.created_at >= '2026-12-01'").toString()).contains("orders_202607").contains("orders_202612");
     }
 
     private static List<String> rows(Statement st, String sql) throws SQLException {

@@ -12,6 +12,7 @@ import io.shardkit.config.TableSplit;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.sql.Dialect;
 import io.shardkit.sql.InsertRows;
+import io.shardkit.sql.SplitBounds;
 import io.shardkit.sql.SplitTemplate;
 import io.shardkit.sql.SplitTemplates;
 import io.shardkit.sql.SqlAnalysis;
@@ -101,6 +102,9 @@ final class SplitRouting {
                         : keyed(a, rule, s, params, why);
                 if (names == null && !(rows != null && table.equals(a.shardedTable()))) {
                     names = catalog.tables(s, table, rule.split(), reader);
+                    if (!ddl && table.equals(a.shardedTable()) && !a.splitBounds().isEmpty()) {
+                        names = pruned(rule, names, a.splitBounds(), params, why, s);
+                    }
                 }
                 if (names != null) {
                     byTable.put(table, names);
@@ -225,6 +229,66 @@ final class SplitRouting {
         if (bySuffix.size() < 1024) {
             bySuffix.put(suffix, out);
         }
+        return out;
+    }
+
+    /**
+     * A calendar split's physical tables of one shard that a range on its column can reach: the
+     * periods from the highest lower bound's to the lowest upper bound's, and one table more on each
+     * side, since the database may read a bound in another time zone than the rule (a session zone, a
+     * value with an offset) by up to a day, never more than a period. Tables are sorted by name, so by
+     * period (every calendar layout puts the year first, fixed width). Bounds the rule cannot read
+     * (another type, NULL) prune nothing.
+     */
+    private List<String> pruned(TableRule rule, List<String> names, List<SplitBounds.Bound> bounds, Object[] params,
+            StringBuilder why, int s) {
+        TableSplit split = rule.split();
+        if (split.rule().suffixes() != null || names.size() < 2) {
+            return names;
+        }
+        String lo = null;
+        String hi = null;
+        for (SplitBounds.Bound b : bounds) {
+            Object v = b.value().resolve(params);
+            List<String> p;
+            try {
+                p = v == null ? null : split.rule().suffixesBetween(v, true, v, true);
+            } catch (RuntimeException e) {
+                p = null;
+            }
+            if (p == null || p.size() != 1) {
+                continue;
+            }
+            String x = p.get(0);
+            if (b.low()) {
+                lo = lo == null || x.compareTo(lo) > 0 ? x : lo;
+            } else {
+                hi = hi == null || x.compareTo(hi) < 0 ? x : hi;
+            }
+        }
+        if (lo == null && hi == null) {
+            return names;
+        }
+        int first = -1;
+        int last = -1;
+        int after = names.size(); // the first table past the range, when none is inside it
+        for (int i = 0; i < names.size(); i++) {
+            String x = split.suffixOf(names.get(i));
+            boolean aboveLo = lo == null || x.compareTo(lo) >= 0;
+            boolean belowHi = hi == null || x.compareTo(hi) <= 0;
+            if (aboveLo && belowHi) {
+                first = first < 0 ? i : first;
+                last = i;
+            } else if (aboveLo && after == names.size()) {
+                after = i;
+            }
+        }
+        int from = first < 0 ? after - 1 : first - 1;
+        int to = first < 0 ? after : last + 1;
+        List<String> out = new ArrayList<>(names.subList(Math.max(0, from), Math.min(names.size(), to + 1)));
+        note(why, rule.table() + "." + split.column() + " between periods " + (lo == null ? "…" : lo) + " and "
+                + (hi == null ? "…" : hi) + " on " + registry.name(s) + " (one table more on each side: the database"
+                + " may read a bound in another zone) → " + out.size() + " of " + names.size() + " tables: " + out);
         return out;
     }
 

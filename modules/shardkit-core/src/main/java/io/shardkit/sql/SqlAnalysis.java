@@ -176,6 +176,19 @@ public final class SqlAnalysis {
         return this;
     }
 
+    /** Set once by the analyzer before the analysis is published (see {@link #splitBounds()}). */
+    private List<SplitBounds.Bound> splitBounds = List.of();
+
+    /** For a calendar-split table named once: the bounds the statement puts on its split column (for pruning). */
+    public List<SplitBounds.Bound> splitBounds() {
+        return splitBounds;
+    }
+
+    SqlAnalysis withSplitBounds(List<SplitBounds.Bound> bounds) {
+        this.splitBounds = List.copyOf(bounds);
+        return this;
+    }
+
     /** Set once by the analyzer before the analysis is published. */
     private boolean sameShard;
 

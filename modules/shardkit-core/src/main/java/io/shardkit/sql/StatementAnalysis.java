@@ -366,6 +366,9 @@ final class StatementAnalysis {
             analysis.withSameShard();
         }
         TableRule rule = sharded.get(routed);
+        if (rule.isSplit() && !rule.split().column().equals(rule.keyColumn())) {
+            analysis.withSplitBounds(SplitBounds.of(from, everyReference, routed, rule.split().column()));
+        }
         return rule.isTiered() ? analysis.withTiering(new TierFacts(this).tiering(rule, sharded.size() > 1)) : analysis;
     }
 
