@@ -99,15 +99,14 @@ final class SplitReader {
             }
         }
         String template = nodes.text(f.get("template"), path + ".template");
-        // the map says what it will mean; shardkit does not create physical tables yet, so it must not accept it
-        if (create != TableSplit.Create.NEVER) {
-            problems.add(path + ".create", "creating physical tables (" + (create == TableSplit.Create.AHEAD
-                    ? "ahead" : "onFirstWrite") + ") is not supported yet: create them yourself (CREATE TABLE on the"
-                    + " logical table makes every table of a finite split; a period's table by its physical name)");
+        // the map says what it will mean; shardkit does not create tables ahead of time yet, so it must not accept it
+        if (create == TableSplit.Create.AHEAD) {
+            problems.add(path + ".create", "creating physical tables ahead of time is not supported yet: use onFirstWrite,"
+                    + " or create them yourself");
         }
         if (template != null) {
-            problems.add(path + ".template", "templates for new physical tables are not supported yet (shardkit does"
-                    + " not create physical tables yet)");
+            problems.add(path + ".template", "templates for new physical tables are not supported yet (onFirstWrite"
+                    + " creates a table like the shard's newest one)");
         }
         if (rule == null || by == null || name == null) {
             return null;

@@ -5,6 +5,7 @@ import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
 
 import io.shardkit.PlanNode;
+import io.shardkit.config.TableSplit;
 import io.shardkit.plan.Planner;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.route.RouteDecision;
@@ -103,9 +104,38 @@ public final class Executor {
         return router.hasSplitTables() ? router.dataNodes(a, d, params, null, catalogReader()) : d;
     }
 
-    /** Reads a shard's catalog for the split tables on this session's connection to it (or a short borrow). */
+    /**
+     * Reads a shard's catalog for the split tables on this session's connection to it (or a short
+     * borrow); creates a physical table on a connection of its own in autocommit, so it is there for
+     * every data source at once whatever becomes of this session's transaction (SQLite inside a
+     * transaction: on the session's connection, which holds the file's write lock).
+     */
     private SplitCatalog.Reader catalogReader() {
-        return (shard, split) -> session.onShard(shard, c -> SplitCatalog.read(c, split));
+        return new SplitCatalog.Reader() {
+            @Override
+            public List<String> read(int shard, TableSplit split) throws SQLException {
+                return session.onShard(shard, c -> SplitCatalog.read(c, split));
+            }
+
+            @Override
+            public void create(int shard, String like, String name) throws SQLException {
+                Dialect dialect = registry.dialect(shard);
+                try {
+                    if (dialect == Dialect.SQLITE && !session.autoCommit()) {
+                        throw new RefusedException("creating physical table " + name + " inside a transaction on SQLite"
+                                + " shard " + registry.name(shard) + " (the file has one writer); write the first row of"
+                                + " its period in autocommit, or create the table first", name);
+                    }
+                    try (Connection c = registry.borrow(shard)) {
+                        SplitCatalog.create(c, dialect, like, name);
+                    }
+                } catch (ShardException | RefusedException e) {
+                    throw e;
+                } catch (SQLException e) {
+                    throw ShardException.fromShard(registry.name(shard), null, e);
+                }
+            }
+        };
     }
 
     /** The shard this connection already uses, for the shapes that may run anywhere (looked up only for them). */
@@ -185,9 +215,18 @@ public final class Executor {
         StringBuilder why = new StringBuilder();
         RouteDecision d = router.route(a, params, -1, why);
         if (router.hasSplitTables()) {
-            d = router.dataNodes(a, d, params, why, (shard, split) -> {
-                try (Connection c = registry.borrow(shard)) {
-                    return SplitCatalog.read(c, split);
+            d = router.dataNodes(a, d, params, why, new SplitCatalog.Reader() {
+                @Override
+                public List<String> read(int shard, TableSplit split) throws SQLException {
+                    try (Connection c = registry.borrow(shard)) {
+                        return SplitCatalog.read(c, split);
+                    }
+                }
+
+                @Override
+                public void create(int shard, String like, String name) {
+                    why.append("would create ").append(name).append(" like ").append(like).append(" on ")
+                            .append(registry.name(shard)).append('\n');
                 }
             });
         }

@@ -1,5 +1,17 @@
 package io.shardkit.route;
 
+import java.util.regex.Pattern;
+
+import java.sql.Statement;
+
+import java.sql.SQLFeatureNotSupportedException;
+
+import java.sql.PreparedStatement;
+
+import io.shardkit.sql.Dialect;
+
+import io.shardkit.SqlStates;
+
 import io.shardkit.config.TableSplit;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -20,6 +32,12 @@ public final class SplitCatalog {
     /** Reads a shard's catalog on a connection to it. */
     public interface Reader {
         List<String> read(int shard, TableSplit split) throws SQLException;
+
+        /**
+         * Creates physical table {@code name} on a shard like its existing physical table
+         * {@code like} ({@link SplitCatalog#create}); an explain only says it would.
+         */
+        void create(int shard, String like, String name) throws SQLException;
     }
 
     private final ConcurrentHashMap<String, List<String>> known = new ConcurrentHashMap<>();
@@ -66,5 +84,77 @@ public final class SplitCatalog {
         }
         Collections.sort(out);
         return out;
+    }
+
+    /**
+     * Creates physical table {@code name} with the columns and indexes of {@code like}, safe when
+     * several data sources create the same table at once: PostgreSQL under an advisory transaction
+     * lock ({@code CREATE TABLE IF NOT EXISTS ... (LIKE ... INCLUDING ALL)}), MySQL/MariaDB with
+     * {@code CREATE TABLE IF NOT EXISTS ... LIKE ...}, SQLite in a {@code BEGIN IMMEDIATE}
+     * transaction from {@code like}'s own DDL in {@code sqlite_master} (its name, and the names of
+     * its indexes, which hold it, replaced). Runs on {@code c} in autocommit mode.
+     */
+    public static void create(Connection c, Dialect dialect, String like, String name) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            switch (dialect) {
+                case POSTGRESQL -> {
+                    c.setAutoCommit(false);
+                    try {
+                        st.execute("SELECT pg_advisory_xact_lock(" + (long) name.hashCode() + ")");
+                        st.execute("CREATE TABLE IF NOT EXISTS " + name + " (LIKE " + like + " INCLUDING ALL)");
+                        c.commit();
+                    } catch (SQLException e) {
+                        c.rollback();
+                        throw e;
+                    } finally {
+                        c.setAutoCommit(true);
+                    }
+                }
+                case MYSQL -> st.execute("CREATE TABLE IF NOT EXISTS " + name + " LIKE " + like);
+                case SQLITE -> sqliteCreate(c, st, like, name);
+                default -> throw new SQLFeatureNotSupportedException("creating physical table " + name + " on "
+                        + dialect.displayName() + " (create it like " + like + ")", SqlStates.FEATURE_NOT_SUPPORTED);
+            }
+        }
+    }
+
+    private static void sqliteCreate(Connection c, Statement st, String like, String name) throws SQLException {
+        st.execute("BEGIN IMMEDIATE");
+        try {
+            List<String> ddl = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT type, sql FROM sqlite_master WHERE tbl_name = ?"
+                    + " COLLATE NOCASE AND sql IS NOT NULL ORDER BY type = 'table' DESC")) {
+                ps.setString(1, like);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ddl.add(rs.getString(2));
+                    }
+                }
+            }
+            boolean exists;
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+                    + " COLLATE NOCASE")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    exists = rs.next();
+                }
+            }
+            if (ddl.isEmpty()) {
+                throw new SQLException("physical table " + like + " to create " + name + " like is gone",
+                        SqlStates.UNDEFINED_TABLE);
+            }
+            if (!exists) {
+                Pattern word = Pattern.compile("(?i)(?<![A-Za-z0-9_])\"?" + Pattern.quote(like) + "\"?(?![A-Za-z0-9_])");
+                for (String d : ddl) {
+                    // the table's name, and index names made from it (idx_<table>), become the new table's
+                    st.execute(word.matcher(d).replaceAll(name).replaceAll("(?i)_" + Pattern.quote(like)
+                            + "(?![A-Za-z0-9_])", "_" + name));
+                }
+            }
+            st.execute("COMMIT");
+        } catch (SQLException | RuntimeException e) {
+            st.execute("ROLLBACK");
+            throw e;
+        }
     }
 }

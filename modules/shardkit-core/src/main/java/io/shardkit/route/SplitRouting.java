@@ -118,7 +118,7 @@ final class SplitRouting {
                 }
             }
             if (rows != null && !byTable.containsKey(a.shardedTable())) {
-                insertParts(a, d, p, s, rows, params, byTable, shards, sql, maps, rowsOfParts, physical, why);
+                insertParts(a, d, p, s, rows, params, byTable, shards, sql, maps, rowsOfParts, physical, why, reader);
                 anySql = true;
                 continue;
             }
@@ -365,7 +365,8 @@ final class SplitRouting {
     /** An INSERT into a split table: its rows of part {@code p} grouped by physical table, one part each. */
     private void insertParts(SqlAnalysis a, RouteDecision d, int p, int s, InsertRows rows, Object[] params,
             Map<String, List<String>> others, List<Integer> shards, List<String> sql, List<int[]> maps,
-            List<int[]> rowsOfParts, List<Map<String, List<String>>> physical, StringBuilder why) throws SQLException {
+            List<int[]> rowsOfParts, List<Map<String, List<String>>> physical, StringBuilder why,
+            SplitCatalog.Reader reader) throws SQLException {
         String table = a.shardedTable();
         TableRule rule = map.tables().get(table);
         TableSplit split = rule.split();
@@ -392,6 +393,9 @@ final class SplitRouting {
                         + show(v) + ": " + split.rule().reason(v) + " → " + name + " on " + registry.name(s));
             }
         }
+        if (split.create() == TableSplit.Create.ON_FIRST_WRITE) {
+            createMissing(rule, s, byTable.keySet(), reader, why);
+        }
         for (Map.Entry<String, List<Integer>> e : byTable.entrySet()) {
             int[] picked = new int[e.getValue().size()];
             for (int i = 0; i < picked.length; i++) {
@@ -402,6 +406,33 @@ final class SplitRouting {
             boolean all = picked.length == rows.rowCount();
             add(shards, sql, maps, rowsOfParts, physical, s, all ? null : rows.sqlFor(picked, picked.length),
                     all ? null : rows.parametersFor(picked, picked.length), picked, one);
+        }
+    }
+
+    /**
+     * {@code create: onFirstWrite}: the physical tables an INSERT's rows need on shard {@code s} that
+     * the shard does not hold are created like its newest one (by name, so the latest period), before
+     * the rows are written; several data sources creating the same table at once make it once.
+     */
+    private void createMissing(TableRule rule, int s, Iterable<String> needed, SplitCatalog.Reader reader,
+            StringBuilder why) throws SQLException {
+        List<String> existing = catalog.tables(s, rule.table(), rule.split(), reader);
+        boolean created = false;
+        for (String name : needed) {
+            if (existing.contains(name)) {
+                continue;
+            }
+            if (existing.isEmpty()) {
+                throw new ShardException("split table " + rule.table() + " has no physical table on shard "
+                        + registry.name(s) + " to create " + name + " like; create one first", SqlStates.UNDEFINED_TABLE);
+            }
+            String like = existing.get(existing.size() - 1);
+            note(why, "create: onFirstWrite → " + name + " like " + like + " on " + registry.name(s));
+            reader.create(s, like, name);
+            created = true;
+        }
+        if (created) {
+            catalog.forget(rule.table());
         }
     }
 

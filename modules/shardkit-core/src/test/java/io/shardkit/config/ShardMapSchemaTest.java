@@ -174,7 +174,7 @@ class ShardMapSchemaTest {
                 new Object[] {"i14 split mod", true, shard + "tables: {m: {key: id, strategy: {type: mod}, split: {as: {type: mod, count: 16}, name: 'm_{n:02}'}}}\n"},
                 new Object[] {"i14 split month ahead (not supported yet)", false, shard + "tables: {o: {key: c, strategy: {type: hash}, split: {by: at, as: {type: month, zone: Asia/Tokyo}, name: 'o_{yyyyMM}', create: {ahead: 2}, template: db/o.sql}}}\n"},
                 new Object[] {"i14 split md5 on one shard", true, shard + "tables: {p: {shard: s1, split: {by: k, as: {type: md5, chars: 2}, name: 'p_{hex}', create: never}}}\n"},
-                new Object[] {"i14 split onFirstWrite (not supported yet)", false, shard + "tables: {p: {shard: s1, split: {by: k, as: {type: md5, chars: 2}, name: 'p_{hex}', create: onFirstWrite}}}\n"},
+                new Object[] {"i14 split onFirstWrite", true, shard + "tables: {p: {shard: s1, split: {by: k, as: {type: md5, chars: 2}, name: 'p_{hex}', create: onFirstWrite}}}\n"},
                 new Object[] {"i14 split list", true, shard + "tables: {r: {key: id, strategy: {type: mod}, split: {by: reg, as: {type: list, values: {eu: [de, fr], us: us}}, name: 'r_{name}'}}}\n"},
                 new Object[] {"i14 split range", true, shard + "tables: {r: {key: id, strategy: {type: mod}, split: {as: {type: range, bounds: [10, 20]}, name: 'r_{n}'}}}\n"},
                 new Object[] {"i14 split class", true, shard + "tables: {r: {key: id, strategy: {type: mod}, split: {as: {class: " + SplitConfigTest.Parity.class.getName() + "}, name: 'r_{name}'}}}\n"},

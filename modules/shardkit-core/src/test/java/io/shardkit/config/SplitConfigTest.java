@@ -303,17 +303,17 @@ class SplitConfigTest {
     }
 
     @Test
-    void i14_33_creatingPhysicalTablesIsAMapErrorUntilShardkitDoesIt() {
+    void i14_33_creatingTablesAheadAndTemplatesAreMapErrorsUntilShardkitDoesThem() {
         assertProblems(FOUR_SHARDS + """
                 tables:
                   orders:
                     key: customer_id
                     strategy: {type: hash, shards: [s0, s1]}
-                    split: {by: created_at, as: {type: month}, name: "orders_{yyyyMM}", create: onFirstWrite, template: db/o.sql}
-                """, "tables.orders.split.create: creating physical tables (onFirstWrite) is not supported yet: create them"
-                + " yourself (CREATE TABLE on the logical table makes every table of a finite split; a period's table by"
-                + " its physical name) (line 14)", "tables.orders.split.template: templates for new physical tables are not"
-                + " supported yet (shardkit does not create physical tables yet) (line 14)");
+                    split: {by: created_at, as: {type: month}, name: "orders_{yyyyMM}", create: {ahead: 2}, template: db/o.sql}
+                """, "tables.orders.split.create: creating physical tables ahead of time is not supported yet: use"
+                + " onFirstWrite, or create them yourself (line 14)", "tables.orders.split.template: templates for new"
+                + " physical tables are not supported yet (onFirstWrite creates a table like the shard's newest one)"
+                + " (line 14)");
     }
 
     @Test

@@ -20,6 +20,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,6 +107,7 @@ abstract class SplitContract {
             names.add("orders_" + m);
         }
         names.add("orders_202701");
+        names.add("orders_202704"); // made by i14_13
         names.addAll(List.of("matches", "players", "photos", "orders"));
         return names;
     }
@@ -577,6 +583,57 @@ abstract class SplitContract {
                 assertThatThrownBy(() -> st.executeUpdate(w)).as(w).isInstanceOf(SQLException.class)
                         .hasMessageContaining("write through the logical table")
                         .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
+            }
+        }
+    }
+
+    /**
+     * {@code create: onFirstWrite}: 8 threads in 2 data sources write the first rows of a month no
+     * shard holds yet; each shard gets the table once (like its newest one), no write fails or is lost.
+     */
+    @Test
+    void i14_13_twoDataSourcesRacingIntoANewPeriodCreateItOnce() throws Exception {
+        String creating = yaml().replace("name: \"orders_{yyyyMM}\"}", "name: \"orders_{yyyyMM}\", create: onFirstWrite}");
+        assertThat(creating).contains("create: onFirstWrite");
+        int threads = 8;
+        int perThread = 10;
+        try (ShardedDataSource a = ShardedDataSource.fromYaml(new ByteArrayInputStream(creating.getBytes(StandardCharsets.UTF_8)));
+                ShardedDataSource b = ShardedDataSource.fromYaml(new ByteArrayInputStream(creating.getBytes(StandardCharsets.UTF_8)))) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                ShardedDataSource ds2 = t % 2 == 0 ? a : b;
+                int first = 7000 + t * perThread;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    try (Connection c = ds2.getConnection(); PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO orders (order_id, customer_id, created_at, amount) VALUES (?, ?, ?, ?)")) {
+                        for (int i = 0; i < perThread; i++) {
+                            ps.setInt(1, first + i);
+                            ps.setInt(2, first + i);
+                            ps.setObject(3, day("2027-04-" + String.format("%02d", 1 + i)));
+                            ps.setInt(4, 1);
+                            assertThat(ps.executeUpdate()).isEqualTo(1);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            try (Connection c = b.getConnection(); Statement st = c.createStatement()) {
+                assertThat(count(st, "SELECT COUNT(*) FROM orders WHERE amount = 1 AND order_id >= 7000"))
+                        .isEqualTo(threads * perThread);
+            }
+        }
+        for (int s = 0; s < 2; s++) {
+            try (Connection c = shards.open(s); Statement st = c.createStatement()) {
+                assertThat(count(st, "SELECT COUNT(*) FROM orders_202704")).isEqualTo(threads * perThread / 2);
+                assertThat(count(st, "SELECT COUNT(*) FROM orders_202704 WHERE MOD(customer_id, 2) <> " + s)).isZero();
             }
         }
     }
