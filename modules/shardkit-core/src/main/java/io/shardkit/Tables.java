@@ -6,6 +6,8 @@ import io.shardkit.pool.ShardRegistry;
 import io.shardkit.route.SplitCatalog;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +47,45 @@ public final class Tables {
             }
         }
         return out;
+    }
+
+    /**
+     * Retention: drops one physical table of a split table ({@code drop("orders", "orders_202401",
+     * "orders_202401")}) on every shard that holds it, and returns those shards. {@code confirmation}
+     * must be the physical name again, and the name one the split's rule makes; anything else refuses
+     * (SQLState {@value Tenants#NOT_CONFIRMED}, or {@link ShardException#ROUTING}) before any shard is
+     * touched. DROP is not atomic across databases: a failure names its shard, and the shards named
+     * before it have dropped the table.
+     */
+    public List<String> drop(String table, String physical, String confirmation) throws SQLException {
+        TableRule rule = rule(table);
+        String name = physical == null ? null : physical.toLowerCase(Locale.ROOT);
+        if (name == null || rule.split().suffixOf(name) == null) {
+            throw new ShardException("'" + physical + "' is not a physical table of split table " + rule.table() + " ("
+                    + rule.split().pattern() + ")", ShardException.ROUTING);
+        }
+        if (!physical.equals(confirmation)) {
+            throw new ShardException("dropping " + physical + " deletes every row in it on every shard; to confirm, pass"
+                    + " its name again: ds.tables().drop(\"" + table + "\", \"" + physical + "\", \"" + physical
+                    + "\")", Tenants.NOT_CONFIRMED);
+        }
+        List<String> dropped = new ArrayList<>();
+        try {
+            for (Map.Entry<String, List<String>> e : physical(table).entrySet()) {
+                if (!e.getValue().contains(name)) {
+                    continue;
+                }
+                try (Connection c = registry.borrow(registry.indexOf(e.getKey())); Statement st = c.createStatement()) {
+                    st.execute("DROP TABLE " + name);
+                } catch (SQLException x) {
+                    throw ShardException.fromShard(e.getKey(), "DROP TABLE " + name, x);
+                }
+                dropped.add(e.getKey());
+            }
+        } finally {
+            catalog.forget(table);
+        }
+        return dropped;
     }
 
     private TableRule rule(String table) throws ShardException {

@@ -406,6 +406,26 @@ class SplitTableTest {
                 + " WHERE a.created_at >= '2026-12-01'").toString()).contains("orders_202607").contains("orders_202612");
     }
 
+    @Test
+    void i14_11_retentionDropsOnePeriodOnEveryShardAfterConfirmation() throws Exception {
+        assertThatThrownBy(() -> ds.tables().drop("orders", "orders_202610", "orders"))
+                .isInstanceOf(ShardException.class).hasMessageContaining("to confirm, pass its name again")
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo(Tenants.NOT_CONFIRMED);
+        assertThatThrownBy(() -> ds.tables().drop("orders", "players_01", "players_01"))
+                .isInstanceOf(ShardException.class).hasMessageContaining("is not a physical table of split table orders");
+        assertThat(ds.tables().physical("orders").get("s0")).contains("orders_202610");
+        assertThat(ds.tables().drop("orders", "orders_202610", "orders_202610")).containsExactly("s0", "s1");
+        assertThat(ds.tables().physical("orders").get("s0")).doesNotContain("orders_202610").contains("orders_202611");
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); Statement r = ref.createStatement()) {
+            r.executeUpdate("DELETE FROM orders WHERE created_at < '2026-11-01'");
+            for (String q : List.of("SELECT COUNT(*), SUM(amount) FROM orders",
+                    "SELECT order_id FROM orders WHERE customer_id = 3 ORDER BY order_id")) {
+                assertThat(rows(st, q)).as(q).isEqualTo(rows(r, q));
+            }
+        }
+        assertThat(ds.tables().drop("orders", "orders_202610", "orders_202610")).as("dropped already").isEmpty();
+    }
+
     private static List<String> rows(Statement st, String sql) throws SQLException {
         try (ResultSet rs = st.executeQuery(sql)) {
             return rows(rs, sql);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shardkit.ShardedDataSource;
+import io.shardkit.route.SplitCatalog;
 import io.shardkit.testing.ShardSet;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
@@ -634,6 +635,26 @@ abstract class SplitContract {
             try (Connection c = shards.open(s); Statement st = c.createStatement()) {
                 assertThat(count(st, "SELECT COUNT(*) FROM orders_202704")).isEqualTo(threads * perThread / 2);
                 assertThat(count(st, "SELECT COUNT(*) FROM orders_202704 WHERE MOD(customer_id, 2) <> " + s)).isZero();
+            }
+        }
+    }
+
+    /** Retention: one period's table dropped on every shard after confirmation; the rest answers as the reference without it. */
+    @Test
+    void i14_14_retentionDropsOnePeriod() throws Exception {
+        assertThatThrownBy(() -> ds.tables().drop("orders", "orders_202610", "no")).isInstanceOf(SQLException.class)
+                .hasMessageContaining("to confirm");
+        assertThat(ds.tables().drop("orders", "orders_202610", "orders_202610")).containsExactly("s0", "s1");
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); Statement r = ref.createStatement()) {
+            r.executeUpdate("DELETE FROM orders WHERE created_at < '2026-11-01'");
+            for (String q : List.of("SELECT COUNT(*), SUM(amount) FROM orders",
+                    "SELECT order_id FROM orders WHERE customer_id = 3 ORDER BY order_id")) {
+                assertThat(rows(st, q)).as(q).isEqualTo(rows(r, q));
+            }
+        }
+        for (int s = 0; s < 2; s++) {
+            try (Connection c = shards.open(s)) {
+                assertThat(SplitCatalog.read(c, ds.shardMap().tables().get("orders").split())).doesNotContain("orders_202610");
             }
         }
     }
