@@ -111,6 +111,15 @@ public final class Executor {
      * transaction: on the session's connection, which holds the file's write lock).
      */
     private SplitCatalog.Reader catalogReader() {
+        if (catalogReader == null) { // made once per logical connection that names a split table
+            catalogReader = newCatalogReader();
+        }
+        return catalogReader;
+    }
+
+    private SplitCatalog.Reader catalogReader;
+
+    private SplitCatalog.Reader newCatalogReader() {
         return new SplitCatalog.Reader() {
             @Override
             public List<String> read(int shard, TableSplit split) throws SQLException {

@@ -40,15 +40,16 @@ public final class SplitCatalog {
         void create(int shard, String like, String name) throws SQLException;
     }
 
-    private final ConcurrentHashMap<String, List<String>> known = new ConcurrentHashMap<>();
+    /** By table, then shard index: no key is built per statement. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<Integer, List<String>>> known = new ConcurrentHashMap<>();
 
     /** The physical tables of {@code table} on {@code shard}, sorted by name. */
     List<String> tables(int shard, String table, TableSplit split, Reader reader) throws SQLException {
-        String key = shard + ":" + table;
-        List<String> t = known.get(key);
+        ConcurrentHashMap<Integer, List<String>> byShard = known.computeIfAbsent(table, k -> new ConcurrentHashMap<>());
+        List<String> t = byShard.get(shard);
         if (t == null) {
             t = List.copyOf(reader.read(shard, split));
-            known.put(key, t);
+            byShard.put(shard, t);
         }
         return t;
     }
@@ -57,10 +58,9 @@ public final class SplitCatalog {
     public void forget(String table) {
         if (table == null) {
             known.clear();
-            return;
+        } else {
+            known.remove(table.toLowerCase(Locale.ROOT));
         }
-        String suffix = ":" + table.toLowerCase(Locale.ROOT);
-        known.keySet().removeIf(k -> k.endsWith(suffix));
     }
 
     /**

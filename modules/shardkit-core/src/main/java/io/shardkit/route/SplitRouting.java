@@ -219,9 +219,7 @@ final class SplitRouting {
         if (cached != null) {
             return cached;
         }
-        String name = split.physical(suffix);
-        note(why, table + "." + split.column() + " = " + show(v) + " on " + registry.name(s) + ": "
-                + split.rule().reason(v) + " → " + name);
+        String name = node(rule, suffix, v, s, why);
         Map<String, List<String>> byTable = Map.of(table, List.of(name));
         SplitParts parts = new SplitParts(templates, new Dialect[] {registry.dialect(s)}, List.of(byTable));
         RouteDecision out = new RouteDecision(new int[] {s}, new String[] {parts.render(a.sql(), 0)}, new int[1][],
@@ -292,6 +290,16 @@ final class SplitRouting {
         return out;
     }
 
+    /** The physical table of a split-column value (its {@code suffix}), with the reason put into words for explain. */
+    private String node(TableRule rule, String suffix, Object value, int s, StringBuilder why) {
+        String name = rule.split().physical(suffix);
+        if (why != null) {
+            note(why, rule.table() + "." + rule.split().column() + " = " + show(value) + " on " + registry.name(s) + ": "
+                    + rule.split().rule().reason(value) + " → " + name);
+        }
+        return name;
+    }
+
     /** Every physical table a finite split makes (for CREATE TABLE), or a refusal for a calendar split. */
     private List<String> every(TableRule rule) throws SQLException {
         List<String> suffixes = rule.split().rule().suffixes();
@@ -336,12 +344,7 @@ final class SplitRouting {
                 }
                 try {
                     if (rule.strategy().candidates(rule.table(), value).shards().contains(shard)) {
-                        String name = split.physical(split.rule().suffix(rule.table(), value));
-                        out.add(name);
-                        if (why != null) {
-                            note(why, rule.table() + "." + split.column() + " = " + show(value) + " on " + shard + ": "
-                                    + split.rule().reason(value) + " → " + name);
-                        }
+                        out.add(node(rule, split.rule().suffix(rule.table(), value), value, s, why));
                     }
                 } catch (ShardException e) {
                     return null; // a value the strategy or the split cannot map: the database compares it
@@ -386,12 +389,11 @@ final class SplitRouting {
                         + split.column() + " (NULL or unbound), which picks its physical table [sql: "
                         + ShardException.shorten(a.sql()) + "]", Router.INVALID);
             }
-            String name = split.physical(split.rule().suffix(table, v));
-            byTable.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
-            if (why != null) {
-                note(why, (rows.rowCount() > 1 ? "row " + (r + 1) + ": " : "") + table + "." + split.column() + " = "
-                        + show(v) + ": " + split.rule().reason(v) + " → " + name + " on " + registry.name(s));
+            if (why != null && rows.rowCount() > 1) {
+                note(why, "row " + (r + 1) + ":");
             }
+            String name = node(rule, split.rule().suffix(table, v), v, s, why);
+            byTable.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
         }
         if (split.create() == TableSplit.Create.ON_FIRST_WRITE) {
             createMissing(rule, s, byTable.keySet(), reader, why);
