@@ -426,6 +426,36 @@ class SplitTableTest {
         assertThat(ds.tables().drop("orders", "orders_202610", "orders_202610")).as("dropped already").isEmpty();
     }
 
+    @Test
+    void i14_12_statementsThatWouldPutARowInTheWrongTableAreRefused() throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            assertRefused(st, "INSERT INTO orders (order_id, customer_id, created_at, amount) VALUES (1, 1, '2026-11-02', 1)"
+                    + " ON CONFLICT (customer_id, order_id) DO UPDATE SET created_at = excluded.created_at", "0A000",
+                    "an upsert that changes orders.created_at, which picks the row's physical table");
+            assertRefused(st, "INSERT INTO orders (order_id, customer_id, amount) VALUES (2, 1, 1)", "42000",
+                    "INSERT into split table orders does not set created_at, the column that picks its physical table");
+            assertRefused(st, "INSERT INTO orders (order_id, customer_id, created_at, amount) VALUES (3, 1, date('now'), 1)",
+                    "0A000", "the column created_at that picks the physical table of split table orders is an expression");
+            assertRefused(st, "CREATE TABLE orders (order_id INTEGER PRIMARY KEY)", "0A000",
+                    "CREATE TABLE of orders, which is split by period");
+        }
+        assertThatThrownBy(() -> ds.tables().refresh("players_01")).isInstanceOf(ShardException.class)
+                .hasMessageContaining("is not a split table").extracting(e -> ((SQLException) e).getSQLState())
+                .isEqualTo("HY000");
+        for (String month : List.of("202607", "202608", "202609", "202610", "202611", "202612")) {
+            ds.tables().drop("orders", "orders_" + month, "orders_" + month);
+        }
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            assertRefused(st, "SELECT COUNT(*) FROM orders", "42P01",
+                    "no physical table of split table orders exists on the shards this statement needs (s0, s1)");
+        }
+    }
+
+    private static void assertRefused(Statement st, String sql, String state, String message) {
+        assertThatThrownBy(() -> st.execute(sql)).as(sql).isInstanceOf(SQLException.class).hasMessageContaining(message)
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo(state);
+    }
+
     private static List<String> rows(Statement st, String sql) throws SQLException {
         try (ResultSet rs = st.executeQuery(sql)) {
             return rows(rs, sql);
