@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Gets the parts of one scatter their connections, and its permits, in shard order, before any
- * query starts; after a failed open, drops the held connections the pool found broken.
+ * query starts (the parts of one shard, a split table's physical tables, share one connection and
+ * one permit); after a failed open, drops the held connections the pool found broken.
  */
 final class ScatterConnections {
     private final Session session;
@@ -46,6 +47,7 @@ final class ScatterConnections {
         int n = routes.size();
         boolean transaction = !autoCommit(session);
         int[] counts = null;
+        int[] users = null;
         for (int i = 0; i < n; i++) {
             int shard = registry.indexOf(routes.get(i).shard());
             Connection c;
@@ -63,8 +65,10 @@ final class ScatterConnections {
                 registry.recentFailures().check(shard, registry.name(shard));
                 if (counts == null) {
                     counts = new int[registry.slots()];
+                    users = new int[registry.slots()];
                 }
-                counts[shard]++;
+                counts[shard] = 1; // the parts of one shard share its connection and its permit
+                users[shard]++;
             }
         }
         if (counts == null) {
@@ -74,22 +78,9 @@ final class ScatterConnections {
         permits.acquire(counts, System.nanoTime() + permitWaitNanos(parts), "a scatter over " + n + " shards");
         try {
             for (int shard = 0; shard < counts.length; shard++) {
-                for (int i = 0; i < n && counts[shard] > 0; i++) {
-                    ScatterPart p = parts[i];
-                    if (p.shard != shard || p.connection != null) {
-                        continue;
-                    }
-                    try {
-                        p.connection = session.borrow(shard);
-                    } catch (SQLException e) {
-                        registry.recentFailures().failed(shard, e);
-                        throw ShardException.fromShard(registry.name(shard), null, e);
-                    }
-                    registry.recentFailures().ok(shard);
-                    p.borrowed = true;
-                    p.permit = true;
+                if (counts[shard] > 0) {
+                    borrow(shard, users[shard], parts);
                     counts[shard]--;
-                    catalog.reads(shard, p.connection);
                 }
             }
         } catch (SQLException | RuntimeException e) {
@@ -99,6 +90,33 @@ final class ScatterConnections {
             permits.release(counts, counts.length);
             throw e;
         }
+    }
+
+    /**
+     * Borrows one connection of a shard for the parts of this read that need one there; when there
+     * are several (physical tables of a split table), they share it and the last one done gives it back.
+     */
+    private void borrow(int shard, int users, ScatterPart[] parts) throws SQLException {
+        Connection c;
+        try {
+            c = session.borrow(shard);
+        } catch (SQLException e) {
+            registry.recentFailures().failed(shard, e);
+            throw ShardException.fromShard(registry.name(shard), null, e);
+        }
+        registry.recentFailures().ok(shard);
+        ScatterPart.Shared shared = users > 1 ? new ScatterPart.Shared(users) : null;
+        boolean first = true;
+        for (ScatterPart p : parts) {
+            if (p.shard == shard && p.connection == null) {
+                p.connection = c;
+                p.borrowed = true;
+                p.permit = first;
+                p.shared = shared;
+                first = false;
+            }
+        }
+        catalog.reads(shard, c);
     }
 
     /** How long a scatter waits for permits: its query timeout when set, else the first pool's connection timeout. */

@@ -96,28 +96,28 @@ public final class ScatterExecution implements Execution {
             connections.acquire(routes, parts);
             long fetch = fetchSize > 0 ? fetchSize : DEFAULT_FETCH;
             boolean stream = scatter.rowsPerShard() < 0 || scatter.rowsPerShard() > fetch;
-            List<Future<ShardCursor>> started = new ArrayList<>(n);
+            int[][] groups = byShard(parts);
+            ShardCursor[] opened = new ShardCursor[n];
+            List<Future<?>> started = new ArrayList<>(groups.length);
             SQLException failure = null;
             try {
-                for (int i = 0; i < n - 1; i++) {
-                    int part = i;
-                    started.add(executor.submit(() -> openShard(routes.get(part), parts[part], stream)));
+                for (int g = 0; g < groups.length - 1; g++) {
+                    int[] group = groups[g];
+                    started.add(executor.submit(() -> openGroup(group, routes, parts, stream, opened)));
                 }
             } catch (RuntimeException e) {
                 failure = new SQLException("cannot start the shard queries: " + e, SqlStates.GENERAL_ERROR, e);
             }
-            List<Cursor> cursors = new ArrayList<>(n);
-            ShardCursor last = null;
             if (failure == null) {
                 try {
-                    last = openShard(routes.get(n - 1), parts[n - 1], stream);
+                    openGroup(groups[groups.length - 1], routes, parts, stream, opened);
                 } catch (SQLException e) {
                     failure = e;
                 }
             }
-            for (Future<ShardCursor> f : started) {
+            for (Future<?> f : started) {
                 try {
-                    cursors.add(f.get());
+                    f.get();
                 } catch (ExecutionException e) {
                     failure = first(failure, asSql(e.getCause()));
                 } catch (InterruptedException e) {
@@ -127,8 +127,11 @@ public final class ScatterExecution implements Execution {
                             SqlStates.OPERATION_CANCELED));
                 }
             }
-            if (last != null) {
-                cursors.add(last);
+            List<Cursor> cursors = new ArrayList<>(n);
+            for (ShardCursor c : opened) {
+                if (c != null) {
+                    cursors.add(c);
+                }
             }
             if (failure != null) {
                 for (Cursor c : cursors) {
@@ -152,6 +155,51 @@ public final class ScatterExecution implements Execution {
         } finally {
             watch.leave();
         }
+    }
+
+    /**
+     * The parts by shard, each shard's in route order, the shards in the order they first appear:
+     * the queries of one shard (a split table's physical tables) run one after the other on its
+     * one connection, those of different shards in parallel.
+     */
+    private static int[][] byShard(ScatterPart[] parts) {
+        int n = parts.length;
+        int slots = 0;
+        for (ScatterPart p : parts) {
+            slots = Math.max(slots, p.shard + 1);
+        }
+        int[] groupOfShard = new int[slots];
+        java.util.Arrays.fill(groupOfShard, -1);
+        int[] groupOf = new int[n];
+        int[] sizes = new int[n];
+        int groups = 0;
+        for (int i = 0; i < n; i++) {
+            int shard = parts[i].shard;
+            if (groupOfShard[shard] < 0) {
+                groupOfShard[shard] = groups++;
+            }
+            groupOf[i] = groupOfShard[shard];
+            sizes[groupOf[i]]++;
+        }
+        int[][] out = new int[groups][];
+        for (int g = 0; g < groups; g++) {
+            out[g] = new int[sizes[g]];
+            sizes[g] = 0;
+        }
+        for (int i = 0; i < n; i++) {
+            int g = groupOf[i];
+            out[g][sizes[g]++] = i;
+        }
+        return out;
+    }
+
+    /** Opens one shard's parts in turn; stops at the first failure (the parts not started are given back by the caller). */
+    private Void openGroup(int[] group, List<Route> routes, ScatterPart[] parts, boolean stream, ShardCursor[] opened)
+            throws SQLException {
+        for (int i : group) {
+            opened[i] = openShard(routes.get(i), parts[i], stream);
+        }
+        return null;
     }
 
     private static SQLException first(SQLException kept, SQLException next) {
@@ -178,6 +226,9 @@ public final class ScatterExecution implements Execution {
             if (part.borrowed && stream && registry.dialect(shard) == Dialect.POSTGRESQL) {
                 c.setAutoCommit(false);
                 streamInTransaction = true;
+                if (part.shared != null) {
+                    part.shared.inTransaction();
+                }
             }
             if (params == null && route.parameters() == null) {
                 st = c.createStatement();

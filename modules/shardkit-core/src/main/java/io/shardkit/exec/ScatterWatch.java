@@ -80,9 +80,9 @@ final class ScatterWatch {
                 return;
             }
         }
-        if (part.borrowed && part.connection != null) {
+        if (part.borrowed && part.connection != null && part.lastOnConnection()) {
             try {
-                if (endTransaction) {
+                if (part.endsTransaction(endTransaction)) {
                     part.connection.rollback();
                 }
             } catch (SQLException ignored) {

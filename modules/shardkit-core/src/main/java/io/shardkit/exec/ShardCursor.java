@@ -96,8 +96,8 @@ final class ShardCursor implements Cursor {
         closer.close(rows, ResultSet::close);
         closer.close(statement, Statement::close);
         try {
-            if (borrowed != null) {
-                if (endTransaction) {
+            if (borrowed != null && part.lastOnConnection()) {
+                if (part.endsTransaction(endTransaction)) {
                     closer.run(this::rollbackBorrowed);
                 }
                 closer.close(borrowed, Connection::close);

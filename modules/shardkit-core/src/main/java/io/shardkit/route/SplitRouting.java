@@ -35,8 +35,10 @@ import java.util.regex.Pattern;
  * that names split tables: each part's split tables become the physical tables of that shard the
  * statement must see. Keyed by the split column (the table's key): the key's table; a row of an
  * INSERT: its table (the INSERT is split per table); otherwise every physical table of the shard
- * (read from its catalog). A read names several tables of a shard as one derived table (UNION ALL),
- * so the shard looks unsplit to the rest of the plan; a write runs once per physical table. A
+ * (read from its catalog). A read whose rows partition like its one split table's reads each
+ * physical table as a part of its own, merged like shards ({@link SplitReads#nodeByNode}); any other
+ * read names several tables of a shard as one derived table (UNION ALL), so the shard looks unsplit
+ * to the rest of the plan; a write runs once per physical table. A
  * {@code CREATE TABLE} of a finitely split table creates every physical table on every shard.
  */
 final class SplitRouting {
@@ -92,6 +94,7 @@ final class SplitRouting {
         List<int[]> rowsOfParts = new ArrayList<>();
         List<Map<String, List<String>>> physical = new ArrayList<>();
         boolean anySql = false;
+        boolean nodes = !ddl && SplitReads.nodeByNode(a, d, t);
         for (int p = 0; p < d.size(); p++) {
             int s = d.shard(p);
             Map<String, List<String>> byTable = new LinkedHashMap<>();
@@ -103,7 +106,7 @@ final class SplitRouting {
                 if (names == null && !(rows != null && table.equals(a.shardedTable()))) {
                     names = catalog.tables(s, table, rule.split(), reader);
                     if (!ddl && table.equals(a.shardedTable()) && !a.splitBounds().isEmpty()) {
-                        names = pruned(rule, names, a.splitBounds(), params, why, s);
+                        names = SplitReads.pruned(rule, names, a.splitBounds(), params, why, registry.name(s));
                     }
                 }
                 if (names != null) {
@@ -138,7 +141,15 @@ final class SplitRouting {
                 note(why, "split " + empty + ": no physical table on " + registry.name(s) + " → skipped");
                 continue;
             }
-            if (multi == null) {
+            List<String> own = nodes ? byTable.get(t.tables().get(0)) : null;
+            if (own != null && own.size() > 1) {
+                for (String one : own) {
+                    add(shards, sql, maps, rowsOfParts, physical, s, d.sql(p), d.parameters(p), d.rows(p),
+                            Map.of(t.tables().get(0), List.of(one)));
+                }
+                note(why, "split on " + registry.name(s) + ": " + t.tables().get(0) + " → " + own.size()
+                        + " physical tables, one shard query each on the shard's connection, merged like shards: " + own);
+            } else if (multi == null) {
                 add(shards, sql, maps, rowsOfParts, physical, s, d.sql(p), d.parameters(p), d.rows(p), byTable);
                 note(why, "split on " + registry.name(s) + ": " + describe(byTable));
             } else {
@@ -227,66 +238,6 @@ final class SplitRouting {
         if (bySuffix.size() < 1024) {
             bySuffix.put(suffix, out);
         }
-        return out;
-    }
-
-    /**
-     * A calendar split's physical tables of one shard that a range on its column can reach: the
-     * periods from the highest lower bound's to the lowest upper bound's, and one table more on each
-     * side, since the database may read a bound in another time zone than the rule (a session zone, a
-     * value with an offset) by up to a day, never more than a period. Tables are sorted by name, so by
-     * period (every calendar layout puts the year first, fixed width). Bounds the rule cannot read
-     * (another type, NULL) prune nothing.
-     */
-    private List<String> pruned(TableRule rule, List<String> names, List<SplitBounds.Bound> bounds, Object[] params,
-            StringBuilder why, int s) {
-        TableSplit split = rule.split();
-        if (split.rule().suffixes() != null || names.size() < 2) {
-            return names;
-        }
-        String lo = null;
-        String hi = null;
-        for (SplitBounds.Bound b : bounds) {
-            Object v = b.value().resolve(params);
-            List<String> p;
-            try {
-                p = v == null ? null : split.rule().suffixesBetween(v, true, v, true);
-            } catch (RuntimeException e) {
-                p = null;
-            }
-            if (p == null || p.size() != 1) {
-                continue;
-            }
-            String x = p.get(0);
-            if (b.low()) {
-                lo = lo == null || x.compareTo(lo) > 0 ? x : lo;
-            } else {
-                hi = hi == null || x.compareTo(hi) < 0 ? x : hi;
-            }
-        }
-        if (lo == null && hi == null) {
-            return names;
-        }
-        int first = -1;
-        int last = -1;
-        int after = names.size(); // the first table past the range, when none is inside it
-        for (int i = 0; i < names.size(); i++) {
-            String x = split.suffixOf(names.get(i));
-            boolean aboveLo = lo == null || x.compareTo(lo) >= 0;
-            boolean belowHi = hi == null || x.compareTo(hi) <= 0;
-            if (aboveLo && belowHi) {
-                first = first < 0 ? i : first;
-                last = i;
-            } else if (aboveLo && after == names.size()) {
-                after = i;
-            }
-        }
-        int from = first < 0 ? after - 1 : first - 1;
-        int to = first < 0 ? after : last + 1;
-        List<String> out = new ArrayList<>(names.subList(Math.max(0, from), Math.min(names.size(), to + 1)));
-        note(why, rule.table() + "." + split.column() + " between periods " + (lo == null ? "…" : lo) + " and "
-                + (hi == null ? "…" : hi) + " on " + registry.name(s) + " (one table more on each side: the database"
-                + " may read a bound in another zone) → " + out.size() + " of " + names.size() + " tables: " + out);
         return out;
     }
 

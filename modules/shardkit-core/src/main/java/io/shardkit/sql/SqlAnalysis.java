@@ -189,6 +189,23 @@ public final class SqlAnalysis {
         return this;
     }
 
+    /** Set once by the analyzer before the analysis is published (see {@link #namesOneTableOnce()}). */
+    private boolean oneReference;
+
+    /**
+     * Whether the statement has exactly one table reference in all (no join, no subquery or CTE over
+     * a table): then its rows partition like that table's, so each physical table of a split table
+     * can be read as a part of its own.
+     */
+    public boolean namesOneTableOnce() {
+        return oneReference;
+    }
+
+    SqlAnalysis withOneReference(boolean one) {
+        this.oneReference = one;
+        return this;
+    }
+
     /** Set once by the analyzer before the analysis is published. */
     private boolean sameShard;
 

@@ -82,6 +82,8 @@ final class StatementAnalysis {
     /** The statement, its every table reference (subqueries included) and, when pinned, its subqueries' key values. */
     Statement root;
     List<String> everyReference = List.of();
+    /** Whether the statement defines a CTE (a CTE read twice is a self-join that {@link #everyReference} does not show). */
+    boolean ctes;
     List<ValueRef> subqueryPins;
 
     int shardedReferences(Map<String, TableRule> sharded) {
@@ -103,6 +105,7 @@ final class StatementAnalysis {
         List<String> top = without(finder.top, finder.cteNames);
         List<String> nested = without(finder.nested, finder.cteNames);
         everyReference = concat(top, nested);
+        ctes = !finder.cteNames.isEmpty();
         kind = kindOf(st);
         Allowlist.Verdict verdict = Allowlist.check(st);
         if (verdict.refusal() != null) {
@@ -368,6 +371,9 @@ final class StatementAnalysis {
         TableRule rule = sharded.get(routed);
         if (rule.isSplit() && !rule.split().column().equals(rule.keyColumn())) {
             analysis.withSplitBounds(SplitBounds.of(from, everyReference, routed, rule.split().column()));
+        }
+        if (rule.isSplit()) {
+            analysis.withOneReference(everyReference.size() == 1 && !ctes);
         }
         return rule.isTiered() ? analysis.withTiering(new TierFacts(this).tiering(rule, sharded.size() > 1)) : analysis;
     }

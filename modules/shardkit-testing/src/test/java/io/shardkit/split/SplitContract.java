@@ -659,6 +659,63 @@ abstract class SplitContract {
         }
     }
 
+    /**
+     * A read over every data node (64 physical tables on 4 shards) runs one query per physical table,
+     * the queries of a shard one after the other on one connection: it works with pools of one
+     * connection, streams with a tiny fetch size, gives every connection back whether read to the end
+     * or closed early, and inside a transaction reads on the transaction's own connections.
+     */
+    @Test
+    void i14_15_aReadOverEveryDataNodeSharesOneConnectionPerShard() throws Exception {
+        String yaml = "pool: {maximumPoolSize: 1, connectionTimeout: 3000}\n" + yaml();
+        String top = "SELECT match_id, score FROM matches ORDER BY score DESC, match_id LIMIT 10";
+        String all = "SELECT match_id, player_id, score FROM matches ORDER BY match_id";
+        String count = "SELECT arena, COUNT(*), SUM(score) FROM matches GROUP BY arena";
+        try (ShardedDataSource one = ShardedDataSource.fromYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))) {
+            assertThat(one.explain(top).toString()).contains("16 physical tables, one shard query each");
+            try (Connection c = one.getConnection(); Statement st = c.createStatement(); Statement r = ref.createStatement()) {
+                for (String q : List.of(top, count)) {
+                    assertThat(rows(st, q)).as(q).isEqualTo(rows(r, q));
+                }
+                st.setFetchSize(3);
+                assertThat(rows(st, all)).hasSize(300).isEqualTo(rows(r, all));
+                try (ResultSet rs = st.executeQuery(all)) {
+                    assertThat(rs.next() && rs.next()).isTrue(); // closed after two rows
+                }
+                for (String s : List.of("s0", "s1", "s2", "s3")) {
+                    assertThat(one.activeConnections(s)).as("connections in use on %s", s).isZero();
+                }
+                c.setAutoCommit(false);
+                ref.setAutoCommit(false);
+                String write = "UPDATE matches SET score = 1000 + match_id WHERE player_id IN (7, 3, 11)"; // one shard (s3), three tables
+                assertThat(st.executeUpdate(write)).isEqualTo(r.executeUpdate(write));
+                assertThat(rows(st, top)).as("in a transaction").isEqualTo(rows(r, top));
+                c.rollback();
+                ref.rollback();
+                ref.setAutoCommit(true);
+                c.setAutoCommit(true);
+                assertThat(rows(st, top)).as("after the rollback").isEqualTo(rows(r, top));
+            }
+        }
+    }
+
+    /**
+     * On the one shard of photos (16 tables): a read the merge answers runs per table; one it cannot
+     * merge (a window function over the whole table) reads the shard's tables as one and is answered.
+     */
+    @Test
+    void i14_16_aOneShardSplitTableKeepsReadsOnlyOneShardCanAnswer() throws Exception {
+        String merged = "SELECT album_key, COUNT(*) FROM photos GROUP BY album_key ORDER BY album_key";
+        String window = "SELECT photo_id, ROW_NUMBER() OVER (ORDER BY title DESC) FROM photos ORDER BY photo_id";
+        assertThat(ds.explain(merged).toString()).contains("one shard query each");
+        assertThat(ds.explain(window).toString()).contains("UNION ALL").doesNotContain("one shard query each");
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); Statement r = ref.createStatement()) {
+            for (String q : List.of(merged, window)) {
+                assertThat(rows(st, q)).as(q).hasSizeGreaterThan(20).isEqualTo(rows(r, q));
+            }
+        }
+    }
+
     static List<String> returned(Statement st, String sql) throws SQLException {
         assertThat(st.execute(sql)).as("%s answers rows", sql).isTrue();
         try (ResultSet rs = st.getResultSet()) {
