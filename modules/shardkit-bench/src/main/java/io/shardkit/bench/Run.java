@@ -17,6 +17,8 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
  *   <li>{@code startup [runs]}: JVM start to first answered query, one child process per run;
  *   <li>{@code paired [backend] [rounds] [ms]}: the fresh point read, direct and shardkit in one JVM in
  *       alternating blocks ({@link Paired}), for a ratio that fork-to-fork noise does not swamp;
+ *   <li>{@code pairedsplit [rounds] [ms]}: split tables' point read and top-10 against their bases, the same way
+ *       ({@link PairedSplit});
  *   <li>anything else: arguments for JMH (regexp, {@code -p backend=h2}, {@code -prof stack}, ...).
  * </ul>
  * JMH runs always add {@code -prof gc} (allocation per operation is half the point) and end with the
@@ -45,6 +47,9 @@ public final class Run {
                 return;
             case "paired":
                 Paired.main(args.subList(1, args.size()).toArray(new String[0]));
+                return;
+            case "pairedsplit":
+                PairedSplit.main(args.subList(1, args.size()).toArray(new String[0]));
                 return;
             case "quick":
                 args.remove(0);
