@@ -242,7 +242,10 @@ public final class Executor {
         PlanNode plan = Planner.plan(a, d, registry, params);
         List<String> shards = new ArrayList<>();
         for (int i = 0; i < d.size(); i++) {
-            shards.add(registry.name(d.shard(i)));
+            String name = registry.name(d.shard(i));
+            if (!shards.contains(name)) { // a shard's physical tables of a split table are parts of their own
+                shards.add(name);
+            }
         }
         List<String> reasons = why.length() == 0 ? List.of() : Arrays.asList(why.toString().split("\n"));
         return new Explain(a.sql(), shards, reasons, plan);

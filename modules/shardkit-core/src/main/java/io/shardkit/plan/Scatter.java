@@ -44,10 +44,19 @@ public record Scatter(List<Route> routes, boolean write, long rowsPerShard, Comp
     @Override
     public String describe() {
         List<String> shards = new ArrayList<>();
+        java.util.Map<String, Integer> parts = new java.util.LinkedHashMap<>();
         for (Route r : routes) {
             shards.add(r.shard());
+            parts.merge(r.shard(), 1, Integer::sum);
         }
-        return "Scatter over " + routes.size() + " shards " + shards + (write ? " (update counts summed)" : "");
+        String suffix = write ? " (update counts summed)" : "";
+        if (parts.size() == shards.size()) {
+            return "Scatter over " + routes.size() + " shards " + shards + suffix;
+        }
+        // a split table's physical tables: several parts on one shard
+        List<String> counted = new ArrayList<>();
+        parts.forEach((shard, n) -> counted.add(n == 1 ? shard : shard + " ×" + n));
+        return "Scatter over " + routes.size() + " data nodes on " + parts.size() + " shards " + counted + suffix;
     }
 
     @Override
