@@ -2,6 +2,9 @@ package io.shardkit.route;
 
 import static io.shardkit.route.Reasons.note;
 
+import io.shardkit.ShardException;
+import io.shardkit.SqlStates;
+import io.shardkit.config.ShardMap;
 import io.shardkit.config.TableRule;
 import io.shardkit.config.TableSplit;
 import io.shardkit.sql.MergeSpec;
@@ -10,7 +13,10 @@ import io.shardkit.sql.SplitTemplate;
 import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.sql.StatementKind;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * How a read over a split table visits a shard's physical tables: which of them a range on a
@@ -22,14 +28,84 @@ final class SplitReads {
 
     /**
      * Whether a read's physical tables are parts of their own (merged like shards) rather than one
-     * derived table per shard: the statement names its one split table once and nothing else (so
-     * its rows partition like the table's), and its merge across parts is exact (the planner accepts
-     * it over several shards). Else a shard's tables are read as one UNION ALL, which keeps a read
-     * that only one shard can answer (a window function, say) answerable.
+     * derived table per shard: the statement names each table once, every table it names is split
+     * co-located with its routed table (the same strategy and split by the key alike, so rows join
+     * only within one suffix) or broadcast (whole on every shard), and its merge across parts is
+     * exact (the planner accepts it over several shards). Else a shard's tables are read as one
+     * UNION ALL, which keeps a read that only one shard can answer (a window function, say) answerable.
      */
-    static boolean nodeByNode(SqlAnalysis a, RouteDecision d, SplitTemplate t) {
-        return a.kind() == StatementKind.SELECT && !t.writes() && t.tables().size() == 1 && a.namesOneTableOnce()
-                && !d.firstHit() && d.hotCount() < 0 && mergeable(a);
+    static boolean nodeByNode(ShardMap map, SqlAnalysis a, RouteDecision d, SplitTemplate t) {
+        if (a.kind() != StatementKind.SELECT || t.writes() || !a.namesEachTableOnce() || d.firstHit()
+                || d.hotCount() >= 0) {
+            return false;
+        }
+        for (String table : a.tables()) {
+            TableRule rule = map.tables().get(table);
+            boolean split = t.tables().contains(table);
+            if (rule == null || !split && rule.kind() != TableRule.Kind.BROADCAST || split && t.tables().size() > 1 && !colocated(map, a, rule)) {
+                return false;
+            }
+        }
+        return mergeable(a);
+    }
+
+    /**
+     * The parts of one shard for a read node by node: one per suffix, naming each split table's
+     * physical table of that suffix; {@code null} when each table has one physical table there (one
+     * part, as it is). Co-located tables must hold the same suffixes: a suffix one of them lacks
+     * could drop or keep rows an outer join decides on, so the statement fails naming it.
+     */
+    static List<Map<String, List<String>>> bySuffix(ShardMap map, Map<String, List<String>> byTable, String shard,
+            String sql) throws ShardException {
+        boolean many = false;
+        for (List<String> names : byTable.values()) {
+            many |= names.size() > 1;
+        }
+        if (!many) {
+            return null;
+        }
+        Map<String, Map<String, List<String>>> nodes = new TreeMap<>();
+        for (Map.Entry<String, List<String>> e : byTable.entrySet()) {
+            TableSplit split = map.tables().get(e.getKey()).split();
+            for (String name : e.getValue()) {
+                nodes.computeIfAbsent(split.suffixOf(name), k -> new LinkedHashMap<>()).put(e.getKey(), List.of(name));
+            }
+        }
+        for (Map.Entry<String, Map<String, List<String>>> node : nodes.entrySet()) {
+            if (node.getValue().size() != byTable.size()) {
+                List<String> lacking = new ArrayList<>(byTable.keySet());
+                lacking.removeAll(node.getValue().keySet());
+                throw new ShardException("co-located split tables must hold the same physical tables: shard " + shard
+                        + " has " + node.getValue().values() + " but no " + lacking + " table for suffix "
+                        + node.getKey() + "; create it [sql: " + ShardException.shorten(sql) + "]",
+                        SqlStates.UNDEFINED_TABLE);
+            }
+        }
+        return new ArrayList<>(nodes.values());
+    }
+
+    /** The parts of a shard read node by node, for explain: {@code [matches_00 + players_00, ...]}. */
+    static String describe(List<Map<String, List<String>>> nodes) {
+        List<String> out = new ArrayList<>(nodes.size());
+        for (Map<String, List<String>> node : nodes) {
+            StringBuilder sb = new StringBuilder();
+            for (List<String> names : node.values()) {
+                sb.append(sb.length() == 0 ? "" : " + ").append(names.get(0));
+            }
+            out.add(sb.toString());
+        }
+        return out.toString();
+    }
+
+    /** Whether the statement's key values pin this table: it is the statement's sharded table or split like it. */
+    static boolean colocated(ShardMap map, SqlAnalysis a, TableRule rule) {
+        if (rule.table().equals(a.shardedTable())) {
+            return true;
+        }
+        TableRule main = map.tables().get(a.shardedTable());
+        return main != null && main.isSplit() && main.split().column().equals(main.keyColumn())
+                && main.strategy().describe().equals(rule.strategy().describe())
+                && main.split().rule().describe().equals(rule.split().rule().describe());
     }
 
     private static boolean mergeable(SqlAnalysis a) {

@@ -94,7 +94,7 @@ final class SplitRouting {
         List<int[]> rowsOfParts = new ArrayList<>();
         List<Map<String, List<String>>> physical = new ArrayList<>();
         boolean anySql = false;
-        boolean nodes = !ddl && SplitReads.nodeByNode(a, d, t);
+        boolean nodes = !ddl && SplitReads.nodeByNode(map, a, d, t);
         for (int p = 0; p < d.size(); p++) {
             int s = d.shard(p);
             Map<String, List<String>> byTable = new LinkedHashMap<>();
@@ -141,14 +141,15 @@ final class SplitRouting {
                 note(why, "split " + empty + ": no physical table on " + registry.name(s) + " → skipped");
                 continue;
             }
-            List<String> own = nodes ? byTable.get(t.tables().get(0)) : null;
-            if (own != null && own.size() > 1) {
-                for (String one : own) {
-                    add(shards, sql, maps, rowsOfParts, physical, s, d.sql(p), d.parameters(p), d.rows(p),
-                            Map.of(t.tables().get(0), List.of(one)));
+            List<Map<String, List<String>>> own = nodes ? SplitReads.bySuffix(map, byTable, registry.name(s), a.sql())
+                    : null;
+            if (own != null) {
+                for (Map<String, List<String>> node : own) {
+                    add(shards, sql, maps, rowsOfParts, physical, s, d.sql(p), d.parameters(p), d.rows(p), node);
                 }
-                note(why, "split on " + registry.name(s) + ": " + t.tables().get(0) + " → " + own.size()
-                        + " physical tables, one shard query each on the shard's connection, merged like shards: " + own);
+                note(why, "split on " + registry.name(s) + ": " + String.join(", ", byTable.keySet()) + " → "
+                        + own.size() + " physical tables, one shard query each on the shard's connection, merged like"
+                        + " shards: " + SplitReads.describe(own));
             } else if (multi == null) {
                 add(shards, sql, maps, rowsOfParts, physical, s, d.sql(p), d.parameters(p), d.rows(p), byTable);
                 note(why, "split on " + registry.name(s) + ": " + describe(byTable));
@@ -275,7 +276,7 @@ final class SplitRouting {
             throws SQLException {
         TableSplit split = rule.split();
         List<ValueRef> keys = a.keyValues();
-        if (keys == null || keys.isEmpty() || !split.column().equals(rule.keyColumn()) || !colocated(a, rule)) {
+        if (keys == null || keys.isEmpty() || !split.column().equals(rule.keyColumn()) || !SplitReads.colocated(map, a, rule)) {
             return null;
         }
         Set<String> out = new TreeSet<>();
@@ -303,17 +304,6 @@ final class SplitRouting {
             }
         }
         return out.isEmpty() ? null : new ArrayList<>(out);
-    }
-
-    /** Whether the statement's key values pin this table: it is the statement's sharded table or split like it. */
-    private boolean colocated(SqlAnalysis a, TableRule rule) {
-        if (rule.table().equals(a.shardedTable())) {
-            return true;
-        }
-        TableRule main = map.tables().get(a.shardedTable());
-        return main != null && main.isSplit() && main.split().column().equals(main.keyColumn())
-                && main.strategy().describe().equals(rule.strategy().describe())
-                && main.split().rule().describe().equals(rule.split().rule().describe());
     }
 
     /** An INSERT into a split table: its rows of part {@code p} grouped by physical table, one part each. */

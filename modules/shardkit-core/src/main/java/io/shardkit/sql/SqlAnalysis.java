@@ -189,20 +189,20 @@ public final class SqlAnalysis {
         return this;
     }
 
-    /** Set once by the analyzer before the analysis is published (see {@link #namesOneTableOnce()}). */
-    private boolean oneReference;
+    /** Set once by the analyzer before the analysis is published (see {@link #namesEachTableOnce()}). */
+    private boolean eachOnce;
 
     /**
-     * Whether the statement has exactly one table reference in all (no join, no subquery or CTE over
-     * a table): then its rows partition like that table's, so each physical table of a split table
-     * can be read as a part of its own.
+     * Whether the statement names each of its tables once (no self-join, no table both outside and
+     * inside a subquery) and defines no CTE (a CTE read twice is a self-join): then its result rows
+     * partition like its split tables' rows, so co-located physical tables can be read node by node.
      */
-    public boolean namesOneTableOnce() {
-        return oneReference;
+    public boolean namesEachTableOnce() {
+        return eachOnce;
     }
 
-    SqlAnalysis withOneReference(boolean one) {
-        this.oneReference = one;
+    SqlAnalysis withEachTableOnce(boolean once) {
+        this.eachOnce = once;
         return this;
     }
 

@@ -373,7 +373,7 @@ final class StatementAnalysis {
             analysis.withSplitBounds(SplitBounds.of(from, everyReference, routed, rule.split().column()));
         }
         if (rule.isSplit()) {
-            analysis.withOneReference(everyReference.size() == 1 && !ctes);
+            analysis.withEachTableOnce(!ctes && new java.util.HashSet<>(everyReference).size() == everyReference.size());
         }
         return rule.isTiered() ? analysis.withTiering(new TierFacts(this).tiering(rule, sharded.size() > 1)) : analysis;
     }

@@ -700,6 +700,28 @@ abstract class SplitContract {
     }
 
     /**
+     * Co-located split tables (mod 4 over shards, mod 16 by name, both by player_id) join node by
+     * node: players_03 with matches_03, an outer join included (a player without matches is kept once).
+     */
+    @Test
+    void i14_17_coLocatedSplitTablesJoinWithinOneDataNode() throws Exception {
+        String outer = "SELECT p.player_id, COUNT(m.match_id), SUM(m.score) FROM players p LEFT JOIN matches m"
+                + " ON m.player_id = p.player_id GROUP BY p.player_id ORDER BY p.player_id";
+        String inner = "SELECT m.match_id, p.name FROM matches m JOIN players p ON p.player_id = m.player_id"
+                + " ORDER BY m.match_id LIMIT 25";
+        for (String q : List.of(outer, inner)) {
+            assertThat(ds.explain(q).toString()).as(q).contains("16 physical tables, one shard query each")
+                    .contains("players_03 p").contains("matches_03 m").doesNotContain("UNION ALL");
+        }
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); Statement r = ref.createStatement()) {
+            st.executeUpdate("INSERT INTO players (player_id, name) VALUES (101, 'no matches')");
+            r.executeUpdate("INSERT INTO players (player_id, name) VALUES (101, 'no matches')");
+            assertThat(rows(st, outer)).hasSize(41).isEqualTo(rows(r, outer));
+            assertThat(rows(st, inner)).hasSize(25).isEqualTo(rows(r, inner));
+        }
+    }
+
+    /**
      * On the one shard of photos (16 tables): a read the merge answers runs per table; one it cannot
      * merge (a window function over the whole table) reads the shard's tables as one and is answered.
      */
