@@ -27,7 +27,10 @@ import picocli.CommandLine.Option;
  * already knows is down (a missing SQLite file, a pool that cannot start) is reported with its
  * reason; the check never creates a SQLite file. Exits 3 if any shard is down, 2 if the map is
  * invalid, 1 if a read-only shard's database lets its user write or the shards holding a table have
- * different columns ({@link SchemaDrift}).
+ * different columns ({@link SchemaDrift}). Tables that match no rule ({@link StrayTables}: a split
+ * table's name shape with a suffix its rule never makes, a physical table on a shard its strategy
+ * never routes to, with {@code --unmapped} a table the map does not name) are warnings; with
+ * {@code --strict} they fail the check (exit 1).
  */
 @Command(name = "check", description = "Validate the shard map and connect to every shard.")
 final class CheckCommand extends Base implements Callable<Integer> {
@@ -37,6 +40,12 @@ final class CheckCommand extends Base implements Callable<Integer> {
     @Option(names = "--timeout", description = "seconds to wait for each shard (default ${DEFAULT-VALUE})",
             defaultValue = "5")
     int timeoutSeconds;
+
+    @Option(names = "--strict", description = "fail (exit 1) when a shard holds tables that match no rule of the map")
+    boolean strict;
+
+    @Option(names = "--unmapped", description = "also report tables the map does not name (except on the default shard)")
+    boolean unmapped;
 
     CheckCommand(Main.Io io) {
         super(io);
@@ -100,7 +109,14 @@ final class CheckCommand extends Base implements Callable<Integer> {
                 io.err().println("error: read-only shards whose database lets their user write (connect them with a"
                         + " user that holds SELECT only: README, \"Read-only at the database\")");
             }
-            return drift.isEmpty() && warnings.isEmpty() ? Main.OK : Main.FAILED;
+            List<String> stray = StrayTables.of(ds, unmapped);
+            for (String t : stray) {
+                io.err().println("warning: table: " + t);
+            }
+            if (strict && !stray.isEmpty()) {
+                io.err().println("error: " + stray.size() + " tables match no rule of the map (--strict)");
+            }
+            return drift.isEmpty() && warnings.isEmpty() && (!strict || stray.isEmpty()) ? Main.OK : Main.FAILED;
         }
     }
 

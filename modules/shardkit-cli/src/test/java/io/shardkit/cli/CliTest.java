@@ -354,4 +354,58 @@ class CliTest {
         assertThat(r.err()).contains("warning: schema drift: table items: shard s1 has [extra INTEGER] that shard s0 has not")
                 .contains("error: the shards holding a table have different columns");
     }
+
+    /**
+     * Issue 14: check reports tables shaped like a split table's physical names whose suffix the
+     * rule never makes, and physical tables on a shard the table's strategy never routes to; as
+     * warnings (exit 0), failing only with --strict; tables the map does not name only with --unmapped.
+     */
+    @Test
+    void i14_checkReportsTablesThatMatchNoRule(@TempDir Path tmp) throws Exception {
+        Path split = tmp.resolve("split.yaml");
+        Files.writeString(split, """
+                shards:
+                  - {name: s0, url: "jdbc:sqlite:DIR/s0.db", create: true}
+                  - {name: s1, url: "jdbc:sqlite:DIR/s1.db", create: true}
+                tables:
+                  matches:
+                    key: player_id
+                    strategy: {type: mod, shards: [s0, s1]}
+                    split: {as: {type: mod, count: 16}, name: "matches_{n:02}"}
+                  photos:
+                    key: album_key
+                    shard: s0
+                    split: {as: {type: md5, chars: 2}, name: "photos_{hex}"}
+                  orders:
+                    key: customer_id
+                    strategy: {type: hash, shards: [s0, s1]}
+                    split: {by: created_at, as: {type: month}, name: "orders_{yyyyMM}"}
+                """.replace("DIR", tmp.toString()));
+        Result created = run("", "sql", "-c", split.toString(), "-e", "CREATE TABLE matches (player_id INTEGER, score INTEGER)");
+        assertThat(created.code()).as(created.err()).isZero();
+        Result clean = run("", "check", "-c", split.toString(), "--strict");
+        assertThat(clean.code()).as(clean.err()).isZero();
+        assertThat(clean.err()).doesNotContain("warning: table");
+        for (String[] t : new String[][] {{"s0", "photos_zz"}, {"s0", "photos_a3"}, {"s0", "orders_202611"},
+                {"s0", "orders_2026"}, {"s1", "matches_17"}, {"s1", "photos_a3"}, {"s1", "orders_202611"},
+                {"s1", "notes"}}) {
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve(t[0] + ".db"));
+                    Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE " + t[1] + " (id INTEGER)");
+            }
+        }
+        Result r = run("", "check", "-c", split.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains(
+                "warning: table: s1: matches_17 matches no rule: matches is split by player_id mod 16 into matches_00..matches_15",
+                "warning: table: s0: photos_zz matches no rule: photos is split by album_key md5",
+                "into photos_00..photos_ff",
+                "warning: table: s1: photos_a3 is a physical table of photos on a shard its strategy never routes to (all rows on s0)",
+                "warning: table: s0: orders_2026 matches no rule: orders is split by created_at month")
+                .doesNotContain("s0: photos_a3", "orders_202611", "s0: matches_", "notes", "error:");
+        Result strict = run("", "check", "-c", split.toString(), "--strict", "--unmapped");
+        assertThat(strict.code()).as(strict.err()).isEqualTo(Main.FAILED);
+        assertThat(strict.err()).contains("warning: table: s1: notes is not in the map",
+                "error: 5 tables match no rule of the map (--strict)");
+    }
 }
