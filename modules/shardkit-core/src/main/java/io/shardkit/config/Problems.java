@@ -34,6 +34,11 @@ public final class Problems {
         this.lines = lines;
     }
 
+    /** What the map was read from, as named in messages (a file's path, or e.g. {@code <stream>}). */
+    String source() {
+        return source;
+    }
+
     public void add(String path, String message) {
         if (!paths.add(path)) {
             return;

@@ -1,5 +1,7 @@
 package io.shardkit.config;
 
+import io.shardkit.sql.Dialect;
+import io.shardkit.strategy.Strategy;
 import io.shardkit.strategy.SplitRule;
 import io.shardkit.strategy.SplitRules;
 import java.lang.reflect.Constructor;
@@ -8,6 +10,7 @@ import java.lang.reflect.Modifier;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,8 @@ final class SplitReader {
             "md5", Set.of("type", "chars"),
             "class", Set.of("type", "class"));
     private static final Set<String> CALENDAR_KEYS = Set.of("type", "zone");
+    /** The most periods {@code create: {ahead: N}} makes ahead of the current one. */
+    static final int MAX_AHEAD = 1000;
 
     private final Problems problems;
     private final YamlNodes nodes;
@@ -44,8 +49,11 @@ final class SplitReader {
         this.nodes = nodes;
     }
 
-    /** @param key the table's key column, the default split column; may be {@code null} */
-    TableSplit read(Node node, String path, String table, String key) {
+    /**
+     * @param key the table's key column, the default split column; may be {@code null}
+     * @param dialects the dialects of the table's shards, which a template must suit
+     */
+    TableSplit read(Node node, String path, String table, String key, Set<Dialect> dialects) {
         MappingNode m = nodes.mapping(node, path);
         if (m == null) {
             return null;
@@ -83,7 +91,11 @@ final class SplitReader {
             if (!cf.containsKey("ahead")) {
                 problems.add(path + ".create.ahead", "missing: how many periods ahead of the current one to create");
             }
-            ahead = (int) nodes.number(cf.get("ahead"), path + ".create.ahead", 0, 0);
+            long n = nodes.number(cf.get("ahead"), path + ".create.ahead", 0, 0);
+            if (n > MAX_AHEAD) {
+                problems.add(path + ".create.ahead", "at most " + MAX_AHEAD + " periods ahead, got " + n);
+            }
+            ahead = (int) Math.min(n, MAX_AHEAD);
             create = TableSplit.Create.AHEAD;
             if (rule != null && !calendar) {
                 problems.add(path + ".create", "create: {ahead: N} is for calendar splits (day, week, month, year), not "
@@ -99,21 +111,30 @@ final class SplitReader {
             }
         }
         String template = nodes.text(f.get("template"), path + ".template");
-        // the map says what it will mean; shardkit does not create tables ahead of time yet, so it must not accept it
-        if (create == TableSplit.Create.AHEAD) {
-            problems.add(path + ".create", "creating physical tables ahead of time is not supported yet: use onFirstWrite,"
-                    + " or create them yourself");
-        }
+        List<String> statements = List.of();
         if (template != null) {
-            problems.add(path + ".template", "templates for new physical tables are not supported yet (onFirstWrite"
-                    + " creates a table like the shard's newest one)");
+            template = template.strip();
+            if (template.isEmpty()) {
+                problems.add(path + ".template", "empty: name a SQL file written for table " + table
+                        + " (CREATE TABLE " + table + " (...); CREATE INDEX ...)");
+                return null;
+            }
+            if (create == TableSplit.Create.NEVER) {
+                problems.add(path + ".template", "a template makes the tables shardkit creates, and create is never"
+                        + " (the default): set create to onFirstWrite or {ahead: N}, or remove the template");
+                return null;
+            }
+            statements = SplitTemplateFile.load(problems, path + ".template", template, table, dialects);
+            if (statements == null) {
+                return null;
+            }
         }
         if (rule == null || by == null || name == null) {
             return null;
         }
         TableSplit split;
         try {
-            split = new TableSplit(by, rule, name, create, ahead, template);
+            split = new TableSplit(by, rule, name, create, ahead, template, statements);
         } catch (IllegalArgumentException e) {
             problems.add(path, e.getMessage());
             return null;
@@ -124,6 +145,17 @@ final class SplitReader {
             return null;
         }
         return split;
+    }
+
+    /** The dialects of the map's shards a strategy places rows on (none when it is not known). */
+    static Set<Dialect> dialects(Strategy strategy, List<ShardSpec> shards) {
+        Set<Dialect> out = EnumSet.noneOf(Dialect.class);
+        for (ShardSpec s : shards) {
+            if (strategy != null && s.url() != null && strategy.shards().contains(s.name())) {
+                out.add(Dialect.fromUrl(s.url()));
+            }
+        }
+        return out;
     }
 
     private static boolean producesTable(TableSplit split, String table) {

@@ -138,7 +138,8 @@ final class TableReader {
                     + " with shard: <name> (the map has " + shards.size() + " shards)");
             return;
         }
-        TableSplit split = splits.read(f.get("split"), path + ".split", table, key);
+        TableSplit split = splits.read(f.get("split"), path + ".split", table, key,
+                SplitReader.dialects(strategy, shards));
         if (strategy == null || split == null) {
             return;
         }

@@ -3,6 +3,7 @@ package io.shardkit.config;
 import io.shardkit.ShardException;
 import io.shardkit.strategy.SplitRule;
 import io.shardkit.strategy.SplitRules;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -36,6 +37,7 @@ public final class TableSplit {
     private final Create create;
     private final int ahead;
     private final String template;
+    private final List<String> templateStatements;
     private final String prefix;
     private final String rest;
 
@@ -43,9 +45,20 @@ public final class TableSplit {
      * @param column the split column (lower-cased)
      * @param pattern the name pattern with exactly one placeholder
      * @param ahead periods created ahead; only with {@link Create#AHEAD}, otherwise 0
-     * @param template DDL template resource or table, or {@code null}
+     * @param template {@code null}: a split made this way has no template (one with a template
+     *        needs its statements, see the other constructor)
      */
     public TableSplit(String column, SplitRule rule, String pattern, Create create, int ahead, String template) {
+        this(column, rule, pattern, create, ahead, template, List.of());
+    }
+
+    /**
+     * @param template the template resource as written ({@code db/orders.sql}), or {@code null}
+     * @param templateStatements the template's statements, written for the logical table: a
+     *        CREATE TABLE first, then its indexes; empty without a template
+     */
+    public TableSplit(String column, SplitRule rule, String pattern, Create create, int ahead, String template,
+            List<String> templateStatements) {
         this.column = Objects.requireNonNull(column, "column").toLowerCase(Locale.ROOT);
         this.rule = Objects.requireNonNull(rule, "rule");
         this.pattern = Objects.requireNonNull(pattern, "pattern");
@@ -62,6 +75,11 @@ public final class TableSplit {
         }
         this.ahead = ahead;
         this.template = template;
+        this.templateStatements = List.copyOf(templateStatements);
+        if ((template == null) != this.templateStatements.isEmpty()) {
+            throw new IllegalArgumentException("a template needs its statements (and statements their template), got "
+                    + template + " with " + this.templateStatements.size() + " statements");
+        }
         placeholder(pattern);
         int open = pattern.indexOf('{');
         this.prefix = pattern.substring(0, open).toLowerCase(Locale.ROOT);
@@ -127,9 +145,18 @@ public final class TableSplit {
         return ahead;
     }
 
-    /** The DDL template, or {@code null}. */
+    /** The DDL template resource as written in the map, or {@code null}. */
     public String template() {
         return template;
+    }
+
+    /**
+     * The template's statements for the logical table (CREATE TABLE first), which make a new
+     * physical table once rendered for it; empty without a template (a new table is made like
+     * the shard's newest one).
+     */
+    public List<String> templateStatements() {
+        return templateStatements;
     }
 
     /** The physical table for a suffix: the pattern applied, lower case. */
@@ -173,7 +200,8 @@ public final class TableSplit {
     @Override
     public boolean equals(Object o) {
         return o instanceof TableSplit t && t.column.equals(column) && t.rule.equals(rule) && t.pattern.equals(pattern)
-                && t.create == create && t.ahead == ahead && Objects.equals(t.template, template);
+                && t.create == create && t.ahead == ahead && Objects.equals(t.template, template)
+                && t.templateStatements.equals(templateStatements);
     }
 
     @Override

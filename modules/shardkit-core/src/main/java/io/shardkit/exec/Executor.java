@@ -10,6 +10,7 @@ import io.shardkit.plan.Planner;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.route.RouteDecision;
 import io.shardkit.route.SplitCatalog;
+import io.shardkit.route.SplitCreation;
 import io.shardkit.route.Router;
 import io.shardkit.sql.Dialect;
 import io.shardkit.sql.SqlAnalysis;
@@ -127,16 +128,16 @@ public final class Executor {
             }
 
             @Override
-            public void create(int shard, String like, String name) throws SQLException {
+            public void create(int shard, SplitCreation how) throws SQLException {
                 Dialect dialect = registry.dialect(shard);
                 try {
                     if (dialect == Dialect.SQLITE && !session.autoCommit()) {
-                        throw new RefusedException("creating physical table " + name + " inside a transaction on SQLite"
+                        throw new RefusedException("creating physical table " + how.name() + " inside a transaction on SQLite"
                                 + " shard " + registry.name(shard) + " (the file has one writer); write the first row of"
-                                + " its period in autocommit, or create the table first", name);
+                                + " its period in autocommit, or create the table first", how.name());
                     }
                     try (Connection c = registry.borrow(shard)) {
-                        SplitCatalog.create(c, dialect, like, name);
+                        how.run(c, dialect);
                     }
                 } catch (ShardException | RefusedException e) {
                     throw e;
@@ -233,9 +234,9 @@ public final class Executor {
                 }
 
                 @Override
-                public void create(int shard, String like, String name) {
-                    why.append("would create ").append(name).append(" like ").append(like).append(" on ")
-                            .append(registry.name(shard)).append('\n');
+                public void create(int shard, SplitCreation how) {
+                    why.append("would create ").append(how.describe()).append(" on ").append(registry.name(shard))
+                            .append('\n');
                 }
             });
         }

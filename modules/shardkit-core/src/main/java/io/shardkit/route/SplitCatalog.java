@@ -1,32 +1,31 @@
 package io.shardkit.route;
 
-import java.util.regex.Pattern;
-
-import java.sql.Statement;
-
-import java.sql.SQLFeatureNotSupportedException;
-
-import java.sql.PreparedStatement;
-
-import io.shardkit.sql.Dialect;
-
+import io.shardkit.RefusedException;
+import io.shardkit.ShardException;
 import io.shardkit.SqlStates;
-
 import io.shardkit.config.TableSplit;
+import io.shardkit.strategy.SplitRules;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The physical tables of each split table on each shard, read from the shard's catalog when first
  * needed and kept until a DDL statement through shardkit names the table or
  * {@code ds.tables().refresh(table)} forgets it. One per data source; thread-safe.
+ *
+ * <p>For a split with {@code create: {ahead: N}} a read also makes the tables of the current period
+ * and the next N that the shard lacks, and the entry is kept only until the current period ends
+ * (by the data source's {@link #clock}): the check on each use is one clock read and a compare.
  */
 public final class SplitCatalog {
     /** Reads a shard's catalog on a connection to it. */
@@ -34,24 +33,111 @@ public final class SplitCatalog {
         List<String> read(int shard, TableSplit split) throws SQLException;
 
         /**
-         * Creates physical table {@code name} on a shard like its existing physical table
-         * {@code like} ({@link SplitCatalog#create}); an explain only says it would.
+         * Creates a missing physical table on a shard ({@link SplitCreation#run}, on a connection
+         * in autocommit mode); an explain only says it would.
          */
-        void create(int shard, String like, String name) throws SQLException;
+        void create(int shard, SplitCreation how) throws SQLException;
+    }
+
+    /** What was read of one shard: its tables, and until when (epoch ms) they stand for the present. */
+    private record Known(List<String> tables, long until) {
     }
 
     /** By table, then shard index: no key is built per statement. */
-    private final ConcurrentHashMap<String, ConcurrentHashMap<Integer, List<String>>> known = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ConcurrentHashMap<Integer, Known>> known = new ConcurrentHashMap<>();
+    private volatile Clock clock = Clock.systemUTC();
 
     /** The physical tables of {@code table} on {@code shard}, sorted by name. */
     List<String> tables(int shard, String table, TableSplit split, Reader reader) throws SQLException {
-        ConcurrentHashMap<Integer, List<String>> byShard = known.computeIfAbsent(table, k -> new ConcurrentHashMap<>());
-        List<String> t = byShard.get(shard);
-        if (t == null) {
-            t = List.copyOf(reader.read(shard, split));
-            byShard.put(shard, t);
+        ConcurrentHashMap<Integer, Known> byShard = known.computeIfAbsent(table, k -> new ConcurrentHashMap<>());
+        Known k = byShard.get(shard);
+        if (k != null && (k.until == Long.MAX_VALUE || clock.millis() < k.until)) {
+            return k.tables;
         }
-        return t;
+        k = split.create() == TableSplit.Create.AHEAD ? ensure(shard, table, split, reader)
+                : new Known(List.copyOf(reader.read(shard, split)), Long.MAX_VALUE);
+        byShard.put(shard, k);
+        return k.tables;
+    }
+
+    /**
+     * {@code create: {ahead: N}}: reads the shard's tables and makes those of the current period
+     * and the next N it lacks. A shard with neither a template nor a table to copy gets none (a write
+     * there says why). When a creation is refused (SQLite inside a transaction) or did not happen
+     * (explain), the entry is kept for this statement only, so the next one tries again.
+     */
+    private Known ensure(int shard, String table, TableSplit split, Reader reader) throws SQLException {
+        Instant now = clock.instant();
+        List<String> window = ahead(split, now);
+        List<String> tables = List.copyOf(reader.read(shard, split));
+        long until = SplitRules.periodEnd(split.rule(), now).toEpochMilli();
+        boolean tried = false;
+        for (String name : window) {
+            if (tables.contains(name)) {
+                continue;
+            }
+            SplitCreation how = SplitCreation.of(table, split, name, tables);
+            if (how == null) {
+                break;
+            }
+            try {
+                reader.create(shard, how);
+            } catch (RefusedException e) {
+                return new Known(tables, 0);
+            }
+            tried = true;
+        }
+        if (tried) {
+            tables = List.copyOf(reader.read(shard, split));
+            if (!tables.containsAll(window)) {
+                until = 0;
+            }
+        }
+        return new Known(tables, until);
+    }
+
+    /**
+     * {@code create: {ahead: N}}: the physical tables of the period holding {@code now} and of the
+     * N after it, in order.
+     */
+    public static List<String> ahead(TableSplit split, Instant now) throws ShardException {
+        List<String> suffixes = SplitRules.periodsFrom(split.rule(), now, split.ahead());
+        if (suffixes == null) {
+            throw new ShardException("split " + split.describe() + " cannot name the " + split.ahead()
+                    + " periods after " + now, ShardException.ROUTING);
+        }
+        List<String> out = new ArrayList<>(suffixes.size());
+        for (String s : suffixes) {
+            out.add(split.physical(s));
+        }
+        return out;
+    }
+
+    /**
+     * {@code create: {ahead: N}}: throws (SQLState 42P01) unless physical table {@code name}, which
+     * shard {@code shard} lacks, is one of the periods the rule creates now (the current one and the
+     * N after it).
+     */
+    void checkAhead(String table, TableSplit split, String shard, String name) throws ShardException {
+        List<String> window = ahead(split, clock.instant());
+        if (!window.contains(name)) {
+            throw new ShardException("physical table " + name + " of split table " + table + " does not exist on shard "
+                    + shard + ", and create: {ahead: " + split.ahead() + "} (" + split.describe() + ") creates only the"
+                    + " current period and the " + split.ahead() + " after it (" + window.get(0)
+                    + (window.size() > 1 ? " to " + window.get(window.size() - 1) : "") + "); create " + name
+                    + " first", SqlStates.UNDEFINED_TABLE);
+        }
+    }
+
+    /** The clock that says which period is current ({@code create: {ahead: N}}); UTC system time by default. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Sets the clock (for tests, or a job creating for another day) and forgets what was read, so the next use ensures again. */
+    public void clock(Clock value) {
+        clock = Objects.requireNonNull(value, "clock");
+        forget(null);
     }
 
     /** Forgets what was read about {@code table} (every shard), or about every table when {@code null}. */
@@ -84,77 +170,5 @@ public final class SplitCatalog {
         }
         Collections.sort(out);
         return out;
-    }
-
-    /**
-     * Creates physical table {@code name} with the columns and indexes of {@code like}, safe when
-     * several data sources create the same table at once: PostgreSQL under an advisory transaction
-     * lock ({@code CREATE TABLE IF NOT EXISTS ... (LIKE ... INCLUDING ALL)}), MySQL/MariaDB with
-     * {@code CREATE TABLE IF NOT EXISTS ... LIKE ...}, SQLite in a {@code BEGIN IMMEDIATE}
-     * transaction from {@code like}'s own DDL in {@code sqlite_master} (its name, and the names of
-     * its indexes, which hold it, replaced). Runs on {@code c} in autocommit mode.
-     */
-    public static void create(Connection c, Dialect dialect, String like, String name) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            switch (dialect) {
-                case POSTGRESQL -> {
-                    c.setAutoCommit(false);
-                    try {
-                        st.execute("SELECT pg_advisory_xact_lock(" + (long) name.hashCode() + ")");
-                        st.execute("CREATE TABLE IF NOT EXISTS " + name + " (LIKE " + like + " INCLUDING ALL)");
-                        c.commit();
-                    } catch (SQLException e) {
-                        c.rollback();
-                        throw e;
-                    } finally {
-                        c.setAutoCommit(true);
-                    }
-                }
-                case MYSQL -> st.execute("CREATE TABLE IF NOT EXISTS " + name + " LIKE " + like);
-                case SQLITE -> sqliteCreate(c, st, like, name);
-                default -> throw new SQLFeatureNotSupportedException("creating physical table " + name + " on "
-                        + dialect.displayName() + " (create it like " + like + ")", SqlStates.FEATURE_NOT_SUPPORTED);
-            }
-        }
-    }
-
-    private static void sqliteCreate(Connection c, Statement st, String like, String name) throws SQLException {
-        st.execute("BEGIN IMMEDIATE");
-        try {
-            List<String> ddl = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT type, sql FROM sqlite_master WHERE tbl_name = ?"
-                    + " COLLATE NOCASE AND sql IS NOT NULL ORDER BY type = 'table' DESC")) {
-                ps.setString(1, like);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ddl.add(rs.getString(2));
-                    }
-                }
-            }
-            boolean exists;
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
-                    + " COLLATE NOCASE")) {
-                ps.setString(1, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    exists = rs.next();
-                }
-            }
-            if (ddl.isEmpty()) {
-                throw new SQLException("physical table " + like + " to create " + name + " like is gone",
-                        SqlStates.UNDEFINED_TABLE);
-            }
-            if (!exists) {
-                Pattern word = Pattern.compile("(?i)(?<![A-Za-z0-9_])\"?" + Pattern.quote(like) + "\"?(?![A-Za-z0-9_])");
-                for (String d : ddl) {
-                    // the table's name, and index names made from it (idx_<table>), become the new table's
-                    st.execute(word.matcher(d).replaceAll(name).replaceAll("(?i)_" + Pattern.quote(like)
-                            + "(?![A-Za-z0-9_])", "_" + name));
-                }
-            }
-            st.execute("COMMIT");
-        } catch (SQLException | RuntimeException e) {
-            st.execute("ROLLBACK");
-            throw e;
-        }
     }
 }

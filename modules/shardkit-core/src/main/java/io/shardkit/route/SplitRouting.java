@@ -336,7 +336,7 @@ final class SplitRouting {
             String name = node(rule, split.rule().suffix(table, v), v, s, why);
             byTable.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
         }
-        if (split.create() == TableSplit.Create.ON_FIRST_WRITE) {
+        if (split.create() != TableSplit.Create.NEVER) {
             createMissing(rule, s, byTable.keySet(), reader, why);
         }
         for (Map.Entry<String, List<Integer>> e : byTable.entrySet()) {
@@ -353,9 +353,11 @@ final class SplitRouting {
     }
 
     /**
-     * {@code create: onFirstWrite}: the physical tables an INSERT's rows need on shard {@code s} that
-     * the shard does not hold are created like its newest one (by name, so the latest period), before
-     * the rows are written; several data sources creating the same table at once make it once.
+     * {@code create: onFirstWrite} or {@code {ahead: N}}: the physical tables an INSERT's rows need on
+     * shard {@code s} that the shard does not hold are created (from the template, else like its
+     * newest one, by name, so the latest period) before the rows are written; several data sources
+     * creating the same table at once make it once. Ahead, a table outside the current period and
+     * the N after it is refused instead (42P01).
      */
     private void createMissing(TableRule rule, int s, Iterable<String> needed, SplitCatalog.Reader reader,
             StringBuilder why) throws SQLException {
@@ -365,13 +367,16 @@ final class SplitRouting {
             if (existing.contains(name)) {
                 continue;
             }
-            if (existing.isEmpty()) {
-                throw new ShardException("split table " + rule.table() + " has no physical table on shard "
-                        + registry.name(s) + " to create " + name + " like; create one first", SqlStates.UNDEFINED_TABLE);
+            if (rule.split().create() == TableSplit.Create.AHEAD) {
+                catalog.checkAhead(rule.table(), rule.split(), registry.name(s), name);
             }
-            String like = existing.get(existing.size() - 1);
-            note(why, "create: onFirstWrite → " + name + " like " + like + " on " + registry.name(s));
-            reader.create(s, like, name);
+            SplitCreation how = SplitCreation.of(rule.table(), rule.split(), name, existing);
+            if (how == null) {
+                throw SplitCreation.nothingToCopy(rule.table(), registry.name(s), name);
+            }
+            note(why, "create: " + (rule.split().create() == TableSplit.Create.AHEAD ? "{ahead: " + rule.split().ahead()
+                    + "}" : "onFirstWrite") + " → " + how.describe() + " on " + registry.name(s));
+            reader.create(s, how);
             created = true;
         }
         if (created) {

@@ -227,6 +227,27 @@ final class CalendarSplit implements SplitRule {
         return out;
     }
 
+    /**
+     * The suffixes of the period holding {@code now} (in the rule's zone) and of the {@code count}
+     * periods after it, in order; {@code null} past year 9999.
+     */
+    List<String> periodsFrom(Instant now, int count) {
+        LocalDate d = start(now.atZone(zone).toLocalDate());
+        List<String> out = new ArrayList<>(count + 1);
+        for (int i = 0; i <= count; i++, d = next(d)) {
+            if (d.get(IsoFields.WEEK_BASED_YEAR) > 9999 || d.getYear() > 9999) {
+                return null;
+            }
+            out.add(format(d));
+        }
+        return out;
+    }
+
+    /** The instant the period holding {@code now} ends (the next one's first moment in the rule's zone). */
+    Instant periodEnd(Instant now) {
+        return next(start(now.atZone(zone).toLocalDate())).atStartOfDay(zone).toInstant();
+    }
+
     private LocalDate previous(LocalDate start) {
         return switch (unit) {
             case "day" -> start.minusDays(1);

@@ -1,6 +1,7 @@
 package io.shardkit.strategy;
 
 import io.shardkit.ShardException;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,6 +89,19 @@ public final class SplitRules {
     /** Whether {@code rule} is a built-in calendar rule (one whose periods can be created ahead). */
     public static boolean isCalendar(SplitRule rule) {
         return rule instanceof CalendarSplit;
+    }
+
+    /**
+     * For a calendar rule: the suffixes of the period holding {@code now} and of the {@code ahead}
+     * periods after it, in order; {@code null} for another rule or past year 9999.
+     */
+    public static List<String> periodsFrom(SplitRule rule, Instant now, int ahead) {
+        return rule instanceof CalendarSplit c ? c.periodsFrom(now, ahead) : null;
+    }
+
+    /** For a calendar rule: when the period holding {@code now} ends; {@code null} for another rule. */
+    public static Instant periodEnd(SplitRule rule, Instant now) {
+        return rule instanceof CalendarSplit c ? c.periodEnd(now) : null;
     }
 
     /** {@code e} (from a built-in rule) with the split column named; same SQLState and type. */

@@ -303,17 +303,27 @@ class SplitConfigTest {
     }
 
     @Test
-    void i14_33_creatingTablesAheadAndTemplatesAreMapErrorsUntilShardkitDoesThem() {
+    void i14_33_aheadLoadsAndAMissingTemplateIsAMapErrorNamingItsPath() throws Exception {
+        ShardMap map = load(FOUR_SHARDS + """
+                tables:
+                  orders:
+                    key: customer_id
+                    strategy: {type: hash, shards: [s0, s1]}
+                    split: {by: created_at, as: {type: month}, name: "orders_{yyyyMM}", create: {ahead: 2}}
+                """);
+        TableSplit split = map.tables().get("orders").split();
+        assertThat(split.create()).isEqualTo(TableSplit.Create.AHEAD);
+        assertThat(split.ahead()).isEqualTo(2);
+        assertThat(split.template()).isNull();
+        assertThat(split.templateStatements()).isEmpty();
         assertProblems(FOUR_SHARDS + """
                 tables:
                   orders:
                     key: customer_id
                     strategy: {type: hash, shards: [s0, s1]}
                     split: {by: created_at, as: {type: month}, name: "orders_{yyyyMM}", create: {ahead: 2}, template: db/o.sql}
-                """, "tables.orders.split.create: creating physical tables ahead of time is not supported yet: use"
-                + " onFirstWrite, or create them yourself (line 14)", "tables.orders.split.template: templates for new"
-                + " physical tables are not supported yet (onFirstWrite creates a table like the shard's newest one)"
-                + " (line 14)");
+                """, "tables.orders.split.template: template 'db/o.sql' not found: neither a file nor a class path"
+                + " resource (line 14)");
     }
 
     @Test
