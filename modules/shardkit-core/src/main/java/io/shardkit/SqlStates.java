@@ -157,6 +157,13 @@ public final class SqlStates {
     /** {@code 42P01}: a split table none of whose physical tables exists on the shards a statement needs. */
     public static final String UNDEFINED_TABLE = "42P01";
 
+    /**
+     * {@code 42S02}: MySQL's and MariaDB's "table does not exist", as their drivers report it; shardkit
+     * reads it from shards (a physical table gone, see {@link #UNDEFINED_TABLE}) and raises it only as
+     * the shard's own error.
+     */
+    public static final String BASE_TABLE_NOT_FOUND = "42S02";
+
     /** {@code 42804}: a LIMIT/OFFSET parameter on PostgreSQL shards that is not a number, as PostgreSQL says. */
     public static final String DATATYPE_MISMATCH = "42804";
 

@@ -40,7 +40,7 @@ class ArchitectureTest {
             // the API facade builds and hands out everything
             Map.entry(ROOT, Set.of("config", "strategy", "sql", "route", "plan", "merge", "pool", "jdbc", "tenant",
                     "exec", "archive", "internal")),
-            Map.entry("archive", Set.of(ROOT, "pool", "config", "internal", "sql")),
+            Map.entry("archive", Set.of(ROOT, "pool", "config", "internal", "sql", "route", "strategy")),
             Map.entry("config", Set.of(ROOT, "strategy", "sql", "internal")),
             Map.entry("strategy", Set.of(ROOT, "config", "internal")),
             Map.entry("sql", Set.of(ROOT, "config", "strategy", "merge", "internal", JSQLPARSER)),

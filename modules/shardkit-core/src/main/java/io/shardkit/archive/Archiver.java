@@ -79,6 +79,10 @@ import java.util.TimeZone;
  * one locking re-read and delete of n rows on hot; one batch held in memory; one SHA-256 per row and
  * read. At the start, a {@code COUNT(*)} per hot shard (a scan unless the cutoff column is indexed).
  *
+ * <p>A split table's archive moves whole period tables instead ({@link PeriodMove}): the periods
+ * that ended before the cutoff, each copied, compared under a lock of its hot tables, listed as
+ * archived and dropped from hot.
+ *
  * <p>Not thread-safe, and one run per table at a time: two runs over the same rows would remove
  * each other's archive copies. Not guarded: schedule it once.
  */
@@ -99,6 +103,7 @@ public final class Archiver {
     private final Archive archive;
     private final Cutoff cutoff;
     private final List<String> hotShards;
+    private final TableRule rule;
     private int batchSize = DEFAULT_BATCH_SIZE;
     private boolean dryRun;
     private ArchiveListener listener = ArchiveListener.NONE;
@@ -110,6 +115,7 @@ public final class Archiver {
         this.archive = rule.archive();
         this.cutoff = rule.archive().cutoff();
         this.hotShards = rule.strategy().shards();
+        this.rule = rule;
     }
 
     /**
@@ -178,6 +184,9 @@ public final class Archiver {
      *         driver error naming its shard
      */
     public ArchiveReport run() throws SQLException {
+        if (rule.isPeriodTiered()) {
+            return new PeriodMove(this, rule).run(clock.instant(), dryRun);
+        }
         long start = System.nanoTime();
         Object boundary = cutoff.isTime() ? cutoff.boundary(clock.instant()) : cutoff.below();
         long found = 0;
@@ -198,6 +207,23 @@ public final class Archiver {
         }
         run.close();
         return run.report();
+    }
+
+    /**
+     * Retention for a split table whose archive takes whole periods: drops an archived period table
+     * ({@code dropArchived("orders_202401", "orders_202401")}, the name twice as confirmation) from
+     * every archive shard that lists it, the listing first (reads stop using it), then the table.
+     * Returns those shards. {@code ds.tables().drop} drops a period's hot tables; this its archive copy.
+     *
+     * @throws ShardException SQLState {@value #NOT_ARCHIVABLE} for a table whose archive does not take
+     *         periods, {@link io.shardkit.Tenants#NOT_CONFIRMED} when the confirmation differs
+     */
+    public List<String> dropArchived(String physical, String confirmation) throws SQLException {
+        if (!rule.isPeriodTiered()) {
+            throw new ShardException(table + "'s archive does not take whole period tables (it is not split by period)",
+                    NOT_ARCHIVABLE);
+        }
+        return new PeriodMove(this, rule).dropArchived(physical, confirmation);
     }
 
     private long count(String shard, Object boundary) throws SQLException {

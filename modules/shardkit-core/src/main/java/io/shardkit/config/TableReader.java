@@ -1,6 +1,7 @@
 package io.shardkit.config;
 
 import io.shardkit.strategy.Strategies;
+import io.shardkit.strategy.SplitRules;
 import io.shardkit.strategy.Strategy;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,10 +113,6 @@ final class TableReader {
             problems.add(path + ".split", "a broadcast table cannot be split by name (a full copy is on every shard)");
             return;
         }
-        if (f.containsKey("archive")) {
-            problems.add(path + ".split", "a split table with an archive tier is not supported yet");
-            return;
-        }
         String key = nodes.text(f.get("key"), path + ".key");
         Strategy strategy;
         if (f.containsKey("strategy")) {
@@ -143,8 +140,50 @@ final class TableReader {
         if (strategy == null || split == null) {
             return;
         }
-        tables.put(table, TableRule.sharded(table, key == null || key.isBlank() ? split.column() : key, strategy)
-                .withSplit(split));
+        String keyColumn = key == null || key.isBlank() ? split.column() : key;
+        TableRule rule = TableRule.sharded(table, keyColumn, strategy).withSplit(split);
+        if (f.containsKey("archive")) {
+            Archive archive = readArchive(f.get("archive"), path + ".archive", keyColumn, shards, known);
+            if (archive == null || !periodArchive(archive, split, path + ".archive")) {
+                return;
+            }
+            rule = rule.withArchive(archive);
+        }
+        tables.put(table, rule);
+    }
+
+    /**
+     * An archive of a split table moves whole period tables: the split is by calendar period, the
+     * cutoff is a time on the split column, and a period goes to the first archive shard.
+     */
+    private boolean periodArchive(Archive archive, TableSplit split, String path) {
+        boolean ok = true;
+        if (!SplitRules.isCalendar(split.rule())) {
+            problems.add(path, "a split table's archive moves whole period tables, so the split must be by day, week,"
+                    + " month or year (this one is " + split.rule().describe() + ")");
+            ok = false;
+        }
+        Cutoff cutoff = archive.cutoff();
+        if (cutoff == null || !cutoff.isTime()) {
+            problems.add(path + ".cutoff", (cutoff == null ? "missing" : "below: is for row ids")
+                    + ": a split table's archive needs a time cutoff on its split column (cutoff: {column: "
+                    + split.column() + ", age: 90d} or before: <date>)");
+            ok = false;
+        } else if (!cutoff.column().equals(split.column())) {
+            problems.add(path + ".cutoff.column", "a split table's archive moves whole period tables, so its cutoff is on"
+                    + " the split column " + split.column() + ", not " + cutoff.column());
+            ok = false;
+        }
+        if (archive.placement() != null) {
+            problems.add(path + ".placement", "a split table's archive moves whole period tables to its first archive"
+                    + " shard; placement is not supported for split tables yet");
+            ok = false;
+        }
+        if (archive.lookupAll()) {
+            problems.add(path + ".lookup", "a split table's periods are in one tier at a time; lookup does not apply");
+            ok = false;
+        }
+        return ok;
     }
 
     private Archive readArchive(Node node, String path, String key, List<ShardSpec> shards, Set<String> known) {

@@ -1,6 +1,7 @@
 package io.shardkit.config;
 
 import io.shardkit.strategy.Strategy;
+import io.shardkit.strategy.SplitRules;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -31,8 +32,9 @@ public record TableRule(String table, Kind kind, String keyColumn, Strategy stra
             throw new IllegalArgumentException("only a sharded table can be split by name (use Strategies.single"
                     + " for one database): " + table);
         }
-        if (split != null && archive != null) {
-            throw new IllegalArgumentException("a split table with an archive tier is not supported yet: " + table);
+        if (split != null && archive != null && (!SplitRules.isCalendar(split.rule()) || archive.placement() != null)) {
+            throw new IllegalArgumentException("a split table's archive moves whole period tables to its first archive"
+                    + " shard: split " + table + " by day, week, month or year, without an archive placement");
         }
         table = table.toLowerCase(Locale.ROOT);
         keyColumn = keyColumn == null ? null : keyColumn.toLowerCase(Locale.ROOT);
@@ -66,8 +68,14 @@ public record TableRule(String table, Kind kind, String keyColumn, Strategy stra
         return split != null;
     }
 
+    /** A table whose rows move one by one to an archive tier (a split table's archive moves whole periods instead). */
     public boolean isTiered() {
-        return archive != null;
+        return archive != null && split == null;
+    }
+
+    /** A split table whose whole period tables move to its archive shards ({@code split} by period plus {@code archive}). */
+    public boolean isPeriodTiered() {
+        return archive != null && split != null;
     }
 
     public boolean isSharded() {

@@ -128,6 +128,11 @@ public final class Executor {
             }
 
             @Override
+            public List<String> readArchived(int shard, String table, TableSplit split) throws SQLException {
+                return session.onShard(shard, c -> SplitCatalog.readArchived(c, table, split));
+            }
+
+            @Override
             public void create(int shard, SplitCreation how) throws SQLException {
                 Dialect dialect = registry.dialect(shard);
                 try {
@@ -188,7 +193,14 @@ public final class Executor {
      */
     public boolean run(SqlAnalysis a, Parameters params, int mode, Object keys, ShardRunner runner)
             throws SQLException {
-        return Dispatch.run(this, a, params, mode, keys, runner);
+        try {
+            return Dispatch.run(this, a, params, mode, keys, runner);
+        } catch (SQLException e) {
+            if (!StaleCatalog.forgotten(router, a, e) || !session.autoCommit() || !a.readsOnly()) {
+                throw e; // the next statement reads the catalog again; a write or a transaction is the caller's to retry
+            }
+            return Dispatch.run(this, a, params, mode, keys, runner); // once: a physical table went away
+        }
     }
 
     /**
@@ -230,6 +242,13 @@ public final class Executor {
                 public List<String> read(int shard, TableSplit split) throws SQLException {
                     try (Connection c = registry.borrow(shard)) {
                         return SplitCatalog.read(c, split);
+                    }
+                }
+
+                @Override
+                public List<String> readArchived(int shard, String table, TableSplit split) throws SQLException {
+                    try (Connection c = registry.borrow(shard)) {
+                        return SplitCatalog.readArchived(c, table, split);
                     }
                 }
 

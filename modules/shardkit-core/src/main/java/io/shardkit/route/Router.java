@@ -88,6 +88,10 @@ public final class Router {
         return splits != null;
     }
 
+    public ShardMap map() {
+        return map;
+    }
+
     /** What is known of the split tables' physical tables, or {@code null} when no table is split. */
     public SplitCatalog splitCatalog() {
         return splits == null ? null : splits.catalog();

@@ -7,6 +7,7 @@ import io.shardkit.config.TableSplit;
 import io.shardkit.strategy.SplitRules;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -37,7 +38,13 @@ public final class SplitCatalog {
          * in autocommit mode); an explain only says it would.
          */
         void create(int shard, SplitCreation how) throws SQLException;
+
+        /** The periods of {@code table} archived on archive shard {@code shard} ({@link #readArchived}). */
+        List<String> readArchived(int shard, String table, TableSplit split) throws SQLException;
     }
+
+    /** The archive shards' lists of archived period tables (period-tiered split tables); the archiver writes it. */
+    public static final String ARCHIVED = "shardkit_archived_tables";
 
     /** What was read of one shard: its tables, and until when (epoch ms) they stand for the present. */
     private record Known(List<String> tables, long until) {
@@ -45,6 +52,8 @@ public final class SplitCatalog {
 
     /** By table, then shard index: no key is built per statement. */
     private final ConcurrentHashMap<String, ConcurrentHashMap<Integer, Known>> known = new ConcurrentHashMap<>();
+    /** Archived periods, by table, then archive shard index. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<Integer, List<String>>> archived = new ConcurrentHashMap<>();
     private volatile Clock clock = Clock.systemUTC();
 
     /** The physical tables of {@code table} on {@code shard}, sorted by name. */
@@ -58,6 +67,17 @@ public final class SplitCatalog {
                 : new Known(List.copyOf(reader.read(shard, split)), Long.MAX_VALUE);
         byShard.put(shard, k);
         return k.tables;
+    }
+
+    /** The archived period tables of {@code table} on archive shard {@code shard}, sorted by name; cached like {@link #tables}. */
+    List<String> archived(int shard, String table, TableSplit split, Reader reader) throws SQLException {
+        ConcurrentHashMap<Integer, List<String>> byShard = archived.computeIfAbsent(table, k -> new ConcurrentHashMap<>());
+        List<String> k = byShard.get(shard);
+        if (k == null) {
+            k = List.copyOf(reader.readArchived(shard, table, split));
+            byShard.put(shard, k);
+        }
+        return k;
     }
 
     /**
@@ -144,8 +164,10 @@ public final class SplitCatalog {
     public void forget(String table) {
         if (table == null) {
             known.clear();
+            archived.clear();
         } else {
             known.remove(table.toLowerCase(Locale.ROOT));
+            archived.remove(table.toLowerCase(Locale.ROOT));
         }
     }
 
@@ -170,5 +192,49 @@ public final class SplitCatalog {
         }
         Collections.sort(out);
         return out;
+    }
+
+    /**
+     * The period tables of {@code table} an archive shard holds as archived: those listed in its
+     * {@value #ARCHIVED} (written by the archiver when a period's copy is complete) that exist there,
+     * sorted by name; none when the list does not exist yet. A table merely present on the archive
+     * shard is not archived: it may be a copy in progress, or made by hand.
+     */
+    public static List<String> readArchived(Connection c, String table, TableSplit split) throws SQLException {
+        List<String> present = read(c, split);
+        if (present.isEmpty() || !hasTable(c, ARCHIVED)) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT physical_table FROM " + ARCHIVED
+                + " WHERE logical_table = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String name = rs.getString(1).toLowerCase(Locale.ROOT);
+                    if (present.contains(name)) {
+                        out.add(name);
+                    }
+                }
+            }
+        }
+        Collections.sort(out);
+        return out;
+    }
+
+    /** Whether the connection's schema (PostgreSQL), database (MySQL) or main file (SQLite) has a table of this name. */
+    public static boolean hasTable(Connection c, String name) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        String product = md.getDatabaseProductName().toLowerCase(Locale.ROOT);
+        String schema = product.contains("postgres") ? c.getSchema() : null;
+        String catalog = product.contains("mysql") || product.contains("mariadb") ? c.getCatalog() : null;
+        try (ResultSet rs = md.getTables(catalog, schema, "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                if (name.equalsIgnoreCase(rs.getString("TABLE_NAME"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

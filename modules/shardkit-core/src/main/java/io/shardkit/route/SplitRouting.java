@@ -77,7 +77,9 @@ final class SplitRouting {
             return d;
         }
         boolean ddl = a.kind() == StatementKind.DDL;
-        RouteDecision fast = ddl || a.kind() == StatementKind.INSERT ? null : oneKeyedNode(a, d, t, params, why);
+        PeriodTiers tiers = PeriodTiers.of(map, registry, catalog, a, t.tables(), params, reader, why);
+        RouteDecision fast = ddl || a.kind() == StatementKind.INSERT || tiers != null ? null
+                : oneKeyedNode(a, d, t, params, why);
         if (fast != null) {
             return fast;
         }
@@ -95,19 +97,26 @@ final class SplitRouting {
         List<Map<String, List<String>>> physical = new ArrayList<>();
         boolean anySql = false;
         boolean nodes = !ddl && SplitReads.nodeByNode(map, a, d, t);
-        for (int p = 0; p < d.size(); p++) {
-            int s = d.shard(p);
+        int archiveParts = tiers == null ? 0 : tiers.count();
+        for (int p = 0; p < d.size() + archiveParts; p++) {
+            boolean archive = p >= d.size();
+            int dp = archive ? 0 : p; // an archive shard reads what the first hot part reads (a SELECT: all alike)
+            int s = archive ? tiers.shard(p - d.size()) : d.shard(p);
             Map<String, List<String>> byTable = new LinkedHashMap<>();
             String multi = null;
             for (String table : t.tables()) {
                 TableRule rule = map.tables().get(table);
-                List<String> names = create ? every(rule) : rows != null && table.equals(a.shardedTable()) ? null
-                        : keyed(a, rule, s, params, why);
+                boolean tiered = tiers != null && tiers.rule() == rule;
+                List<String> names = archive ? tiers.names(p - d.size()) : create ? every(rule)
+                        : rows != null && table.equals(a.shardedTable()) ? null : keyed(a, rule, s, params, why);
                 if (names == null && !(rows != null && table.equals(a.shardedTable()))) {
                     names = catalog.tables(s, table, rule.split(), reader);
                     if (!ddl && table.equals(a.shardedTable()) && !a.splitBounds().isEmpty()) {
                         names = SplitReads.pruned(rule, names, a.splitBounds(), params, why, registry.name(s));
                     }
+                }
+                if (tiered && !archive && names != null && !ddl) {
+                    names = tiers.hot(names);
                 }
                 if (names != null) {
                     byTable.put(table, names);
@@ -121,7 +130,8 @@ final class SplitRouting {
                 }
             }
             if (rows != null && !byTable.containsKey(a.shardedTable())) {
-                insertParts(a, d, p, s, rows, params, byTable, shards, sql, maps, rowsOfParts, physical, why, reader);
+                insertParts(a, d, p, s, rows, params, byTable, shards, sql, maps, rowsOfParts, physical, why, reader,
+                        tiers);
                 anySql = true;
                 continue;
             }
@@ -145,19 +155,21 @@ final class SplitRouting {
                     : null;
             if (own != null) {
                 for (Map<String, List<String>> node : own) {
-                    add(shards, sql, maps, rowsOfParts, physical, s, d.sql(p), d.parameters(p), d.rows(p), node);
+                    add(shards, sql, maps, rowsOfParts, physical, s, d.sql(dp), d.parameters(dp), d.rows(dp), node);
                 }
-                note(why, "split on " + registry.name(s) + ": " + String.join(", ", byTable.keySet()) + " → "
-                        + own.size() + " physical tables, one shard query each on the shard's connection, merged like"
-                        + " shards: " + SplitReads.describe(own));
+                if (why != null) {
+                    note(why, "split on " + registry.name(s) + ": " + String.join(", ", byTable.keySet()) + " → "
+                            + own.size() + " physical tables, one shard query each on the shard's connection, merged"
+                            + " like shards: " + SplitReads.describe(own));
+                }
             } else if (multi == null) {
-                add(shards, sql, maps, rowsOfParts, physical, s, d.sql(p), d.parameters(p), d.rows(p), byTable);
+                add(shards, sql, maps, rowsOfParts, physical, s, d.sql(dp), d.parameters(dp), d.rows(dp), byTable);
                 note(why, "split on " + registry.name(s) + ": " + describe(byTable));
             } else {
                 for (String one : byTable.get(multi)) {
                     Map<String, List<String>> single = new LinkedHashMap<>(byTable);
                     single.put(multi, List.of(one));
-                    add(shards, sql, maps, rowsOfParts, physical, s, d.sql(p), d.parameters(p), d.rows(p), single);
+                    add(shards, sql, maps, rowsOfParts, physical, s, d.sql(dp), d.parameters(dp), d.rows(dp), single);
                 }
                 note(why, "split on " + registry.name(s) + ": " + multi + " → " + byTable.get(multi).size()
                         + " physical tables, the write runs on each: " + byTable.get(multi));
@@ -310,7 +322,7 @@ final class SplitRouting {
     private void insertParts(SqlAnalysis a, RouteDecision d, int p, int s, InsertRows rows, Object[] params,
             Map<String, List<String>> others, List<Integer> shards, List<String> sql, List<int[]> maps,
             List<int[]> rowsOfParts, List<Map<String, List<String>>> physical, StringBuilder why,
-            SplitCatalog.Reader reader) throws SQLException {
+            SplitCatalog.Reader reader, PeriodTiers tiers) throws SQLException {
         String table = a.shardedTable();
         TableRule rule = map.tables().get(table);
         TableSplit split = rule.split();
@@ -334,6 +346,9 @@ final class SplitRouting {
                 note(why, "row " + (r + 1) + ":");
             }
             String name = node(rule, split.rule().suffix(table, v), v, s, why);
+            if (tiers != null) {
+                tiers.checkInsert(name, a.sql());
+            }
             byTable.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
         }
         if (split.create() != TableSplit.Create.NEVER) {

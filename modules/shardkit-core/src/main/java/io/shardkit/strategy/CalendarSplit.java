@@ -166,13 +166,18 @@ final class CalendarSplit implements SplitRule {
 
     @Override
     public boolean produces(String suffix) {
+        return first(suffix) != null;
+    }
+
+    /** The first day of the period a suffix names, or {@code null} when the rule does not make that suffix. */
+    private LocalDate first(String suffix) {
         if (suffix == null || !suffixPattern.matcher(suffix).matches()) {
-            return false;
+            return null;
         }
         String digits = sep.isEmpty() ? suffix : suffix.replace(sep, "");
         int year = Integer.parseInt(digits.substring(0, 4));
         if (year < 1) {
-            return false;
+            return null;
         }
         try {
             LocalDate d = switch (unit) {
@@ -181,10 +186,17 @@ final class CalendarSplit implements SplitRule {
                 case "month" -> LocalDate.of(year, Integer.parseInt(digits.substring(4, 6)), 1);
                 default -> LocalDate.of(year, 1, 1);
             };
-            return format(d).equals(suffix);
+            d = start(d);
+            return format(d).equals(suffix) ? d : null;
         } catch (DateTimeException e) {
-            return false;
+            return null;
         }
+    }
+
+    /** The instant the period a suffix names ends, or {@code null} when the rule does not make that suffix. */
+    Instant endOf(String suffix) {
+        LocalDate d = first(suffix);
+        return d == null ? null : next(d).atStartOfDay(zone).toInstant();
     }
 
     @Override

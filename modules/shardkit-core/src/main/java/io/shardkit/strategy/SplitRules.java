@@ -104,6 +104,11 @@ public final class SplitRules {
         return rule instanceof CalendarSplit c ? c.periodEnd(now) : null;
     }
 
+    /** For a calendar rule: when the period a suffix names ends; {@code null} for another rule or a suffix it does not make. */
+    public static Instant periodEndOf(SplitRule rule, String suffix) {
+        return rule instanceof CalendarSplit c ? c.endOf(suffix) : null;
+    }
+
     /** {@code e} (from a built-in rule) with the split column named; same SQLState and type. */
     public static ShardException naming(ShardException e, String column) {
         String m = e.getMessage() + " (split column " + column + ")";

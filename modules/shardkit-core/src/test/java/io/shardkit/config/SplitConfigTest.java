@@ -286,20 +286,49 @@ class SplitConfigTest {
 
     @Test
     void i14_28_splitWithArchiveOrBroadcast() {
-        assertProblem(FOUR_SHARDS + """
+        assertProblems(FOUR_SHARDS + """
                 tables:
                   matches:
                     key: player_id
                     strategy: {type: mod, shards: [s0, s1]}
                     archive: {shards: [s2]}
                     split: {as: {type: mod, count: 4}, name: "matches_{n}"}
-                """, "tables.matches.split: a split table with an archive tier is not supported yet (line 15)");
+                """, "tables.matches.archive: a split table's archive moves whole period tables, so the split must be by"
+                + " day, week, month or year (this one is mod 4) (line 14)", "tables.matches.archive.cutoff: missing: a"
+                + " split table's archive needs a time cutoff on its split column (cutoff: {column: player_id, age: 90d} or"
+                + " before: <date>) (line 14)");
+        assertProblem(FOUR_SHARDS + """
+                tables:
+                  orders:
+                    key: customer_id
+                    strategy: {type: mod, shards: [s0, s1]}
+                    archive: {shards: [s2], cutoff: {column: paid_at, age: 30d}}
+                    split: {by: created_at, as: {type: month}, name: "orders_{yyyyMM}"}
+                """, "tables.orders.archive.cutoff.column: a split table's archive moves whole period tables, so its"
+                + " cutoff is on the split column created_at, not paid_at (line 14)");
         assertProblem(FOUR_SHARDS + """
                 tables:
                   items:
                     broadcast: true
                     split: {as: {type: mod, count: 4}, name: "items_{n}"}
                 """, "tables.items.split: a broadcast table cannot be split by name (a full copy is on every shard) (line 13)");
+    }
+
+    @Test
+    void i14_118_aSplitByMonthTakesAnArchiveOfWholePeriods() throws Exception {
+        ShardMap map = load(FOUR_SHARDS.replace("s2.db\n", "s2.db\n    readOnly: true\n    tier: archive\n")
+                + """
+                tables:
+                  orders:
+                    key: customer_id
+                    strategy: {type: mod, shards: [s0, s1]}
+                    archive: {shards: [s2], id: order_id, cutoff: {column: created_at, age: 90d}}
+                    split: {by: created_at, as: {type: month}, name: "orders_{yyyyMM}"}
+                """);
+        TableRule rule = map.tables().get("orders");
+        assertThat(rule.isPeriodTiered()).isTrue();
+        assertThat(rule.isTiered()).as("rows do not move one by one").isFalse();
+        assertThat(rule.archive().shards()).containsExactly("s2");
     }
 
     @Test
@@ -327,13 +356,14 @@ class SplitConfigTest {
     }
 
     @Test
-    void i14_34_aMapBuiltInJavaCannotSplitATieredTable() {
+    void i14_34_aMapBuiltInJavaSplitsATieredTableOnlyByPeriod() {
         TableSplit split = new TableSplit("player_id", SplitRules.mod(4, 0), "matches_{n}", TableSplit.Create.NEVER, 0,
                 null);
         TableRule tiered = TableRule.sharded("matches", "player_id", Strategies.mod("s0"))
                 .withArchive(new Archive(List.of("a0"), "player_id", false, null, null, null));
         assertThatThrownBy(() -> tiered.withSplit(split)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("a split table with an archive tier is not supported yet");
+                .hasMessageContaining("a split table's archive moves whole period tables to its first archive shard: split"
+                        + " matches by day, week, month or year");
     }
 
     @Test
