@@ -278,4 +278,26 @@ abstract class PeriodArchiveContract {
             }
         }
     }
+
+    @Test
+    void i14_125_retentionDropsAnArchivedPeriodAndARangeReadSkipsTheArchive() throws Exception {
+        try (ShardedDataSource ds = open()) {
+            Archiver.of(ds, "orders").run();
+            assertThat(ds.explain("SELECT COUNT(*) FROM orders WHERE created_at >= '2026-12-01'").toString())
+                    .contains("no archived period of orders can match → hot only");
+            Archiver archiver = Archiver.of(ds, "orders");
+            SQLException e = catchThrowableOfType(() -> archiver.dropArchived("orders_202609", "orders_202610"),
+                    SQLException.class);
+            assertThat(e.getMessage()).contains("to confirm, pass its name again");
+            assertThat(archiver.dropArchived("orders_202609", "orders_202609")).containsExactly("s2");
+            try (Connection ref = shards.openReference(); Statement st = ref.createStatement()) {
+                st.executeUpdate("DELETE FROM orders WHERE created_at < '2026-10-01'");
+            }
+            readsMatch(ds, "after dropping September");
+            try (Connection a = shards.open(2)) {
+                assertThat(SplitCatalog.read(a, ds.shardMap().tables().get("orders").split()))
+                        .containsExactly("orders_202610");
+            }
+        }
+    }
 }
