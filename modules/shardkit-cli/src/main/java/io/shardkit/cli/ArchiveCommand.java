@@ -42,7 +42,8 @@ final class ArchiveCommand extends Base implements Callable<Integer> {
             bar.done();
             io.out().println((dryRun ? "dry run: " + report.rowsFound() + " rows would move"
                     : "moved " + report.rowsMoved() + " of " + report.rowsFound() + " rows in " + report.batches()
-                    + " batches") + " (" + report.elapsed().toMillis() + " ms)");
+                    + (ds.shardMap().tables().get(table.toLowerCase(java.util.Locale.ROOT)).isPeriodTiered()
+                    ? " period tables" : " batches")) + " (" + report.elapsed().toMillis() + " ms)");
             return Main.OK;
         }
     }

@@ -48,7 +48,8 @@ import java.util.TreeMap;
  * the archive's copy, and the next run locks, compares and recopies (a write a stale data source
  * made there meanwhile is kept), then drops. Listener steps: {@code SELECTED} per period,
  * {@code COPIED} per hot shard copied, {@code VERIFIED} at the switch, {@code DELETED} per hot
- * shard dropped; {@code ids} is the period's physical table.
+ * shard dropped; {@code ids} is the period's physical table. Progress after each period (its
+ * {@code batches} count periods).
  *
  * <p><b>Cost</b> per period of n rows: n rows read twice from hot (copy, then compare under lock) and
  * once from the archive; writes to P on the hot shards wait during the compare. Memory: one id and
@@ -94,8 +95,11 @@ final class PeriodMove {
         long moved = 0;
         try (Connection archive = archiver.openArchive(archiveShard)) {
             markerTable(archive);
+            int periods = 0;
             for (Map.Entry<String, List<String>> e : holders.entrySet()) {
                 moved += move(archive, e.getKey(), e.getValue());
+                archiver.listener().progress(new ArchiveProgress(rule.table(), e.getValue().get(0), ++periods, moved,
+                        found, Duration.ofNanos(System.nanoTime() - start)));
             }
         } finally {
             ds.tables().refresh(rule.table());

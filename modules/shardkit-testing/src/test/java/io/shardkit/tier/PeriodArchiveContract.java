@@ -170,7 +170,14 @@ abstract class PeriodArchiveContract {
             ArchiveReport dry = Archiver.of(ds, "orders").dryRun(true).run();
             assertThat(dry.rowsFound()).isEqualTo(120);
             assertThat(dry.rowsMoved()).isZero();
-            ArchiveReport report = Archiver.of(ds, "orders").batchSize(25).run();
+            List<Long> progress = new ArrayList<>();
+            ArchiveReport report = Archiver.of(ds, "orders").batchSize(25).listener(new ArchiveListener() {
+                @Override
+                public void progress(io.shardkit.archive.ArchiveProgress p) {
+                    progress.add(p.rowsMoved());
+                }
+            }).run();
+            assertThat(progress).as("rows moved after each period").containsExactly(60L, 120L);
             assertThat(report.rowsFound()).isEqualTo(120);
             assertThat(report.rowsMoved()).isEqualTo(120);
             assertThat(report.batches()).as("periods moved").isEqualTo(2);
