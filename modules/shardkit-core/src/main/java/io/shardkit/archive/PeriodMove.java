@@ -30,8 +30,8 @@ import java.util.TreeMap;
  * before the cutoff moves, as a unit, to the first archive shard. For each such period P:
  * <ol>
  * <li><b>copy</b> (not locked): on the archive shard, create P if missing (from the split's
- * template; else like an archived period there; else, on the same SQL engine, as the hot table is
- * defined), empty it, and copy each hot shard's P into it in batches by id. Until step 2 marks it,
+ * template; else, on the same SQL engine, as the hot table is defined, so columns added since the
+ * last period came along; else like an archived period there), empty it, and copy each hot shard's P into it in batches by id. Until step 2 marks it,
  * no read uses the archive's P, so a crash here leaves nothing visible and the next run starts over;
  * <li><b>switch</b>: lock P on every hot shard that holds it against writes ({@code LOCK TABLE ... IN
  * EXCLUSIVE MODE}, {@code LOCK TABLES ... WRITE}, SQLite {@code BEGIN IMMEDIATE}); compare each hot
@@ -391,14 +391,15 @@ final class PeriodMove {
             return;
         }
         Dialect to = archiver.dialect(archiveShard);
-        SplitCreation how = SplitCreation.of(rule.table(), split, name, existing);
+        Dialect from = archiver.dialect(hotShard);
+        // the hot table's own definition before an older archived period's, which lacks columns added since
+        SplitCreation how = SplitCreation.of(rule.table(), split, name, from == to ? List.of() : existing);
         archive.setAutoCommit(true);
         try {
             if (how != null) {
                 how.run(archive, to);
                 return;
             }
-            Dialect from = archiver.dialect(hotShard);
             if (from != to) {
                 throw new ShardException("archiving " + name + " of " + rule.table() + ": " + archiveShard + " has no table"
                         + " to make it like and runs another SQL engine than " + hotShard + "; give the split a template"
