@@ -4,9 +4,8 @@ import io.shardkit.ShardedDataSource;
 import io.shardkit.config.ShardSpec;
 import io.shardkit.config.TableRule;
 import io.shardkit.config.TableSplit;
+import io.shardkit.route.SplitCatalog;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,22 +103,10 @@ final class StrayTables {
 
     /** The tables of the shard's schema (PostgreSQL), database (MySQL) or main database (SQLite), lower case. */
     private static List<String> tables(ShardedDataSource ds, String shard) throws SQLException {
-        List<String> out = new ArrayList<>();
         try (Connection c = ds.connectionTo(shard)) {
-            DatabaseMetaData md = c.getMetaData();
-            String product = md.getDatabaseProductName().toLowerCase(Locale.ROOT);
-            String schema = product.contains("postgres") ? c.getSchema() : null;
-            String catalog = product.contains("mysql") || product.contains("mariadb") ? c.getCatalog() : null;
-            try (ResultSet rs = md.getTables(catalog, schema, "%", new String[] {"TABLE"})) {
-                while (rs.next()) {
-                    String name = rs.getString("TABLE_NAME");
-                    if (name != null) {
-                        out.add(name.toLowerCase(Locale.ROOT));
-                    }
-                }
-            }
+            List<String> out = new ArrayList<>(SplitCatalog.tableNames(c));
+            out.sort(null);
+            return out;
         }
-        out.sort(null);
-        return out;
     }
 }

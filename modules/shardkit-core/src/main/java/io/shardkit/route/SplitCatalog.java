@@ -177,17 +177,10 @@ public final class SplitCatalog {
      * split's pattern produces, sorted by name.
      */
     public static List<String> read(Connection c, TableSplit split) throws SQLException {
-        DatabaseMetaData md = c.getMetaData();
-        String product = md.getDatabaseProductName().toLowerCase(Locale.ROOT);
-        String schema = product.contains("postgres") ? c.getSchema() : null;
-        String catalog = product.contains("mysql") || product.contains("mariadb") ? c.getCatalog() : null;
         List<String> out = new ArrayList<>();
-        try (ResultSet rs = md.getTables(catalog, schema, "%", new String[] {"TABLE"})) {
-            while (rs.next()) {
-                String name = rs.getString("TABLE_NAME");
-                if (name != null && split.suffixOf(name.toLowerCase(Locale.ROOT)) != null) {
-                    out.add(name.toLowerCase(Locale.ROOT));
-                }
+        for (String name : tableNames(c)) {
+            if (split.suffixOf(name) != null) {
+                out.add(name);
             }
         }
         Collections.sort(out);
@@ -224,17 +217,24 @@ public final class SplitCatalog {
 
     /** Whether the connection's schema (PostgreSQL), database (MySQL) or main file (SQLite) has a table of this name. */
     public static boolean hasTable(Connection c, String name) throws SQLException {
+        return tableNames(c).contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Every table of the connection's schema (PostgreSQL), database (MySQL) or main file (SQLite), lower case. */
+    public static List<String> tableNames(Connection c) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
         String product = md.getDatabaseProductName().toLowerCase(Locale.ROOT);
         String schema = product.contains("postgres") ? c.getSchema() : null;
         String catalog = product.contains("mysql") || product.contains("mariadb") ? c.getCatalog() : null;
+        List<String> out = new ArrayList<>();
         try (ResultSet rs = md.getTables(catalog, schema, "%", new String[] {"TABLE"})) {
             while (rs.next()) {
-                if (name.equalsIgnoreCase(rs.getString("TABLE_NAME"))) {
-                    return true;
+                String name = rs.getString("TABLE_NAME");
+                if (name != null) {
+                    out.add(name.toLowerCase(Locale.ROOT));
                 }
             }
         }
-        return false;
+        return out;
     }
 }
