@@ -34,6 +34,10 @@ final class PairedSplit {
         split.open();
         try {
             pair("point: split / unsplit", unsplit::point, split::point, rounds, blockNanos);
+            pair("point by hand on the raw connections: split tables / unsplit table", unsplit::handPoint,
+                    split::handPoint, rounds, blockNanos);
+            pair("point, split: shardkit / by hand", split::handPoint, split::point, rounds, blockNanos);
+            pair("point, unsplit: shardkit / by hand", unsplit::handPoint, unsplit::point, rounds, blockNanos);
             pair("top10: split over 64 data nodes / by hand over the 64 tables", split::handTop10, split::top10, rounds,
                     blockNanos);
         } finally {

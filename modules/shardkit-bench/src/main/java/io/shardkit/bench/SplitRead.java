@@ -56,6 +56,8 @@ public class SplitRead {
     private PreparedStatement point;
     private PreparedStatement top;
     private Connection[] raw;
+    /** {@link #handPoint}'s statements on the raw connections: by shard (unsplit), or by shard and table (split). */
+    private PreparedStatement[] handPoints;
     private final long[] ids = new long[4096];
     private int next;
     /** The shards are loaded once per JVM: {@link PairedSplit} opens both layouts over the same shards. */
@@ -89,6 +91,13 @@ public class SplitRead {
         connection = ds.getConnection();
         point = connection.prepareStatement("SELECT name, score FROM players WHERE player_id = ?");
         top = connection.prepareStatement("SELECT player_id, score FROM players ORDER BY score DESC LIMIT 10");
+        boolean split = layout.equals("split");
+        handPoints = new PreparedStatement[split ? SHARDS * TABLES : SHARDS];
+        for (int i = 0; i < handPoints.length; i++) {
+            String table = split ? String.format("players_%02d", i % TABLES) : "players";
+            handPoints[i] = raw[split ? i / TABLES : i].prepareStatement("SELECT name, score FROM " + table
+                    + " WHERE player_id = ?");
+        }
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < ids.length; i++) {
             ids[i] = random.nextLong(ROWS);
@@ -115,6 +124,9 @@ public class SplitRead {
 
     @TearDown(Level.Trial)
     public void close() throws SQLException {
+        for (PreparedStatement ps : handPoints) {
+            ps.close();
+        }
         connection.close();
         ds.close();
         for (Connection c : raw) {
@@ -126,6 +138,20 @@ public class SplitRead {
     public long point() throws SQLException {
         point.setLong(1, ids[next++ & (ids.length - 1)]);
         return read(point);
+    }
+
+    /**
+     * The point read by hand on the raw connections: the key's shard ({@code key mod 4}) and, split,
+     * its table ({@code key mod 16}), each a statement prepared once. What the database itself costs
+     * for the layout, without shardkit.
+     */
+    @Benchmark
+    public long handPoint() throws SQLException {
+        long key = ids[next++ & (ids.length - 1)];
+        int shard = (int) (key % SHARDS);
+        PreparedStatement ps = handPoints[handPoints.length == SHARDS ? shard : shard * TABLES + (int) (key % TABLES)];
+        ps.setLong(1, key);
+        return read(ps);
     }
 
     @Benchmark

@@ -41,6 +41,16 @@ final class PeriodTiers {
         this.names = names;
     }
 
+    /** Whether some table of the map is period-tiered. */
+    static boolean any(ShardMap map) {
+        for (TableRule rule : map.tables().values()) {
+            if (rule.isPeriodTiered()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * The tiers of a statement naming a period-tiered table ({@code null} when it names none): reads the archive shards'
      * lists (cached by the catalog) and refuses what the tiers cannot answer: a write or locking

@@ -48,6 +48,8 @@ final class SplitRouting {
     private final ShardRegistry registry;
     private final SplitTemplates templates;
     private final SplitCatalog catalog;
+    /** Whether some table's archive takes whole periods ({@link PeriodTiers}); else no statement looks for one. */
+    private final boolean periodTiered;
     /**
      * Decisions for one key's data node, by template, shard and suffix: a prepared statement read
      * or written by key routes without allocating (the template is the cache's, so its identity is
@@ -61,6 +63,7 @@ final class SplitRouting {
         this.registry = registry;
         this.templates = templates;
         this.catalog = catalog;
+        this.periodTiered = PeriodTiers.any(map);
     }
 
     SplitCatalog catalog() {
@@ -77,7 +80,8 @@ final class SplitRouting {
             return d;
         }
         boolean ddl = a.kind() == StatementKind.DDL;
-        PeriodTiers tiers = PeriodTiers.of(map, registry, catalog, a, t.tables(), params, reader, why);
+        PeriodTiers tiers = periodTiered ? PeriodTiers.of(map, registry, catalog, a, t.tables(), params, reader, why)
+                : null;
         RouteDecision fast = ddl || a.kind() == StatementKind.INSERT || tiers != null ? null
                 : oneKeyedNode(a, d, t, params, why);
         if (fast != null) {
