@@ -97,20 +97,21 @@ public final class ScatterExecution implements Execution {
             long fetch = fetchSize > 0 ? fetchSize : DEFAULT_FETCH;
             boolean stream = scatter.rowsPerShard() < 0 || scatter.rowsPerShard() > fetch;
             int[][] groups = byShard(parts);
+            int groupCount = groups == null ? n : groups.length;
             ShardCursor[] opened = new ShardCursor[n];
-            List<Future<?>> started = new ArrayList<>(groups.length);
+            List<Future<?>> started = new ArrayList<>(groupCount);
             SQLException failure = null;
             try {
-                for (int g = 0; g < groups.length - 1; g++) {
-                    int[] group = groups[g];
-                    started.add(executor.submit(() -> openGroup(group, routes, parts, stream, opened)));
+                for (int g = 0; g < groupCount - 1; g++) {
+                    int group = g;
+                    started.add(executor.submit(() -> openGroup(groups, group, routes, parts, stream, opened)));
                 }
             } catch (RuntimeException e) {
                 failure = new SQLException("cannot start the shard queries: " + e, SqlStates.GENERAL_ERROR, e);
             }
             if (failure == null) {
                 try {
-                    openGroup(groups[groups.length - 1], routes, parts, stream, opened);
+                    openGroup(groups, groupCount - 1, routes, parts, stream, opened);
                 } catch (SQLException e) {
                     failure = e;
                 }
@@ -160,10 +161,30 @@ public final class ScatterExecution implements Execution {
     /**
      * The parts by shard, each shard's in route order, the shards in the order they first appear:
      * the queries of one shard (a split table's physical tables) run one after the other on its
-     * one connection, those of different shards in parallel.
+     * one connection, those of different shards in parallel. Null when no shard appears twice
+     * (the common case: no split table, or one physical table per shard), meaning group {@code g}
+     * is part {@code g} alone; that is checked with a bit set in a {@code long} when all shards are
+     * below 64, so it allocates nothing.
      */
     private static int[][] byShard(ScatterPart[] parts) {
         int n = parts.length;
+        long seen = 0;
+        boolean distinct = true;
+        for (ScatterPart p : parts) {
+            if (p.shard >= Long.SIZE) {
+                distinct = false; // not decided by the bit set: the grouping below tells
+                break;
+            }
+            long bit = 1L << p.shard;
+            if ((seen & bit) != 0) {
+                distinct = false;
+                break;
+            }
+            seen |= bit;
+        }
+        if (distinct) {
+            return null;
+        }
         int slots = 0;
         for (ScatterPart p : parts) {
             slots = Math.max(slots, p.shard + 1);
@@ -193,10 +214,17 @@ public final class ScatterExecution implements Execution {
         return out;
     }
 
-    /** Opens one shard's parts in turn; stops at the first failure (the parts not started are given back by the caller). */
-    private Void openGroup(int[] group, List<Route> routes, ScatterPart[] parts, boolean stream, ShardCursor[] opened)
-            throws SQLException {
-        for (int i : group) {
+    /**
+     * Opens group {@code g}'s parts (one shard's) in turn, {@code groups} as {@link #byShard} returned it;
+     * stops at the first failure (the parts not started are given back by the caller).
+     */
+    private Void openGroup(int[][] groups, int g, List<Route> routes, ScatterPart[] parts, boolean stream,
+            ShardCursor[] opened) throws SQLException {
+        if (groups == null) {
+            opened[g] = openShard(routes.get(g), parts[g], stream);
+            return null;
+        }
+        for (int i : groups[g]) {
             opened[i] = openShard(routes.get(i), parts[i], stream);
         }
         return null;
