@@ -244,7 +244,7 @@ final class PeriodMove {
         }
         insert.append(") VALUES (").append(Archiver.marks(columns.size())).append(')');
         try (PreparedStatement ps = archive.prepareStatement(insert.toString())) {
-            Batches batches = new Batches(hot, shard, name, columns);
+            IdBatches batches = new IdBatches(archiver, rule.archive().id(), hot, shard, name, columns);
             for (List<Object[]> batch = batches.next(); !batch.isEmpty(); batch = batches.next()) {
                 for (Object[] row : batch) {
                     for (int i = 0; i < row.length; i++) {
@@ -265,7 +265,7 @@ final class PeriodMove {
     private Map<String, Long> checksums(Connection c, String shard, String name, List<String> columns, String owner)
             throws SQLException {
         Map<String, Long> out = new HashMap<>();
-        Batches batches = new Batches(c, shard, name, columns);
+        IdBatches batches = new IdBatches(archiver, rule.archive().id(), c, shard, name, columns);
         int key = columns.indexOf(rule.keyColumn());
         for (List<Object[]> batch = batches.next(); !batch.isEmpty(); batch = batches.next()) {
             for (Object[] row : batch) {
@@ -281,7 +281,7 @@ final class PeriodMove {
         List<String> columns = owner == null || rule.keyColumn().equals(rule.archive().id())
                 ? List.of(rule.archive().id()) : List.of(rule.archive().id(), rule.keyColumn());
         List<Object> out = new ArrayList<>();
-        Batches batches = new Batches(c, archiveShard, name, columns);
+        IdBatches batches = new IdBatches(archiver, rule.archive().id(), c, archiveShard, name, columns);
         for (List<Object[]> batch = batches.next(); !batch.isEmpty(); batch = batches.next()) {
             for (Object[] row : batch) {
                 if (owner == null || owner.equals(owner(row[row.length - 1]))) {
@@ -301,65 +301,6 @@ final class PeriodMove {
                     Archiver.NOT_ARCHIVABLE);
         }
         return shards.get(0);
-    }
-
-    /**
-     * Reads a table in batches ordered by id: the id first, then the other columns as given. One
-     * batch in memory at a time.
-     */
-    private final class Batches {
-        private final Connection c;
-        private final String shard;
-        private final String first;
-        private final String next;
-        private final int width;
-        private Object after;
-        private boolean done;
-
-        Batches(Connection c, String shard, String name, List<String> columns) {
-            this.c = c;
-            this.shard = shard;
-            Dialect d = archiver.dialect(shard);
-            String id = Archiver.quote(rule.archive().id(), d);
-            StringBuilder cols = new StringBuilder(id);
-            for (String col : columns) {
-                if (!col.equals(rule.archive().id())) {
-                    cols.append(", ").append(Archiver.quote(col, d));
-                }
-            }
-            String base = "SELECT " + cols + " FROM " + name;
-            String tail = " ORDER BY " + id + " LIMIT " + archiver.batchSize();
-            this.first = base + tail;
-            this.next = base + " WHERE " + id + " > ?" + tail;
-            this.width = columns.contains(rule.archive().id()) ? columns.size() : columns.size() + 1;
-        }
-
-        List<Object[]> next() throws SQLException {
-            List<Object[]> out = new ArrayList<>();
-            if (done) {
-                return out;
-            }
-            String sql = after == null ? first : next;
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                if (after != null) {
-                    ps.setObject(1, after);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Object[] row = new Object[width];
-                        for (int i = 0; i < width; i++) {
-                            row[i] = Archiver.read(rs, i + 1);
-                        }
-                        out.add(row);
-                    }
-                }
-            } catch (SQLException e) {
-                throw e instanceof ShardException ? e : ShardException.fromShard(shard, sql, e);
-            }
-            done = out.size() < archiver.batchSize();
-            after = out.isEmpty() ? after : out.get(out.size() - 1)[0];
-            return out;
-        }
     }
 
     /** The hot table's columns, the id first (the order both sides are read and written in). */
