@@ -307,4 +307,20 @@ abstract class PeriodArchiveContract {
             }
         }
     }
+
+    @Test
+    void i14_126_aReadPairingRowsAcrossTiersIsRefused() throws Exception {
+        try (ShardedDataSource ds = open(); Connection c = ds.getConnection()) {
+            Archiver.of(ds, "orders").run();
+            String sql = "SELECT COUNT(*) FROM orders a JOIN orders b ON a.customer_id = b.customer_id"
+                    + " WHERE a.customer_id = 3 AND b.customer_id = 3";
+            SQLException e = catchThrowableOfType(() -> rows(c, sql), SQLException.class);
+            assertThat(e.getSQLState()).isEqualTo(SqlStates.FEATURE_NOT_SUPPORTED);
+            assertThat(e.getMessage()).contains("a read of orders over archived periods [orders_202609, orders_202610]"
+                    + " that names orders more than once");
+            SQLException drop = catchThrowableOfType(() -> Archiver.of(ds, "orders").dropArchived("orders_202609",
+                    "orders_202609 "), SQLException.class);
+            assertThat(drop.getSQLState()).isEqualTo(io.shardkit.Tenants.NOT_CONFIRMED);
+        }
+    }
 }
