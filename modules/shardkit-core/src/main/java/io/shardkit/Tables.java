@@ -38,6 +38,13 @@ public final class Tables {
         catalog.forget(table);
     }
 
+    /** Forgets what is known of the physical tables in a tenant's schema (dropped, or changed by its DDL). */
+    void forgetSchema(String schema) {
+        if (catalog != null) {
+            catalog.forgetSchema(schema);
+        }
+    }
+
     /** Each shard of a split table with the physical tables its catalog holds now, sorted by name. */
     public Map<String, List<String>> physical(String table) throws SQLException {
         TableRule rule = rule(table);

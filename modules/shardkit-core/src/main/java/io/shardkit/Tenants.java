@@ -223,6 +223,7 @@ public final class Tenants {
     /** Runs {@code setup} on a connection in an existing tenant's schema, once per shard. */
     public void migrate(String tenant, Setup setup) throws SQLException {
         TenantDataSource v = forTenant(tenant);
+        owner.tables().forgetSchema(v.schema()); // its DDL may make or drop split tables' physical tables
         for (int s : shards()) {
             runIn(s, v.schema(), tenancy.roleOf(tenant), setup);
         }
@@ -254,6 +255,7 @@ public final class Tenants {
         if (v != null) {
             v.scope().drop();
         }
+        owner.tables().forgetSchema(schema);
         String role = t.roleOf(tenant);
         for (int s : shards) {
             run(s, dropSql(s, schema));

@@ -87,9 +87,6 @@ public record ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<Str
             }
         }
         checkPool(problems, "pool", pool);
-        if (checkStrategyShards) { // a map built in Java (YAML checks it where it reads the tables)
-            TableReader.checkTenancy(problems, tables, tenancy != null);
-        }
         for (TableRule rule : tables.values()) {
             String path = "tables." + rule.table();
             switch (rule.kind()) {

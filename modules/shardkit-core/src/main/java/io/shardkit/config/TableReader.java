@@ -36,18 +36,6 @@ final class TableReader {
         this.splits = new SplitReader(problems, nodes);
     }
 
-    /** Tenancy does not combine with tables split by name yet: each split table is a problem at its {@code split}. */
-    static void checkTenancy(Problems problems, Map<String, TableRule> tables, boolean tenancy) {
-        if (!tenancy) {
-            return;
-        }
-        for (TableRule rule : tables.values()) {
-            if (rule.isSplit()) {
-                problems.add("tables." + rule.table() + ".split", "a split table in a map with tenancy is not supported yet");
-            }
-        }
-    }
-
     Map<String, TableRule> readTables(Node node, List<ShardSpec> shards, Set<String> known) {
         Map<String, TableRule> tables = new LinkedHashMap<>();
         MappingNode m = node == null ? null : nodes.mapping(node, "tables");

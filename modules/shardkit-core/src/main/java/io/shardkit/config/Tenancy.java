@@ -263,6 +263,12 @@ public record Tenancy(Mode mode, String schema, List<String> logicalSchemas, Lis
             String t = shared.get(i);
             String path = "tenancy.shared[" + i + "]";
             int dot = t.indexOf('.');
+            TableRule splitRule = map.tables().get(t.substring(dot + 1));
+            if (splitRule != null && splitRule.isSplit()) {
+                problems.add(path, "'" + t + "' is split by name (tables." + splitRule.table() + ".split): a split table"
+                        + " lives in each tenant's schema, as its physical tables, and cannot be shared");
+                continue;
+            }
             boolean ok = dot < 0 ? IDENTIFIER.matcher(t).matches()
                     : IDENTIFIER.matcher(t.substring(0, dot)).matches() && IDENTIFIER.matcher(t.substring(dot + 1)).matches();
             if (!ok) {

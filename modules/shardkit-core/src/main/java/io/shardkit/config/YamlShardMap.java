@@ -151,7 +151,6 @@ public final class YamlShardMap {
         Map<String, Object> pool = readPool(fields.get("pool"), "pool");
         Map<String, TableRule> tables = new TableReader(problems, nodes, new StrategyReader(problems, nodes))
                 .readTables(fields.get("tables"), shards, known);
-        TableReader.checkTenancy(problems, tables, fields.containsKey("tenancy"));
         String defaultShard = nodes.text(fields.get("defaultShard"), "defaultShard");
         ShardMap map = new ShardMap(shards, pool, tables, defaultShard, readSettings(fields.get("settings")),
                 fields.containsKey("tenancy") ? readTenancy(fields.get("tenancy")) : null);

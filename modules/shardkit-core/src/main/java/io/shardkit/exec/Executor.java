@@ -3,14 +3,11 @@ package io.shardkit.exec;
 import io.shardkit.Explain;
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
-
 import io.shardkit.PlanNode;
-import io.shardkit.config.TableSplit;
 import io.shardkit.plan.Planner;
 import io.shardkit.pool.ShardRegistry;
 import io.shardkit.route.RouteDecision;
 import io.shardkit.route.SplitCatalog;
-import io.shardkit.route.SplitCreation;
 import io.shardkit.route.Router;
 import io.shardkit.sql.Dialect;
 import io.shardkit.sql.SqlAnalysis;
@@ -105,53 +102,15 @@ public final class Executor {
         return router.hasSplitTables() ? router.dataNodes(a, d, params, null, catalogReader()) : d;
     }
 
-    /**
-     * Reads a shard's catalog for the split tables on this session's connection to it (or a short
-     * borrow); creates a physical table on a connection of its own in autocommit, so it is there for
-     * every data source at once whatever becomes of this session's transaction (SQLite inside a
-     * transaction: on the session's connection, which holds the file's write lock).
-     */
+    /** See {@link CatalogReaders#of}; made once per logical connection that names a split table. */
     private SplitCatalog.Reader catalogReader() {
-        if (catalogReader == null) { // made once per logical connection that names a split table
-            catalogReader = newCatalogReader();
+        if (catalogReader == null) {
+            catalogReader = CatalogReaders.of(session, registry);
         }
         return catalogReader;
     }
 
     private SplitCatalog.Reader catalogReader;
-
-    private SplitCatalog.Reader newCatalogReader() {
-        return new SplitCatalog.Reader() {
-            @Override
-            public List<String> read(int shard, TableSplit split) throws SQLException {
-                return session.onShard(shard, c -> SplitCatalog.read(c, split));
-            }
-
-            @Override
-            public List<String> readArchived(int shard, String table, TableSplit split) throws SQLException {
-                return session.onShard(shard, c -> SplitCatalog.readArchived(c, table, split));
-            }
-
-            @Override
-            public void create(int shard, SplitCreation how) throws SQLException {
-                Dialect dialect = registry.dialect(shard);
-                try {
-                    if (dialect == Dialect.SQLITE && !session.autoCommit()) {
-                        throw new RefusedException("creating physical table " + how.name() + " inside a transaction on SQLite"
-                                + " shard " + registry.name(shard) + " (the file has one writer); write the first row of"
-                                + " its period in autocommit, or create the table first", how.name());
-                    }
-                    try (Connection c = registry.borrow(shard)) {
-                        how.run(c, dialect);
-                    }
-                } catch (ShardException | RefusedException e) {
-                    throw e;
-                } catch (SQLException e) {
-                    throw ShardException.fromShard(registry.name(shard), null, e);
-                }
-            }
-        };
-    }
 
     /** The shard this connection already uses, for the shapes that may run anywhere (looked up only for them). */
     private int preferred(SqlAnalysis a) {
@@ -234,30 +193,16 @@ public final class Executor {
     /** What shardkit would do with a statement: its route, with the reasons, and its plan. */
     public static Explain explain(SqlAnalysis a, Object[] params, Router router, ShardRegistry registry)
             throws SQLException {
+        return explain(a, params, router, registry, null);
+    }
+
+    /** What shardkit would do with a statement of {@code session} (a tenant's reads its own schema), or of none. */
+    private static Explain explain(SqlAnalysis a, Object[] params, Router router, ShardRegistry registry,
+            Session session) throws SQLException {
         StringBuilder why = new StringBuilder();
         RouteDecision d = router.route(a, params, -1, why);
         if (router.hasSplitTables()) {
-            d = router.dataNodes(a, d, params, why, new SplitCatalog.Reader() {
-                @Override
-                public List<String> read(int shard, TableSplit split) throws SQLException {
-                    try (Connection c = registry.borrow(shard)) {
-                        return SplitCatalog.read(c, split);
-                    }
-                }
-
-                @Override
-                public List<String> readArchived(int shard, String table, TableSplit split) throws SQLException {
-                    try (Connection c = registry.borrow(shard)) {
-                        return SplitCatalog.readArchived(c, table, split);
-                    }
-                }
-
-                @Override
-                public void create(int shard, SplitCreation how) {
-                    why.append("would create ").append(how.describe()).append(" on ").append(registry.name(shard))
-                            .append('\n');
-                }
-            });
+            d = router.dataNodes(a, d, params, why, CatalogReaders.forExplain(session, registry, why));
         }
         PlanNode plan = Planner.plan(a, d, registry, params);
         List<String> shards = new ArrayList<>();
@@ -273,7 +218,7 @@ public final class Executor {
 
     /** {@link #explain(SqlAnalysis, Object[], Router, ShardRegistry)} with this connection's router. */
     public Explain explain(SqlAnalysis a, Object[] params) throws SQLException {
-        return explain(a, params, router, registry);
+        return explain(a, params, router, registry, session);
     }
 
     /** The hot shards (every shard that is not a read-only archive). */

@@ -105,6 +105,11 @@ public final class Session {
         return tenant == null ? registry.borrow(shard) : tenant.borrow(shard);
     }
 
+    /** A pooled connection in the session's schema whatever the tenancy mode: the tenant's (see {@link TenantScope#borrowInSchema}), else the pool's own. */
+    public Connection borrowInSchema(int shard) throws SQLException {
+        return tenant == null ? registry.borrow(shard) : tenant.borrowInSchema(shard);
+    }
+
     /** The SQL to send to a shard: for a tenant in rewrite mode, with its tables in the tenant's schema. */
     public String sqlFor(int shard, String sql) throws SQLException {
         return tenant == null ? sql : tenant.sql(shard, sql);

@@ -41,6 +41,14 @@ public final class SplitCatalog {
 
         /** The periods of {@code table} archived on archive shard {@code shard} ({@link #readArchived}). */
         List<String> readArchived(int shard, String table, TableSplit split) throws SQLException;
+
+        /**
+         * The schema (MySQL: database) whose catalog this reader reads: a tenant's, or {@code null}
+         * for the shards' own. What is read is kept per schema.
+         */
+        default String schema() {
+            return null;
+        }
     }
 
     /** The archive shards' lists of archived period tables (period-tiered split tables); the archiver writes it. */
@@ -50,15 +58,21 @@ public final class SplitCatalog {
     private record Known(List<String> tables, long until) {
     }
 
-    /** By table, then shard index: no key is built per statement. */
+    /** By table, then shard index: no key is built per statement. The shards' own schemas. */
     private final ConcurrentHashMap<String, ConcurrentHashMap<Integer, Known>> known = new ConcurrentHashMap<>();
+    /** Tenants' schemas ({@link Reader#schema}): by schema, then as {@link #known}. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<Integer, Known>>> bySchema =
+            new ConcurrentHashMap<>();
     /** Archived periods, by table, then archive shard index. */
     private final ConcurrentHashMap<String, ConcurrentHashMap<Integer, List<String>>> archived = new ConcurrentHashMap<>();
     private volatile Clock clock = Clock.systemUTC();
 
     /** The physical tables of {@code table} on {@code shard}, sorted by name. */
     List<String> tables(int shard, String table, TableSplit split, Reader reader) throws SQLException {
-        ConcurrentHashMap<Integer, Known> byShard = known.computeIfAbsent(table, k -> new ConcurrentHashMap<>());
+        String schema = reader.schema();
+        ConcurrentHashMap<String, ConcurrentHashMap<Integer, Known>> byTable = schema == null ? known
+                : bySchema.computeIfAbsent(schema, k -> new ConcurrentHashMap<>());
+        ConcurrentHashMap<Integer, Known> byShard = byTable.computeIfAbsent(table, k -> new ConcurrentHashMap<>());
         Known k = byShard.get(shard);
         if (k != null && (k.until == Long.MAX_VALUE || clock.millis() < k.until)) {
             return k.tables;
@@ -160,15 +174,25 @@ public final class SplitCatalog {
         forget(null);
     }
 
-    /** Forgets what was read about {@code table} (every shard), or about every table when {@code null}. */
+    /** Forgets what was read about {@code table} (every shard, every schema), or about every table when {@code null}. */
     public void forget(String table) {
         if (table == null) {
             known.clear();
             archived.clear();
+            bySchema.clear();
         } else {
-            known.remove(table.toLowerCase(Locale.ROOT));
-            archived.remove(table.toLowerCase(Locale.ROOT));
+            String t = table.toLowerCase(Locale.ROOT);
+            known.remove(t);
+            archived.remove(t);
+            for (ConcurrentHashMap<String, ConcurrentHashMap<Integer, Known>> byTable : bySchema.values()) {
+                byTable.remove(t);
+            }
         }
+    }
+
+    /** Forgets what was read in a tenant's schema (the tenant was dropped, or its DDL run by hand). */
+    public void forgetSchema(String schema) {
+        bySchema.remove(schema);
     }
 
     /**
@@ -177,8 +201,13 @@ public final class SplitCatalog {
      * split's pattern produces, sorted by name.
      */
     public static List<String> read(Connection c, TableSplit split) throws SQLException {
+        return read(c, split, null);
+    }
+
+    /** {@link #read(Connection, TableSplit)} in schema (MySQL: database) {@code schema}, or the connection's when {@code null}. */
+    public static List<String> read(Connection c, TableSplit split, String schema) throws SQLException {
         List<String> out = new ArrayList<>();
-        for (String name : tableNames(c)) {
+        for (String name : tableNames(c, schema)) {
             if (split.suffixOf(name) != null) {
                 out.add(name);
             }
@@ -222,10 +251,14 @@ public final class SplitCatalog {
 
     /** Every table of the connection's schema (PostgreSQL), database (MySQL) or main file (SQLite), lower case. */
     public static List<String> tableNames(Connection c) throws SQLException {
+        return tableNames(c, null);
+    }
+
+    private static List<String> tableNames(Connection c, String in) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
         String product = md.getDatabaseProductName().toLowerCase(Locale.ROOT);
-        String schema = product.contains("postgres") ? c.getSchema() : null;
-        String catalog = product.contains("mysql") || product.contains("mariadb") ? c.getCatalog() : null;
+        String schema = product.contains("postgres") ? pattern(md, in != null ? in : c.getSchema()) : null;
+        String catalog = product.contains("mysql") || product.contains("mariadb") ? (in != null ? in : c.getCatalog()) : null;
         List<String> out = new ArrayList<>();
         try (ResultSet rs = md.getTables(catalog, schema, "%", new String[] {"TABLE"})) {
             while (rs.next()) {
@@ -236,5 +269,14 @@ public final class SplitCatalog {
             }
         }
         return out;
+    }
+
+    /** A schema name as a {@code getTables} pattern: {@code _} and {@code %} (a tenant's {@code t_a} would match {@code tXa}) escaped. */
+    private static String pattern(DatabaseMetaData md, String name) throws SQLException {
+        if (name == null) {
+            return null;
+        }
+        String esc = md.getSearchStringEscape();
+        return esc == null || esc.isEmpty() ? name : name.replace(esc, esc + esc).replace("_", esc + "_").replace("%", esc + "%");
     }
 }

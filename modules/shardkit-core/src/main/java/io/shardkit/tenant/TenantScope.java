@@ -99,6 +99,15 @@ public final class TenantScope {
         return rewrite ? sessions.borrowChecked(shard) : sessions.borrow(shard, schema, role);
     }
 
+    /**
+     * Borrows a shard's pooled connection switched to the tenant's schema (and in role mode its
+     * role) whatever the mode: for DDL shardkit itself runs for the tenant, such as creating a
+     * split table's physical table, whose statements name tables unqualified. Reset on close.
+     */
+    public Connection borrowInSchema(int shard) throws SQLException {
+        return sessions.borrow(shard, schema, role);
+    }
+
     /** Whether the tenant was dropped through this data source. */
     public boolean dropped() {
         return dropped;

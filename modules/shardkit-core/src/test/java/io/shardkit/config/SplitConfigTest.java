@@ -408,15 +408,28 @@ class SplitConfigTest {
     }
 
     @Test
-    void i14_31_tenancyWithSplitTablesIsNotSupportedYet() {
-        assertProblem(ONE_SHARD.replace("jdbc:sqlite:target/t/s0.db", "jdbc:postgresql://localhost/game") + """
+    void i14_31_aSplitTableInATenancyMapLivesInEachTenantsSchemaAndCannotBeShared() throws Exception {
+        String pg = ONE_SHARD.replace("jdbc:sqlite:target/t/s0.db", "jdbc:postgresql://localhost/game");
+        ShardMap map = load(pg + """
                 tenancy:
                   schema: 'tenant_{tenant}'
                 tables:
                   photos:
                     key: album_key
                     split: {as: {type: md5, chars: 2}, name: "photos_{hex}"}
-                """, "tables.photos.split: a split table in a map with tenancy is not supported yet (line 9)");
+                """);
+        assertThat(map.tables().get("photos").isSplit()).isTrue();
+        assertThat(map.tenancy().schemaOf("acme")).isEqualTo("tenant_acme");
+        assertProblem(pg + """
+                tenancy:
+                  schema: 'tenant_{tenant}'
+                  shared: [public.photos]
+                tables:
+                  photos:
+                    key: album_key
+                    split: {as: {type: md5, chars: 2}, name: "photos_{hex}"}
+                """, "tenancy.shared[0]: 'public.photos' is split by name (tables.photos.split): a split table lives in"
+                + " each tenant's schema, as its physical tables, and cannot be shared (line 6)");
     }
 
     @Test
