@@ -1,7 +1,6 @@
 package io.shardkit.route;
 
 import static io.shardkit.route.Reasons.note;
-import static io.shardkit.route.Reasons.show;
 
 import io.shardkit.RefusedException;
 import io.shardkit.ShardException;
@@ -27,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -50,13 +48,7 @@ final class SplitRouting {
     private final SplitCatalog catalog;
     /** Whether some table's archive takes whole periods ({@link PeriodTiers}); else no statement looks for one. */
     private final boolean periodTiered;
-    /**
-     * Decisions for one key's data node, by template, shard and suffix: a prepared statement read
-     * or written by key routes without allocating (the template is the cache's, so its identity is
-     * stable while the text stays cached).
-     */
-    private final ConcurrentHashMap<SplitTemplate, ConcurrentHashMap<String, RouteDecision>[]> keyedNodes =
-            new ConcurrentHashMap<>();
+    private final KeyedNodes keyedNodes;
 
     SplitRouting(ShardMap map, ShardRegistry registry, SplitTemplates templates, SplitCatalog catalog) {
         this.map = map;
@@ -64,6 +56,7 @@ final class SplitRouting {
         this.templates = templates;
         this.catalog = catalog;
         this.periodTiered = PeriodTiers.any(map);
+        this.keyedNodes = new KeyedNodes(map, registry, templates);
     }
 
     SplitCatalog catalog() {
@@ -72,7 +65,8 @@ final class SplitRouting {
 
     RouteDecision expand(SqlAnalysis a, RouteDecision d, Object[] params, StringBuilder why,
             SplitCatalog.Reader reader) throws SQLException {
-        SplitTemplate t = templates.get(a.sql(), registry.dialect(d.shard(0)));
+        KeyedNodes.Kept kept = keyedNodes.kept(a, registry.dialect(d.shard(0)));
+        SplitTemplate t = kept.template();
         if (t.refusal() != null) { // first: a refused text may list no table (an alias named like a split table)
             throw new RefusedException(t.refusal(), a.sql());
         }
@@ -83,7 +77,7 @@ final class SplitRouting {
         PeriodTiers tiers = periodTiered ? PeriodTiers.of(map, registry, catalog, a, t.tables(), params, reader, why)
                 : null;
         RouteDecision fast = ddl || a.kind() == StatementKind.INSERT || tiers != null ? null
-                : oneKeyedNode(a, d, t, params, why);
+                : keyedNodes.route(a, d, kept, params, why);
         if (fast != null) {
             return fast;
         }
@@ -202,72 +196,6 @@ final class SplitRouting {
                 splitsRows ? rowsOfParts.toArray(new int[0][]) : null, parts);
     }
 
-    /**
-     * The hot path: one shard, one split table split by its key, one key value: the key's data node,
-     * from the cache after the first time. {@code null} for any other statement.
-     */
-    @SuppressWarnings("unchecked")
-    private RouteDecision oneKeyedNode(SqlAnalysis a, RouteDecision d, SplitTemplate t, Object[] params,
-            StringBuilder why) throws SQLException {
-        List<ValueRef> keys = a.keyValues();
-        if (!d.isSingle() || d.sql(0) != null || t.tables().size() != 1 || keys == null || keys.size() != 1
-                || keys.get(0).array()) {
-            return null;
-        }
-        String table = t.tables().get(0);
-        TableRule rule = map.tables().get(table);
-        TableSplit split = rule.split();
-        Object v = keys.get(0).resolve(params);
-        if (v == null || !table.equals(a.shardedTable()) || !split.column().equals(rule.keyColumn())) {
-            return null;
-        }
-        String suffix;
-        try {
-            suffix = split.rule().suffix(table, v);
-        } catch (ShardException e) {
-            return null; // every table of the shard: the database compares the value
-        }
-        int s = d.shard(0);
-        ConcurrentHashMap<String, RouteDecision>[] byShard = keyedNodes.get(t);
-        if (byShard == null || s >= byShard.length) {
-            if (keyedNodes.size() > 4096) {
-                keyedNodes.clear();
-            }
-            byShard = keyedNodes.computeIfAbsent(t, k -> new ConcurrentHashMap[registry.slots()]);
-            if (s >= byShard.length) {
-                return null;
-            }
-        }
-        ConcurrentHashMap<String, RouteDecision> bySuffix = byShard[s];
-        if (bySuffix == null) {
-            bySuffix = new ConcurrentHashMap<>();
-            byShard[s] = bySuffix;
-        }
-        RouteDecision cached = why == null ? bySuffix.get(suffix) : null;
-        if (cached != null) {
-            return cached;
-        }
-        String name = node(rule, suffix, v, s, why);
-        Map<String, List<String>> byTable = Map.of(table, List.of(name));
-        SplitParts parts = new SplitParts(templates, new Dialect[] {registry.dialect(s)}, List.of(byTable));
-        RouteDecision out = new RouteDecision(new int[] {s}, new String[] {parts.render(a.sql(), 0)}, new int[1][],
-                null, parts);
-        if (bySuffix.size() < 1024) {
-            bySuffix.put(suffix, out);
-        }
-        return out;
-    }
-
-    /** The physical table of a split-column value (its {@code suffix}), with the reason put into words for explain. */
-    private String node(TableRule rule, String suffix, Object value, int s, StringBuilder why) {
-        String name = rule.split().physical(suffix);
-        if (why != null) {
-            note(why, rule.table() + "." + rule.split().column() + " = " + show(value) + " on " + registry.name(s) + ": "
-                    + rule.split().rule().reason(value) + " → " + name);
-        }
-        return name;
-    }
-
     /** Every physical table a finite split makes (for CREATE TABLE), or a refusal for a calendar split. */
     private List<String> every(TableRule rule) throws SQLException {
         List<String> suffixes = rule.split().rule().suffixes();
@@ -312,7 +240,7 @@ final class SplitRouting {
                 }
                 try {
                     if (rule.strategy().candidates(rule.table(), value).shards().contains(shard)) {
-                        out.add(node(rule, split.rule().suffix(rule.table(), value), value, s, why));
+                        out.add(KeyedNodes.node(rule, split.rule().suffix(rule.table(), value), value, shard, why));
                     }
                 } catch (ShardException e) {
                     return null; // a value the strategy or the split cannot map: the database compares it
@@ -349,7 +277,7 @@ final class SplitRouting {
             if (why != null && rows.rowCount() > 1) {
                 note(why, "row " + (r + 1) + ":");
             }
-            String name = node(rule, split.rule().suffix(table, v), v, s, why);
+            String name = KeyedNodes.node(rule, split.rule().suffix(table, v), v, registry.name(s), why);
             if (tiers != null) {
                 tiers.checkInsert(name, a.sql());
             }

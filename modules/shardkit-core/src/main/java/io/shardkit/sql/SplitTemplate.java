@@ -52,6 +52,10 @@ public final class SplitTemplate {
         this.indexName = indexName;
     }
 
+    public Dialect dialect() {
+        return dialect;
+    }
+
     static SplitTemplate unchanged(String sql, Dialect dialect) {
         return new SplitTemplate(sql, dialect, List.of(), null, false, new String[] {sql}, new int[0], new int[0],
                 new String[0], new String[0]);

@@ -45,6 +45,8 @@ public final class SqlAnalysis {
     private volatile MergeSpec merge;
     /** Set once by the analyzer before the analysis is published; {@code null} for untiered tables. */
     private Tiering tiering;
+    /** What the router keeps for this text (the split rewrite's template, its keyed data nodes): racy, idempotent. */
+    private Object routeCache;
 
     SqlAnalysis(String sql, StatementKind kind, Shape shape, List<String> tables, String pinnedShard,
             String shardedTable, Strategy strategy, List<ValueRef> keyValues, InsertRows insertRows,
@@ -77,6 +79,15 @@ public final class SqlAnalysis {
      * point query never needs it, and kept.
      */
     /** The tier facts of a statement on a table with an archive tier, or {@code null}. */
+    /** What {@link #routeCache(Object)} last kept, or {@code null}; only the router reads and writes it. */
+    public Object routeCache() {
+        return routeCache;
+    }
+
+    public void routeCache(Object value) {
+        this.routeCache = value;
+    }
+
     public Tiering tiering() {
         return tiering;
     }
