@@ -744,6 +744,34 @@ abstract class SplitContract {
     }
 
     /**
+     * Co-located split tables must hold the same physical tables on a shard: players_05 dropped on s1
+     * (behind shardkit's back) while matches_05 stays, a read joining them node by node fails with
+     * 42P01 naming the shard, the table and the suffix, rather than dropping or keeping rows the join
+     * decides on; a read of matches alone still answers.
+     */
+    @Test
+    void i14_18_coLocatedSplitTablesLackingASuffixFailNamingIt() throws Exception {
+        try (Connection raw = shards.open(1); Statement rst = raw.createStatement()) {
+            rst.execute("DROP TABLE players_05");
+        }
+        ds.tables().refresh("players");
+        assertThat(ds.tables().physical("players").get("s1")).doesNotContain("players_05");
+        assertThat(ds.tables().physical("matches").get("s1")).contains("matches_05");
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); Statement r = ref.createStatement()) {
+            for (String q : List.of("SELECT p.player_id, COUNT(m.match_id) FROM players p LEFT JOIN matches m"
+                            + " ON m.player_id = p.player_id GROUP BY p.player_id ORDER BY p.player_id",
+                    "SELECT COUNT(*) FROM matches m JOIN players p ON p.player_id = m.player_id")) {
+                assertThatThrownBy(() -> rows(st, q)).as(q).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("co-located split tables must hold the same physical tables: shard s1")
+                        .hasMessageContaining("[matches_05]").hasMessageContaining("no [players] table for suffix 05")
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42P01");
+            }
+            String alone = "SELECT COUNT(*), SUM(score) FROM matches";
+            assertThat(rows(st, alone)).isEqualTo(rows(r, alone));
+        }
+    }
+
+    /**
      * On the one shard of photos (16 tables): a read the merge answers runs per table; one it cannot
      * merge (a window function over the whole table) reads the shard's tables as one and is answered.
      */
