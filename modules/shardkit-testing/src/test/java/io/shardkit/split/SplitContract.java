@@ -501,15 +501,37 @@ abstract class SplitContract {
     }
 
     /**
+     * Rows without a partner for the outer joins of {@link SplitQueries#outer}: players 35, 36 and 52
+     * and (after its matches are deleted) 13 have no matches; the matches of players -6 and 41 have
+     * no player. Written through shardkit and to the reference alike.
+     */
+    static final String[] UNPARTNERED = {
+        "INSERT INTO players (player_id, name) VALUES (35, 'p35'), (36, NULL), (52, 'p52')",
+        "DELETE FROM matches WHERE player_id = 13",
+        "INSERT INTO matches (match_id, player_id, score, arena) VALUES (901, -6, 10, 'a'), (902, -6, NULL, NULL),"
+                + " (903, 41, 77, 'B'), (904, 41, 3, NULL)",
+    };
+
+    /**
      * Generated reads over the split tables against the reference: a refusal (0A000) is counted, a
-     * different answer or any other error fails, with every differing query listed.
+     * different answer or any other error fails, with every differing query listed. The data has
+     * players without matches and matches without a player ({@link #UNPARTNERED}).
      */
     @Test
     void i14_09_generatedQueriesAnswerAsTheReferenceOrRefuse() throws Exception {
-        List<String> queries = SplitQueries.generate(new Random(1414), 300, quote());
+        List<String> queries = SplitQueries.generate(new Random(1414), 400, quote(), shards.dialect());
         List<String> wrong = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement(); Statement r = ref.createStatement()) {
+            for (String w : UNPARTNERED) {
+                assertThat(st.executeUpdate(w)).as(w).isEqualTo(r.executeUpdate(w)).isPositive();
+            }
+            String lonely = "SELECT COUNT(*) FROM players p LEFT JOIN matches m ON m.player_id = p.player_id"
+                    + " WHERE m.match_id IS NULL";
+            String orphans = "SELECT COUNT(*) FROM matches m LEFT JOIN players p ON p.player_id = m.player_id"
+                    + " WHERE p.player_id IS NULL";
+            assertThat(count(r, lonely)).as(lonely).isGreaterThanOrEqualTo(4);
+            assertThat(count(r, orphans)).as(orphans).isEqualTo(4);
             for (String text : queries) {
                 int cut = text.indexOf(SplitQueries.REF);
                 String q = cut < 0 ? text : text.substring(0, cut);
@@ -718,6 +740,34 @@ abstract class SplitContract {
             r.executeUpdate("INSERT INTO players (player_id, name) VALUES (101, 'no matches')");
             assertThat(rows(st, outer)).hasSize(41).isEqualTo(rows(r, outer));
             assertThat(rows(st, inner)).hasSize(25).isEqualTo(rows(r, inner));
+        }
+    }
+
+    /**
+     * Co-located split tables must hold the same physical tables on a shard: players_05 dropped on s1
+     * (behind shardkit's back) while matches_05 stays, a read joining them node by node fails with
+     * 42P01 naming the shard, the table and the suffix, rather than dropping or keeping rows the join
+     * decides on; a read of matches alone still answers.
+     */
+    @Test
+    void i14_18_coLocatedSplitTablesLackingASuffixFailNamingIt() throws Exception {
+        try (Connection raw = shards.open(1); Statement rst = raw.createStatement()) {
+            rst.execute("DROP TABLE players_05");
+        }
+        ds.tables().refresh("players");
+        assertThat(ds.tables().physical("players").get("s1")).doesNotContain("players_05");
+        assertThat(ds.tables().physical("matches").get("s1")).contains("matches_05");
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); Statement r = ref.createStatement()) {
+            for (String q : List.of("SELECT p.player_id, COUNT(m.match_id) FROM players p LEFT JOIN matches m"
+                            + " ON m.player_id = p.player_id GROUP BY p.player_id ORDER BY p.player_id",
+                    "SELECT COUNT(*) FROM matches m JOIN players p ON p.player_id = m.player_id")) {
+                assertThatThrownBy(() -> rows(st, q)).as(q).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("co-located split tables must hold the same physical tables: shard s1")
+                        .hasMessageContaining("[matches_05]").hasMessageContaining("no [players] table for suffix 05")
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42P01");
+            }
+            String alone = "SELECT COUNT(*), SUM(score) FROM matches";
+            assertThat(rows(st, alone)).isEqualTo(rows(r, alone));
         }
     }
 

@@ -8,16 +8,19 @@ import java.util.Random;
  * A bounded generator of reads over the split tables of {@link SplitContract}: filters by key,
  * IN lists spanning shards and tables, ranges, NULLs and text (collation) order; co-located joins on
  * the key, self-joins with aliases, subqueries and CTEs pinned by key, GROUP BY / HAVING / DISTINCT,
- * ORDER BY (always total when LIMIT/OFFSET is present), qualified columns. Same seed, same list.
+ * ORDER BY (always total when LIMIT/OFFSET is present), qualified columns; outer joins of the
+ * co-located players and matches (see {@link #outer}). Same seed and dialect, same list.
  */
 final class SplitQueries {
     private SplitQueries() {
     }
 
-    static List<String> generate(Random r, int n, String quote) {
+    /** {@code n} reads; {@code dialect} as {@code ShardSet.dialect()} (MySQL/MariaDB has no FULL JOIN, no NULLS FIRST). */
+    static List<String> generate(Random r, int n, String quote, String dialect) {
+        boolean mysql = dialect.equals("mysql");
         List<String> out = new ArrayList<>(n);
         while (out.size() < n) {
-            out.add(one(r, quote));
+            out.add(r.nextInt(3) == 0 ? outer(r, !mysql) : one(r, quote));
         }
         return out;
     }
@@ -83,6 +86,73 @@ final class SplitQueries {
     private static String group(Random r, String g) {
         return "SELECT " + g + " AS g, COUNT(*), SUM(score), MAX(score), COUNT(score) FROM matches WHERE " + pred(r, "")
                 + " GROUP BY " + g;
+    }
+
+    private static final String LEFT = " FROM players p LEFT JOIN matches m ON m.player_id = p.player_id";
+    private static final String RIGHT = " FROM players p RIGHT JOIN matches m ON m.player_id = p.player_id";
+    private static final String FULL = " FROM players p FULL JOIN matches m ON m.player_id = p.player_id";
+
+    /**
+     * Outer joins of the co-located players and matches (split alike, so rows join within one
+     * physical table pair): the contract's data has players without matches and matches without a
+     * player. LEFT, RIGHT and FULL (when {@code full}: not on MySQL/MariaDB, which also lack NULLS
+     * FIRST/LAST), key predicates in the ON (which only link: every player is kept) and in the WHERE
+     * (which filter), COUNT(*) against COUNT(m.match_id), GROUP BY over a LEFT JOIN (a NULL group from
+     * the unmatched rows), ORDER BY keys NULL on the outer side with LIMIT (the order is total:
+     * p.player_id, m.match_id is unique over any of these joins), and joins not on the key (refused).
+     */
+    static String outer(Random r, boolean full) {
+        int k = key(r);
+        String any = full && r.nextInt(3) == 0 ? FULL : r.nextBoolean() ? LEFT : RIGHT;
+        return switch (r.nextInt(22)) {
+            case 0 -> "SELECT p.player_id, p.name, m.match_id, m.score" + LEFT + " WHERE " + pred(r, "p.").replace("p.score",
+                    "m.score").replace("p.arena", "m.arena") + " ORDER BY p.player_id, m.match_id" + limit(r);
+            case 1 -> "SELECT p.player_id, p.name" + LEFT + " WHERE m.match_id IS NULL ORDER BY p.player_id" + limit(r);
+            case 2 -> "SELECT p.player_id, m.match_id" + LEFT + " AND m.player_id IN (" + keys(r)
+                    + ") ORDER BY p.player_id, m.match_id" + limit(r);
+            case 3 -> "SELECT p.player_id, m.match_id" + LEFT + " WHERE m.player_id IN (" + keys(r)
+                    + ") ORDER BY p.player_id, m.match_id" + limit(r);
+            case 4 -> "SELECT p.player_id, COUNT(*), COUNT(m.match_id)" + LEFT + " AND p.player_id = " + k
+                    + " GROUP BY p.player_id ORDER BY p.player_id" + limit(r);
+            case 5 -> "SELECT COUNT(*), COUNT(m.match_id), COUNT(p.player_id), SUM(m.score), COUNT(DISTINCT m.player_id)" + any
+                    + (r.nextBoolean() ? "" : " WHERE " + pred(r, r.nextBoolean() ? "m." : "p.").replace("p.score", "m.score")
+                    .replace("p.arena", "m.arena"));
+            case 6 -> "SELECT p.player_id, COUNT(*), COUNT(m.match_id), SUM(m.score), MAX(m.arena)" + LEFT
+                    + (r.nextBoolean() ? " AND m.score > " + r.nextInt(90) : "") + " GROUP BY p.player_id"
+                    + (r.nextBoolean() ? " HAVING COUNT(m.match_id) < " + r.nextInt(4) : "") + " ORDER BY p.player_id" + limit(r);
+            case 7 -> "SELECT m.arena, COUNT(*), COUNT(m.match_id), COUNT(p.player_id)" + any + " GROUP BY m.arena ORDER BY 1"
+                    + limit(r);
+            case 8 -> "SELECT p.name, COUNT(m.match_id) AS c" + LEFT + " GROUP BY p.name ORDER BY c DESC, p.name" + limit(r);
+            case 9 -> "SELECT p.player_id, m.match_id, m.score" + LEFT + " ORDER BY m.score" + (r.nextBoolean() ? " DESC" : "")
+                    + ", p.player_id, m.match_id" + limit(r);
+            case 10 -> "SELECT m.match_id, p.player_id" + any + " ORDER BY m.match_id" + (r.nextBoolean() ? " DESC" : "")
+                    + ", p.player_id" + limit(r);
+            case 11 -> "SELECT m.match_id, p.name, m.score" + RIGHT + " WHERE " + pred(r, "m.") + " ORDER BY m.match_id" + limit(r);
+            case 12 -> "SELECT m.match_id, m.player_id" + RIGHT + " WHERE p.player_id IS NULL ORDER BY m.match_id" + limit(r);
+            case 13 -> "SELECT m.match_id, p.name FROM matches m LEFT JOIN players p ON p.player_id = m.player_id WHERE "
+                    + pred(r, "m.") + " ORDER BY m.match_id" + limit(r);
+            case 14 -> "SELECT player_id, COUNT(m.match_id) FROM players p LEFT JOIN matches m USING (player_id)"
+                    + (r.nextBoolean() ? " WHERE player_id IN (" + keys(r) + ")" : "") + " GROUP BY player_id ORDER BY player_id";
+            case 15 -> "SELECT p.player_id, COUNT(m.match_id), COUNT(n.match_id)" + LEFT + " AND m.score > " + r.nextInt(80)
+                    + " LEFT JOIN matches n ON n.player_id = p.player_id AND n.score IS NULL GROUP BY p.player_id"
+                    + " ORDER BY p.player_id" + limit(r);
+            case 16 -> "SELECT p.player_id, m.match_id FROM players p LEFT JOIN matches m ON "
+                    + new String[] {"m.score = p.player_id", "m.player_id = p.player_id OR m.score = p.player_id",
+                        "m.player_id >= p.player_id"}[r.nextInt(3)] + " ORDER BY p.player_id, m.match_id" + limit(r);
+            case 17 -> "SELECT p.player_id, m.match_id, m.arena" + any + " WHERE p.player_id = " + k + " OR m.player_id = " + key(r)
+                    + " ORDER BY p.player_id, m.match_id" + limit(r);
+            case 18 -> full ? "SELECT p.player_id, m.match_id, m.score" + FULL + " ORDER BY m.score NULLS "
+                    + (r.nextBoolean() ? "FIRST" : "LAST") + ", p.player_id, m.match_id" + limit(r)
+                    : "SELECT p.player_id, m.match_id" + RIGHT + " WHERE m.player_id = " + k + " ORDER BY m.match_id";
+            case 19 -> full ? "SELECT p.player_id, m.match_id" + FULL + " WHERE p.player_id IS NULL OR m.match_id IS NULL"
+                    + " ORDER BY p.player_id, m.match_id" + limit(r)
+                    : "SELECT p.player_id, m.match_id" + LEFT + " WHERE p.player_id = " + k + " ORDER BY m.match_id";
+            case 20 -> full ? "SELECT p.player_id, m.match_id" + FULL + " AND m.player_id = " + k
+                    + " ORDER BY p.player_id, m.match_id" + limit(r)
+                    : "SELECT p.player_id, m.match_id" + RIGHT + " AND p.player_id = " + k + " ORDER BY m.match_id" + limit(r);
+            default -> "SELECT p.player_id, m.match_id" + any + " WHERE " + (r.nextBoolean() ? "p" : "m") + ".player_id IN ("
+                    + keys(r) + ") ORDER BY p.player_id, m.match_id" + limit(r);
+        };
     }
 
     private static String one(Random r, String quote) {

@@ -23,17 +23,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Split tables in a map with schema-per-tenant tenancy (issue 14: "every reference to the logical
  * table in every statement that reaches a data node ... tenant templates"): each tenant's schema
  * holds its own physical tables, read from its own catalog, created there by {@code create: {ahead}},
  * changed there by DDL on the logical table; reads merge the tenant's tables only. Checked in
- * rewrite and search_path modes against the databases directly.
+ * rewrite and search_path modes (and on PostgreSQL role mode, where the tenant's own role runs the
+ * statements, the creations and the DDL fan-out, logged in as an ordinary role) against the
+ * databases directly.
  *
  * <p>Map: {@code matches} mod N over the shards and by {@code player_id mod 4} by name
- * ({@code matches_0..3}); {@code orders} by month by name, made a month ahead like the newest one.
+ * ({@code matches_0..3}); {@code orders} by month by name, made a month ahead like the newest one;
+ * {@code visits} by month by name, made on the first write of its month.
  * Tenant {@code client1} has all four match tables on every shard; {@code client2} lacks
  * {@code matches_3}, so a catalog shared between tenants would send client2's reads to a table
  * its schema does not have.
@@ -42,6 +45,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 abstract class SplitTenancyContract {
     ShardSet shards;
     final Map<String, ShardedDataSource> byMode = new HashMap<>();
+    /** The mode whose data source made each tenant: only it drops the tenant wholly (role mode: its role too). */
+    final Map<String, String> createdBy = new HashMap<>();
     final MovableClock clock = new MovableClock("2026-11-15T10:00:00Z");
 
     /** How many of the shards the map uses (MariaDB: one; a tenant's database is server-wide). */
@@ -51,6 +56,20 @@ abstract class SplitTenancyContract {
     abstract String pattern();
 
     abstract String quote(String name);
+
+    /** The tenancy modes this database runs. */
+    List<String> modes() {
+        return List.of("rewrite", "search_path");
+    }
+
+    /** The shards as the data source of {@code mode} logs in to them. */
+    ShardSet loginFor(String mode) throws SQLException {
+        return shards;
+    }
+
+    /** Undoes {@link #loginFor}, after the tenants are dropped. */
+    void dropLogins() throws SQLException {
+    }
 
     String schemaOf(String tenant) {
         return pattern().replace("{tenant}", tenant);
@@ -62,9 +81,9 @@ abstract class SplitTenancyContract {
                 all.user(), all.password());
         String list = String.join(", ", shards.names());
         Path dir = Files.createTempDirectory("split-tenancy");
-        for (String mode : List.of("rewrite", "search_path")) {
+        for (String mode : modes()) {
             Path map = dir.resolve(mode + ".yaml");
-            Files.writeString(map, shards.yamlShards() + """
+            Files.writeString(map, loginFor(mode).yamlShards() + """
                     pool:
                       maximumPoolSize: 4
                     tables:
@@ -76,10 +95,14 @@ abstract class SplitTenancyContract {
                         key: customer_id
                         strategy: {type: mod, shards: [%s]}
                         split: {by: created_at, as: {type: month}, name: "orders_{yyyyMM}", create: {ahead: 1}}
+                      visits:
+                        key: visitor_id
+                        strategy: {type: mod, shards: [%s]}
+                        split: {by: day, as: {type: month}, name: "visits_{yyyyMM}", create: onFirstWrite}
                     tenancy:
                       mode: %s
                       schema: "%s"
-                    """.formatted(list, list, mode, pattern()));
+                    """.formatted(list, list, list, mode, pattern()));
             ShardedDataSource ds = ShardedDataSource.fromYaml(map);
             ds.tables().clock(clock);
             byMode.put(mode, ds);
@@ -88,15 +111,22 @@ abstract class SplitTenancyContract {
 
     @AfterAll
     void close() throws SQLException {
-        ShardedDataSource any = byMode.get("rewrite");
         for (String t : List.of("client1", "client2")) {
-            if (any != null && any.tenants().exists(t)) {
-                any.tenants().drop(t, t);
-            }
+            dropTenant(t);
         }
         for (ShardedDataSource ds : byMode.values()) {
             ds.close();
         }
+        dropLogins();
+    }
+
+    /** Drops {@code tenant} through the data source that made it (any, when none did). */
+    void dropTenant(String tenant) throws SQLException {
+        ShardedDataSource owner = byMode.get(createdBy.getOrDefault(tenant, "rewrite"));
+        if (owner != null && owner.tenants().exists(tenant)) {
+            owner.tenants().drop(tenant, tenant);
+        }
+        createdBy.remove(tenant);
     }
 
     @AfterEach
@@ -114,9 +144,8 @@ abstract class SplitTenancyContract {
         ShardedDataSource ds = byMode.get(mode);
         Tenants tenants = ds.tenants();
         for (String t : List.of("client1", "client2")) {
-            if (tenants.exists(t)) {
-                tenants.drop(t, t);
-            }
+            dropTenant(t);
+            createdBy.put(t, mode);
             int tables = t.equals("client1") ? 4 : 3;
             tenants.create(t, c -> {
                 try (Statement st = c.createStatement()) {
@@ -126,6 +155,8 @@ abstract class SplitTenancyContract {
                     }
                     st.execute("CREATE TABLE orders_202610 (order_id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL,"
                             + " created_at DATE NOT NULL)");
+                    st.execute("CREATE TABLE visits_202610 (visit_id BIGINT PRIMARY KEY, visitor_id BIGINT NOT NULL,"
+                            + " day DATE NOT NULL)");
                 }
             });
         }
@@ -188,7 +219,7 @@ abstract class SplitTenancyContract {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rewrite", "search_path"})
+    @MethodSource("modes")
     void eachTenantsRowsLandInItsOwnPhysicalTablesAndReadsMergeOnlyThose(String mode) throws SQLException {
         ShardedDataSource ds = fresh(mode);
         insertMatches(ds);
@@ -236,7 +267,7 @@ abstract class SplitTenancyContract {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rewrite", "search_path"})
+    @MethodSource("modes")
     void createAheadMakesTheTablesInEachTenantsOwnSchema(String mode) throws SQLException {
         ShardedDataSource ds = fresh(mode);
         for (String t : List.of("client1", "client2")) {
@@ -257,6 +288,7 @@ abstract class SplitTenancyContract {
             for (String t : List.of("client1", "client2")) {
                 for (String table : List.of("orders_202611", "orders_202612")) {
                     assertThat(exists(s, schemaOf(t), table)).as(table + " of " + t + " on shard " + s).isTrue();
+                    assertOwnedByTheTenantsRole(mode, s, t, table);
                 }
             }
             assertThat(outsideTenants(s, "orders_202611")).isEmpty();
@@ -266,8 +298,49 @@ abstract class SplitTenancyContract {
                 .containsExactly("1", "3");
     }
 
+    /** Role mode: physical table {@code table} of tenant {@code t} on shard {@code s} is owned by the tenant's role, made as it. */
+    void assertOwnedByTheTenantsRole(String mode, int s, String t, String table) throws SQLException {
+        if (mode.equals("role")) {
+            assertThat(byMode.get(mode).tenants().roleWarnings()).as("the login role is an ordinary one").isEmpty();
+            assertThat(direct(s, "SELECT tableowner FROM pg_tables WHERE schemaname = '" + schemaOf(t)
+                    + "' AND tablename = '" + table + "'")).as("owner of " + table + " of " + t + " on shard " + s)
+                    .containsExactly(schemaOf(t));
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"rewrite", "search_path"})
+    @MethodSource("modes")
+    void onFirstWriteMakesTheTableInEachTenantsOwnSchema(String mode) throws SQLException {
+        ShardedDataSource ds = fresh(mode);
+        for (String t : List.of("client1", "client2")) {
+            int visits = t.equals("client1") ? 4 : 2;
+            try (Connection c = ds.forTenant(t).getConnection();
+                    PreparedStatement ps = c.prepareStatement("INSERT INTO visits (visit_id, visitor_id, day) VALUES (?, ?, ?)")) {
+                for (int i = 0; i < visits; i++) {
+                    ps.setLong(1, 10 + i);
+                    ps.setLong(2, i);
+                    ps.setDate(3, Date.valueOf("2026-12-0" + (1 + i)));
+                    assertThat(ps.executeUpdate()).isEqualTo(1);
+                }
+                assertThat(column(c, "SELECT COUNT(*) FROM visits WHERE day >= ?", Date.valueOf("2026-12-01")))
+                        .containsExactly(String.valueOf(visits));
+            }
+        }
+        int n = shardCount();
+        for (int s = 0; s < n; s++) {
+            for (String t : List.of("client1", "client2")) {
+                assertThat(exists(s, schemaOf(t), "visits_202612")).as("visits_202612 of " + t + " on shard " + s).isTrue();
+                assertOwnedByTheTenantsRole(mode, s, t, "visits_202612");
+                assertThat(exists(s, schemaOf(t), "visits_202611")).isFalse();
+            }
+            assertThat(outsideTenants(s, "visits_202612")).isEmpty();
+        }
+        assertThat(direct(1 % n, "SELECT visit_id FROM " + quote(schemaOf("client2")) + ".visits_202612 ORDER BY 1"))
+                .containsExactly(n == 1 ? new String[] {"10", "11"} : new String[] {"11"});
+    }
+
+    @ParameterizedTest
+    @MethodSource("modes")
     void ddlOnTheLogicalTableChangesOnlyTheTenantsPhysicalTables(String mode) throws SQLException {
         ShardedDataSource ds = fresh(mode);
         insertMatches(ds);
@@ -291,7 +364,7 @@ abstract class SplitTenancyContract {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rewrite", "search_path"})
+    @MethodSource("modes")
     void droppingATenantForgetsItsPhysicalTablesAndExplainReadsItsOwnCatalog(String mode) throws SQLException {
         ShardedDataSource ds = fresh(mode);
         insertMatches(ds);
