@@ -26,7 +26,8 @@ import java.util.TreeSet;
  * tables of an archived period are ignored until the archiver drops them) and merges the tiers
  * like shards, with no shadowing: hot and archive never hold the same period. Writes stay hot and
  * are refused (SQLState 25006) when they could reach an archived period. Per statement; made by
- * {@link SplitRouting} only for statements naming a period-tiered table.
+ * {@link SplitRouting} only for statements naming a period-tiered table. A read naming an archived
+ * period's physical table itself goes to the archive shard listing it ({@link #physical}).
  */
 final class PeriodTiers {
     private final TableRule rule;
@@ -66,6 +67,13 @@ final class PeriodTiers {
         }
         if (rule == null) {
             return null;
+        }
+        for (String table : a.tables()) {
+            if (archivedShard(map, registry, catalog, table, reader) >= 0) {
+                throw new RefusedException("a statement naming " + String.join(", ", tables) + " and " + table + ", a"
+                        + " period archived on read-only " + rule.archive().shards() + ": name the archived period"
+                        + " through " + rule.table() + ", or read it alone", a.sql());
+            }
         }
         List<String> archiveShards = rule.archive().shards();
         int[] shards = new int[archiveShards.size()];
@@ -115,6 +123,74 @@ final class PeriodTiers {
         note(why, "archive " + archiveShards + " holds periods " + reached + " of " + rule.table()
                 + "; read from there, their hot tables (if still there) ignored");
         return new PeriodTiers(rule, archived, shards, names);
+    }
+
+    /**
+     * A statement that names an archived period's physical table itself ({@code SELECT ... FROM orders_202609}, no
+     * logical split table): its hot tables are gone, or ignored until dropped, so a read naming only archived periods
+     * of one archive shard runs there as written; anything else that names one is refused, naming the archive (0A000;
+     * 25006 for a locking read). {@code d} when the statement names no archived period.
+     */
+    static RouteDecision physical(ShardMap map, ShardRegistry registry, SplitCatalog catalog, SqlAnalysis a,
+            RouteDecision d, StringBuilder why, SplitCatalog.Reader reader) throws SQLException {
+        List<String> named = new ArrayList<>();
+        int shard = -1;
+        TableRule rule = null;
+        for (String table : a.tables()) {
+            int at = archivedShard(map, registry, catalog, table, reader);
+            if (at >= 0) {
+                named.add(table);
+                rule = map.tables().get(archivedOf(map, table));
+                shard = shard < 0 || shard == at ? at : Integer.MAX_VALUE;
+            }
+        }
+        if (named.isEmpty()) {
+            return d;
+        }
+        if (a.kind() != StatementKind.SELECT || !a.readsOnly()) {
+            throw new ShardException(a.kind() + (a.kind() == StatementKind.SELECT ? " ... FOR UPDATE/SHARE" : "")
+                    + " naming " + named + ", archived on read-only " + rule.archive().shards() + "; write through "
+                    + rule.table() + " to its hot periods [sql: " + ShardException.shorten(a.sql()) + "]",
+                    SqlStates.READ_ONLY_SQL_TRANSACTION);
+        }
+        if (named.size() != a.tables().size() || shard == Integer.MAX_VALUE) {
+            throw new RefusedException("a read naming " + named + ", periods of " + rule.table() + " archived on "
+                    + rule.archive().shards() + ", with " + (shard == Integer.MAX_VALUE ? "periods on another archive"
+                    + " shard" : "tables the archive does not hold as those") + ": read the archived periods alone, or"
+                    + " through " + rule.table(), a.sql());
+        }
+        note(why, "archive " + registry.name(shard) + " holds " + named + " of " + rule.table() + " → read there");
+        return new RouteDecision(new int[] {shard}, null, null);
+    }
+
+    /** The archive shard (registry index) listing {@code table} as an archived period of a period-tiered table, or -1. */
+    private static int archivedShard(ShardMap map, ShardRegistry registry, SplitCatalog catalog, String table,
+            SplitCatalog.Reader reader) throws SQLException {
+        String logical = archivedOf(map, table);
+        if (logical == null) {
+            return -1;
+        }
+        TableRule rule = map.tables().get(logical);
+        for (String name : rule.archive().shards()) {
+            int s = registry.indexOf(name);
+            if (catalog.archived(s, rule.table(), rule.split(), reader).contains(table)) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    /** The period-tiered table {@code table} is a physical table of, or {@code null}. */
+    private static String archivedOf(ShardMap map, String table) {
+        if (map.tables().containsKey(table)) {
+            return null;
+        }
+        for (TableRule rule : map.tables().values()) {
+            if (rule.isPeriodTiered() && rule.split().suffixOf(table) != null) {
+                return rule.table();
+            }
+        }
+        return null;
     }
 
     /** The archived tables of one archive shard a statement can reach: by its key values, else its bounds. */

@@ -70,8 +70,8 @@ final class SplitRouting {
         if (t.refusal() != null) { // first: a refused text may list no table (an alias named like a split table)
             throw new RefusedException(t.refusal(), a.sql());
         }
-        if (t.tables().isEmpty()) {
-            return d;
+        if (t.tables().isEmpty()) { // a physical name (orders_202609) of an archived period reads the archive
+            return periodTiered ? PeriodTiers.physical(map, registry, catalog, a, d, why, reader) : d;
         }
         boolean ddl = a.kind() == StatementKind.DDL;
         PeriodTiers tiers = periodTiered ? PeriodTiers.of(map, registry, catalog, a, t.tables(), params, reader, why)

@@ -55,6 +55,9 @@ abstract class PeriodArchiveContract {
     /** A date value as the dialect binds it. */
     abstract Object day(String iso);
 
+    /** DDL of a physical table whose {@code amount} column does not keep the integer 16777217 (2^24 + 1) as it is. */
+    abstract String lossy(String table);
+
     @BeforeAll
     void open(ShardSet shards) {
         this.shards = shards;
@@ -321,6 +324,117 @@ abstract class PeriodArchiveContract {
             SQLException drop = catchThrowableOfType(() -> Archiver.of(ds, "orders").dropArchived("orders_202609",
                     "orders_202609 "), SQLException.class);
             assertThat(drop.getSQLState()).isEqualTo(io.shardkit.Tenants.NOT_CONFIRMED);
+        }
+    }
+
+    /** Rows of each hot shard's {@code orders_<month>}, read on the shards directly. */
+    List<Long> hotCounts(String month) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        for (int s = 0; s < 2; s++) {
+            try (Connection c = shards.open(s)) {
+                out.add(count(c, "SELECT COUNT(*) FROM orders_" + month));
+            }
+        }
+        return out;
+    }
+
+    List<String> archivedOn(ShardedDataSource ds) throws SQLException {
+        try (Connection a = shards.open(2)) {
+            return SplitCatalog.readArchived(a, "orders", ds.shardMap().tables().get("orders").split());
+        }
+    }
+
+    @Test
+    void i14_127_aCopyThatDoesNotReadBackStopsTheMoveAndDropsNothing() throws Exception {
+        try (ShardedDataSource ds = open()) {
+            String big = "UPDATE orders SET amount = 16777217 WHERE order_id = 4 AND created_at < '2026-10-01'";
+            try (Connection c = ds.getConnection(); Connection ref = shards.openReference()) {
+                assertThat(c.createStatement().executeUpdate(big)).isEqualTo(1);
+                assertThat(ref.createStatement().executeUpdate(big)).isEqualTo(1);
+            }
+            try (Connection a = shards.open(2); Statement st = a.createStatement()) {
+                st.execute(lossy("orders_202609")); // made by hand on the archive, with a type that loses the value
+            }
+            List<Long> before = hotCounts("202609");
+            SQLException e = catchThrowableOfType(() -> Archiver.of(ds, "orders").run(), SQLException.class);
+            assertThat((Throwable) e).isNotNull();
+            assertThat(e.getSQLState()).isEqualTo(Archiver.VERIFY_FAILED);
+            assertThat(e.getMessage()).contains("archiving orders_202609 of orders: the copy on s2 does not read back as s")
+                    .contains("nothing was dropped");
+            assertThat(archivedOn(ds)).as("never listed").isEmpty();
+            for (int s = 0; s < 2; s++) {
+                assertThat(tablesOn(ds, s)).as("no period dropped on s" + s).containsExactly("orders_202609",
+                        "orders_202610", "orders_202611", "orders_202612");
+            }
+            assertThat(hotCounts("202609")).isEqualTo(before);
+            assertThat(before.get(0) + before.get(1)).isEqualTo(60);
+            readsMatch(ds, "after a copy that did not read back");
+            try (Connection c = ds.getConnection()) {
+                assertThat(rows(c, "SELECT amount FROM orders WHERE order_id = 4")).containsExactly("16777217");
+            }
+        }
+    }
+
+    @Test
+    void i14_128_aPeriodTableWithoutTheKeyColumnIsNotArchivable() throws Exception {
+        try (ShardedDataSource ds = open()) {
+            try (Connection c = shards.open(0); Statement st = c.createStatement()) {
+                st.execute("ALTER TABLE orders_202609 DROP COLUMN customer_id");
+            }
+            List<Long> before = hotCounts("202609");
+            List<Long> october = hotCounts("202610");
+            SQLException e = catchThrowableOfType(() -> Archiver.of(ds, "orders").run(), SQLException.class);
+            assertThat((Throwable) e).isNotNull();
+            assertThat(e.getSQLState()).isEqualTo(Archiver.NOT_ARCHIVABLE);
+            assertThat(e.getMessage()).isEqualTo("archiving orders_202609: it has no column customer_id");
+            assertThat(archivedOn(ds)).isEmpty();
+            assertThat(tablesOn(ds, 2)).as("nothing made on the archive").isEmpty();
+            for (int s = 0; s < 2; s++) {
+                assertThat(tablesOn(ds, s)).containsExactly("orders_202609", "orders_202610", "orders_202611",
+                        "orders_202612");
+            }
+            assertThat(hotCounts("202609")).isEqualTo(before);
+            assertThat(before.get(0) + before.get(1)).isEqualTo(60);
+            assertThat(hotCounts("202610")).isEqualTo(october);
+        }
+    }
+
+    @Test
+    void i14_129_aReadNamingAnArchivedPeriodTableReadsTheArchive() throws Exception {
+        try (ShardedDataSource ds = open(); Connection c = ds.getConnection(); Connection ref = shards.openReference()) {
+            Archiver.of(ds, "orders").run();
+            String sept = "created_at >= '2026-09-01' AND created_at < '2026-10-01'";
+            String oct = "created_at >= '2026-10-01' AND created_at < '2026-11-01'";
+            assertThat(rows(c, "SELECT order_id, customer_id, amount FROM orders_202609 ORDER BY order_id"))
+                    .isEqualTo(rows(ref, "SELECT order_id, customer_id, amount FROM orders WHERE " + sept
+                            + " ORDER BY order_id")).hasSize(60);
+            assertThat(rows(c, "SELECT COUNT(*), SUM(amount) FROM orders_202610 WHERE customer_id = 3"))
+                    .isEqualTo(rows(ref, "SELECT COUNT(*), SUM(amount) FROM orders WHERE customer_id = 3 AND " + oct));
+            assertThat(rows(c, "SELECT COUNT(*) FROM orders_202609 a JOIN orders_202610 b ON a.customer_id = b.customer_id"))
+                    .isEqualTo(rows(ref, "SELECT COUNT(*) FROM (SELECT * FROM orders WHERE " + sept + ") a JOIN (SELECT *"
+                            + " FROM orders WHERE " + oct + ") b ON a.customer_id = b.customer_id"));
+            assertThat(ds.explain("SELECT COUNT(*) FROM orders_202609").toString())
+                    .contains("archive s2 holds [orders_202609] of orders → read there");
+            assertThat(rows(c, "SELECT COUNT(*) FROM orders_202611")).as("a hot period's table stays hot")
+                    .containsExactly("60");
+            for (String sql : List.of("SELECT COUNT(*) FROM orders_202609 a JOIN orders_202611 b"
+                    + " ON a.customer_id = b.customer_id WHERE a.customer_id = 3 AND b.customer_id = 3",
+                    "SELECT COUNT(*) FROM orders o JOIN orders_202609 p ON o.customer_id = p.customer_id"
+                    + " WHERE o.customer_id = 3 AND p.customer_id = 3")) {
+                SQLException e = catchThrowableOfType(() -> rows(c, sql), SQLException.class);
+                assertThat((Throwable) e).as(sql).isNotNull();
+                assertThat(e.getSQLState()).as(sql).isEqualTo(SqlStates.FEATURE_NOT_SUPPORTED);
+                assertThat(e.getMessage()).as(sql).containsPattern("orders_202609.*archived on (read-only )?\\[s2\\]");
+            }
+            for (String sql : List.of("UPDATE orders_202609 SET amount = 1", "DELETE FROM orders_202609",
+                    "INSERT INTO orders_202609 (order_id, customer_id, created_at, amount) VALUES (999, 1, '2026-09-02', 1)")) {
+                SQLException e = catchThrowableOfType(() -> c.createStatement().executeUpdate(sql), SQLException.class);
+                assertThat((Throwable) e).as(sql).isNotNull();
+                assertThat(e.getSQLState()).as(sql).isEqualTo(SqlStates.FEATURE_NOT_SUPPORTED);
+                assertThat(e.getMessage()).as(sql).contains("a statement other than a query that names orders_202609");
+            }
+            archiveHoldsTheOldPeriods(ds);
+            readsMatch(ds, "after reads and refused writes of archived period tables");
         }
     }
 }

@@ -15,4 +15,11 @@ class PostgresPeriodArchiveTest extends PeriodArchiveContract {
     Object day(String iso) {
         return LocalDate.parse(iso);
     }
+
+    /** {@code amount} with float4: 24 bits of mantissa. */
+    @Override
+    String lossy(String table) {
+        return "CREATE TABLE " + table + " (order_id BIGINT PRIMARY KEY, customer_id INTEGER NOT NULL, created_at DATE NOT NULL,"
+                + " amount REAL)";
+    }
 }

@@ -14,4 +14,11 @@ class SqlitePeriodArchiveTest extends PeriodArchiveContract {
     Object day(String iso) {
         return iso;
     }
+
+    /** {@code amount} with text affinity: the integer is stored, and read back, as text. */
+    @Override
+    String lossy(String table) {
+        return "CREATE TABLE " + table + " (order_id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL, created_at TEXT NOT NULL,"
+                + " amount TEXT)";
+    }
 }
