@@ -433,6 +433,12 @@ abstract class PeriodArchiveContract {
                 assertThat(e.getSQLState()).as(sql).isEqualTo(SqlStates.FEATURE_NOT_SUPPORTED);
                 assertThat(e.getMessage()).as(sql).contains("a statement other than a query that names orders_202609");
             }
+            String locking = "SELECT * FROM orders_202609 WHERE customer_id = 3 FOR UPDATE";
+            SQLException e = catchThrowableOfType(() -> rows(c, locking), SQLException.class);
+            assertThat((Throwable) e).isNotNull();
+            assertThat(e.getSQLState()).isEqualTo(SqlStates.READ_ONLY_SQL_TRANSACTION);
+            assertThat(e.getMessage()).startsWith("SELECT ... FOR UPDATE/SHARE naming [orders_202609], archived on"
+                    + " read-only [s2]; write through orders to its hot periods");
             archiveHoldsTheOldPeriods(ds);
             readsMatch(ds, "after reads and refused writes of archived period tables");
         }
