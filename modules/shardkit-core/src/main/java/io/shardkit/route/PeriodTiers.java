@@ -163,7 +163,7 @@ final class PeriodTiers {
         return new RouteDecision(new int[] {shard}, null, null);
     }
 
-    /** The archive shard (registry index) listing {@code table} as an archived period of a period-tiered table, or -1. */
+    /** The archive shard (registry index) listing {@code table} as an archived period of a tiered table, or -1. */
     private static int archivedShard(ShardMap map, ShardRegistry registry, SplitCatalog catalog, String table,
             SplitCatalog.Reader reader) throws SQLException {
         String logical = archivedOf(map, table);
