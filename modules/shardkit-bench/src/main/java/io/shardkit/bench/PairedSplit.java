@@ -1,5 +1,9 @@
 package io.shardkit.bench;
 
+import io.shardkit.ShardedDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,6 +30,13 @@ final class PairedSplit {
     static void main(String[] args) throws SQLException {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         long blockNanos = (args.length > 1 ? Long.parseLong(args[1]) : 500) * 1_000_000L;
+        try (NullPoint unsplit = new NullPoint(false); NullPoint split = new NullPoint(true)) {
+            pair("point over a driver with no database (NullDriver): split / unsplit", unsplit::run, split::run,
+                    rounds, blockNanos);
+        }
+        if (args.length > 2 && args[2].equals("null")) {
+            return;
+        }
         SplitRead unsplit = new SplitRead();
         unsplit.layout = "unsplit";
         unsplit.open();
@@ -43,6 +54,42 @@ final class PairedSplit {
         } finally {
             unsplit.close();
             split.close();
+        }
+    }
+
+    /**
+     * The point read of {@link SplitRead} over four shards with no database behind them: what
+     * shardkit itself spends on a point read, split by name (16 tables a shard) or not.
+     */
+    private static final class NullPoint implements AutoCloseable {
+        private final ShardedDataSource ds;
+        private final Connection connection;
+        private final PreparedStatement point;
+        private long next;
+
+        NullPoint(boolean split) throws SQLException {
+            NullDriver.register();
+            String[] urls = new String[SplitRead.SHARDS];
+            for (int s = 0; s < urls.length; s++) {
+                urls[s] = NullDriver.PREFIX + "s" + s;
+            }
+            ds = SplitRead.dataSource(urls, "sa", split);
+            connection = ds.getConnection();
+            point = connection.prepareStatement("SELECT name, score FROM players WHERE player_id = ?");
+        }
+
+        long run() throws SQLException {
+            point.setLong(1, (next++ * 7919) & 65535);
+            try (ResultSet rs = point.executeQuery()) {
+                return rs.next() ? rs.getLong(2) : 0;
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            point.close();
+            connection.close();
+            ds.close();
         }
     }
 

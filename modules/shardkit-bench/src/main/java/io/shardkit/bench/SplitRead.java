@@ -75,19 +75,7 @@ public class SplitRead {
             }
         }
         loaded = true;
-        ShardedDataSource.Builder b = ShardedDataSource.builder().pool("maximumPoolSize", Contenders.MAX_POOL)
-                .pool("minimumIdle", Contenders.MIN_IDLE);
-        String[] names = new String[SHARDS];
-        for (int s = 0; s < SHARDS; s++) {
-            names[s] = "s" + s;
-            b.shard(ShardSpec.of(names[s], urls[s]).withCredentials("sa", ""));
-        }
-        TableRule rule = TableRule.sharded("players", "player_id", Strategies.mod(names));
-        if (layout.equals("split")) {
-            rule = rule.withSplit(new TableSplit("player_id", SplitRules.mod(TABLES, 2), "players_{n:02}",
-                    TableSplit.Create.NEVER, 0, null));
-        }
-        ds = b.table(rule).build();
+        ds = dataSource(urls, "sa", layout.equals("split"));
         connection = ds.getConnection();
         point = connection.prepareStatement("SELECT name, score FROM players WHERE player_id = ?");
         top = connection.prepareStatement("SELECT player_id, score FROM players ORDER BY score DESC LIMIT 10");
@@ -102,6 +90,23 @@ public class SplitRead {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = random.nextLong(ROWS);
         }
+    }
+
+    /** The data source over shards s0..s3 at {@code urls}: {@code players} mod 4, split by name mod 16 or not. */
+    static ShardedDataSource dataSource(String[] urls, String user, boolean split) throws SQLException {
+        ShardedDataSource.Builder b = ShardedDataSource.builder().pool("maximumPoolSize", Contenders.MAX_POOL)
+                .pool("minimumIdle", Contenders.MIN_IDLE);
+        String[] names = new String[urls.length];
+        for (int s = 0; s < urls.length; s++) {
+            names[s] = "s" + s;
+            b.shard(ShardSpec.of(names[s], urls[s]).withCredentials(user, ""));
+        }
+        TableRule rule = TableRule.sharded("players", "player_id", Strategies.mod(names));
+        if (split) {
+            rule = rule.withSplit(new TableSplit("player_id", SplitRules.mod(TABLES, 2), "players_{n:02}",
+                    TableSplit.Create.NEVER, 0, null));
+        }
+        return b.table(rule).build();
     }
 
     private static void load(Connection c, int shard) throws SQLException {

@@ -29,8 +29,13 @@ final class KeyedNodes {
     private final ShardRegistry registry;
     private final SplitTemplates templates;
 
-    /** Kept on a statement's analysis: its template for a dialect and, by shard and suffix, the decision for a key's data node. */
-    record Kept(KeyedNodes owner, SplitTemplate template, ConcurrentHashMap<String, RouteDecision>[] byShard) {
+    /**
+     * Kept on a statement's analysis: its template for a dialect; the split table's rule when the
+     * statement has the hot path's shape (one split table, split by its key, one key value), else
+     * {@code null}; by shard and suffix, the decision for a key's data node.
+     */
+    record Kept(KeyedNodes owner, SplitTemplate template, TableRule keyed,
+            ConcurrentHashMap<String, RouteDecision>[] byShard) {
     }
 
     KeyedNodes(ShardMap map, ShardRegistry registry, SplitTemplates templates) {
@@ -45,19 +50,16 @@ final class KeyedNodes {
      */
     RouteDecision route(SqlAnalysis a, RouteDecision d, Kept kept, Object[] params,
             StringBuilder why) throws SQLException {
-        SplitTemplate t = kept.template();
-        List<ValueRef> keys = a.keyValues();
-        if (!d.isSingle() || d.sql(0) != null || t.tables().size() != 1 || keys == null || keys.size() != 1
-                || keys.get(0).array()) {
+        TableRule rule = kept.keyed();
+        if (rule == null || !d.isSingle() || d.sql(0) != null) {
             return null;
         }
-        String table = t.tables().get(0);
-        TableRule rule = map.tables().get(table);
+        Object v = a.keyValues().get(0).resolve(params);
+        if (v == null) {
+            return null;
+        }
         TableSplit split = rule.split();
-        Object v = keys.get(0).resolve(params);
-        if (v == null || !table.equals(a.shardedTable()) || !split.column().equals(rule.keyColumn())) {
-            return null;
-        }
+        String table = rule.table();
         String suffix;
         try {
             suffix = split.rule().suffix(table, v);
@@ -96,9 +98,20 @@ final class KeyedNodes {
                 && k.byShard().length >= registry.slots()) { // else kept again for shards opened since
             return k;
         }
-        Kept k = new Kept(this, templates.get(a.sql(), dialect), new ConcurrentHashMap[registry.slots()]);
+        SplitTemplate t = templates.get(a.sql(), dialect);
+        Kept k = new Kept(this, t, keyed(a, t), new ConcurrentHashMap[registry.slots()]);
         a.routeCache(k);
         return k;
+    }
+
+    /** The rule of the statement's one split table when the hot path can route it, else {@code null}. */
+    private TableRule keyed(SqlAnalysis a, SplitTemplate t) {
+        List<ValueRef> keys = a.keyValues();
+        if (t.refusal() != null || t.tables().size() != 1 || keys == null || keys.size() != 1 || keys.get(0).array()) {
+            return null;
+        }
+        TableRule rule = map.tables().get(t.tables().get(0));
+        return rule.table().equals(a.shardedTable()) && rule.split().column().equals(rule.keyColumn()) ? rule : null;
     }
 
     /** The physical table of a split-column value (its {@code suffix}), with the reason put into words for explain. */
