@@ -239,6 +239,34 @@ class BucketStrategyTest {
                 .hasMessage("buckets must be a power of two from 1 to 1048576, got 3");
     }
 
+    /** Measured with the JVM's per-thread allocation counter, against the same loop over {@code mod}. */
+    @Test
+    void i15_09_routingAllocatesNothingOnceABucketHasBeenRouted() throws Exception {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Object[] keys = new Object[8192];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = (long) i * 7919 - 20_000_000L;
+        }
+        Strategy buckets = new BucketStrategy(4096, BucketOf.MOD, FOUR);
+        Strategy mod = new ModStrategy(FOUR);
+        long[] bytes = new long[2];
+        for (int round = 0; round < 3; round++) { // the first round routes every bucket once
+            int i = 0;
+            for (Strategy s : new Strategy[] {buckets, mod}) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                int sum = 0;
+                for (Object key : keys) {
+                    sum += s.chooseShard(T, key).shard().length() + s.candidates(T, key).shards().size();
+                }
+                bytes[i++] = threads.getCurrentThreadAllocatedBytes() - before;
+                assertThat(sum).isEqualTo(keys.length * 3);
+            }
+        }
+        assertThat(bytes[0]).as("bytes allocated routing %d keys twice, after a first round", keys.length)
+                .isLessThanOrEqualTo(bytes[1] + 1024);
+    }
+
     private static List<String> allShards(BucketPlacement p) {
         List<String> out = new ArrayList<>();
         for (int b = 0; b < p.buckets(); b++) {
