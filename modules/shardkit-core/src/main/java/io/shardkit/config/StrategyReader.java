@@ -3,6 +3,8 @@ package io.shardkit.config;
 import io.shardkit.IdChooser;
 import io.shardkit.QueryChooser;
 import io.shardkit.ShardChooser;
+import io.shardkit.strategy.BucketPlacement;
+import io.shardkit.strategy.BucketStrategy;
 import io.shardkit.strategy.CustomStrategy;
 import io.shardkit.strategy.HashStrategy;
 import io.shardkit.strategy.ListStrategy;
@@ -13,9 +15,12 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
@@ -28,14 +33,17 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 final class StrategyReader {
     private static final Set<String> STRATEGY_KEYS =
-            Set.of("type", "shards", "bounds", "values", "default", "class", "props");
-    private static final List<String> TYPES = List.of("mod", "hash", "range", "list", "class");
+            Set.of("type", "shards", "bounds", "values", "default", "class", "props", "buckets", "bucketOf", "placement");
+    private static final List<String> TYPES = List.of("mod", "hash", "range", "list", "buckets", "class");
+    /** A {@code placement:} key: one bucket, or an inclusive range of them. */
+    private static final Pattern BUCKET_RANGE = Pattern.compile("(\\d{1,7})(?:-(\\d{1,7}))?");
     /** The keys each strategy type reads; any other strategy key would be silently ignored, so it is an error. */
     private static final Map<String, Set<String>> TYPE_KEYS = Map.of(
             "mod", Set.of("type", "shards"),
             "hash", Set.of("type", "shards"),
             "range", Set.of("type", "bounds", "shards"),
             "list", Set.of("type", "values", "default"),
+            "buckets", Set.of("type", "buckets", "bucketOf", "placement", "shards"),
             "class", Set.of("type", "class", "props", "shards"));
 
     private final Problems problems;
@@ -73,6 +81,8 @@ final class StrategyReader {
                     return range(f, path, shardList);
                 case "list":
                     return list(f, path, known);
+                case "buckets":
+                    return buckets(f, path, shardList, over, known);
                 default:
                     return custom(f, path, className, over);
             }
@@ -104,6 +114,105 @@ final class StrategyReader {
             ShardMap.checkShard(problems, path + ".default", def, known);
         }
         return new ListStrategy(values, def);
+    }
+
+    /**
+     * {@code type: buckets}: B (a power of two), {@code bucketOf} (mod by default), and either the
+     * default placement over {@code shards} (bucket b on {@code shards[b mod n]}) or a
+     * {@code placement} of bucket ranges, each bucket exactly once, whose shards are the listed
+     * {@code shards} when both are given. The first unplaced or doubly placed bucket is named.
+     */
+    private Strategy buckets(Map<String, Node> f, String path, List<String> shardList, List<String> over,
+            Set<String> known) {
+        String b = nodes.text(f.get("buckets"), path + ".buckets");
+        if (b == null) {
+            problems.add(path + ".buckets", "missing: buckets needs the number of buckets, a power of two from 1 to "
+                    + BucketPlacement.MAX_BUCKETS);
+            return null;
+        }
+        int buckets = b.matches("\\d{1,7}") ? Integer.parseInt(b) : 0;
+        if (buckets < 1 || buckets > BucketPlacement.MAX_BUCKETS || Integer.bitCount(buckets) != 1) {
+            problems.add(path + ".buckets", "buckets must be a power of two from 1 to " + BucketPlacement.MAX_BUCKETS
+                    + ", got '" + b + "'");
+            return null;
+        }
+        String of = nodes.text(f.get("bucketOf"), path + ".bucketOf");
+        BucketStrategy.BucketOf bucketOf = BucketStrategy.BucketOf.MOD;
+        if (of != null) {
+            if (!of.equals("mod") && !of.equals("hash")) {
+                problems.add(path + ".bucketOf", "unknown bucketOf '" + of + "' (known: mod, hash)");
+                return null;
+            }
+            bucketOf = of.equals("hash") ? BucketStrategy.BucketOf.HASH : BucketStrategy.BucketOf.MOD;
+        }
+        if (!f.containsKey("placement")) {
+            return new BucketStrategy(BucketPlacement.defaultOver(buckets, over), bucketOf);
+        }
+        BucketPlacement placement = placement(f.get("placement"), path + ".placement", buckets, shardList, known);
+        if (placement == null) {
+            return null;
+        }
+        for (int i = 0; shardList != null && i < shardList.size(); i++) {
+            if (!placement.shards().contains(shardList.get(i))) {
+                problems.add(path + ".shards[" + i + "]", "shard '" + shardList.get(i)
+                        + "' holds no bucket of the placement (place buckets on it or leave it out)");
+                return null;
+            }
+        }
+        return new BucketStrategy(placement, bucketOf);
+    }
+
+    private BucketPlacement placement(Node node, String path, int buckets, List<String> shardList, Set<String> known) {
+        Map<String, String> ranges = nodes.values(node, path);
+        String[] shardOf = new String[buckets];
+        String[] placedBy = new String[buckets];
+        boolean ok = true;
+        for (Map.Entry<String, String> e : ranges.entrySet()) {
+            String at = path + "." + e.getKey();
+            Matcher m = BUCKET_RANGE.matcher(e.getKey());
+            if (!m.matches()) {
+                problems.add(at, "expected a bucket (7) or an inclusive range of buckets (0-1023), got '"
+                        + e.getKey() + "'");
+                ok = false;
+                continue;
+            }
+            int lo = Integer.parseInt(m.group(1));
+            int hi = m.group(2) == null ? lo : Integer.parseInt(m.group(2));
+            if (hi < lo || hi >= buckets) {
+                problems.add(at, hi < lo ? "range " + e.getKey() + " runs backwards"
+                        : "bucket " + hi + " is outside 0-" + (buckets - 1));
+                ok = false;
+                continue;
+            }
+            String shard = e.getValue();
+            if (!known.contains(shard)) {
+                ShardMap.checkShard(problems, at, shard, known);
+                ok = false;
+            } else if (shardList != null && !shardList.isEmpty() && !shardList.contains(shard)) {
+                problems.add(at, "shard '" + shard + "' is not in the strategy's shards " + shardList);
+                ok = false;
+            }
+            for (int k = lo; k <= hi; k++) { // stops at the first bucket placed twice, so the work is at most B
+                if (shardOf[k] != null) {
+                    problems.add(at, "bucket " + k + " is placed twice (also by '" + placedBy[k] + "')");
+                    ok = false;
+                    break;
+                }
+                shardOf[k] = shard;
+                placedBy[k] = e.getKey();
+            }
+        }
+        if (!ok) {
+            return null;
+        }
+        for (int k = 0; k < buckets; k++) {
+            if (shardOf[k] == null) {
+                problems.add(path, "bucket " + k + " is not placed (every bucket from 0 to " + (buckets - 1)
+                        + " needs a shard)");
+                return null;
+            }
+        }
+        return BucketPlacement.of(Arrays.asList(shardOf));
     }
 
     private Strategy custom(Map<String, Node> f, String path, String className, List<String> shardList) {

@@ -310,7 +310,7 @@ public class YamlShardMapTest {
                     key: player_id
                     strategy:
                       type: modulo
-                """, "tables.players.strategy.type: unknown strategy 'modulo' (known: mod, hash, range, list, class) (line 14)");
+                """, "tables.players.strategy.type: unknown strategy 'modulo' (known: mod, hash, range, list, buckets, class) (line 14)");
     }
 
     @Test

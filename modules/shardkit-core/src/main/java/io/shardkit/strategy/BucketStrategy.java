@@ -1,0 +1,184 @@
+package io.shardkit.strategy;
+
+import io.shardkit.Candidates;
+import io.shardkit.ShardChoice;
+import io.shardkit.ShardException;
+import io.shardkit.Targets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Keys → B virtual buckets → shards, the basis of resharding: a bucket, not a key, is what moves.
+ * The bucket function is fixed and documented, so a key's bucket never changes across JVMs or
+ * releases (only the {@link BucketPlacement placement} of buckets on shards changes):
+ *
+ * <ul>
+ *   <li>{@link BucketOf#MOD}: {@code Math.floorMod(key, B)} of the key as a 64-bit integer, read
+ *       exactly as {@link ModStrategy} reads it (so {@code -1} is bucket {@code B - 1}, and keys
+ *       {@code mod} refuses are refused the same way). With the default placement over n shards
+ *       and n dividing B, a key's shard is {@code key mod n}: a {@code mod n} map converts to
+ *       buckets without moving a row.</li>
+ *   <li>{@link BucketOf#HASH}: {@link HashStrategy#hash} of the key's canonical text (FNV-1a 64),
+ *       as an unsigned number, mod B; keys of any type.</li>
+ * </ul>
+ *
+ * <p>Two tables are co-located when B, the bucket function and the placement are equal. Cost:
+ * one {@code int} per bucket for the placement, and for B up to {@link #CACHED} one answer per
+ * bucket, built the first time a key of that bucket is routed and reused after, so routing then
+ * allocates nothing; above {@link #CACHED} buckets each routed key builds its answer.
+ */
+public final class BucketStrategy implements Strategy {
+    /** Up to this many buckets, answers are kept per bucket. */
+    public static final int CACHED = 1 << 16;
+
+    /** How a key becomes a bucket. */
+    public enum BucketOf {
+        /** {@code floorMod(key, B)}, integer keys. */
+        MOD,
+        /** FNV-1a 64 of the key's canonical text, unsigned, mod B; any key. */
+        HASH;
+
+        /** The name used in YAML ({@code bucketOf: mod}) and in {@link BucketStrategy#describe()}. */
+        public String yaml() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The two answers for one bucket, made together. */
+    private record Answer(ShardChoice choice, Candidates candidates) {
+    }
+
+    private final BucketPlacement placement;
+    private final BucketOf bucketOf;
+    private final int mask;
+    private final String rule;
+    private final Answer[] answers;
+    private final Targets all;
+    private final String describe;
+
+    public BucketStrategy(BucketPlacement placement, BucketOf bucketOf) {
+        this.placement = placement;
+        this.bucketOf = bucketOf;
+        this.mask = placement.buckets() - 1;
+        this.rule = (bucketOf == BucketOf.MOD ? "key" : "fnv1a64(key)") + " mod " + placement.buckets();
+        this.answers = placement.buckets() <= CACHED ? new Answer[placement.buckets()] : null;
+        this.all = Targets.all("no shard key predicate → all " + placement.shards().size() + " shards holding a bucket");
+        this.describe = describe(placement, bucketOf);
+    }
+
+    /** The default placement of {@code buckets} over {@code shards} (bucket b on {@code shards[b mod n]}). */
+    public BucketStrategy(int buckets, BucketOf bucketOf, List<String> shards) {
+        this(BucketPlacement.defaultOver(buckets, shards), bucketOf);
+    }
+
+    /** The bucket of {@code key} under {@code bucketOf} with B buckets: the documented, stable function. */
+    public static int bucket(BucketOf bucketOf, int buckets, String table, Object key) throws ShardException {
+        BucketPlacement.checkBuckets(buckets);
+        return bucketOf == BucketOf.MOD ? (int) Math.floorMod(Keys.toLong("buckets", table, key), (long) buckets)
+                : (int) Long.remainderUnsigned(HashStrategy.hash(key), buckets);
+    }
+
+    /** The bucket of {@code key} in this strategy. */
+    public int bucket(String table, Object key) throws ShardException {
+        // B is a power of two: floorMod and the unsigned remainder are both the low bits
+        return bucketOf == BucketOf.MOD ? (int) (Keys.toLong("buckets", table, key) & mask)
+                : (int) (HashStrategy.hash(key) & mask);
+    }
+
+    @Override
+    public ShardChoice chooseShard(String table, Object key) throws ShardException {
+        return answer(bucket(table, key)).choice;
+    }
+
+    @Override
+    public Candidates candidates(String table, Object key) throws ShardException {
+        return answer(bucket(table, key)).candidates;
+    }
+
+    /**
+     * The answer for bucket {@code b}. A data race on the cache is benign: an {@link Answer} is
+     * immutable (final fields), so a thread sees either {@code null} and builds an equal one, or a
+     * whole answer.
+     */
+    private Answer answer(int b) {
+        Answer a = answers == null ? null : answers[b];
+        if (a == null) {
+            String shard = placement.shardOf(b);
+            String reason = "bucket " + b + " (" + rule + ") → " + shard;
+            a = new Answer(new ShardChoice(shard, reason), Candidates.of(shard, reason));
+            if (answers != null) {
+                answers[b] = a;
+            }
+        }
+        return a;
+    }
+
+    @Override
+    public Targets chooseShards(String table, String sql) {
+        return all;
+    }
+
+    /** The shards that hold a bucket, in the order they first hold one. */
+    @Override
+    public List<String> shards() {
+        return placement.shards();
+    }
+
+    public BucketPlacement placement() {
+        return placement;
+    }
+
+    public BucketOf bucketOf() {
+        return bucketOf;
+    }
+
+    public int buckets() {
+        return placement.buckets();
+    }
+
+    /** This strategy's placement grown onto more shards; see {@link BucketPlacement#grow}. */
+    public BucketPlacement grow(List<String> newShards) {
+        return placement.grow(newShards);
+    }
+
+    /**
+     * {@code buckets 4096 (mod) over [s0, s1, s2, s3]} for the default placement; any other
+     * placement follows as its bucket ranges (up to eight) or as the number of ranges and a
+     * digest of the placement, so that unequal strategies never describe themselves alike.
+     */
+    @Override
+    public String describe() {
+        return describe;
+    }
+
+    private static String describe(BucketPlacement placement, BucketOf bucketOf) {
+        String head = "buckets " + placement.buckets() + " (" + bucketOf.yaml() + ") over " + placement.shards();
+        if (placement.isDefault()) {
+            return head;
+        }
+        Map<String, String> ranges = placement.ranges();
+        if (ranges.size() <= 8) {
+            return head + ", placed " + ranges.toString().replace("=", ": ").replace("{", "").replace("}", "");
+        }
+        StringBuilder text = new StringBuilder();
+        ranges.forEach((r, s) -> text.append(r).append(':').append(s).append(','));
+        return head + ", placed in " + ranges.size() + " ranges (digest "
+                + Long.toHexString(HashStrategy.hash(text.toString())) + ")";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BucketStrategy s && s.bucketOf == bucketOf && s.placement.equals(placement);
+    }
+
+    @Override
+    public int hashCode() {
+        return placement.hashCode() * 31 + bucketOf.ordinal() * 7 + 3;
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}
