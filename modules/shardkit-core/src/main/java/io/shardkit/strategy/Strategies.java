@@ -29,6 +29,21 @@ public final class Strategies {
     }
 
     /**
+     * {@code buckets} buckets (a power of two) over the shards, bucket b on {@code shards[b mod n]};
+     * a key's bucket is {@code floorMod(key, buckets)} ({@code mod}) or its FNV-1a 64 hash mod
+     * buckets ({@code hash}). See {@link BucketStrategy}; {@link #buckets(BucketPlacement,
+     * BucketStrategy.BucketOf)} takes another placement.
+     */
+    public static Strategy buckets(int buckets, BucketStrategy.BucketOf bucketOf, String... shards) {
+        return new BucketStrategy(buckets, bucketOf, List.of(shards));
+    }
+
+    /** Buckets placed as {@code placement} says (from {@link BucketPlacement#of} or {@link BucketPlacement#grow}). */
+    public static Strategy buckets(BucketPlacement placement, BucketStrategy.BucketOf bucketOf) {
+        return new BucketStrategy(placement, bucketOf);
+    }
+
+    /**
      * Every row on {@code shard}, whatever the key (any type): for a table split by name inside one
      * database. Describes itself as {@code all rows on s0}.
      */

@@ -1,5 +1,5 @@
 /**
- * The built-in sharding strategies (key mod N, hash, range, list) and the adapter for a user's own
+ * The built-in sharding strategies (key mod N, hash, range, list, buckets with a placement) and the adapter for a user's own
  * choosers: each maps a shard key value to shards and answers the three chooser interfaces of
  * {@code io.shardkit}. {@link io.shardkit.strategy.Strategies} makes them for the Java builder;
  * YAML names them by {@code type}. Split rules ({@link io.shardkit.strategy.SplitRule}, made by

@@ -151,6 +151,19 @@ class BucketStrategyTest {
     }
 
     @Test
+    void i15_17_theJavaFactoriesMakeTheSameStrategiesAsTheShardMap() throws Exception {
+        Strategy byFactory = Strategies.buckets(4096, BucketOf.MOD, "s0", "s1", "s2", "s3");
+        assertThat(byFactory).isEqualTo(new BucketStrategy(4096, BucketOf.MOD, FOUR));
+        assertThat(byFactory.chooseShard("players", 1042L).shard()).isEqualTo("s2");
+        assertThat(byFactory.chooseShard("players", -1L).shard()).as("floorMod(-1, 4096) = 4095, on s3").isEqualTo("s3");
+        BucketPlacement grown = new BucketStrategy(4096, BucketOf.HASH, FOUR).grow(FIVE);
+        Strategy placed = Strategies.buckets(grown, BucketOf.HASH);
+        assertThat(placed).isEqualTo(new BucketStrategy(grown, BucketOf.HASH))
+                .isNotEqualTo(Strategies.buckets(4096, BucketOf.HASH, "s0", "s1", "s2", "s3", "s4"));
+        assertThat(placed.shards()).isEqualTo(FIVE);
+    }
+
+    @Test
     void i15_05_equalBucketsFunctionAndPlacementAreCoLocated() {
         BucketStrategy a = new BucketStrategy(4096, BucketOf.MOD, FOUR);
         assertThat(a).isEqualTo(new BucketStrategy(4096, BucketOf.MOD, FOUR)).hasSameHashCodeAs(
