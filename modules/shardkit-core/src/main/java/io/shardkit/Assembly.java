@@ -8,6 +8,7 @@ import io.shardkit.internal.ScatterThreads;
 import io.shardkit.jdbc.ShardedConnection;
 import io.shardkit.pool.ReadOnlyCheck;
 import io.shardkit.pool.ShardRegistry;
+import io.shardkit.reshard.Epochs;
 import io.shardkit.route.Router;
 import io.shardkit.route.SplitCatalog;
 import io.shardkit.sql.AnalysisCache;
@@ -30,12 +31,36 @@ final class Assembly {
     private final Router router;
     private final ExecutorService scatter;
     private final long mergeRowLimit;
+    /** The versioned map's poll, or {@code null} without {@code resharding:}. */
+    private final Epochs epochs;
 
-    /** Opens the map's pools; the map is validated. */
-    Assembly(ShardMap map) throws ShardException {
+    /**
+     * Opens the map's pools; the map is validated. With {@code resharding:}, binds this data
+     * source's own bucket strategies, reads the live epochs from the control shard (creating and
+     * seeding its table when needed) and starts the poll; a failure there closes the pools again.
+     */
+    Assembly(ShardMap given) throws ShardException {
+        ShardMap map = Epochs.bind(given);
         Settings settings = map.settings();
         this.map = map;
         this.registry = new ShardRegistry(map);
+        if (map.resharding() == null) {
+            this.epochs = null;
+        } else {
+            int control = registry.indexOf(map.resharding().control());
+            try {
+                this.epochs = Epochs.start(map, () -> registry.borrow(control));
+            } catch (SQLException | RuntimeException e) {
+                registry.close();
+                if (e instanceof ShardException s) {
+                    throw s;
+                }
+                if (e instanceof SQLException q) {
+                    throw ShardException.fromShard(map.resharding().control(), "read the versioned map shardkit_map", q);
+                }
+                throw (RuntimeException) e;
+            }
+        }
         this.cache = new AnalysisCache(new Analyzer(map), settings.analysisCacheSize());
         this.router = new Router(map, registry);
         this.mergeRowLimit = settings.mergeRowLimit();
@@ -108,6 +133,9 @@ final class Assembly {
     }
 
     void close() {
+        if (epochs != null) {
+            epochs.close();
+        }
         scatter.shutdownNow();
         registry.close();
     }

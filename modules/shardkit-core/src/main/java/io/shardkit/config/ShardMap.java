@@ -21,9 +21,15 @@ import java.util.TreeSet;
  * @param tables lower-case table name → rule
  * @param defaultShard where tables the map does not name live; {@code null} means such tables are an error
  * @param tenancy schema-per-tenant settings (YAML {@code tenancy:}), or {@code null} when there are none
+ * @param resharding the versioned map of bucket tables (YAML {@code resharding:}), or {@code null}
  */
 public record ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<String, TableRule> tables,
-        String defaultShard, Settings settings, Tenancy tenancy) {
+        String defaultShard, Settings settings, Tenancy tenancy, Resharding resharding) {
+
+    public ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<String, TableRule> tables, String defaultShard,
+            Settings settings, Tenancy tenancy) {
+        this(shards, pool, tables, defaultShard, settings, tenancy, null);
+    }
 
     public ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<String, TableRule> tables, String defaultShard) {
         this(shards, pool, tables, defaultShard, Settings.DEFAULTS);
@@ -39,6 +45,16 @@ public record ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<Str
         shards = List.copyOf(shards);
         pool = Collections.unmodifiableMap(new LinkedHashMap<>(pool));
         tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables));
+    }
+
+    /** This map with a versioned map of its bucket tables ({@code null}: none). */
+    public ShardMap withResharding(Resharding value) {
+        return new ShardMap(shards, pool, tables, defaultShard, settings, tenancy, value);
+    }
+
+    /** This map with other table rules (the versioned map binds each data source's own bucket strategies). */
+    public ShardMap withTables(Map<String, TableRule> value) {
+        return new ShardMap(shards, pool, value, defaultShard, settings, tenancy, resharding);
     }
 
     public List<String> shardNames() {
@@ -113,6 +129,12 @@ public record ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<Str
         }
         if (tenancy != null) {
             tenancy.validate(problems, this);
+        }
+        if (resharding != null) {
+            checkShard(problems, "resharding.control", resharding.control(), known);
+            if (resharding.poll().isNegative() || resharding.poll().isZero()) {
+                problems.add("resharding.poll", "the poll interval must be positive, got " + resharding.poll());
+            }
         }
     }
 

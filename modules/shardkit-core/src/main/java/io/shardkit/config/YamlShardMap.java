@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,7 +39,8 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
  */
 public final class YamlShardMap {
     private static final Set<String> ROOT_KEYS =
-            Set.of("shards", "pool", "tables", "defaultShard", "settings", "tenancy");
+            Set.of("shards", "pool", "tables", "defaultShard", "settings", "tenancy", "resharding");
+    private static final Set<String> RESHARDING_KEYS = Set.of("control", "poll");
     private static final Set<String> TENANCY_KEYS = Set.of("mode", "schema", "logicalSchemas", "shared", "tenants",
             "role");
     private static final Set<String> SETTINGS_KEYS = Set.of("analysisCacheSize", "scatterThreads", "mergeRowLimit",
@@ -153,7 +155,8 @@ public final class YamlShardMap {
                 .readTables(fields.get("tables"), shards, known);
         String defaultShard = nodes.text(fields.get("defaultShard"), "defaultShard");
         ShardMap map = new ShardMap(shards, pool, tables, defaultShard, readSettings(fields.get("settings")),
-                fields.containsKey("tenancy") ? readTenancy(fields.get("tenancy")) : null);
+                fields.containsKey("tenancy") ? readTenancy(fields.get("tenancy")) : null,
+                fields.containsKey("resharding") ? readResharding(fields.get("resharding")) : null);
         map.validate(problems, false);
         problems.throwIfAny();
         return map;
@@ -260,6 +263,28 @@ public final class YamlShardMap {
         return new Tenancy(mode, schema == null ? Tenancy.PLACEHOLDER : schema,
                 nodes.names(f.get("logicalSchemas"), "tenancy.logicalSchemas"), nodes.names(f.get("shared"), "tenancy.shared"),
                 nodes.names(f.get("tenants"), "tenancy.tenants"), nodes.text(f.get("role"), "tenancy.role"));
+    }
+
+    /** The {@code resharding:} section; the control shard is checked by {@link ShardMap#validate}. */
+    private Resharding readResharding(Node node) {
+        MappingNode m = nodes.mapping(node, "resharding");
+        if (m == null) {
+            return null;
+        }
+        Map<String, Node> f = nodes.fields(m, "resharding", RESHARDING_KEYS);
+        String control = nodes.required(f, "resharding", "control", "the shard that holds the control table shardkit_map");
+        String poll = nodes.text(f.get("poll"), "resharding.poll");
+        Duration every = Resharding.DEFAULT_POLL;
+        if (poll != null) {
+            try {
+                String t = poll.strip();
+                every = t.endsWith("ms") ? Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).strip()))
+                        : Cutoff.parseAge(t);
+            } catch (IllegalArgumentException e) {
+                problems.add("resharding.poll", "'" + poll + "' is not a duration (write 5s, 500ms, 1m or PT5S)");
+            }
+        }
+        return control == null ? null : new Resharding(control, every);
     }
 
     private Settings readSettings(Node node) {

@@ -23,10 +23,16 @@ import java.util.Map;
  *       as an unsigned number, mod B; keys of any type.</li>
  * </ul>
  *
- * <p>Two tables are co-located when B, the bucket function and the placement are equal. Cost:
+ * <p>Two tables are co-located when B, the bucket function and the placement are equal; once a
+ * strategy is {@link #inGroup bound to a bucket group} (a map with {@code resharding:}), when B, the
+ * bucket function and the group are equal, so that tables stay joinable across epochs. Cost:
  * one {@code int} per bucket for the placement, and for B up to {@link #CACHED} one answer per
  * bucket, built the first time a key of that bucket is routed and reused after, so routing then
  * allocates nothing; above {@link #CACHED} buckets each routed key builds its answer.
+ *
+ * <p>The live placement, its epoch and its answers are one immutable {@link Live} behind a volatile
+ * reference: each routed key reads it once, and {@link #switchTo} replaces all three at once, so a
+ * key is routed by one epoch and a switch happens between lookups.
  */
 public final class BucketStrategy implements Strategy {
     /** Up to this many buckets, answers are kept per bucket. */
@@ -49,22 +55,38 @@ public final class BucketStrategy implements Strategy {
     private record Answer(ShardChoice choice, Candidates candidates) {
     }
 
-    private final BucketPlacement placement;
+    /**
+     * One epoch's placement with its answer cache (swapped with it) and scatter target.
+     * {@code epoch} 0 means the strategy is not versioned: reasons then name no epoch.
+     */
+    private record Live(BucketPlacement placement, long epoch, Answer[] answers, Targets all) {
+        static Live of(BucketPlacement placement, long epoch) {
+            return new Live(placement, epoch, placement.buckets() <= CACHED ? new Answer[placement.buckets()] : null,
+                    Targets.all("no shard key predicate → all " + placement.shards().size() + " shards holding a bucket"));
+        }
+    }
+
     private final BucketOf bucketOf;
+    private final int buckets;
     private final int mask;
     private final String rule;
-    private final Answer[] answers;
-    private final Targets all;
+    private final String group;
     private final String describe;
+    private volatile Live live;
 
     public BucketStrategy(BucketPlacement placement, BucketOf bucketOf) {
-        this.placement = placement;
+        this(placement, bucketOf, null, 0);
+    }
+
+    private BucketStrategy(BucketPlacement placement, BucketOf bucketOf, String group, long epoch) {
         this.bucketOf = bucketOf;
-        this.mask = placement.buckets() - 1;
-        this.rule = (bucketOf == BucketOf.MOD ? "key" : "fnv1a64(key)") + " mod " + placement.buckets();
-        this.answers = placement.buckets() <= CACHED ? new Answer[placement.buckets()] : null;
-        this.all = Targets.all("no shard key predicate → all " + placement.shards().size() + " shards holding a bucket");
-        this.describe = describe(placement, bucketOf);
+        this.buckets = placement.buckets();
+        this.mask = buckets - 1;
+        this.rule = (bucketOf == BucketOf.MOD ? "key" : "fnv1a64(key)") + " mod " + buckets;
+        this.group = group;
+        this.describe = group == null ? describe(placement, bucketOf)
+                : "buckets " + buckets + " (" + bucketOf.yaml() + "), group " + group;
+        this.live = Live.of(placement, epoch);
     }
 
     /** The default placement of {@code buckets} over {@code shards} (bucket b on {@code shards[b mod n]}). */
@@ -102,10 +124,12 @@ public final class BucketStrategy implements Strategy {
      * whole answer.
      */
     private Answer answer(int b) {
+        Live l = live; // read once: the whole answer is of one epoch
+        Answer[] answers = l.answers;
         Answer a = answers == null ? null : answers[b];
         if (a == null) {
-            String shard = placement.shardOf(b);
-            String reason = "bucket " + b + " (" + rule + ") → " + shard;
+            String shard = l.placement.shardOf(b);
+            String reason = "bucket " + b + " (" + rule + ") → " + shard + (l.epoch > 0 ? ", epoch " + l.epoch : "");
             a = new Answer(new ShardChoice(shard, reason), Candidates.of(shard, reason));
             if (answers != null) {
                 answers[b] = a;
@@ -116,17 +140,67 @@ public final class BucketStrategy implements Strategy {
 
     @Override
     public Targets chooseShards(String table, String sql) {
-        return all;
+        return live.all;
     }
 
-    /** The shards that hold a bucket, in the order they first hold one. */
+    /** The shards that hold a bucket in the live placement, in the order they first hold one. */
     @Override
     public List<String> shards() {
-        return placement.shards();
+        return live.placement.shards();
     }
 
+    /** The live placement (of the live epoch when versioned); immutable, replaced whole by {@link #switchTo}. */
     public BucketPlacement placement() {
-        return placement;
+        return live.placement;
+    }
+
+    /** The live epoch: 0 when the strategy is not versioned (no {@code resharding:} in the map). */
+    public long epoch() {
+        return live.epoch;
+    }
+
+    /** The bucket group this strategy is bound to, or {@code null} when it is not versioned. */
+    public String group() {
+        return group;
+    }
+
+    /**
+     * A new strategy with this one's B, bucket function and live placement, bound to bucket group
+     * {@code name}, at epoch 0 until the first {@link #switchTo}: equal to every strategy of the
+     * same B, bucket function and group, whatever their placements. Each data source binds its own.
+     */
+    public BucketStrategy inGroup(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("a bucket group needs a name");
+        }
+        return new BucketStrategy(live.placement, bucketOf, name, 0);
+    }
+
+    /**
+     * Makes {@code placement} the live one at {@code epoch}, when that epoch is newer than the live
+     * one (an older or equal epoch is ignored: a poll and a publish may race). For the resharding
+     * package; statements already routing keep the placement they read.
+     *
+     * @return whether the placement was switched
+     * @throws IllegalStateException when this strategy is not bound to a group
+     * @throws IllegalArgumentException when the placement has another B
+     */
+    public synchronized boolean switchTo(BucketPlacement placement, long epoch) {
+        if (group == null) {
+            throw new IllegalStateException("only a strategy bound to a bucket group switches placements");
+        }
+        if (placement.buckets() != buckets) {
+            throw new IllegalArgumentException("group " + group + " has " + buckets + " buckets; a placement of "
+                    + placement.buckets() + " cannot replace it");
+        }
+        if (epoch < 1) {
+            throw new IllegalArgumentException("epochs count from 1, got " + epoch);
+        }
+        if (epoch <= live.epoch) {
+            return false;
+        }
+        live = Live.of(placement, epoch);
+        return true;
     }
 
     public BucketOf bucketOf() {
@@ -134,18 +208,19 @@ public final class BucketStrategy implements Strategy {
     }
 
     public int buckets() {
-        return placement.buckets();
+        return buckets;
     }
 
-    /** This strategy's placement grown onto more shards; see {@link BucketPlacement#grow}. */
+    /** This strategy's live placement grown onto more shards; see {@link BucketPlacement#grow}. */
     public BucketPlacement grow(List<String> newShards) {
-        return placement.grow(newShards);
+        return live.placement.grow(newShards);
     }
 
     /**
      * {@code buckets 4096 (mod) over [s0, s1, s2, s3]} for the default placement; any other
      * placement follows as its bucket ranges (up to eight) or as the number of ranges and a
-     * digest of the placement, so that unequal strategies never describe themselves alike.
+     * digest of the placement, so that unequal strategies never describe themselves alike. Bound to
+     * a group: {@code buckets 4096 (mod), group players}, the same in every epoch.
      */
     @Override
     public String describe() {
@@ -169,12 +244,17 @@ public final class BucketStrategy implements Strategy {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BucketStrategy s && s.bucketOf == bucketOf && s.placement.equals(placement);
+        if (!(o instanceof BucketStrategy s) || s.bucketOf != bucketOf || s.buckets != buckets
+                || (s.group == null) != (group == null)) {
+            return false;
+        }
+        return group != null ? s.group.equals(group) : s.live.placement.equals(live.placement);
     }
 
     @Override
     public int hashCode() {
-        return placement.hashCode() * 31 + bucketOf.ordinal() * 7 + 3;
+        return (group != null ? group.hashCode() * 17 + buckets : live.placement.hashCode()) * 31
+                + bucketOf.ordinal() * 7 + 3;
     }
 
     @Override
