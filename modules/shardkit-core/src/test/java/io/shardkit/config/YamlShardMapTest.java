@@ -388,7 +388,7 @@ public class YamlShardMapTest {
         assertProblem(FOUR_SHARDS + """
                 table:
                   players: {broadcast: true}
-                """, "table: unknown key 'table' (known: defaultShard, pool, settings, shards, tables, tenancy) (line 10)");
+                """, "table: unknown key 'table' (known: defaultShard, pool, resharding, settings, shards, tables, tenancy) (line 10)");
     }
 
     @Test
@@ -493,7 +493,7 @@ public class YamlShardMapTest {
                 """;
         ShardMapException e = refused(yaml);
         assertThat(e.problems()).containsExactlyInAnyOrder(
-                "colour: unknown key 'colour' (known: defaultShard, pool, settings, shards, tables, tenancy) (line 18)",
+                "colour: unknown key 'colour' (known: defaultShard, pool, resharding, settings, shards, tables, tenancy) (line 18)",
                 "tables.players.strategy.shards[1]: unknown shard 's7' (known: s0, s1) (line 14)",
                 "shards[1].url: malformed JDBC URL 'foo' (expected jdbc:<driver>:<database>) (line 5)",
                 "shards[2].name: duplicate shard 's0' (also shards[0]) (line 6)",

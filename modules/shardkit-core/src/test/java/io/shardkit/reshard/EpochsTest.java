@@ -245,4 +245,27 @@ class EpochsTest {
         t.join(5_000);
         assertThat(t.isAlive()).as("thread %s after close", t.getName()).isFalse();
     }
+
+    @Test
+    void i15_35_boundStrategiesAreEqualByBucketsFunctionAndGroupWhateverTheirPlacement() throws Exception {
+        List<String> four = List.of("s0", "s1", "s2", "s3");
+        BucketStrategy plain = new BucketStrategy(16, BucketStrategy.BucketOf.MOD, four);
+        BucketStrategy other = new BucketStrategy(moved(), BucketStrategy.BucketOf.MOD);
+        assertThat(plain).as("unbound: the placement decides").isNotEqualTo(other);
+        BucketStrategy a = plain.inGroup("players");
+        BucketStrategy b = other.inGroup("players");
+        assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+        assertThat(a.describe()).isEqualTo(b.describe()).isEqualTo("buckets 16 (mod), group players");
+        assertThat(a).isNotEqualTo(plain.inGroup("matches")).isNotEqualTo(plain)
+                .isNotEqualTo(new BucketStrategy(16, BucketStrategy.BucketOf.HASH, four).inGroup("players"))
+                .isNotEqualTo(new BucketStrategy(32, BucketStrategy.BucketOf.MOD, four).inGroup("players"));
+        assertThat(a.switchTo(moved(), 3)).isTrue();
+        assertThat(a.placement()).isEqualTo(moved());
+        assertThat(a.switchTo(BucketPlacement.defaultOver(16, four), 2)).as("an older epoch is ignored").isFalse();
+        assertThat(a.epoch()).isEqualTo(3);
+        assertThat(a.chooseShard("players", 1042L).reason()).isEqualTo("bucket 2 (key mod 16) → s0, epoch 3");
+        assertThatThrownBy(() -> plain.switchTo(moved(), 2)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> a.switchTo(BucketPlacement.defaultOver(32, four), 4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("group players has 16 buckets");
+    }
 }
