@@ -268,4 +268,38 @@ class EpochsTest {
         assertThatThrownBy(() -> a.switchTo(BucketPlacement.defaultOver(32, four), 4))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("group players has 16 buckets");
     }
+
+    private void execute(int shard, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("s" + shard + ".db"));
+                Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    @Test
+    void i15_36_aDataSourceDoesNotStartOnAnEpochItCannotUse() throws Exception {
+        String section = "resharding: {control: s0, poll: 1m}";
+        try (ShardedDataSource ds = open(section)) {
+            assertThat(Resharding.of(ds).epoch("players")).isEqualTo(1);
+        }
+        execute(0, "INSERT INTO shardkit_map SELECT 2, bucket_group, bucket_from, bucket_to,"
+                + " CASE WHEN bucket_from = 5 THEN 's9' ELSE shard END FROM shardkit_map WHERE bucket_group = 'players'");
+        assertThatThrownBy(() -> open(section)).isInstanceOf(SQLException.class)
+                .hasMessage("bucket group players places buckets on shard 's9', which the map does not name"
+                        + " (known: s0, s1, s2, s3)");
+        execute(0, "DELETE FROM shardkit_map WHERE epoch = 2");
+        execute(0, "INSERT INTO shardkit_map SELECT 2, bucket_group, bucket_from, bucket_to, shard FROM shardkit_map"
+                + " WHERE bucket_group = 'players' AND bucket_from <> 7");
+        assertThatThrownBy(() -> open(section)).isInstanceOf(SQLException.class)
+                .hasMessage("shardkit_map epoch 2 of bucket group players: bucket 7 is not placed")
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo(SqlStates.DATA_CORRUPTED);
+        execute(0, "DELETE FROM shardkit_map WHERE epoch = 2 AND bucket_from = 0");
+        execute(0, "INSERT INTO shardkit_map VALUES (2, 'players', 0, 7, 's0')");
+        assertThatThrownBy(() -> open(section)).isInstanceOf(SQLException.class)
+                .hasMessage("shardkit_map epoch 2 of bucket group players: bucket 1 is placed twice");
+        execute(0, "DELETE FROM shardkit_map WHERE epoch = 2");
+        try (ShardedDataSource ds = open(section)) {
+            assertThat(Resharding.of(ds).epoch("players")).as("the good epoch again").isEqualTo(1);
+        }
+    }
 }
