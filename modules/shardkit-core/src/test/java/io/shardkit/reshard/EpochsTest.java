@@ -302,4 +302,43 @@ class EpochsTest {
             assertThat(Resharding.of(ds).epoch("players")).as("the good epoch again").isEqualTo(1);
         }
     }
+
+    /** The answer cache goes with the placement; measured with the JVM's per-thread allocation counter. */
+    @Test
+    void i15_37_afterASwitchAnswersAreOfTheNewEpochAndRoutingAgainAllocatesNoMoreThanMod() throws Exception {
+        List<String> four = List.of("s0", "s1", "s2", "s3");
+        BucketStrategy s = new BucketStrategy(4096, BucketStrategy.BucketOf.MOD, four).inGroup("players");
+        assertThat(s.switchTo(BucketPlacement.defaultOver(4096, four), 1)).isTrue();
+        assertThat(s.chooseShard("players", 1042L).reason()).isEqualTo("bucket 1042 (key mod 4096) → s2, epoch 1");
+        BucketPlacement grown = s.grow(List.of("s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"));
+        assertThat(s.switchTo(grown, 2)).isTrue();
+        assertThat(s.chooseShard("players", 1042L).reason()).as("bucket 1042 mod 8 = 2: stays, the epoch changes")
+                .isEqualTo("bucket 1042 (key mod 4096) → s2, epoch 2");
+        assertThat(s.candidates("players", 1046L).reason()).isEqualTo("bucket 1046 (key mod 4096) → s6, epoch 2");
+        assertThat(s.shards()).hasSize(8);
+        assertThat(s.chooseShards("players", "SELECT 1").reason()).contains("all 8 shards");
+
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Object[] keys = new Object[8192];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = (long) i * 7919 - 20_000_000L;
+        }
+        io.shardkit.strategy.Strategy mod = new io.shardkit.strategy.ModStrategy(four);
+        long[] bytes = new long[2];
+        for (int round = 0; round < 3; round++) { // the first round fills epoch 2's answers
+            int i = 0;
+            for (io.shardkit.strategy.Strategy st : new io.shardkit.strategy.Strategy[] {s, mod}) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                int sum = 0;
+                for (Object key : keys) {
+                    sum += st.chooseShard("players", key).shard().length() + st.candidates("players", key).shards().size();
+                }
+                bytes[i++] = threads.getCurrentThreadAllocatedBytes() - before;
+                assertThat(sum).isEqualTo(keys.length * 3);
+            }
+        }
+        assertThat(bytes[0]).as("bytes allocated routing %d keys twice on epoch 2", keys.length)
+                .isLessThanOrEqualTo(bytes[1] + 1024);
+    }
 }
