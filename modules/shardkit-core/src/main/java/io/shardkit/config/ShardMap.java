@@ -132,6 +132,12 @@ public record ShardMap(List<ShardSpec> shards, Map<String, Object> pool, Map<Str
         }
         if (resharding != null) {
             checkShard(problems, "resharding.control", resharding.control(), known);
+            for (ShardSpec s : shards) {
+                if (s.name().equals(resharding.control()) && s.readOnly()) {
+                    problems.add("resharding.control", "shard '" + s.name() + "' is readOnly: the control table"
+                            + " shardkit_map is written there (seeded at start, an epoch per publish)");
+                }
+            }
             if (resharding.poll().isNegative() || resharding.poll().isZero()) {
                 problems.add("resharding.poll", "the poll interval must be positive, got " + resharding.poll());
             }

@@ -172,7 +172,11 @@ final class ControlTable {
                 throw corrupt(group, epoch, "bucket " + b + " is not placed");
             }
         }
-        return BucketPlacement.of(Arrays.asList(of));
+        try {
+            return BucketPlacement.of(Arrays.asList(of));
+        } catch (IllegalArgumentException e) {
+            throw corrupt(group, epoch, e.getMessage()); // an empty shard name
+        }
     }
 
     private static ShardException corrupt(String group, long epoch, String what) {

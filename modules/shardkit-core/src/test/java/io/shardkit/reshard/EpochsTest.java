@@ -220,6 +220,11 @@ class EpochsTest {
                 .hasMessageContaining("resharding.poll: the poll interval must be positive, got PT0S (line 12)");
         assertThatThrownBy(() -> load("resharding:\n  poll: 5s")).isInstanceOf(ShardMapException.class)
                 .hasMessageContaining("resharding.control: ").hasMessageContaining("(line 10)");
+        assertThatThrownBy(() -> YamlShardMap.load(new ByteArrayInputStream(yaml("resharding: {control: s3}")
+                .replace("s3.db\", create: true}", "s3.db\", create: true, readOnly: true}")
+                .getBytes(StandardCharsets.UTF_8)), "t.yaml", k -> null)).isInstanceOf(ShardMapException.class)
+                .hasMessageContaining("resharding.control: shard 's3' is readOnly: the control table shardkit_map is"
+                        + " written there (seeded at start, an epoch per publish) (line 10)");
         assertThatThrownBy(() -> load("resharding: {control: s0, every: 5s}")).isInstanceOf(ShardMapException.class)
                 .hasMessageContaining("resharding.every").hasMessageContaining("(line 10)");
     }
@@ -297,6 +302,11 @@ class EpochsTest {
         execute(0, "INSERT INTO shardkit_map VALUES (2, 'players', 0, 7, 's0')");
         assertThatThrownBy(() -> open(section)).isInstanceOf(SQLException.class)
                 .hasMessage("shardkit_map epoch 2 of bucket group players: bucket 1 is placed twice");
+        execute(0, "DELETE FROM shardkit_map WHERE epoch = 2");
+        execute(0, "INSERT INTO shardkit_map SELECT 2, bucket_group, bucket_from, bucket_to,"
+                + " CASE WHEN bucket_from = 3 THEN '' ELSE shard END FROM shardkit_map WHERE bucket_group = 'players'");
+        assertThatThrownBy(() -> open(section)).isInstanceOf(SQLException.class)
+                .hasMessage("shardkit_map epoch 2 of bucket group players: bucket 3 is not placed");
         execute(0, "DELETE FROM shardkit_map WHERE epoch = 2");
         try (ShardedDataSource ds = open(section)) {
             assertThat(Resharding.of(ds).epoch("players")).as("the good epoch again").isEqualTo(1);
