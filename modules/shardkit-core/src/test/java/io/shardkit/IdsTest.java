@@ -253,4 +253,24 @@ class IdsTest {
                     .isGreaterThanOrEqualTo(Ids.SAFE_LIMIT);
         }
     }
+
+    @Test
+    void i15_56_anUpdateOfTheIdAndAnIdThatIsNoNumberAreRefused() throws Exception {
+        try (ShardedDataSource ds = open(4096, "mod", true); Connection c = ds.getConnection();
+                Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE matches (match_id INTEGER PRIMARY KEY, player_id INTEGER, score INTEGER)");
+            assertThatThrownBy(() -> st.executeUpdate("UPDATE matches SET match_id = 4098 WHERE player_id = 1"))
+                    .isInstanceOf(RefusedException.class)
+                    .hasMessageStartingWith("UPDATE changes matches.match_id, the table's idOf column: an id carries its"
+                            + " row's bucket (id mod B) and routes by it, so ids are made once, by"
+                            + " ds.ids(\"matches\").next(key), and never change");
+            assertThat(st.executeUpdate("UPDATE matches SET score = 1 WHERE player_id = 1")).isZero();
+            assertThatThrownBy(() -> ds.explain("SELECT score FROM matches WHERE match_id = ?", "x1"))
+                    .isInstanceOf(ShardException.class)
+                    .hasMessageStartingWith("matches.match_id = 'x1' is not a whole number, so it names no bucket")
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo(SqlStates.INVALID_PARAMETER_VALUE);
+            assertThat(ds.explain("SELECT score FROM matches WHERE match_id = ?", (Object) null).shards())
+                    .as("NULL matches no row: routed as without a predicate").hasSize(4);
+        }
+    }
 }
