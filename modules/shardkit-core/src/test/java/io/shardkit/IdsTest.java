@@ -228,6 +228,16 @@ class IdsTest {
                     + " (4099, 3, 0)")).isEqualTo(2);
             assertThat(st.executeUpdate("INSERT INTO matches (player_id, score) VALUES (5, 0)"))
                     .as("without the id column nothing is checked").isEqualTo(1);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO matches (match_id, player_id, score) VALUES (?, ?, 1)")) {
+                ps.setLong(1, 2 * 4096 + 7);
+                ps.setLong(2, 7);
+                ps.addBatch();
+                ps.setLong(1, 2 * 4096 + 8);
+                ps.setLong(2, 9);
+                ps.addBatch();
+                assertThatThrownBy(ps::executeBatch).as("a batch is checked entry by entry")
+                        .hasMessageContaining("has match_id 8200 of bucket 8 (id mod 4096) but its key 9 is in bucket 9");
+            }
         }
     }
 

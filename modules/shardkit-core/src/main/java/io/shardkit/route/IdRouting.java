@@ -60,11 +60,15 @@ final class IdRouting {
 
     /**
      * Refuses an INSERT row whose id (a value, not an expression) is in another bucket than its key: the row would sit
-     * on the key's shard while {@code WHERE id = ?} looks on the id's.
+     * on the key's shard while {@code WHERE id = ?} looks on the id's. Nothing to check when the INSERT does not list
+     * the id column.
      */
     static void checkInsert(SqlAnalysis a, Object[] params) throws SQLException {
-        BucketStrategy strategy = (BucketStrategy) a.strategy();
         List<ValueRef> ids = a.idValues();
+        if (ids == null) {
+            return;
+        }
+        BucketStrategy strategy = (BucketStrategy) a.strategy();
         for (int r = 0; r < ids.size(); r++) {
             Object id = ids.get(r) == null ? null : ids.get(r).resolve(params);
             Object key = a.insertRows().keys().get(r).resolve(params);

@@ -187,9 +187,7 @@ public final class Router {
         RouteDecision d;
         List<String> byId = a.idValues() != null && a.insertRows() == null ? IdRouting.shards(a, params, why) : null;
         if (a.insertRows() != null) {
-            if (a.idValues() != null) {
-                IdRouting.checkInsert(a, params);
-            }
+            IdRouting.checkInsert(a, params);
             d = insert(a, strategy, table, params, why);
         } else if (a.kind() == StatementKind.DDL) {
             d = decision(shardNames.indexes(strategy.shards(), "strategy", table));
