@@ -8,6 +8,7 @@ import io.shardkit.config.ShardSpec;
 import io.shardkit.config.TableRule;
 import io.shardkit.config.Tenancy;
 import io.shardkit.config.YamlShardMap;
+import io.shardkit.ids.Ids;
 import io.shardkit.jdbc.ShardKey;
 import io.shardkit.pool.AdminConnections;
 import io.shardkit.strategy.Strategy;
@@ -87,13 +88,11 @@ public final class ShardedDataSource extends DataSourceView implements AutoClose
     }
 
     /**
-     * One tenant's view of this data source (schema-per-tenant tenancy, YAML {@code tenancy:}): its connections run
-     * every statement in the tenant's schema, over the same pools as every other tenant. A tenant listed in the map
-     * or created through {@link #tenants()} is answered from memory; another is looked up in the database once.
-     *
-     * @throws SQLException SQLState {@value Tenants#INVALID_NAME} for a name that is not a plain lower-case
-     *     identifier (or too long, or reserved), {@value Tenants#UNKNOWN_TENANT} for a tenant without a schema; never
-     *     a fallback to a default schema
+     * One tenant's view (schema-per-tenant tenancy, YAML {@code tenancy:}): its connections run every statement in the
+     * tenant's schema, over the pools all tenants share. A tenant of the map or of {@link #tenants()} is answered from
+     * memory; another is looked up in the database once.
+     * @throws SQLException SQLState {@value Tenants#INVALID_NAME} for a name that is not a plain lower-case identifier
+     *     (or too long, or reserved), {@value Tenants#UNKNOWN_TENANT} for a tenant without a schema; never a fallback
      */
     public TenantDataSource forTenant(String tenant) throws SQLException {
         return tenants.forTenant(tenant);
@@ -110,9 +109,8 @@ public final class ShardedDataSource extends DataSourceView implements AutoClose
     }
 
     /**
-     * JDBC 4.3: {@code createConnectionBuilder().shardingKey(key).build()} pins the connection to the key's shard.
-     * The key is placed by the strategy of the table named by the super sharding key (a one-value key holding a table
-     * name), or, without one, by the one strategy all sharded tables share.
+     * JDBC 4.3: {@code createConnectionBuilder().shardingKey(key).build()} pins the connection to the key's shard, placed
+     * by the strategy of the table the super sharding key names (or, without one, the one all sharded tables share).
      */
     @Override
     public ConnectionBuilder createConnectionBuilder() {
@@ -144,10 +142,12 @@ public final class ShardedDataSource extends DataSourceView implements AutoClose
         return Archiver.of(this, table);
     }
 
-    /**
-     * The ways a shard's pool user could write, one line each, as its database answers ({@code pool/ReadOnlyCheck});
-     * empty when read-only holds at the database. {@code shardkit check} reports it for every read-only shard.
-     */
+    /** Ids of a buckets table that carry a key's bucket ({@code ids("matches").next(playerId)}): {@link Ids#of}. */
+    public Ids ids(String table) throws ShardException {
+        return Ids.of(this, table);
+    }
+
+    /** How a shard's pool user could write, a line each, as its database says; empty: read-only holds there. */
     public List<String> readOnlyProblems(String shard) throws SQLException {
         return parts.readOnlyProblems(shard);
     }
@@ -172,8 +172,8 @@ public final class ShardedDataSource extends DataSourceView implements AutoClose
     }
 
     /**
-     * The shards known to be down now, by name, with why (a missing SQLite file, a pool that cannot start): statements
-     * that need them fail with 08001 or 08006 naming them; the others work. A shard is marked again each time tried.
+     * The shards known to be down now, with why (a missing SQLite file, a pool that cannot start): statements needing
+     * them fail with 08001 or 08006 naming them, the others work. A shard is marked again each time tried.
      */
     public Map<String, String> downShards() {
         return parts.registry.downShards();

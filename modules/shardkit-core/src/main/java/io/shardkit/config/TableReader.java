@@ -1,5 +1,6 @@
 package io.shardkit.config;
 
+import io.shardkit.strategy.BucketStrategy;
 import io.shardkit.strategy.Strategies;
 import io.shardkit.strategy.SplitRules;
 import io.shardkit.strategy.Strategy;
@@ -19,10 +20,11 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
  * YAML path, as {@link YamlNodes} does.
  */
 final class TableReader {
-    private static final Set<String> TABLE_KEYS = Set.of("key", "strategy", "broadcast", "shard", "archive", "split");
+    private static final Set<String> TABLE_KEYS = Set.of("key", "strategy", "broadcast", "shard", "archive", "split", "idOf");
     private static final Set<String> ARCHIVE_KEYS = Set.of("shards", "id", "lookup", "cutoff", "placement");
     private static final Set<String> CUTOFF_KEYS = Set.of("column", "age", "before", "below");
     private static final Set<String> PLACEMENT_KEYS = Set.of("column", "strategy");
+    private static final Set<String> ID_OF_KEYS = Set.of("column", "generator");
 
     private final Problems problems;
     private final YamlNodes nodes;
@@ -56,6 +58,11 @@ final class TableReader {
             Map<String, Node> f = nodes.fields(tm, path, TABLE_KEYS);
             boolean broadcast = nodes.bool(f.get("broadcast"), path + ".broadcast");
             String pinned = nodes.text(f.get("shard"), path + ".shard");
+            if (f.containsKey("idOf") && (f.containsKey("split") || f.containsKey("archive"))) {
+                problems.add(path + ".idOf", "idOf routes by the bucket in an id; it is for a table with a buckets"
+                        + " strategy, without split or archive");
+                continue;
+            }
             if (f.containsKey("split")) {
                 readSplitTable(table, path, f, broadcast, pinned, shards, known, tables);
                 continue;
@@ -83,6 +90,13 @@ final class TableReader {
                     if (f.containsKey("archive")) {
                         Archive archive = readArchive(f.get("archive"), path + ".archive", key, shards, known);
                         rule = archive == null ? rule : rule.withArchive(archive);
+                    }
+                    if (f.containsKey("idOf")) {
+                        TableRule.IdOf idOf = readIdOf(f.get("idOf"), path + ".idOf", strategy);
+                        if (idOf == null) {
+                            continue;
+                        }
+                        rule = rule.withIdOf(idOf);
                     }
                     tables.put(table, rule);
                 }
@@ -218,6 +232,31 @@ final class TableReader {
             }
         }
         return archive;
+    }
+
+    /** {@code idOf: {column: match_id, generator: bucketed}}, on a table with a buckets strategy only. */
+    private TableRule.IdOf readIdOf(Node node, String path, Strategy strategy) {
+        MappingNode m = nodes.mapping(node, path);
+        if (m == null) {
+            return null;
+        }
+        Map<String, Node> f = nodes.fields(m, path, ID_OF_KEYS);
+        String column = nodes.required(f, path, "column", "the column that holds the table's bucketed ids");
+        String generator = nodes.text(f.get("generator"), path + ".generator");
+        boolean ok = column != null;
+        if (generator == null) {
+            problems.add(path + ".generator", "missing: the generator of the ids (bucketed)");
+            ok = false;
+        } else if (!generator.equals("bucketed")) {
+            problems.add(path + ".generator", "expected bucketed (ids sequence * B + bucket), got '" + generator + "'");
+            ok = false;
+        }
+        if (!(strategy instanceof BucketStrategy)) {
+            problems.add(path, "idOf needs a buckets strategy (an id carries its key's bucket), this table's is "
+                    + strategy.describe());
+            ok = false;
+        }
+        return ok ? new TableRule.IdOf(column, generator) : null;
     }
 
     private Cutoff readCutoff(Node node, String path) {

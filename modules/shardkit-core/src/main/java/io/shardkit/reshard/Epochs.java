@@ -84,7 +84,7 @@ public final class Epochs implements AutoCloseable {
                 String name = rule.table();
                 BucketStrategy g = bound.computeIfAbsent(s, k -> k.inGroup(name));
                 rule = new TableRule(rule.table(), rule.kind(), rule.keyColumn(), g, rule.shard(), rule.archive(),
-                        rule.split());
+                        rule.split(), rule.idOf());
             }
             tables.put(rule.table(), rule);
         }

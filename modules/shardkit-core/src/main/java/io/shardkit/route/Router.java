@@ -185,12 +185,16 @@ public final class Router {
         Strategy strategy = a.strategy();
         String table = a.shardedTable();
         RouteDecision d;
+        List<String> byId = a.idValues() != null && a.insertRows() == null ? IdRouting.shards(a, params, why) : null;
         if (a.insertRows() != null) {
+            IdRouting.checkInsert(a, params);
             d = insert(a, strategy, table, params, why);
         } else if (a.kind() == StatementKind.DDL) {
             d = decision(shardNames.indexes(strategy.shards(), "strategy", table));
         } else if (a.keyValues() != null) {
             d = keyed(a, strategy, table, params, why);
+        } else if (byId != null) {
+            d = decision(shardNames.indexes(byId, "idOf", table));
         } else {
             Targets t = strategy.chooseShards(table, a.sql());
             if (t == null) {

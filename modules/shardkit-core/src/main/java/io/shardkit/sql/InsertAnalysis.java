@@ -132,6 +132,11 @@ final class InsertAnalysis {
                 }
             }
         }
+        int idAt = -1;
+        for (int i = 0; rule.idOf() != null && i < columns.size(); i++) {
+            idAt = name(columns.get(i).getColumnName()).equals(rule.idOf().column()) ? i : idAt;
+        }
+        List<ValueRef> ids = idAt < 0 ? null : new ArrayList<>();
         List<ValueRef> keys = new ArrayList<>();
         List<ValueRef> splitValues = splitAt < 0 ? null : new ArrayList<>();
         List<String> rowTexts = new ArrayList<>();
@@ -148,6 +153,9 @@ final class InsertAnalysis {
                         + " is an expression (" + row.get(keyAt) + "); give a literal or a ? parameter");
             }
             keys.add(key);
+            if (ids != null) {
+                ids.add(value(row.get(idAt))); // null for an expression: that row's id is not checked
+            }
             if (splitValues != null) {
                 ValueRef sv = value(row.get(splitAt));
                 if (sv == null) {
@@ -190,6 +198,9 @@ final class InsertAnalysis {
                 rule.strategy(), null, insertRows, List.of(), null, null, a.dialect);
         if (tiering != null) {
             analysis.withTiering(tiering);
+        }
+        if (ids != null) {
+            analysis.withIdValues(rule.idOf().column(), ids);
         }
         return anyUniqueKey ? analysis.withAnyUniqueKey() : analysis;
     }

@@ -125,11 +125,17 @@ final class ShardKeyPredicates {
 
     /** The sharded tables whose shard key {@code c} names. */
     List<String> keyTables(Column c, Map<String, TableRule> sharded) {
+        return keyTables(c, sharded, false);
+    }
+
+    /** The sharded tables whose shard key ({@code byId}: whose {@code idOf} column) {@code c} names. */
+    List<String> keyTables(Column c, Map<String, TableRule> sharded, boolean byId) {
         String column = name(c.getColumnName());
         List<String> out = new ArrayList<>();
         for (String t : from.resolveColumn(c, new ArrayList<>(sharded.keySet()))) {
             TableRule rule = sharded.get(t);
-            if (rule != null && rule.keyColumn().equals(column)) {
+            if (rule != null && (byId ? rule.idOf() != null && rule.idOf().column().equals(column)
+                    : rule.keyColumn().equals(column))) {
                 out.add(t);
             }
         }
@@ -137,22 +143,34 @@ final class ShardKeyPredicates {
     }
 
     List<ValueRef> keyValues(Map<String, TableRule> sharded) {
+        return values(sharded, false);
+    }
+
+    /**
+     * The values a conjunct pins an {@code idOf} column to ({@code id = v}, {@code id IN (...)},
+     * {@code id = ANY(...)}), found like the key's; {@code null} when none.
+     */
+    List<ValueRef> idValues(Map<String, TableRule> sharded) {
+        return values(sharded, true);
+    }
+
+    private List<ValueRef> values(Map<String, TableRule> sharded, boolean byId) {
         for (Expression e : from.conjuncts) {
             if (e instanceof EqualsTo eq && ExpressionAllowlist.isAnyArray(eq.getRightExpression())) {
-                List<ValueRef> v = anyKeyValues(eq, sharded);
+                List<ValueRef> v = anyKeyValues(eq, sharded, byId);
                 if (v != null) {
                     return v;
                 }
             } else if (e instanceof EqualsTo eq) {
-                List<ValueRef> v = keyValue(eq.getLeftExpression(), eq.getRightExpression(), sharded);
+                List<ValueRef> v = keyValue(eq.getLeftExpression(), eq.getRightExpression(), sharded, byId);
                 if (v == null) {
-                    v = keyValue(eq.getRightExpression(), eq.getLeftExpression(), sharded);
+                    v = keyValue(eq.getRightExpression(), eq.getLeftExpression(), sharded, byId);
                 }
                 if (v != null) {
                     return v;
                 }
             } else if (e instanceof InExpression in && !in.isNot() && in.getLeftExpression() instanceof Column c
-                    && !keyTables(c, sharded).isEmpty() && in.getRightExpression() instanceof ExpressionList<?> list
+                    && !keyTables(c, sharded, byId).isEmpty() && in.getRightExpression() instanceof ExpressionList<?> list
                     && !list.isEmpty()) {
                 List<ValueRef> values = new ArrayList<>();
                 for (Expression item : list) {
@@ -175,8 +193,8 @@ final class ShardKeyPredicates {
      * {@code key = ANY(?)}: the bound array's elements (read at execution); {@code key = ANY(ARRAY[1, 2])}:
      * its literals, like IN (an empty array matches no row). {@code null} when an element is not a value.
      */
-    List<ValueRef> anyKeyValues(EqualsTo eq, Map<String, TableRule> sharded) {
-        if (!(eq.getLeftExpression() instanceof Column c) || keyTables(c, sharded).isEmpty()) {
+    List<ValueRef> anyKeyValues(EqualsTo eq, Map<String, TableRule> sharded, boolean byId) {
+        if (!(eq.getLeftExpression() instanceof Column c) || keyTables(c, sharded, byId).isEmpty()) {
             return null;
         }
         Expression arg = ((Function) eq.getRightExpression()).getParameters().get(0);
@@ -197,8 +215,8 @@ final class ShardKeyPredicates {
         return values;
     }
 
-    List<ValueRef> keyValue(Expression side, Expression other, Map<String, TableRule> sharded) {
-        if (side instanceof Column c && !keyTables(c, sharded).isEmpty()) {
+    List<ValueRef> keyValue(Expression side, Expression other, Map<String, TableRule> sharded, boolean byId) {
+        if (side instanceof Column c && !keyTables(c, sharded, byId).isEmpty()) {
             ValueRef v = value(other);
             return v == null ? null : List.of(v);
         }

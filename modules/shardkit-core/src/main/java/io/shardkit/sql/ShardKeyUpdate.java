@@ -14,7 +14,8 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
 
 /**
  * An UPDATE that sets a shard key: refused (a row cannot move between shards) unless it sets the
- * key to the value its WHERE pins it to, which the router checks at execution.
+ * key to the value its WHERE pins it to, which the router checks at execution. One that sets an
+ * {@code idOf} column is refused (the id would name another bucket than the row's key).
  */
 final class ShardKeyUpdate {
     private final StatementAnalysis a;
@@ -37,6 +38,11 @@ final class ShardKeyUpdate {
                         return a.refused(List.of(table), "UPDATE changes " + table + "." + column + ", which picks the"
                                 + " row's physical table (the row would stay in the old one): delete it and insert it"
                                 + " again");
+                    }
+                    if (rule != null && rule.idOf() != null && rule.idOf().column().equals(column)) {
+                        return a.refused(List.of(table), "UPDATE changes " + table + "." + column + ", the table's"
+                                + " idOf column: an id carries its row's bucket (id mod B) and routes by it, so ids are"
+                                + " made once, by ds.ids(\"" + table + "\").next(key), and never change");
                     }
                     if (rule != null && rule.isSharded() && rule.keyColumn().equals(column)) {
                         String refusal = "UPDATE changes the shard key " + table + "." + column

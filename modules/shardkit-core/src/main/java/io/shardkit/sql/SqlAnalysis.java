@@ -217,6 +217,30 @@ public final class SqlAnalysis {
         return this;
     }
 
+    /** Set once by the analyzer before the analysis is published (see {@link #idValues()}). */
+    private List<ValueRef> idValues;
+    private String idColumn;
+
+    /**
+     * For a table with {@code idOf}: the values a statement without {@link #keyValues()} pins the id
+     * column to (they route by the bucket {@code id mod B}); for an INSERT, each row's id (an entry
+     * {@code null} when the row's id is an expression); {@code null} when none.
+     */
+    public List<ValueRef> idValues() {
+        return idValues;
+    }
+
+    /** The {@code idOf} column {@link #idValues()} are of. */
+    public String idColumn() {
+        return idColumn;
+    }
+
+    SqlAnalysis withIdValues(String column, List<ValueRef> values) {
+        this.idColumn = column;
+        this.idValues = values == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(values));
+        return this;
+    }
+
     /** Set once by the analyzer before the analysis is published. */
     private boolean sameShard;
 

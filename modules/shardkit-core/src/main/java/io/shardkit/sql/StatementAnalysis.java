@@ -369,6 +369,9 @@ final class StatementAnalysis {
             analysis.withSameShard();
         }
         TableRule rule = sharded.get(routed);
+        if (keys == null && rule.idOf() != null && multiShard) {
+            analysis.withIdValues(rule.idOf().column(), keyPredicates.idValues(sharded));
+        }
         if (rule.isSplit() && !rule.split().column().equals(rule.keyColumn())) {
             analysis.withSplitBounds(SplitBounds.of(from, everyReference, routed, rule.split().column()));
         }

@@ -50,6 +50,8 @@ class EpochsTest {
         y.append("tables:\n  players: {key: player_id, strategy: ").append(BUCKETS).append("}\n");
         y.append("  matches: {key: player_id, strategy: ").append(BUCKETS).append("}\n");
         y.append("  sessions: {key: token, strategy: {type: buckets, buckets: 8, bucketOf: hash}}\n");
+        y.append("  trophies: {key: player_id, strategy: ").append(BUCKETS)
+                .append(", idOf: {column: trophy_id, generator: bucketed}}\n");
         return y + (resharding == null ? "" : resharding + "\n");
     }
 
@@ -110,7 +112,7 @@ class EpochsTest {
                 assertThat(Resharding.of(first).epoch("players")).isEqualTo(1);
                 assertThat(Resharding.of(second).epoch("sessions")).isEqualTo(1);
                 assertThat(Resharding.of(first).tables()).as("groups by equal strategies, named by their first table")
-                        .containsEntry("players", List.of("players", "matches")).containsEntry("sessions", List.of("sessions"))
+                        .containsEntry("players", List.of("players", "matches", "trophies")).containsEntry("sessions", List.of("sessions"))
                         .hasSize(2);
             }
         } finally {
@@ -172,6 +174,9 @@ class EpochsTest {
             BucketStrategy matches = (BucketStrategy) b.shardMap().tables().get("matches").strategy();
             assertThat(players).isEqualTo(matches).hasSameHashCodeAs(matches);
             assertThat(players.describe()).isEqualTo("buckets 16 (mod), group players");
+            assertThat(b.shardMap().tables().get("trophies").idOf()).as("binding keeps the rest of the rule")
+                    .isEqualTo(new io.shardkit.config.TableRule.IdOf("trophy_id", "bucketed"));
+            assertThat(b.shardMap().tables().get("trophies").strategy()).isSameAs(players);
             try (Connection c = b.getConnection(); Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT p.name, m.opponent FROM players p JOIN matches m"
                             + " ON p.player_id = m.player_id ORDER BY p.player_id")) {
@@ -213,20 +218,20 @@ class EpochsTest {
     @Test
     void i15_33_reshardingErrorsNameTheirPathAndLine() {
         assertThatThrownBy(() -> load("resharding: {control: s7, poll: 5s}")).isInstanceOf(ShardMapException.class)
-                .hasMessageContaining("resharding.control: unknown shard 's7' (known: s0, s1, s2, s3) (line 10)");
+                .hasMessageContaining("resharding.control: unknown shard 's7' (known: s0, s1, s2, s3) (line 11)");
         assertThatThrownBy(() -> load("resharding:\n  control: s0\n  poll: fast")).isInstanceOf(ShardMapException.class)
-                .hasMessageContaining("resharding.poll: 'fast' is not a duration (write 5s, 500ms, 1m or PT5S) (line 12)");
+                .hasMessageContaining("resharding.poll: 'fast' is not a duration (write 5s, 500ms, 1m or PT5S) (line 13)");
         assertThatThrownBy(() -> load("resharding:\n  control: s0\n  poll: 0s")).isInstanceOf(ShardMapException.class)
-                .hasMessageContaining("resharding.poll: the poll interval must be positive, got PT0S (line 12)");
+                .hasMessageContaining("resharding.poll: the poll interval must be positive, got PT0S (line 13)");
         assertThatThrownBy(() -> load("resharding:\n  poll: 5s")).isInstanceOf(ShardMapException.class)
-                .hasMessageContaining("resharding.control: ").hasMessageContaining("(line 10)");
+                .hasMessageContaining("resharding.control: ").hasMessageContaining("(line 11)");
         assertThatThrownBy(() -> YamlShardMap.load(new ByteArrayInputStream(yaml("resharding: {control: s3}")
                 .replace("s3.db\", create: true}", "s3.db\", create: true, readOnly: true}")
                 .getBytes(StandardCharsets.UTF_8)), "t.yaml", k -> null)).isInstanceOf(ShardMapException.class)
                 .hasMessageContaining("resharding.control: shard 's3' is readOnly: the control table shardkit_map is"
-                        + " written there (seeded at start, an epoch per publish) (line 10)");
+                        + " written there (seeded at start, an epoch per publish) (line 11)");
         assertThatThrownBy(() -> load("resharding: {control: s0, every: 5s}")).isInstanceOf(ShardMapException.class)
-                .hasMessageContaining("resharding.every").hasMessageContaining("(line 10)");
+                .hasMessageContaining("resharding.every").hasMessageContaining("(line 11)");
     }
 
     private void load(String section) throws ShardMapException {

@@ -1,0 +1,7 @@
+package io.shardkit.ids;
+
+import io.shardkit.testing.MariaDbShards;
+
+@MariaDbShards
+class MariaDbIdsTest extends IdsContract {
+}
