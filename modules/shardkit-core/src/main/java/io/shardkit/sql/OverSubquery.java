@@ -4,6 +4,7 @@ import static io.shardkit.sql.Analyzer.distinct;
 import static io.shardkit.sql.Analyzer.name;
 
 import io.shardkit.config.TableRule;
+import io.shardkit.strategy.BucketStrategy;
 import java.util.List;
 import java.util.Set;
 import net.sf.jsqlparser.expression.Expression;
@@ -62,7 +63,8 @@ final class OverSubquery {
         boolean shardedInside = false;
         for (String n : nested) {
             TableRule rule = a.map.tables().get(n);
-            shardedInside |= rule != null && rule.isSharded() && rule.strategy().shards().size() > 1;
+            shardedInside |= rule != null && rule.isSharded()
+                    && (rule.strategy().shards().size() > 1 || rule.strategy() instanceof BucketStrategy); // may grow
         }
         if (!shardedInside || new SubqueryPins(a.map).of(ps, shardedReferencesOf(a.everyReference)) == null) {
             return null;

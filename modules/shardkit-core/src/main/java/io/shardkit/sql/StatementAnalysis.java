@@ -6,6 +6,7 @@ import static io.shardkit.sql.Analyzer.value;
 
 import io.shardkit.config.ShardMap;
 import io.shardkit.config.TableRule;
+import io.shardkit.strategy.BucketStrategy;
 import io.shardkit.strategy.Strategy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -320,7 +321,8 @@ final class StatementAnalysis {
                         + " (" + rule.strategy().describe() + ") are not co-located; a statement over both is not supported");
             }
         }
-        boolean multiShard = strategy.shards().size() > 1;
+        // a bucket table may be spread over more shards by a new epoch after this analysis is cached
+        boolean multiShard = strategy.shards().size() > 1 || strategy instanceof BucketStrategy;
         for (String n : nested) {
             if (sharded.containsKey(n) && multiShard) {
                 SubqueryPins pins = new SubqueryPins(map);

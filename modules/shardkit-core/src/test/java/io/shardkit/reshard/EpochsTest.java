@@ -96,6 +96,27 @@ class EpochsTest {
     }
 
     @Test
+    void i15_38_aBucketTableOnOneShardIsAnalysedAsIfItCouldGrow() throws Exception {
+        String y = "shards:\n  - {name: s0, url: \"jdbc:sqlite:" + dir.resolve("s0.db") + "\", create: true}\n"
+                + "  - {name: s1, url: \"jdbc:sqlite:" + dir.resolve("s1.db") + "\", create: true}\n"
+                + "tables:\n  solo: {key: player_id, strategy: {type: buckets, buckets: 16, shards: [s0]}}\n"
+                + "resharding: {control: s0, poll: 1m}\n";
+        String sub = "SELECT COUNT(*) FROM solo WHERE player_id IN (SELECT player_id FROM solo WHERE score > 0)";
+        try (ShardedDataSource ds = ShardedDataSource.fromYaml(new ByteArrayInputStream(y.getBytes(StandardCharsets.UTF_8)));
+                Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE solo (player_id INTEGER PRIMARY KEY, score INTEGER)");
+            // on one shard today, a subquery would see every row; after a new epoch spreads the buckets, a cached
+            // analysis saying so would read one shard's rows only: refused from the start
+            assertThatThrownBy(() -> st.executeQuery(sub)).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getSQLState()).isEqualTo(SqlStates.FEATURE_NOT_SUPPORTED))
+                    .hasMessageContaining("subquery over sharded table solo");
+            Resharding.of(ds).publish("solo", BucketPlacement.defaultOver(16, List.of("s0", "s1")));
+            assertThatThrownBy(() -> st.executeQuery(sub)).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getSQLState()).isEqualTo(SqlStates.FEATURE_NOT_SUPPORTED));
+        }
+    }
+
+    @Test
     void i15_30_twoDataSourcesStartingTogetherSeedEpochOneOnce() throws Exception {
         String section = "resharding: {control: s0, poll: 1m}";
         CountDownLatch go = new CountDownLatch(1);
