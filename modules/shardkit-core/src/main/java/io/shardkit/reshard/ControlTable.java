@@ -89,6 +89,16 @@ final class ControlTable {
                     c.setAutoCommit(false);
                 }
                 Map<String, Long> live = liveEpochs(c);
+                for (Map.Entry<String, Long> e : live.entrySet()) {
+                    if (!groups.containsKey(e.getKey()) && e.getValue() > 1) {
+                        // its published placement would be ignored and its tables routed by the map's: refuse
+                        throw new ShardException(TABLE + " holds epoch " + e.getValue() + " of bucket group " + e.getKey()
+                                + ", which this map has no group named (groups are named after their first table in the"
+                                + " map: were tables reordered or renamed?); this map's groups: " + groups.keySet()
+                                + ". Put the group's first table first again, or delete that group's rows if it is gone",
+                                SqlStates.DATA_CORRUPTED);
+                    }
+                }
                 for (Map.Entry<String, BucketPlacement> g : groups.entrySet()) {
                     if (!live.containsKey(g.getKey())) {
                         insert(c, g.getKey(), 1, g.getValue());

@@ -96,6 +96,27 @@ class EpochsTest {
     }
 
     @Test
+    void i15_39_aMapWhoseGroupNoLongerMatchesAPublishedEpochDoesNotStart() throws Exception {
+        String section = "resharding: {control: s0, poll: 1m}";
+        try (ShardedDataSource ds = open(section)) {
+            Resharding.of(ds).publish("players", moved());
+        }
+        String players = "  players: {key: player_id, strategy: " + BUCKETS + "}\n";
+        String matches = "  matches: {key: player_id, strategy: " + BUCKETS + "}\n";
+        String reordered = yaml(section).replace(players + matches, matches + players);
+        assertThat(reordered).isNotEqualTo(yaml(section));
+        // the group would now be named matches and seeded from the map, routing bucket 2 by epoch 1 again
+        assertThatThrownBy(() -> ShardedDataSource.fromYaml(new ByteArrayInputStream(reordered.getBytes(
+                StandardCharsets.UTF_8)))).isInstanceOfSatisfying(SQLException.class,
+                        e -> assertThat(e.getSQLState()).isEqualTo(SqlStates.DATA_CORRUPTED))
+                .hasMessageContaining("holds epoch 2 of bucket group players")
+                .hasMessageContaining("were tables reordered or renamed");
+        try (ShardedDataSource again = open(section)) {
+            assertThat(Resharding.of(again).epoch("players")).as("the map as it was still starts").isEqualTo(2);
+        }
+    }
+
+    @Test
     void i15_38_aBucketTableOnOneShardIsAnalysedAsIfItCouldGrow() throws Exception {
         String y = "shards:\n  - {name: s0, url: \"jdbc:sqlite:" + dir.resolve("s0.db") + "\", create: true}\n"
                 + "  - {name: s1, url: \"jdbc:sqlite:" + dir.resolve("s1.db") + "\", create: true}\n"
