@@ -136,6 +136,14 @@ public final class SqlStates {
      */
     public static final String INVALID_SCHEMA_NAME = "3F000";
 
+    // ---- 40: transaction rollback ----
+
+    /**
+     * {@code 40001}: a write to a bucket being moved to another shard, refused by the fence trigger
+     * on the source shard (issue 15, {@code MoveTriggers}); retryable: the map changed, refresh and retry.
+     */
+    public static final String SERIALIZATION_FAILURE = "40001";
+
     // ---- 42: syntax or access rule ----
 
     /**
