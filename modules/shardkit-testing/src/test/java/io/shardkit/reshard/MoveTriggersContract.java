@@ -137,6 +137,9 @@ abstract class MoveTriggersContract {
         exec("UPDATE players SET name = 'b2' WHERE id = 2", "UPDATE players SET name = 'c2' WHERE id = 3",
                 "INSERT INTO players VALUES (4, 6, 'd')", "DELETE FROM players WHERE id = 4");
         assertThat(rows()).containsExactly("1|3|a", "2|4|b2", "3|5|c2");
+        SQLException duplicate = catchThrowableOfType(() -> exec("INSERT INTO players VALUES (2, 4, 'b')"),
+                SQLException.class);
+        assertThat(MoveTriggers.isFence(duplicate)).as("a duplicate key is no fence: %s", duplicate).isFalse();
         assertThat(MoveTriggers.changes(c, seen)).as("bucket 5, still moving, logs; refused writes log nothing")
                 .extracting(MoveTriggers.Change::pk).containsExactly("3", "3");
         MoveTriggers.moving(c, new int[] {3});
