@@ -30,9 +30,11 @@ final class PairedSplit {
     static void main(String[] args) throws SQLException {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         long blockNanos = (args.length > 1 ? Long.parseLong(args[1]) : 500) * 1_000_000L;
-        try (NullPoint unsplit = new NullPoint(false); NullPoint split = new NullPoint(true)) {
+        try (NullPoint unsplit = new NullPoint("unsplit"); NullPoint split = new NullPoint("split");
+                NullPoint buckets = new NullPoint("buckets")) {
             pair("point over a driver with no database (NullDriver): split / unsplit", unsplit::run, split::run,
                     rounds, blockNanos);
+            pair("point over NullDriver: buckets 4096 / mod 4", unsplit::run, buckets::run, rounds, blockNanos);
         }
         if (args.length > 2 && args[2].equals("null")) {
             return;
@@ -43,8 +45,13 @@ final class PairedSplit {
         SplitRead split = new SplitRead();
         split.layout = "split";
         split.open();
+        SplitRead buckets = new SplitRead();
+        buckets.layout = "buckets";
+        buckets.open();
         try {
             pair("point: split / unsplit", unsplit::point, split::point, rounds, blockNanos);
+            pair("point: buckets 4096 / mod 4 (same rows, same shards)", unsplit::point, buckets::point, rounds,
+                    blockNanos);
             pair("point by hand on the raw connections: split tables / unsplit table", unsplit::handPoint,
                     split::handPoint, rounds, blockNanos);
             pair("point, split: shardkit / by hand", split::handPoint, split::point, rounds, blockNanos);
@@ -54,12 +61,13 @@ final class PairedSplit {
         } finally {
             unsplit.close();
             split.close();
+            buckets.close();
         }
     }
 
     /**
      * The point read of {@link SplitRead} over four shards with no database behind them: what
-     * shardkit itself spends on a point read, split by name (16 tables a shard) or not.
+     * shardkit itself spends on a point read, split by name (16 tables a shard) or not, or in buckets.
      */
     private static final class NullPoint implements AutoCloseable {
         private final ShardedDataSource ds;
@@ -67,13 +75,13 @@ final class PairedSplit {
         private final PreparedStatement point;
         private long next;
 
-        NullPoint(boolean split) throws SQLException {
+        NullPoint(String layout) throws SQLException {
             NullDriver.register();
             String[] urls = new String[SplitRead.SHARDS];
             for (int s = 0; s < urls.length; s++) {
                 urls[s] = NullDriver.PREFIX + "s" + s;
             }
-            ds = SplitRead.dataSource(urls, "sa", split);
+            ds = SplitRead.dataSource(urls, "sa", layout);
             connection = ds.getConnection();
             point = connection.prepareStatement("SELECT name, score FROM players WHERE player_id = ?");
         }

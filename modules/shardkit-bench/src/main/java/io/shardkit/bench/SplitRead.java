@@ -4,6 +4,7 @@ import io.shardkit.ShardedDataSource;
 import io.shardkit.config.ShardSpec;
 import io.shardkit.config.TableRule;
 import io.shardkit.config.TableSplit;
+import io.shardkit.strategy.BucketStrategy;
 import io.shardkit.strategy.SplitRules;
 import io.shardkit.strategy.Strategies;
 import java.sql.Connection;
@@ -75,7 +76,7 @@ public class SplitRead {
             }
         }
         loaded = true;
-        ds = dataSource(urls, "sa", layout.equals("split"));
+        ds = dataSource(urls, "sa", layout);
         connection = ds.getConnection();
         point = connection.prepareStatement("SELECT name, score FROM players WHERE player_id = ?");
         top = connection.prepareStatement("SELECT player_id, score FROM players ORDER BY score DESC LIMIT 10");
@@ -92,8 +93,12 @@ public class SplitRead {
         }
     }
 
-    /** The data source over shards s0..s3 at {@code urls}: {@code players} mod 4, split by name mod 16 or not. */
-    static ShardedDataSource dataSource(String[] urls, String user, boolean split) throws SQLException {
+    /**
+     * The data source over shards s0..s3 at {@code urls}: {@code players} mod 4, split by name mod 16
+     * ({@code split}) or not ({@code unsplit}), or in 4096 buckets placed as mod 4 places keys
+     * ({@code buckets}: the same rows on the same shards).
+     */
+    static ShardedDataSource dataSource(String[] urls, String user, String layout) throws SQLException {
         ShardedDataSource.Builder b = ShardedDataSource.builder().pool("maximumPoolSize", Contenders.MAX_POOL)
                 .pool("minimumIdle", Contenders.MIN_IDLE);
         String[] names = new String[urls.length];
@@ -101,8 +106,9 @@ public class SplitRead {
             names[s] = "s" + s;
             b.shard(ShardSpec.of(names[s], urls[s]).withCredentials(user, ""));
         }
-        TableRule rule = TableRule.sharded("players", "player_id", Strategies.mod(names));
-        if (split) {
+        TableRule rule = TableRule.sharded("players", "player_id", layout.equals("buckets")
+                ? Strategies.buckets(4096, BucketStrategy.BucketOf.MOD, names) : Strategies.mod(names));
+        if (layout.equals("split")) {
             rule = rule.withSplit(new TableSplit("player_id", SplitRules.mod(TABLES, 2), "players_{n:02}",
                     TableSplit.Create.NEVER, 0, null));
         }
