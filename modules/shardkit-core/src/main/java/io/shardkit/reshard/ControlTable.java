@@ -2,6 +2,7 @@ package io.shardkit.reshard;
 
 import io.shardkit.ShardException;
 import io.shardkit.SqlStates;
+import io.shardkit.sql.Dialect;
 import io.shardkit.strategy.BucketPlacement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -32,22 +32,15 @@ final class ControlTable {
     private static final int LOCK_SECONDS = 10;
 
     /** The databases whose lock statements are known. */
-    enum Kind { SQLITE, POSTGRESQL, MYSQL }
-
     private ControlTable() {
     }
 
-    static Kind kind(Connection c) throws SQLException {
-        String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-        if (product.contains("sqlite")) {
-            return Kind.SQLITE;
+    static Dialect kind(Connection c) throws SQLException {
+        Dialect d = Dialect.of(c);
+        if (d != Dialect.OTHER) {
+            return d;
         }
-        if (product.contains("postgres")) {
-            return Kind.POSTGRESQL;
-        }
-        if (product.contains("mysql") || product.contains("mariadb")) {
-            return Kind.MYSQL;
-        }
+        String product = c.getMetaData().getDatabaseProductName();
         throw new ShardException("the control table needs SQLite, PostgreSQL, MySQL or MariaDB, not " + product,
                 SqlStates.FEATURE_NOT_SUPPORTED);
     }
@@ -62,7 +55,7 @@ final class ControlTable {
      * @return the groups this call seeded
      */
     static List<String> createAndSeed(Connection c, Map<String, BucketPlacement> groups) throws SQLException {
-        Kind kind = kind(c);
+        Dialect kind = kind(c);
         boolean auto = c.getAutoCommit();
         List<String> seeded = new ArrayList<>();
         try (Statement st = c.createStatement()) {
@@ -85,7 +78,7 @@ final class ControlTable {
             boolean done = false;
             try {
                 st.execute(DDL);
-                if (kind == Kind.MYSQL) {
+                if (kind == Dialect.MYSQL) {
                     c.setAutoCommit(false);
                 }
                 Map<String, Long> live = liveEpochs(c);
@@ -105,7 +98,7 @@ final class ControlTable {
                         seeded.add(g.getKey());
                     }
                 }
-                if (kind == Kind.SQLITE) {
+                if (kind == Dialect.SQLITE) {
                     st.execute("COMMIT");
                 } else {
                     c.commit();
@@ -115,7 +108,7 @@ final class ControlTable {
                 if (!done) {
                     rollback(c, st, kind);
                 }
-                if (kind == Kind.MYSQL) {
+                if (kind == Dialect.MYSQL) {
                     st.execute("SELECT RELEASE_LOCK('shardkit:" + TABLE + "')");
                 }
                 c.setAutoCommit(auto);
@@ -124,9 +117,9 @@ final class ControlTable {
         return seeded;
     }
 
-    private static void rollback(Connection c, Statement st, Kind kind) {
+    private static void rollback(Connection c, Statement st, Dialect kind) {
         try {
-            if (kind == Kind.SQLITE) {
+            if (kind == Dialect.SQLITE) {
                 st.execute("ROLLBACK");
             } else {
                 c.rollback();

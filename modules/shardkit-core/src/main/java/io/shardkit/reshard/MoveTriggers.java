@@ -1,7 +1,7 @@
 package io.shardkit.reshard;
 
 import io.shardkit.SqlStates;
-import io.shardkit.reshard.ControlTable.Kind;
+import io.shardkit.sql.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,7 +57,7 @@ final class MoveTriggers {
         if (buckets < 1) {
             throw new IllegalArgumentException("buckets must be positive, not " + buckets);
         }
-        Kind kind = ControlTable.kind(c);
+        Dialect kind = ControlTable.kind(c);
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS " + MOVING + " (bucket INT PRIMARY KEY, fenced INT NOT NULL DEFAULT 0)");
             st.execute(switch (kind) {
@@ -65,7 +65,7 @@ final class MoveTriggers {
                         + " tbl VARCHAR(200) NOT NULL, pk TEXT NOT NULL, at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)";
                 case POSTGRESQL -> "CREATE TABLE IF NOT EXISTS " + CHANGES + " (seq BIGSERIAL PRIMARY KEY,"
                         + " tbl VARCHAR(200) NOT NULL, pk TEXT NOT NULL, at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)";
-                case MYSQL -> "CREATE TABLE IF NOT EXISTS " + CHANGES + " (seq BIGINT AUTO_INCREMENT PRIMARY KEY,"
+                default -> /* MYSQL: ControlTable.kind answers no other */ "CREATE TABLE IF NOT EXISTS " + CHANGES + " (seq BIGINT AUTO_INCREMENT PRIMARY KEY,"
                         + " tbl VARCHAR(200) NOT NULL, pk TEXT NOT NULL,"
                         + " at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3))";
             });
@@ -79,7 +79,7 @@ final class MoveTriggers {
     }
 
     /** The SQL fragments of one table's triggers. */
-    private record Sql(Kind kind, String table, String key, List<String> pk, int buckets) {
+    private record Sql(Dialect kind, String table, String key, List<String> pk, int buckets) {
         String q(String name) {
             return quote(kind, name);
         }
@@ -90,23 +90,23 @@ final class MoveTriggers {
 
         String bucket(String row) {
             String k = row + "." + q(key);
-            return kind == Kind.MYSQL ? "MOD(MOD(" + k + ", " + buckets + ") + " + buckets + ", " + buckets + ")"
+            return kind == Dialect.MYSQL ? "MOD(MOD(" + k + ", " + buckets + ") + " + buckets + ", " + buckets + ")"
                     : "((" + k + " % " + buckets + ") + " + buckets + ") % " + buckets;
         }
 
         String pkText(String row) {
-            String cast = kind == Kind.MYSQL ? "CHAR" : "TEXT";
+            String cast = kind == Dialect.MYSQL ? "CHAR" : "TEXT";
             if (pk.size() == 1) {
                 return "CAST(" + row + "." + q(pk.get(0)) + " AS " + cast + ")";
             }
             List<String> parts = new ArrayList<>();
             for (String col : pk) {
                 String v = "CAST(" + row + "." + q(col) + " AS " + cast + ")";
-                parts.add((kind == Kind.MYSQL ? "CHAR_LENGTH(" : "LENGTH(") + v + ")");
+                parts.add((kind == Dialect.MYSQL ? "CHAR_LENGTH(" : "LENGTH(") + v + ")");
                 parts.add("':'");
                 parts.add(v);
             }
-            return kind == Kind.MYSQL ? "CONCAT(" + String.join(", ", parts) + ")" : String.join(" || ", parts);
+            return kind == Dialect.MYSQL ? "CONCAT(" + String.join(", ", parts) + ")" : String.join(" || ", parts);
         }
 
         String inMoving(String row, int fenced) {
@@ -115,7 +115,7 @@ final class MoveTriggers {
 
         String log(String row) {
             return "INSERT INTO " + CHANGES + " (tbl, pk) SELECT " + tableLiteral() + ", " + pkText(row)
-                    + (kind == Kind.MYSQL ? " FROM DUAL" : "") + " WHERE " + inMoving(row, 0);
+                    + (kind == Dialect.MYSQL ? " FROM DUAL" : "") + " WHERE " + inMoving(row, 0);
         }
 
         String name(String what) {
@@ -161,7 +161,7 @@ final class MoveTriggers {
             String name = s.name(t[0]);
             st.execute("CREATE OR REPLACE FUNCTION " + s.q(name) + "() RETURNS trigger LANGUAGE plpgsql AS $shardkit$ "
                     + t[2] + " $shardkit$");
-            if (!exists(c, Kind.POSTGRESQL, name)) {
+            if (!exists(c, Dialect.POSTGRESQL, name)) {
                 st.execute("CREATE TRIGGER " + s.q(name) + " " + t[1] + " INSERT OR UPDATE OR DELETE ON " + s.q(s.table())
                         + " FOR EACH ROW EXECUTE PROCEDURE " + s.q(name) + "()");
             }
@@ -184,7 +184,7 @@ final class MoveTriggers {
             String[][] triggers = {{s.name("log_" + e[0]), "AFTER", log + "END"},
                     {s.name("fence_" + e[0]), "BEFORE", fence + "END"}};
             for (String[] t : triggers) {
-                if (!exists(c, Kind.MYSQL, t[0])) {
+                if (!exists(c, Dialect.MYSQL, t[0])) {
                     st.execute("CREATE TRIGGER " + s.q(t[0]) + " " + t[1] + " " + e[1] + " ON " + s.q(s.table())
                             + " FOR EACH ROW " + t[2]);
                 }
@@ -201,8 +201,8 @@ final class MoveTriggers {
         };
     }
 
-    private static boolean exists(Connection c, Kind kind, String trigger) throws SQLException {
-        String schema = kind == Kind.MYSQL ? "DATABASE()" : "current_schema()";
+    private static boolean exists(Connection c, Dialect kind, String trigger) throws SQLException {
+        String schema = kind == Dialect.MYSQL ? "DATABASE()" : "current_schema()";
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.triggers WHERE trigger_schema = "
                 + schema + " AND trigger_name = ?")) {
             ps.setString(1, trigger);
@@ -223,7 +223,7 @@ final class MoveTriggers {
     }
 
     private static void upsert(Connection c, int[] buckets, boolean fenced) throws SQLException {
-        Kind kind = ControlTable.kind(c);
+        Dialect kind = ControlTable.kind(c);
         String sql = "INSERT INTO " + MOVING + " (bucket, fenced) VALUES (?, " + (fenced ? 1 : 0) + ") " + switch (kind) {
             case MYSQL -> "ON DUPLICATE KEY UPDATE " + (fenced ? "fenced = 1" : "bucket = bucket");
             default -> "ON CONFLICT (bucket) DO " + (fenced ? "UPDATE SET fenced = 1" : "NOTHING");
@@ -256,10 +256,10 @@ final class MoveTriggers {
      * shardkit triggers any more, drops {@code shardkit_moving} and {@code shardkit_changes} too.
      */
     static void uninstall(Connection c, String table) throws SQLException {
-        Kind kind = ControlTable.kind(c);
+        Dialect kind = ControlTable.kind(c);
         Sql s = new Sql(kind, table, "", List.of(""), 1);
         try (Statement st = c.createStatement()) {
-            if (kind == Kind.POSTGRESQL) {
+            if (kind == Dialect.POSTGRESQL) {
                 for (String what : List.of("fence", "log")) {
                     st.execute("DROP TRIGGER IF EXISTS " + s.q(s.name(what)) + " ON " + s.q(table));
                     st.execute("DROP FUNCTION IF EXISTS " + s.q(s.name(what)) + "()");
@@ -273,7 +273,7 @@ final class MoveTriggers {
                 case SQLITE -> "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'shardkit!_%' ESCAPE '!'";
                 case POSTGRESQL -> "SELECT 1 FROM information_schema.triggers WHERE trigger_schema = current_schema()"
                         + " AND trigger_name LIKE 'shardkit!_%' ESCAPE '!'";
-                case MYSQL -> "SELECT 1 FROM information_schema.triggers WHERE trigger_schema = DATABASE()"
+                default -> /* MYSQL: ControlTable.kind answers no other */ "SELECT 1 FROM information_schema.triggers WHERE trigger_schema = DATABASE()"
                         + " AND trigger_name LIKE 'shardkit!_%' ESCAPE '!'";
             };
             boolean any;
@@ -322,8 +322,8 @@ final class MoveTriggers {
         return out;
     }
 
-    private static String quote(Kind kind, String name) {
-        return kind == Kind.MYSQL ? "`" + name.replace("`", "``") + "`" : "\"" + name.replace("\"", "\"\"") + "\"";
+    private static String quote(Dialect kind, String name) {
+        return kind == Dialect.MYSQL ? "`" + name.replace("`", "``") + "`" : "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     private static String literal(String text) {

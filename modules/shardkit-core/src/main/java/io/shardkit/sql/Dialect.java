@@ -24,6 +24,18 @@ public enum Dialect {
         return OTHER;
     }
 
+    /** The dialect of an open connection, by its database's product name. */
+    public static Dialect of(java.sql.Connection c) throws java.sql.SQLException {
+        String product = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+        if (product.contains("sqlite")) {
+            return SQLITE;
+        }
+        if (product.contains("postgres")) {
+            return POSTGRESQL;
+        }
+        return product.contains("mysql") || product.contains("mariadb") ? MYSQL : OTHER;
+    }
+
     /** The database's name in messages. */
     public String displayName() {
         return switch (this) {
