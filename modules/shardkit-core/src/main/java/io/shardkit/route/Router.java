@@ -185,7 +185,7 @@ public final class Router {
         Strategy strategy = a.strategy();
         String table = a.shardedTable();
         RouteDecision d;
-        List<String> byId = a.idValues() != null && a.insertRows() == null ? IdRouting.shards(a, params, why) : null;
+        List<String> byId = null;
         if (a.insertRows() != null) {
             IdRouting.checkInsert(a, params);
             d = insert(a, strategy, table, params, why);
@@ -193,7 +193,7 @@ public final class Router {
             d = decision(shardNames.indexes(strategy.shards(), "strategy", table));
         } else if (a.keyValues() != null) {
             d = keyed(a, strategy, table, params, why);
-        } else if (byId != null) {
+        } else if (a.idValues() != null && (byId = IdRouting.shards(a, params, why)) != null) {
             d = decision(shardNames.indexes(byId, "idOf", table));
         } else {
             Targets t = strategy.chooseShards(table, a.sql());

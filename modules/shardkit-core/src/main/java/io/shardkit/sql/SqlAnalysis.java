@@ -73,12 +73,6 @@ public final class SqlAnalysis {
     /** Marks "no merge needed" in the lazily filled {@link #merge} field. */
     private static final MergeSpec CONCAT = MergeSpec.refused("(plain concatenation)");
 
-    /**
-     * How this SELECT is merged when it runs on several shards, or {@code null} when the shards'
-     * rows are simply concatenated (nothing in it needs a merge). Worked out on first use, since a
-     * point query never needs it, and kept.
-     */
-    /** The tier facts of a statement on a table with an archive tier, or {@code null}. */
     /** What {@link #routeCache(Object)} last kept, or {@code null}; only the router reads and writes it. */
     public Object routeCache() {
         return routeCache;
@@ -88,6 +82,12 @@ public final class SqlAnalysis {
         this.routeCache = value;
     }
 
+    /**
+     * How this SELECT is merged when it runs on several shards, or {@code null} when the shards'
+     * rows are simply concatenated (nothing in it needs a merge). Worked out on first use, since a
+     * point query never needs it, and kept.
+     */
+    /** The tier facts of a statement on a table with an archive tier, or {@code null}. */
     public Tiering tiering() {
         return tiering;
     }
