@@ -4,6 +4,9 @@ import io.shardkit.Candidates;
 import io.shardkit.ShardChoice;
 import io.shardkit.ShardException;
 import io.shardkit.Targets;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,10 +62,35 @@ public final class BucketStrategy implements Strategy {
      * One epoch's placement with its answer cache (swapped with it) and scatter target.
      * {@code epoch} 0 means the strategy is not versioned: reasons then name no epoch.
      */
-    private record Live(BucketPlacement placement, long epoch, Answer[] answers, Targets all) {
-        static Live of(BucketPlacement placement, long epoch) {
+    private record Live(BucketPlacement placement, long epoch, Answer[] answers, Targets all, Ownership ownership) {
+        static Live of(BucketPlacement placement, long epoch, Map<String, BitSet> retained) {
             return new Live(placement, epoch, placement.buckets() <= CACHED ? new Answer[placement.buckets()] : null,
-                    Targets.all("no shard key predicate → all " + placement.shards().size() + " shards holding a bucket"));
+                    Targets.all("no shard key predicate → all " + placement.shards().size() + " shards holding a bucket"),
+                    new Ownership(placement, epoch, retained));
+        }
+    }
+
+    /**
+     * One epoch's ownership, read whole: the placement, its epoch, and the buckets each shard still
+     * holds rows of without owning them ({@code retained}: a move's source between the switch and
+     * the end of its cleanup). A scatter over the placement's shards counts a row twice unless the
+     * shards in {@code retained} leave out those buckets. Immutable: the map and its bit sets are
+     * never changed after construction (do not change them).
+     */
+    public record Ownership(BucketPlacement placement, long epoch, Map<String, BitSet> retained) {
+        public Ownership {
+            Map<String, BitSet> copy = new LinkedHashMap<>();
+            retained.forEach((shard, b) -> {
+                if (!b.isEmpty()) {
+                    copy.put(shard, (BitSet) b.clone());
+                }
+            });
+            retained = Collections.unmodifiableMap(copy);
+        }
+
+        /** The buckets {@code shard} holds rows of without owning them, or {@code null} when none. */
+        public BitSet retainedOn(String shard) {
+            return retained.get(shard);
         }
     }
 
@@ -86,7 +114,7 @@ public final class BucketStrategy implements Strategy {
         this.group = group;
         this.describe = group == null ? describe(placement, bucketOf)
                 : "buckets " + buckets + " (" + bucketOf.yaml() + "), group " + group;
-        this.live = Live.of(placement, epoch);
+        this.live = Live.of(placement, epoch, Map.of());
     }
 
     /** The default placement of {@code buckets} over {@code shards} (bucket b on {@code shards[b mod n]}). */
@@ -186,6 +214,20 @@ public final class BucketStrategy implements Strategy {
      * @throws IllegalArgumentException when the placement has another B
      */
     public synchronized boolean switchTo(BucketPlacement placement, long epoch) {
+        return switchTo(placement, epoch, live.epoch == epoch ? live.ownership.retained() : Map.of());
+    }
+
+    /**
+     * Makes {@code placement} the live one at {@code epoch} with the given retained buckets (see
+     * {@link Ownership}), when that epoch is newer than the live one, or is the live one and the
+     * retained buckets differ (a cleanup finished, or a poll saw the move's state).
+     *
+     * @return whether anything changed
+     * @throws IllegalStateException when this strategy is not bound to a group
+     * @throws IllegalArgumentException when the placement has another B, or a retained bucket is
+     *         out of range or owned by the shard said to retain it
+     */
+    public synchronized boolean switchTo(BucketPlacement placement, long epoch, Map<String, BitSet> retained) {
         if (group == null) {
             throw new IllegalStateException("only a strategy bound to a bucket group switches placements");
         }
@@ -196,11 +238,31 @@ public final class BucketStrategy implements Strategy {
         if (epoch < 1) {
             throw new IllegalArgumentException("epochs count from 1, got " + epoch);
         }
-        if (epoch <= live.epoch) {
+        Ownership next = new Ownership(placement, epoch, retained);
+        for (Map.Entry<String, BitSet> r : next.retained().entrySet()) {
+            BitSet b = r.getValue();
+            if (b.length() > buckets) {
+                throw new IllegalArgumentException("retained bucket " + (b.length() - 1) + " is not below " + buckets);
+            }
+            for (int i = b.nextSetBit(0); i >= 0; i = b.nextSetBit(i + 1)) {
+                if (placement.shardOf(i).equals(r.getKey())) {
+                    throw new IllegalArgumentException("shard " + r.getKey() + " owns bucket " + i + "; it cannot retain it");
+                }
+            }
+        }
+        if (epoch < live.epoch || epoch == live.epoch && next.retained().equals(live.ownership.retained())) {
             return false;
         }
-        live = Live.of(placement, epoch);
+        if (epoch == live.epoch && !placement.equals(live.placement)) {
+            throw new IllegalArgumentException("epoch " + epoch + " of group " + group + " has another placement");
+        }
+        live = Live.of(placement, epoch, next.retained());
         return true;
+    }
+
+    /** The live ownership, read whole (one volatile read): use it when a statement needs both targets and retained buckets. */
+    public Ownership ownership() {
+        return live.ownership;
     }
 
     public BucketOf bucketOf() {
