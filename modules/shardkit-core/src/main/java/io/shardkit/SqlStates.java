@@ -183,6 +183,13 @@ public final class SqlStates {
     /** {@code 54000}: a merge that would hold more rows or bytes than its bound ({@code MergeLimitException}). */
     public static final String PROGRAM_LIMIT_EXCEEDED = "54000";
 
+    /**
+     * {@code 55000}: a resharding step asked for out of order (switch before the copy is verified,
+     * cleanup before the switch or before its grace period, abort after the switch), or while
+     * another reshard of the group is in progress.
+     */
+    public static final String OBJECT_NOT_IN_PREREQUISITE_STATE = "55000";
+
     /** {@code 57014}: a scatter query cancelled by its timeout or by {@code Statement.cancel()}. */
     public static final String QUERY_CANCELED = "57014";
 

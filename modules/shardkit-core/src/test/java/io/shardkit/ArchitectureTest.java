@@ -40,8 +40,8 @@ class ArchitectureTest {
             // the API facade builds and hands out everything
             Map.entry(ROOT, Set.of("config", "strategy", "sql", "route", "plan", "merge", "pool", "jdbc", "tenant",
                     "exec", "archive", "ids", "reshard", "internal")),
-            // the versioned map: epochs read and published through the facade's shard connections
-            Map.entry("reshard", Set.of(ROOT, "config", "strategy", "sql", "internal")),
+            // the versioned map (epochs through the facade's shard connections) and the mover (admin connections)
+            Map.entry("reshard", Set.of(ROOT, "config", "strategy", "sql", "pool", "internal")),
             Map.entry("archive", Set.of(ROOT, "pool", "config", "internal", "sql", "route", "strategy")),
             Map.entry("config", Set.of(ROOT, "strategy", "sql", "internal")),
             Map.entry("strategy", Set.of(ROOT, "config", "internal")),

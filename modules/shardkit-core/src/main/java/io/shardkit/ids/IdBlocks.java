@@ -3,6 +3,7 @@ package io.shardkit.ids;
 import io.shardkit.ShardException;
 import io.shardkit.ShardedDataSource;
 import io.shardkit.SqlStates;
+import io.shardkit.internal.IdBlockTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,9 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * trip (two on MySQL) per block. Thread-safe.
  */
 final class IdBlocks {
-    static final String TABLE = "shardkit_id_blocks";
-    private static final String CREATE = "CREATE TABLE IF NOT EXISTS " + TABLE + " (id_table VARCHAR(128) NOT NULL,"
-            + " bucket INTEGER NOT NULL, next_value BIGINT NOT NULL, PRIMARY KEY (id_table, bucket))";
+    static final String TABLE = IdBlockTable.TABLE;
+    private static final String CREATE = IdBlockTable.CREATE;
 
     private final ShardedDataSource ds;
     private final Set<String> created = ConcurrentHashMap.newKeySet();

@@ -15,13 +15,14 @@ import java.util.Properties;
  * closes them.
  *
  * <p>Internal. Applications keep the read-only rule: no API type opens such a connection, and
- * {@link #open} refuses every caller outside {@code io.shardkit.archive} (as the package-private
+ * {@link #open} refuses every caller outside {@code io.shardkit.archive} and {@code io.shardkit.reshard}
+ * (whose mover writes past the fence it installs, and installs triggers, as the package-private
  * {@code ShardedDataSource.openAdmin} it replaces refused every caller outside {@code io.shardkit}).
  * The caller check is one stack-walker look per connection opened: once per archive shard per run.
  */
 public final class AdminConnections {
-    /** The one package whose code may open admin connections. */
-    private static final String ALLOWED = "io.shardkit.archive";
+    /** The packages whose code may open admin connections: the archiver and the resharding mover. */
+    private static final java.util.Set<String> ALLOWED = java.util.Set.of("io.shardkit.archive", "io.shardkit.reshard");
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private final ShardRegistry registry;
@@ -33,13 +34,13 @@ public final class AdminConnections {
     /**
      * A new admin connection to {@code shard}, autocommit as the driver opens it.
      *
-     * @throws IllegalCallerException when called from outside {@code io.shardkit.archive}
+     * @throws IllegalCallerException when called from outside {@code io.shardkit.archive} or {@code io.shardkit.reshard}
      * @throws ShardException for an unknown shard (SQLState HY000), a missing SQLite file (08001),
      *         or the driver's error with the shard's secrets masked
      */
     public Connection open(String shard) throws SQLException {
         Class<?> caller = WALKER.getCallerClass();
-        if (!ALLOWED.equals(caller.getPackageName())) {
+        if (!ALLOWED.contains(caller.getPackageName())) {
             throw new IllegalCallerException("admin connections are for " + ALLOWED + " only, not "
                     + caller.getName() + ": applications reach read-only shards through the data source");
         }

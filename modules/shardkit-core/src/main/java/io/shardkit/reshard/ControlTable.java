@@ -78,6 +78,7 @@ final class ControlTable {
             boolean done = false;
             try {
                 st.execute(DDL);
+                st.execute(MoveLedger.DDL);
                 if (kind == Dialect.MYSQL) {
                     c.setAutoCommit(false);
                 }

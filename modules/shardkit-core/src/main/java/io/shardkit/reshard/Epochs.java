@@ -10,6 +10,7 @@ import io.shardkit.strategy.BucketStrategy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,6 +161,9 @@ public final class Epochs implements AutoCloseable {
      */
     List<String> refresh(Connection c, boolean strict) throws SQLException {
         Map<String, Long> live = ControlTable.liveEpochs(c);
+        // read after the epochs: a switch commits its epoch and its ledger row together, so a newer
+        // epoch read above comes with the sources that still hold its moved buckets
+        Map<String, Map.Entry<Long, Map<String, BitSet>>> retained = MoveLedger.retained(c);
         List<String> switched = new ArrayList<>();
         SQLException first = null;
         for (Map.Entry<String, BucketStrategy> g : groups.entrySet()) {
@@ -172,17 +176,25 @@ public final class Epochs implements AutoCloseable {
                 }
                 continue;
             }
-            if (epoch <= s.epoch()) {
-                continue;
-            }
+            Map.Entry<Long, Map<String, BitSet>> r = retained.get(g.getKey());
             try {
+                if (epoch <= s.epoch()) {
+                    // the same epoch: a cleanup may have ended (or a switch's retained buckets been missed)
+                    Map<String, BitSet> held = r != null && r.getKey() == s.epoch() ? r.getValue() : Map.of();
+                    if (s.switchTo(s.placement(), s.epoch(), held)) {
+                        switched.add(g.getKey());
+                    }
+                    continue;
+                }
                 BucketPlacement p = ControlTable.read(c, g.getKey(), epoch, s.buckets());
                 checkShards(g.getKey(), p);
-                if (s.switchTo(p, epoch)) {
+                if (s.switchTo(p, epoch, r != null && r.getKey().equals(epoch) ? r.getValue() : Map.of())) {
                     switched.add(g.getKey());
                 }
-            } catch (SQLException e) {
-                first = first == null ? e : first;
+            } catch (SQLException | IllegalArgumentException e) {
+                SQLException x = e instanceof SQLException q ? q
+                        : new ShardException(MoveLedger.TABLE + ": " + e.getMessage(), SqlStates.DATA_CORRUPTED);
+                first = first == null ? x : first;
             }
         }
         if (first != null) {

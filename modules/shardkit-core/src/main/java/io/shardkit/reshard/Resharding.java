@@ -10,6 +10,7 @@ import io.shardkit.strategy.BucketStrategy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,10 @@ public final class Resharding {
     private final Epochs epochs;
     private final ShardMap map;
     private final String control;
+    private final ShardedDataSource ds;
 
-    private Resharding(Epochs epochs, ShardMap map) {
+    private Resharding(Epochs epochs, ShardMap map, ShardedDataSource ds) {
+        this.ds = ds;
         this.epochs = epochs;
         this.map = map;
         this.control = map.resharding().control();
@@ -45,7 +48,7 @@ public final class Resharding {
                     SqlStates.FEATURE_NOT_SUPPORTED);
         }
         String control = map.resharding().control();
-        return new Resharding(Epochs.over(map, () -> ds.connectionTo(control)), map);
+        return new Resharding(Epochs.over(map, () -> ds.connectionTo(control)), map, ds);
     }
 
     /** The bucket groups, in map order. */
@@ -92,19 +95,37 @@ public final class Resharding {
      *         database's error (a primary key violation) when another publisher wrote epoch n+1 first
      */
     public long publish(String group, BucketPlacement placement) throws SQLException {
+        return publish(group, placement, -1, c -> {
+        }, Map.of());
+    }
+
+    /** Work done on the control shard in the transaction that publishes an epoch. */
+    @FunctionalInterface
+    interface InPublish {
+        void run(Connection c) throws SQLException;
+    }
+
+    /**
+     * {@link #publish}, for the mover: refuses unless the live epoch is {@code expected} (when not
+     * -1), runs {@code also} in the same transaction, and switches with {@code retained} buckets.
+     */
+    long publish(String group, BucketPlacement placement, long expected, InPublish also, Map<String, BitSet> retained)
+            throws SQLException {
         BucketStrategy s = strategy(group);
-        if (placement.buckets() != s.buckets()) {
-            throw new ShardException("bucket group " + group + " has " + s.buckets() + " buckets; a placement of "
-                    + placement.buckets() + " cannot replace it", SqlStates.INVALID_PARAMETER_VALUE);
-        }
-        epochs.checkShards(group, placement);
+        check(group, placement);
         long next;
         try (Connection c = epochs.control().open()) {
             c.setAutoCommit(false);
             try {
                 Long live = ControlTable.liveEpochs(c).get(group);
-                next = (live == null ? 0 : live) + 1;
+                long n = live == null ? 0 : live;
+                if (expected >= 0 && n != expected) {
+                    throw new ShardException("bucket group " + group + " is at epoch " + n + " in the control table, not "
+                            + expected + " as the reshard began: another publisher moved it", SqlStates.OBJECT_NOT_IN_PREREQUISITE_STATE);
+                }
+                next = n + 1;
                 ControlTable.insert(c, group, next, placement);
+                also.run(c);
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
@@ -116,8 +137,34 @@ public final class Resharding {
                 c.setAutoCommit(true);
             }
         }
-        s.switchTo(placement, next);
+        s.switchTo(placement, next, retained);
         return next;
+    }
+
+    /** Refuses a placement of another B, or naming a shard the map does not have. */
+    void check(String group, BucketPlacement placement) throws ShardException {
+        BucketStrategy s = strategy(group);
+        if (placement.buckets() != s.buckets()) {
+            throw new ShardException("bucket group " + group + " has " + s.buckets() + " buckets; a placement of "
+                    + placement.buckets() + " cannot replace it", SqlStates.INVALID_PARAMETER_VALUE);
+        }
+        epochs.checkShards(group, placement);
+    }
+
+    /** A connection to the control shard. */
+    Connection control() throws SQLException {
+        return epochs.control().open();
+    }
+
+    /**
+     * The mover of {@code group}: copies, switches and cleans up a reshard to a new placement
+     * (see {@link Mover}).
+     *
+     * @throws ShardException {@value SqlStates#INVALID_PARAMETER_VALUE} for an unknown group,
+     *         {@value SqlStates#FEATURE_NOT_SUPPORTED} for a group the mover cannot move
+     */
+    public Mover mover(String group) throws ShardException {
+        return new Mover(ds, this, group, strategy(group));
     }
 
     private BucketStrategy strategy(String group) throws ShardException {
