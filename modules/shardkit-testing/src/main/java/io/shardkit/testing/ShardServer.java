@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * What the shard extensions need from a database server: make databases and name them in URLs.
  * Holds the administrative URL and credentials every server has, embedded or external.
  */
-abstract class ShardServer {
+public abstract class ShardServer {
 
     /** Database names we create and drop: safe to quote in either dialect, within both length limits. */
     static final Pattern DATABASE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
