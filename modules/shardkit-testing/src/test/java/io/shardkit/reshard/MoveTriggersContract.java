@@ -39,9 +39,19 @@ abstract class MoveTriggersContract {
         this.shards = shards;
     }
 
+    /**
+     * The isolation level of every connection of the test ({@link Connection} constant), or -1 for
+     * the database's default. MySQL/MariaDB's default, REPEATABLE READ, makes a read in a write's
+     * trigger a locking read of its own; READ COMMITTED does not, so only the fence trigger's lock
+     * makes {@link MoveTriggers#fence} wait there.
+     */
+    int isolation() {
+        return -1;
+    }
+
     @BeforeEach
     void fresh() throws SQLException {
-        c = shards.open(0);
+        c = session();
         exec("DROP TABLE IF EXISTS players", "DROP TABLE IF EXISTS scores", "DROP TABLE IF EXISTS shardkit_moving",
                 "DROP TABLE IF EXISTS shardkit_changes",
                 "CREATE TABLE players (id BIGINT PRIMARY KEY, player_id BIGINT NOT NULL, name VARCHAR(50))",
@@ -81,6 +91,9 @@ abstract class MoveTriggersContract {
      */
     private Connection session() throws SQLException {
         Connection s = shards.open(0);
+        if (isolation() != -1) {
+            s.setTransactionIsolation(isolation());
+        }
         try (Statement st = s.createStatement()) {
             switch (shards.dialect()) {
                 case "postgresql" -> st.execute("SET lock_timeout = '10s'");
@@ -254,27 +267,28 @@ abstract class MoveTriggersContract {
     }
 
     @Test
-    void i15_57_fenceWaitsForTheWriterOfEachRowImage() throws Exception {
+    void i15_57_fenceWaitsForTheWriterOfEitherRowImageOfAnUpdate() throws Exception {
         assumeFalse(shards.dialect().equals("sqlite"), "SQLite has one writer at a time (i15_56 covers it)");
         exec("INSERT INTO players VALUES (1, 3, 'a')", "INSERT INTO players VALUES (2, 6, 'b')");
         MoveTriggers.moving(c, new int[] {3, 5});
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (Connection out = session(); Connection in = session(); Connection f = session()) {
-            out.setAutoCommit(false);
-            in.setAutoCommit(false);
-            exec(out, "UPDATE players SET player_id = 4 WHERE id = 1");
-            exec(in, "UPDATE players SET player_id = 5 WHERE id = 2");
-            Future<Void> fence = fenceLater(pool, f, new int[] {3, 5});
-            stillWaiting(fence, "fence waits for both writers");
-            out.commit();
-            stillWaiting(fence, "fence waits for the writer whose new image is in bucket 5");
-            in.commit();
+        try (Connection w = session(); Connection f = session()) {
+            w.setAutoCommit(false);
+            exec(w, "UPDATE players SET player_id = 4 WHERE id = 1");
+            Future<Void> fence = fenceLater(pool, f, new int[] {3});
+            stillWaiting(fence, "fence of 3 waits for the writer whose old image is in bucket 3");
+            w.commit();
+            fence.get(10, TimeUnit.SECONDS);
+            exec(w, "UPDATE players SET player_id = 5 WHERE id = 2");
+            fence = fenceLater(pool, f, new int[] {5});
+            stillWaiting(fence, "fence of 5 waits for the writer whose new image is in bucket 5");
+            w.commit();
             fence.get(10, TimeUnit.SECONDS);
         } finally {
             pool.shutdownNow();
         }
         assertThat(logged()).as("bucket 3's old image, bucket 5's new image")
-                .containsExactlyInAnyOrder("players:1", "players:2");
+                .containsExactly("players:1", "players:2");
         assertThat(rows()).containsExactly("1|4|a", "2|5|b");
         refused("UPDATE players SET name = 'b2' WHERE id = 2");
     }
@@ -308,25 +322,25 @@ abstract class MoveTriggersContract {
         MoveTriggers.moving(c, new int[] {3, 5});
         MoveTriggers.fence(c, new int[] {5});
         StringBuilder many = new StringBuilder("INSERT INTO players VALUES (1000, 3, 'n')");
-        for (int id = 1001; id < 1000 + 2 * MoveTriggers.CLEAR_BATCH + 3; id++) {
+        for (int id = 1001; id < 1000 + MoveTriggers.CLEAR_BATCH + 3; id++) {
             many.append(", (").append(id).append(", ").append(3 + 16 * (id % 7)).append(", 'n')");
         }
         exec(many.toString());
         refused("INSERT INTO players VALUES (1, 5, 'a')");
         List<MoveTriggers.Change> all = MoveTriggers.changes(c, 0);
-        assertThat(all).hasSize(2 * MoveTriggers.CLEAR_BATCH + 3);
+        assertThat(all).hasSize(MoveTriggers.CLEAR_BATCH + 3);
         List<MoveTriggers.Change> kept = new ArrayList<>();
         long[] replayed = new long[all.size() - 3];
         int n = 0;
         for (int i = 0; i < all.size(); i++) {
-            if (i % 400 == 7) {
+            if (i % 200 == 7) {
                 kept.add(all.get(i));
             } else {
                 replayed[n++] = all.get(i).seq();
             }
         }
         MoveTriggers.clearChanges(c, replayed);
-        assertThat(MoveTriggers.changes(c, 0)).as("over three statements, only the named seqs go").isEqualTo(kept);
+        assertThat(MoveTriggers.changes(c, 0)).as("over two statements, only the named seqs go").isEqualTo(kept);
         MoveTriggers.clearChanges(c, new long[0]);
         MoveTriggers.clearChanges(c, new long[] {replayed[0], kept.get(0).seq() + 1_000_000});
         assertThat(MoveTriggers.changes(c, 0)).as("deleting nothing, a gone seq or an unknown one is a no-op")
