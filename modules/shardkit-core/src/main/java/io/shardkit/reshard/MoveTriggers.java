@@ -169,7 +169,8 @@ final class MoveTriggers {
             // FOR SHARE: held to commit, so fence() waits for this writer; no row (NULL f) is no lock.
             fence.append("IF TG_OP <> '").append(r[1]).append("' THEN b := ").append(s.bucket(r[0]))
                     .append("; SELECT fenced INTO f FROM " + MOVING + " WHERE bucket = b FOR SHARE;")
-                    .append(" IF f = 1 THEN RAISE EXCEPTION ").append(fenceMessage).append(", ").append(s.tableLiteral()).append(", b USING ERRCODE = '")
+                    .append(" IF f = 1 THEN RAISE EXCEPTION ").append(fenceMessage).append(", ")
+                    .append(s.tableLiteral()).append(", b USING ERRCODE = '")
                     .append(SqlStates.SERIALIZATION_FAILURE).append("'; END IF; END IF; ");
             log.append("IF TG_OP <> '").append(r[1]).append("' THEN ").append(s.log(r[0])).append("; END IF; ");
         }
