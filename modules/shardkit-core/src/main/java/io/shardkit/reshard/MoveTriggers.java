@@ -19,22 +19,40 @@ import java.util.List;
  * starting {@value #FENCE_PREFIX}: PostgreSQL {@code RAISE ... ERRCODE '40001'}, MySQL/MariaDB
  * {@code SIGNAL SQLSTATE '40001'}, SQLite {@code RAISE(ABORT, ...)} (which cannot name the bucket).
  *
+ * <p>The fence waits for writers already inside. On the servers the fence trigger reads a
+ * bucket's {@code shardkit_moving} row with a locking read (PostgreSQL {@code FOR SHARE}, MySQL/MariaDB
+ * {@code LOCK IN SHARE MODE}), held to commit, so {@link #fence}'s update of that row waits for every
+ * open transaction that wrote a row image in the bucket, and a writer that comes after the fencer's
+ * update waits for the fencer, then reads {@code fenced = 1} and is refused (PostgreSQL under
+ * REPEATABLE READ or SERIALIZABLE refuses it with its own 40001 serialization failure instead).
+ * SQLite needs no lock of ours: a write transaction holds the database's write lock to commit, so
+ * the fencer's update waits for it (within the connection's busy timeout, else SQLITE_BUSY) and a
+ * writer after it waits for the fencer's commit, then sees {@code fenced = 1}.
+ *
  * <p>Costs each write to a moved table one primary-key probe of {@code shardkit_moving} per row
- * image, plus a {@code shardkit_changes} insert for rows in moving buckets. The bucket is
- * {@code floorMod(key, B)} computed in SQL, so only {@code bucketOf: mod} tables with an integer key.
- * Statements run in the connection's current transaction mode (DDL commits on MySQL/MariaDB).
+ * image, plus a {@code shardkit_changes} insert for rows in moving buckets; on the servers the probe
+ * is a share lock on the moving bucket's row (PostgreSQL writes it into the row, a MultiXact when
+ * several writers share it). MySQL/MariaDB under REPEATABLE READ also take a gap lock where the
+ * bucket is not in the table, so an insert of a new bucket there ({@link #moving}) waits for those
+ * writers too. The bucket is {@code floorMod(key, B)} computed in SQL, so only {@code bucketOf: mod}
+ * tables with an integer key. Statements run in the connection's current transaction mode (DDL
+ * commits on MySQL/MariaDB). Reinstalling updates PostgreSQL's trigger bodies, not MySQL's
+ * (created only when missing).
  *
  * <p>Not handled here: {@code seq} values are handed out before commit, so a reader of
  * {@link #changes} must not assume that a seq below the highest it saw cannot still appear (the
  * last drain after {@link #fence} reads from the start, or after the oldest seq it has not seen
- * committed); and {@link #fence} does not wait for transactions that logged a change and have not
- * committed.
+ * committed; {@link #clearChanges} deletes named seqs); and a transaction still open when
+ * {@link #moving} commits may have written rows of the bucket unlogged (its write came first, or
+ * its snapshot is older): the mover waits for transactions older than that commit before it copies.
  */
 final class MoveTriggers {
     /** The start of every fence error's message text. */
     static final String FENCE_PREFIX = "shardkit fence:";
     static final String MOVING = "shardkit_moving";
     static final String CHANGES = "shardkit_changes";
+    /** Seqs deleted by one {@link #clearChanges} statement. */
+    static final int CLEAR_BATCH = 500;
 
     /** One logged write: the row of {@code table} whose primary key text is {@code pk} changed. */
     record Change(long seq, String table, String pk) {
@@ -145,12 +163,14 @@ final class MoveTriggers {
     private static void postgres(Connection c, Statement st, Sql s) throws SQLException {
         String fenceMessage = literal(FENCE_PREFIX + " table %, bucket % is moving to another shard"
                 + " (map changed: refresh and retry)");
-        StringBuilder fence = new StringBuilder("DECLARE b INT; BEGIN ");
+        StringBuilder fence = new StringBuilder("DECLARE b INT; f INT; BEGIN ");
         StringBuilder log = new StringBuilder("BEGIN ");
         for (String[] r : new String[][] {{"NEW", "DELETE"}, {"OLD", "INSERT"}}) {
+            // FOR SHARE: held to commit, so fence() waits for this writer; no row (NULL f) is no lock.
             fence.append("IF TG_OP <> '").append(r[1]).append("' THEN b := ").append(s.bucket(r[0]))
-                    .append("; IF EXISTS (SELECT 1 FROM " + MOVING + " WHERE bucket = b AND fenced = 1) THEN RAISE EXCEPTION ")
-                    .append(fenceMessage).append(", ").append(s.tableLiteral()).append(", b USING ERRCODE = '")
+                    .append("; SELECT fenced INTO f FROM " + MOVING + " WHERE bucket = b FOR SHARE;")
+                    .append(" IF f = 1 THEN RAISE EXCEPTION ").append(fenceMessage).append(", ")
+                    .append(s.tableLiteral()).append(", b USING ERRCODE = '")
                     .append(SqlStates.SERIALIZATION_FAILURE).append("'; END IF; END IF; ");
             log.append("IF TG_OP <> '").append(r[1]).append("' THEN ").append(s.log(r[0])).append("; END IF; ");
         }
@@ -172,10 +192,13 @@ final class MoveTriggers {
         String[][] events = {{"ins", "INSERT"}, {"upd", "UPDATE"}, {"del", "DELETE"}};
         for (String[] e : events) {
             StringBuilder log = new StringBuilder("BEGIN ");
-            StringBuilder fence = new StringBuilder("BEGIN DECLARE msg VARCHAR(300); ");
+            StringBuilder fence = new StringBuilder("BEGIN DECLARE f INT; DECLARE msg VARCHAR(300); ");
             for (String row : rows(e[1])) {
                 log.append(s.log(row)).append("; ");
-                fence.append("IF ").append(s.inMoving(row, 1)).append(" THEN SET msg = CONCAT(")
+                // MAX: one row even when the bucket is not moving (no NOT FOUND warning); the share
+                // lock is held to commit, so fence() waits for this writer.
+                fence.append("SELECT COALESCE(MAX(fenced), 0) INTO f FROM " + MOVING + " WHERE bucket = ")
+                        .append(s.bucket(row)).append(" LOCK IN SHARE MODE; IF f = 1 THEN SET msg = CONCAT(")
                         .append(literal(FENCE_PREFIX + " table " + s.table() + ", bucket ")).append(", ")
                         .append(s.bucket(row)).append(", ' is moving to another shard (map changed: refresh and retry)');")
                         .append(" SIGNAL SQLSTATE '").append(SqlStates.SERIALIZATION_FAILURE)
@@ -217,9 +240,50 @@ final class MoveTriggers {
         upsert(c, buckets, false);
     }
 
-    /** Fences {@code buckets}: from now on every write to a row in them fails (see {@link #isFence}). */
+    /**
+     * Fences {@code buckets}: once {@code c}'s transaction commits, every write to a row in them fails
+     * (see {@link #isFence}). Blocks until every open transaction that wrote a row image in one of
+     * them (while it was moving) has committed or rolled back, so the last drain after this commit
+     * sees all their changes; a write that comes while {@code c}'s transaction is open waits for it,
+     * then is refused. Set a lock timeout on {@code c} first (PostgreSQL {@code lock_timeout},
+     * MySQL/MariaDB {@code innodb_lock_wait_timeout}) and retry on a timeout or a deadlock (the
+     * fencer takes the buckets' locks in order, a writer in any order).
+     */
     static void fence(Connection c, int[] buckets) throws SQLException {
         upsert(c, buckets, true);
+    }
+
+    /**
+     * Deletes {@code buckets} from {@code shardkit_moving}: writes to their rows are neither logged nor
+     * refused any more (a bucket moving back to a shard that once gave it away). Waits, like
+     * {@link #fence}, for open transactions that wrote in them.
+     */
+    static void unfence(Connection c, int[] buckets) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + MOVING + " WHERE bucket = ?")) {
+            for (int b : buckets) {
+                ps.setInt(1, b);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * Deletes exactly the changes numbered {@code seqs}, {@value #CLEAR_BATCH} a statement: the ones
+     * the mover replayed. Never "every seq up to x": a lower seq may still commit (see the class).
+     */
+    static void clearChanges(Connection c, long[] seqs) throws SQLException {
+        for (int from = 0; from < seqs.length; from += CLEAR_BATCH) {
+            int n = Math.min(CLEAR_BATCH, seqs.length - from);
+            StringBuilder sql = new StringBuilder("DELETE FROM " + CHANGES + " WHERE seq IN (?");
+            sql.append(", ?".repeat(n - 1)).append(')');
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < n; i++) {
+                    ps.setLong(i + 1, seqs[from + i]);
+                }
+                ps.executeUpdate();
+            }
+        }
     }
 
     private static void upsert(Connection c, int[] buckets, boolean fenced) throws SQLException {
