@@ -150,16 +150,7 @@ final class Fences {
 
     /** Deletes exactly the given log entries (never "seq up to": seqs are taken before their transactions commit). */
     static void clear(Connection s, List<MoveTriggers.Change> changes) throws SQLException {
-        if (changes.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = s.prepareStatement("DELETE FROM " + MoveTriggers.CHANGES + " WHERE seq = ?")) {
-            for (MoveTriggers.Change c : changes) {
-                ps.setLong(1, c.seq());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        MoveTriggers.clearChanges(s, changes.stream().mapToLong(MoveTriggers.Change::seq).toArray());
     }
 
     /** How many changes of {@code tables} wait in {@code s}'s log (0 when there is no log). */
@@ -227,7 +218,7 @@ final class Fences {
             return;
         }
         try (Statement st = s.createStatement()) {
-            st.executeUpdate("DELETE FROM " + MoveTriggers.MOVING + " WHERE bucket IN (" + list(buckets) + ")");
+            MoveTriggers.unfence(s, buckets);
             clearLog(s, tables);
             boolean left;
             try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + MoveTriggers.MOVING)) {
@@ -245,9 +236,7 @@ final class Fences {
     /** A target that once gave {@code buckets} away (and kept their fence) takes them back unfenced. */
     static void unfenceOnTarget(Connection t, int[] buckets) throws SQLException {
         if (exists(t, MoveTriggers.MOVING)) {
-            try (Statement st = t.createStatement()) {
-                st.executeUpdate("DELETE FROM " + MoveTriggers.MOVING + " WHERE bucket IN (" + list(buckets) + ")");
-            }
+            MoveTriggers.unfence(t, buckets);
         }
     }
 
