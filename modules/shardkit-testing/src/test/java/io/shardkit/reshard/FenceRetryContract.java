@@ -3,6 +3,7 @@ package io.shardkit.reshard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.shardkit.ShardException;
 import io.shardkit.ShardedDataSource;
@@ -282,5 +283,25 @@ abstract class FenceRetryContract {
             assertThat(ps.executeBatch()).as("the caller's retry runs by epoch 2").containsExactly(1, 1);
         }
         assertThat(rowsOn(1)).containsExactly("1|" + m + "|x", "2|" + (m + B) + "|y");
+    }
+
+    @Test
+    void i15_156_executeQueryOfAWriteReturningRowsIsRetriedToo() throws SQLException {
+        assumeFalse(shards.dialect().equals("mysql"), "MariaDB Connector/J refuses executeQuery for DELETE ... RETURNING");
+        move();
+        List<Long> ids = new ArrayList<>();
+        try (Connection c = a.getConnection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM players WHERE player_id = ? RETURNING id")) {
+            ps.setLong(1, m + B);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        assertThat(ids).as("the row deleted on s1").containsExactly(2L);
+        assertThat(epochOfA()).isEqualTo(2);
+        assertThat(rowsOn(1)).containsExactly("1|" + m + "|a");
+        assertThat(rowsOn(0)).contains("2|" + (m + B) + "|b");
     }
 }
