@@ -3,6 +3,7 @@ package io.shardkit;
 import io.shardkit.config.Settings;
 import io.shardkit.config.ShardMap;
 import io.shardkit.exec.Executor;
+import io.shardkit.exec.Fenced;
 import io.shardkit.exec.Session;
 import io.shardkit.internal.ScatterThreads;
 import io.shardkit.jdbc.ShardedConnection;
@@ -33,6 +34,8 @@ final class Assembly {
     private final long mergeRowLimit;
     /** The versioned map's poll, or {@code null} without {@code resharding:}. */
     private final Epochs epochs;
+    /** Re-reads the versioned map when a fence refused a write (every logical connection's executor shares it). */
+    private final Fenced.Refresh refresh;
 
     /**
      * Opens the map's pools; the map is validated. With {@code resharding:}, binds this data
@@ -61,6 +64,7 @@ final class Assembly {
                 throw (RuntimeException) e;
             }
         }
+        this.refresh = epochs == null ? Fenced.NONE : epochs::refresh;
         this.cache = new AnalysisCache(new Analyzer(map), settings.analysisCacheSize());
         this.router = new Router(map, registry);
         this.mergeRowLimit = settings.mergeRowLimit();
@@ -71,7 +75,7 @@ final class Assembly {
     /** A logical connection: pinned to shard {@code pinned} (or -1 to route), for a tenant (or {@code null}). */
     ShardedConnection connection(int pinned, TenantScope tenant) {
         Session session = new Session(registry, tenant, pinned);
-        return new ShardedConnection(registry, cache, new Executor(registry, router, session), scatter, mergeRowLimit);
+        return new ShardedConnection(registry, cache, new Executor(registry, router, session, refresh), scatter, mergeRowLimit);
     }
 
     /** The index of an open shard of the map or a runtime one, to pin a connection to. */

@@ -38,12 +38,15 @@ public final class Executor {
     /** Made at the first write, archive probe or unique-key check: most connections only read. */
     private WriteGuard guard;
     private final int pinned;
+    /** Re-reads the versioned map after a fence refused a write; {@link Fenced#NONE} without one. */
+    private final Fenced.Refresh refresh;
 
-    public Executor(ShardRegistry registry, Router router, Session session) {
+    public Executor(ShardRegistry registry, Router router, Session session, Fenced.Refresh refresh) {
         this.registry = registry;
         this.router = router;
         this.session = session;
         this.pinned = session.pinned();
+        this.refresh = refresh;
     }
 
     public WriteGuard guard() {
@@ -148,18 +151,52 @@ public final class Executor {
     /**
      * Runs one execution: decides it, closes the runner's plain statements on shards it does not
      * reach, and hands the runner the parts to run (see {@link ShardRunner}). Returns whether the
-     * result is a result set.
+     * result is a result set. A write a move's fence refused re-reads the map ({@link Fenced}); in
+     * autocommit it runs once more, decided again (so by the new epoch, with the same parameters):
+     * safe, because a refused autocommit statement left no shard written (one shard's statement
+     * fails whole; {@link #writeAll} rolls every part back). Refused again, or in a transaction,
+     * it fails with SQLState 40001.
      */
     public boolean run(SqlAnalysis a, Parameters params, int mode, Object keys, ShardRunner runner)
             throws SQLException {
         try {
             return Dispatch.run(this, a, params, mode, keys, runner);
         } catch (SQLException e) {
+            if (Fenced.is(e)) {
+                return afterFence(a, params, mode, keys, runner, e);
+            }
             if (!StaleCatalog.forgotten(router, a, e) || !session.autoCommit() || !a.readsOnly()) {
                 throw e; // the next statement reads the catalog again; a write or a transaction is the caller's to retry
             }
             return Dispatch.run(this, a, params, mode, keys, runner); // once: a physical table went away
         }
+    }
+
+    private boolean afterFence(SqlAnalysis a, Parameters params, int mode, Object keys, ShardRunner runner,
+            SQLException e) throws SQLException {
+        SQLException refreshFailed = Fenced.refresh(refresh);
+        if (!session.autoCommit()) {
+            throw Fenced.error(e, a.sql(), Fenced.IN_TRANSACTION, refreshFailed);
+        }
+        try {
+            return Dispatch.run(this, a, params, mode, keys, runner);
+        } catch (SQLException again) {
+            throw Fenced.is(again) ? Fenced.error(again, a.sql(), Fenced.RETRIED, refreshFailed) : again;
+        }
+    }
+
+    /**
+     * The error of a shard's physical batch that a fence refused, after re-reading the map. Not
+     * retried, even in autocommit: entries before the refused one, on that shard and on shards
+     * flushed earlier, may have been applied, so the caller gets SQLState 40001 and its
+     * {@code BatchUpdateException} counts. Answers {@code e} itself when it is no fence's refusal.
+     */
+    public SQLException batchFailed(SQLException e) {
+        if (!Fenced.is(e)) {
+            return e;
+        }
+        SQLException refreshFailed = Fenced.refresh(refresh);
+        return Fenced.error(e, null, session.autoCommit() ? Fenced.BATCH : Fenced.IN_TRANSACTION, refreshFailed);
     }
 
     /**

@@ -19,6 +19,9 @@ import java.util.List;
  * that spans shards (a key-less UPDATE, a multi-row INSERT split by shard) first flushes every
  * pending shard batch, then runs alone. With autocommit on, shard batches already sent stay
  * applied when a later shard fails; the {@link BatchUpdateException} says which entries ran.
+ * A shard batch refused by a move's fence is therefore not retried: the map is re-read and the
+ * error carries SQLState 40001 ({@link io.shardkit.exec.Executor#batchFailed}); an entry that runs
+ * alone is retried like a statement.
  */
 final class Batch {
     private final ShardedStatement statement;
@@ -107,9 +110,9 @@ final class Batch {
                 for (int i = 0; r != null && i < entries.size() && i < r.length; i++) {
                     counts[entries.get(i)] = r[i];
                 }
-                throw failure(ShardException.fromShard(name, null, e));
+                throw failure(statement.conn.executor().batchFailed(ShardException.fromShard(name, null, e)));
             } catch (SQLException e) {
-                throw failure(ShardException.fromShard(name, null, e));
+                throw failure(statement.conn.executor().batchFailed(ShardException.fromShard(name, null, e)));
             }
             entries.clear();
         }

@@ -154,6 +154,19 @@ public final class Epochs implements AutoCloseable {
     }
 
     /**
+     * Reads the control table now on a connection of its own, as a poll does, and switches the
+     * groups whose epoch is newer: for the executor, after a fence refused a write (docs/RESHARDING.md,
+     * "The move", step 6). Thread-safe; may run while a poll does (an older epoch is ignored).
+     *
+     * @return the groups switched
+     */
+    public List<String> refresh() throws SQLException {
+        try (Connection c = control.open()) {
+            return refresh(c, false);
+        }
+    }
+
+    /**
      * Switches each group whose live epoch in the control table is newer than its own.
      *
      * @param strict whether a group missing from the table is an error (at start, after seeding)

@@ -48,7 +48,7 @@ import java.util.List;
  */
 final class MoveTriggers {
     /** The start of every fence error's message text. */
-    static final String FENCE_PREFIX = "shardkit fence:";
+    static final String FENCE_PREFIX = io.shardkit.internal.Fence.PREFIX;
     static final String MOVING = "shardkit_moving";
     static final String CHANGES = "shardkit_changes";
     /** Seqs deleted by one {@link #clearChanges} statement. */
