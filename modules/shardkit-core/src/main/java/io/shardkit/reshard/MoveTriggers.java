@@ -1,6 +1,7 @@
 package io.shardkit.reshard;
 
 import io.shardkit.SqlStates;
+import io.shardkit.internal.Fence;
 import io.shardkit.sql.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -357,13 +358,7 @@ final class MoveTriggers {
      * RAISE text, MariaDB Connector/J prefixes the connection id).
      */
     static boolean isFence(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause() != null ? t.getCause()
-                : t instanceof SQLException s ? s.getNextException() : null) {
-            if (t.getMessage() != null && t.getMessage().contains(FENCE_PREFIX)) {
-                return true;
-            }
-        }
-        return false;
+        return Fence.is(e);
     }
 
     /** The values of a {@code pk} text of a {@code columns}-column primary key, as text. */
