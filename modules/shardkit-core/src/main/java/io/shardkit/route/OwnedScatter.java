@@ -12,6 +12,7 @@ import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.sql.StatementKind;
 import io.shardkit.strategy.BucketStrategy;
 import io.shardkit.strategy.BucketStrategy.Ownership;
+import java.sql.SQLException;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,6 +44,38 @@ final class OwnedScatter {
     OwnedScatter(ShardMap map, ShardRegistry registry) {
         this.map = map;
         this.registry = registry;
+    }
+
+    /** Routes the statement again (with the reasons it gives). */
+    interface Reroute {
+        RouteDecision route() throws SQLException;
+    }
+
+    /**
+     * The statement routed again until one {@link Ownership}, the live one before and after (a switch
+     * replaces it whole, and never by an earlier one), gave both its targets and the retained sets,
+     * then {@link #apply filtered}: routed by epoch n (the source owns a bucket, its new owner is not
+     * targeted) and filtered by epoch n + 1 (the source leaves it out), the moved rows would vanish.
+     * Only while some shard of the group retains buckets: the statement is routed twice.
+     *
+     * @param first the statement's first route, made before this call
+     * @param mark the length of {@code why} before the first route (its reasons are replaced)
+     */
+    RouteDecision route(SqlAnalysis a, BucketStrategy b, RouteDecision first, StringBuilder why, int mark,
+            Reroute again) throws SQLException {
+        RouteDecision d = first;
+        for (Ownership o = b.ownership(); !o.retained().isEmpty(); ) {
+            if (why != null) {
+                why.setLength(mark);
+            }
+            d = again.route();
+            Ownership now = b.ownership();
+            if (now == o) {
+                return d.isSingle() ? d : apply(a, b, o, d, why);
+            }
+            o = now;
+        }
+        return d;
     }
 
     /**

@@ -184,29 +184,14 @@ public final class Router {
         return single[s];
     }
 
-    /**
-     * A statement over a bucket table reaching several shards while some shard retains buckets: routed
-     * again until one {@link BucketStrategy.Ownership} held before and after (a switch replaces it
-     * whole) gave both the targets and the retained sets, then filtered ({@link OwnedScatter}).
-     */
+    /** A statement over several shards of a bucket group some shard of which retains buckets: see {@link OwnedScatter#route}. */
     private RouteDecision sharded(SqlAnalysis a, Object[] params, StringBuilder why) throws SQLException {
         int mark = why == null ? 0 : why.length();
         RouteDecision d = routeSharded(a, params, why);
-        if (d.isSingle() || !(a.strategy() instanceof BucketStrategy b)) {
+        if (d.isSingle() || !(a.strategy() instanceof BucketStrategy b) || b.ownership().retained().isEmpty()) {
             return d;
         }
-        for (BucketStrategy.Ownership o = b.ownership(); !o.retained().isEmpty(); ) {
-            if (why != null) {
-                why.setLength(mark);
-            }
-            d = routeSharded(a, params, why);
-            BucketStrategy.Ownership now = b.ownership();
-            if (now == o) {
-                return d.isSingle() ? d : owned.apply(a, b, o, d, why);
-            }
-            o = now;
-        }
-        return d;
+        return owned.route(a, b, d, why, mark, () -> routeSharded(a, params, why));
     }
 
     private RouteDecision routeSharded(SqlAnalysis a, Object[] params, StringBuilder why) throws SQLException {

@@ -71,7 +71,8 @@ public final class OwnershipFilter {
                 throw new Unsupported("a set operation (UNION, INTERSECT, EXCEPT) or parenthesised query over"
                         + " bucket tables");
             } else {
-                throw new Unsupported("a " + st.getClass().getSimpleName() + " statement over bucket tables");
+                throw new Unsupported("a statement of kind " + st.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT)
+                        + " over bucket tables");
             }
         } catch (Unsupported e) {
             throw e;

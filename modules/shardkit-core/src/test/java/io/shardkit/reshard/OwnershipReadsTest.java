@@ -210,6 +210,39 @@ class OwnershipReadsTest {
         assertThat(players).as("the shards hold the moved rows twice (what a plain scatter would count)")
                 .isGreaterThan(Long.parseLong(rows(ref, "SELECT COUNT(*) FROM players").get(0)));
         assertSameAsReference("s0 retaining buckets " + MOVED);
+        String[] prepared = {"SELECT COUNT(*), SUM(score) FROM players WHERE score > ? AND team <> ?",
+            "SELECT player_id FROM players WHERE player_id IN (?, ?, ?, ?) AND score >= ? ORDER BY player_id",
+            "SELECT player_id, score FROM players WHERE score < ? ORDER BY score, player_id LIMIT ?"};
+        Object[][] params = {{20, "red"}, {2, 6, 7, -14, 0}, {40, 6}};
+        for (int i = 0; i < prepared.length; i++) {
+            assertThat(prepared(ds.getConnection(), prepared[i], params[i])).as(prepared[i])
+                    .isEqualTo(prepared(ref, prepared[i], params[i])).isNotEmpty();
+        }
+    }
+
+    /** The rows of {@code sql} run with {@code params} on {@code c}; closes a sharded connection, keeps {@link #ref}. */
+    private List<String> prepared(Connection c, String sql, Object[] params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    StringBuilder sb = new StringBuilder();
+                    for (int j = 1; j <= n; j++) {
+                        sb.append(j > 1 ? "|" : "").append(rs.getString(j));
+                    }
+                    out.add(sb.toString());
+                }
+            }
+            return out;
+        } finally {
+            if (c != ref) {
+                c.close();
+            }
+        }
     }
 
     @Test

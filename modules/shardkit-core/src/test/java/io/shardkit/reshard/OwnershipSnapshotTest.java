@@ -54,9 +54,9 @@ class OwnershipSnapshotTest {
                 st.execute("CREATE TABLE players (player_id INTEGER PRIMARY KEY, name TEXT)");
                 st.execute("INSERT INTO players (player_id, name) VALUES (1, 'a'), (2, 'b'), (18, 'c'), (3, 'd')");
             }
-            // the rows of bucket 2 on s2 too: both owners' copies exist all along
-            try (Connection s2 = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("s2.db"));
-                    Statement st = s2.createStatement()) {
+            // bucket 2 starts on s2 (2 mod 3): its rows on s0 too, both owners' copies exist all along
+            try (Connection s0 = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("s0.db"));
+                    Statement st = s0.createStatement()) {
                 st.execute("INSERT INTO players (player_id, name) VALUES (2, 'b'), (18, 'c')");
             }
             BucketStrategy s = (BucketStrategy) ds.shardMap().tables().get("players").strategy();
