@@ -111,7 +111,7 @@ final class OwnedScatter {
         if (b.bucketOf() != BucketStrategy.BucketOf.MOD) {
             throw new RefusedException("a statement over " + table + " (bucketOf: " + b.bucketOf().yaml() + ") on several"
                     + " shards is not supported" + context + ": a hashed key's bucket cannot be computed in SQL; let"
-                    + " the move finish its cleanup first, or add a shard key predicate", a.sql());
+                    + " the move finish its cleanup first, or add a shard key predicate that routes to one shard", a.sql());
         }
         for (String t : a.tables()) {
             TableRule rule = map.tables().get(t);
