@@ -140,9 +140,9 @@ public final class Planner {
     }
 
     private static Route route(SqlAnalysis a, RouteDecision d, int part, ShardRegistry registry) throws SQLException {
-        // over split tables, the part's SQL is this analysis' text rendered for the part (a COUNT over a
-        // subquery plans the subquery's analysis with the outer statement's decision)
-        String sql = d.splits() != null && d.rows(part) == null ? d.render(a.sql(), part)
+        // over split tables or retained buckets, the part's SQL is this analysis' text rendered for the part
+        // (a COUNT over a subquery plans the subquery's analysis with the outer statement's decision)
+        String sql = d.rendersParts() && d.rows(part) == null ? d.render(a.sql(), part)
                 : d.sql(part) == null ? a.sql() : d.sql(part);
         return new Route(registry.name(d.shard(part)), sql, d.parameters(part));
     }

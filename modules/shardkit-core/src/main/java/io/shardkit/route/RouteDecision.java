@@ -14,6 +14,7 @@ public final class RouteDecision {
     private final int[] archiveProbe;
     private final int[][] rows;
     private final SplitParts splits;
+    private final OwnedParts owned;
 
     RouteDecision(int[] shards, String[] sql, int[][] parameters) {
         this(shards, sql, parameters, -1, false, null);
@@ -45,8 +46,19 @@ public final class RouteDecision {
         this(shards, sql, parameters, hotCount, firstHit, archiveProbe, rows, null);
     }
 
+    /** Over shards some of which hold buckets they no longer own: their texts carry the ownership predicate. */
+    RouteDecision(int[] shards, String[] sql, int[][] parameters, OwnedParts owned) {
+        this(shards, sql, parameters, -1, false, null, null, null, owned);
+    }
+
     private RouteDecision(int[] shards, String[] sql, int[][] parameters, int hotCount, boolean firstHit,
             int[] archiveProbe, int[][] rows, SplitParts splits) {
+        this(shards, sql, parameters, hotCount, firstHit, archiveProbe, rows, splits, null);
+    }
+
+    private RouteDecision(int[] shards, String[] sql, int[][] parameters, int hotCount, boolean firstHit,
+            int[] archiveProbe, int[][] rows, SplitParts splits, OwnedParts owned) {
+        this.owned = owned;
         this.splits = splits;
         this.rows = rows;
         this.shards = shards;
@@ -59,7 +71,7 @@ public final class RouteDecision {
 
     /** This decision, checked first against archive shards (a split INSERT keeps its parts' rows). */
     RouteDecision withArchiveProbe(int[] archive) {
-        return new RouteDecision(shards, sql, parameters, -1, false, archive, rows, splits);
+        return new RouteDecision(shards, sql, parameters, -1, false, archive, rows, splits, owned);
     }
 
     /** For a read of a tiered table, the number of leading hot shards; -1 otherwise. */
@@ -132,10 +144,20 @@ public final class RouteDecision {
     }
 
     /**
+     * Whether the parts' texts are rendered per part ({@link #render}): over split tables, or with the
+     * ownership predicate on shards that hold buckets they no longer own.
+     */
+    public boolean rendersParts() {
+        return splits != null || owned != null;
+    }
+
+    /**
      * Another SQL text of the statement (a merged read's shard query) as part {@code i} runs it:
-     * with its split tables replaced by the part's physical tables; unchanged when there are none.
+     * with its split tables replaced by the part's physical tables, and on a shard that holds buckets
+     * it no longer owns with the ownership predicate; unchanged when neither applies.
      */
     public String render(String text, int i) throws java.sql.SQLException {
-        return splits == null ? text : splits.render(text, i);
+        String t = splits == null ? text : splits.render(text, i);
+        return owned == null ? t : owned.render(t, i);
     }
 }

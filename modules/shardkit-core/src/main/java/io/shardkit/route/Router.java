@@ -18,6 +18,7 @@ import io.shardkit.sql.SplitTemplates;
 import io.shardkit.sql.SqlAnalysis;
 import io.shardkit.sql.StatementKind;
 import io.shardkit.sql.ValueRef;
+import io.shardkit.strategy.BucketStrategy;
 import io.shardkit.strategy.KeyTypeException;
 import io.shardkit.strategy.Strategy;
 import java.math.BigDecimal;
@@ -53,6 +54,7 @@ public final class Router {
     private final TierRouting tiers;
     /** The data nodes of split tables; {@code null} when no table of the map is split (nothing to do per statement). */
     private final SplitRouting splits;
+    private final OwnedScatter owned;
 
     public Router(ShardMap map, ShardRegistry registry) {
         this.map = map;
@@ -67,6 +69,7 @@ public final class Router {
         }
         this.splits = split.isEmpty() ? null : new SplitRouting(map, registry,
                 new SplitTemplates(split, map.settings().analysisCacheSize()), new SplitCatalog());
+        this.owned = new OwnedScatter(map, registry);
         this.defaultShard = map.defaultShard() == null ? -1 : registry.indexOf(map.defaultShard());
         int n = registry.size();
         single = new RouteDecision[n];
@@ -181,7 +184,17 @@ public final class Router {
         return single[s];
     }
 
+    /** A statement over several shards of a bucket group some shard of which retains buckets: see {@link OwnedScatter#route}. */
     private RouteDecision sharded(SqlAnalysis a, Object[] params, StringBuilder why) throws SQLException {
+        int mark = why == null ? 0 : why.length();
+        RouteDecision d = routeSharded(a, params, why);
+        if (d.isSingle() || !(a.strategy() instanceof BucketStrategy b) || b.ownership().retained().isEmpty()) {
+            return d;
+        }
+        return owned.route(a, b, d, why, mark, () -> routeSharded(a, params, why));
+    }
+
+    private RouteDecision routeSharded(SqlAnalysis a, Object[] params, StringBuilder why) throws SQLException {
         Strategy strategy = a.strategy();
         String table = a.shardedTable();
         RouteDecision d;
