@@ -114,8 +114,15 @@ public final class Resharding {
         BucketStrategy s = strategy(group);
         check(group, placement);
         long next;
-        try (Connection c = epochs.control().open()) {
-            c.setAutoCommit(false);
+        try (Connection c = epochs.control().open(); java.sql.Statement st = c.createStatement()) {
+            // SQLite: take the write lock first; a read that later upgrades to a write fails at once
+            // (SQLITE_BUSY, no busy wait) when another connection writes the control shard meanwhile
+            boolean sqlite = ControlTable.kind(c) == io.shardkit.sql.Dialect.SQLITE;
+            if (sqlite) {
+                st.execute("BEGIN IMMEDIATE");
+            } else {
+                c.setAutoCommit(false);
+            }
             try {
                 Long live = ControlTable.liveEpochs(c).get(group);
                 long n = live == null ? 0 : live;
@@ -126,19 +133,37 @@ public final class Resharding {
                 next = n + 1;
                 ControlTable.insert(c, group, next, placement);
                 also.run(c);
-                c.commit();
+                if (sqlite) {
+                    st.execute("COMMIT");
+                } else {
+                    c.commit();
+                }
             } catch (SQLException e) {
-                c.rollback();
+                rollback(c, st, sqlite);
                 throw e instanceof ShardException ? e : ShardException.fromShard(control, "publish an epoch of " + group, e);
             } catch (RuntimeException e) {
-                c.rollback();
+                rollback(c, st, sqlite);
                 throw e;
             } finally {
-                c.setAutoCommit(true);
+                if (!sqlite) {
+                    c.setAutoCommit(true);
+                }
             }
         }
         s.switchTo(placement, next, retained);
         return next;
+    }
+
+    private static void rollback(Connection c, java.sql.Statement st, boolean sqlite) throws SQLException {
+        if (sqlite) {
+            try {
+                st.execute("ROLLBACK");
+            } catch (SQLException e) {
+                // no transaction left to roll back: the first error is the one to report
+            }
+        } else {
+            c.rollback();
+        }
     }
 
     /** Refuses a placement of another B, or naming a shard the map does not have. */
