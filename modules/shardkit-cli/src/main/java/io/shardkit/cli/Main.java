@@ -30,6 +30,9 @@ public final class Main implements Runnable {
 
     private final Io io;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     Main(Io io) {
         this.io = io;
     }
@@ -78,7 +81,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        new CommandLine(this).usage(io.out());
+        spec.commandLine().usage(io.out()); // the running one: a new CommandLine could not make the subcommands' mixins
     }
 
     /** A mistake in how the command was called. */

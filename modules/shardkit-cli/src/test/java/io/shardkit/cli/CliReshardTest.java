@@ -296,6 +296,9 @@ class CliReshardTest {
         assertThat(chunk.err()).isEqualTo("error: --chunk: a chunk holds at least one row, not 0\n");
         assertThat(triggers(0)).as("no usage error starts a reshard").isZero();
 
+        Result top = run();
+        assertThat(top.code()).as(top.err()).isZero();
+        assertThat(top.out()).contains("Usage: shardkit", "reshard  Move buckets of a bucket group to new shards");
         Result bare = run("reshard");
         assertThat(bare.code()).isZero();
         assertThat(bare.out()).contains("Usage: shardkit reshard", "plan", "start", "status", "verify", "switch",
