@@ -15,9 +15,9 @@ import picocli.CommandLine.Command;
  * 0 success, 1 a statement or operation failed, 2 bad usage or an invalid shard map, 3 a shard is down.
  */
 @Command(name = "shardkit", mixinStandardHelpOptions = true, version = "shardkit 0.1.0",
-        description = "Many databases as one: a SQL shell, explain, checks, the archiver and a demo.",
+        description = "Many databases as one: a SQL shell, explain, checks, the archiver, resharding and a demo.",
         subcommands = {DemoCommand.class, SqlCommand.class, ExplainCommand.class, CheckCommand.class,
-                ArchiveCommand.class, CommandLine.HelpCommand.class})
+                ArchiveCommand.class, ReshardCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -29,6 +29,9 @@ public final class Main implements Runnable {
     }
 
     private final Io io;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     Main(Io io) {
         this.io = io;
@@ -45,8 +48,8 @@ public final class Main implements Runnable {
         cl.setOut(new PrintWriter(io.out(), true));
         cl.setErr(new PrintWriter(io.err(), true));
         cl.setParameterExceptionHandler((ex, a) -> {
-            io.err().println("error: " + ex.getMessage());
-            io.err().println("(shardkit " + String.join(" ", a.length > 0 ? a[0] : "") + " --help shows the usage)");
+            io.err().println("error: " + ex.getMessage().replaceFirst("^Error: ", "")); // picocli's ArgGroup messages say it too
+            io.err().println("(" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help shows the usage)");
             return USAGE;
         });
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
@@ -78,7 +81,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        new CommandLine(this).usage(io.out());
+        spec.commandLine().usage(io.out()); // the running one: a new CommandLine could not make the subcommands' mixins
     }
 
     /** A mistake in how the command was called. */
