@@ -318,7 +318,7 @@ class CliTest {
      * option" or "Unknown option" instead of the usage.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"sql", "explain", "check", "archive", "demo"})
+    @ValueSource(strings = {"sql", "explain", "check", "archive", "demo", "reshard"})
     void i12_cli_everySubcommandPrintsItsUsage(String command) {
         for (String[] args : new String[][] {{command, "--help"}, {command, "-h"}, {"help", command}}) {
             Result r = run("", args);
