@@ -4,6 +4,7 @@ import io.shardkit.ShardException;
 import io.shardkit.ShardedDataSource;
 import io.shardkit.SqlStates;
 import io.shardkit.config.TableRule;
+import io.shardkit.internal.Fence;
 import io.shardkit.strategy.BucketPlacement;
 import io.shardkit.strategy.BucketStrategy;
 import java.security.SecureRandom;
@@ -125,7 +126,7 @@ public final class Ids {
         long sequence;
         synchronized (b) {
             if (b.next >= b.end) {
-                long first = leases.lease(shardOf(bucket), table, bucket, block);
+                long first = lease(bucket);
                 b.next = first;
                 b.end = first + block;
             }
@@ -138,6 +139,24 @@ public final class Ids {
             b.next++;
         }
         return sequence * buckets + bucket;
+    }
+
+    /**
+     * Leases a block from the bucket's shard; when that shard refuses because the bucket moved (a
+     * resharding fence: the refusal already re-read the map), leases once more from the bucket's
+     * shard in the new epoch.
+     */
+    private long lease(int bucket) throws SQLException {
+        String shard = shardOf(bucket);
+        try {
+            return leases.lease(shard, table, bucket, block);
+        } catch (SQLException e) {
+            String now = shardOf(bucket);
+            if (!Fence.is(e) || now.equals(shard)) {
+                throw e;
+            }
+            return leases.lease(now, table, bucket, block);
+        }
     }
 
     /** The bucket's shard now: the live placement of the table's strategy in the data source's map. */

@@ -97,8 +97,10 @@ final class Fences {
                         + " OR (backend_xmin IS NOT NULL AND age(backend_xmin) >= " + xid + "))";
             } else {
                 StringJoiner ids = new StringJoiner("', '", "'", "'");
-                try (ResultSet rs = st.executeQuery("SELECT trx_id FROM information_schema.innodb_trx"
-                        + " WHERE trx_mysql_thread_id <> CONNECTION_ID()")) {
+                // transactions of this database's sessions only (the server's other databases move nothing here)
+                try (ResultSet rs = st.executeQuery("SELECT t.trx_id FROM information_schema.innodb_trx t"
+                        + " JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id"
+                        + " WHERE t.trx_mysql_thread_id <> CONNECTION_ID() AND p.db = DATABASE()")) {
                     while (rs.next()) {
                         ids.add(rs.getString(1));
                     }

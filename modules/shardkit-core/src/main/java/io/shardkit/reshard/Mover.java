@@ -168,6 +168,9 @@ public final class Mover {
      */
     public MoveStatus switchOver() throws SQLException {
         List<Move> moves = active(Step.VERIFIED, Step.FENCED, "switch");
+        if (moves.get(0).step() == Step.VERIFIED) {
+            catchUp(moves, false); // what was written since start: the less left, the shorter the pause
+        }
         long t0 = System.nanoTime();
         Map<String, BitSet> bySource = bySource(moves);
         for (Map.Entry<String, BitSet> e : bySource.entrySet()) {
@@ -415,12 +418,16 @@ public final class Mover {
     /**
      * Replays each source's change log onto the targets, a chunk at a time, deleting each chunk's
      * entries once replayed. Until {@code drain}, stops at a chunk that was not full (caught up
-     * with the writers); draining (after the fence, when nothing new is logged) stops at an empty log.
+     * with the writers) or once it has replayed as many entries as the log held when it began (so
+     * writers faster than the replay cannot keep it going forever: the drain after the fence
+     * replays the rest); draining (after the fence, when nothing new is logged) stops at an empty log.
      */
     private long catchUp(List<Move> moves, boolean drain) throws SQLException {
         long replayed = 0;
         for (Map.Entry<String, List<Move>> e : movesBySource(moves).entrySet()) {
             try (Connection s = open(e.getKey())) {
+                long budget = drain ? Long.MAX_VALUE : Math.max(chunk, Fences.pending(s, keys.keySet()));
+                long done = 0;
                 List<Connection> targets = new ArrayList<>();
                 try {
                     List<List<TableMove>> tms = new ArrayList<>();
@@ -445,8 +452,9 @@ public final class Mover {
                         }
                         Fences.clear(s, changes);
                         replayed += changes.size();
+                        done += changes.size();
                         faults.at("catchup-chunk");
-                        if (changes.isEmpty() || !drain && changes.size() < chunk) {
+                        if (changes.isEmpty() || !drain && (changes.size() < chunk || done >= budget)) {
                             break;
                         }
                     }

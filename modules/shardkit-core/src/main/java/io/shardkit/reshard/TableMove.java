@@ -291,44 +291,64 @@ final class TableMove {
      * has it in a moved bucket, deleted on T when S has it no more or in another bucket.
      */
     void replay(Connection s, Connection t, List<String> pks) throws SQLException {
-        List<Object[]> upserts = new ArrayList<>();
-        List<Object[]> deletes = new ArrayList<>();
-        try (PreparedStatement ps = s.prepareStatement(byPk)) {
-            for (String text : pks) {
-                List<String> values = MoveTriggers.pkValues(text, pk.length);
-                for (int i = 0; i < pk.length; i++) {
-                    bindText(ps, i + 1, values.get(i), pkTypes[i]);
-                }
-                Object[] found = null;
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        found = new Object[columns.size()];
-                        for (int i = 0; i < found.length; i++) {
-                            found[i] = rs.getObject(i + 1);
-                        }
-                    }
-                }
-                if (found != null && inMove(found)) {
-                    upserts.add(found);
-                } else {
-                    deletes.add(textKey(values));
+        List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(pks)); // a hot row is logged often
+        for (int from = 0; from < distinct.size(); from += REPLAY_GROUP) {
+            List<List<String>> keys = new ArrayList<>();
+            for (String text : distinct.subList(from, Math.min(distinct.size(), from + REPLAY_GROUP))) {
+                keys.add(MoveTriggers.pkValues(text, pk.length));
+            }
+            List<Object[]> found = new ArrayList<>();
+            for (Object[] row : rows(s, inKeys(keys.size()), keys)) {
+                if (inMove(row)) {
+                    found.add(row);
                 }
             }
-        }
-        write(t, upserts);
-        if (!deletes.isEmpty()) {
+            // T's rows of these keys become S's: delete them all, then write the ones S has (one transaction)
             inTransaction(t, () -> {
                 try (PreparedStatement ps = t.prepareStatement(delete)) {
-                    for (Object[] k : deletes) {
-                        for (int i = 0; i < k.length; i++) {
-                            bindText(ps, i + 1, (String) k[i], pkTypes[i]);
+                    for (List<String> k : keys) {
+                        for (int i = 0; i < k.size(); i++) {
+                            bindText(ps, i + 1, k.get(i), pkTypes[i]);
                         }
                         ps.addBatch();
                     }
                     ps.executeBatch();
                 }
+                write(t, found);
             });
         }
+    }
+
+    /** Keys re-read from S per statement during a replay. */
+    private static final int REPLAY_GROUP = 200;
+
+    /** {@code SELECT <columns> FROM t WHERE (pk) IN ((?, ?), ...)} for {@code n} keys. */
+    private String inKeys(int n) {
+        String one = pk.length == 1 ? "?" : "(" + String.join(", ", java.util.Collections.nCopies(pk.length, "?")) + ")";
+        return byPk.substring(0, byPk.indexOf(" WHERE ")) + " WHERE " + (pk.length == 1 ? pkList : "(" + pkList + ")")
+                + " IN (" + String.join(", ", java.util.Collections.nCopies(n, one)) + ")";
+    }
+
+    private List<Object[]> rows(Connection c, String sql, List<List<String>> keys) throws SQLException {
+        List<Object[]> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int p = 1;
+            for (List<String> k : keys) {
+                for (int i = 0; i < k.size(); i++) {
+                    bindText(ps, p++, k.get(i), pkTypes[i]);
+                }
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Object[] row = new Object[columns.size()];
+                    for (int i = 0; i < row.length; i++) {
+                        row[i] = rs.getObject(i + 1);
+                    }
+                    out.add(row);
+                }
+            }
+        }
+        return out;
     }
 
     /** Whether {@code row}'s bucket is one this move moves (a source giving buckets to several targets logs them all). */
@@ -336,10 +356,6 @@ final class TableMove {
         Object k = row[keyIndex];
         long key = k instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(k).trim());
         return moved.get((int) Math.floorMod(key, (long) buckets));
-    }
-
-    private static Object[] textKey(List<String> values) {
-        return values.toArray();
     }
 
     /**

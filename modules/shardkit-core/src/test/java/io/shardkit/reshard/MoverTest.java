@@ -242,6 +242,12 @@ class MoverTest {
             assertThat(st.executeUpdate("UPDATE players SET score = 1 WHERE player_id = 4")).as("bucket 4 stays on s0")
                     .isEqualTo(1);
         }
+        // its id lease for bucket 2 meets the fence on s0 (the lease row moved too), re-reads the map, leases on s2
+        long id = stale.ids("matches").next(2);
+        assertThat(Resharding.of(stale).epoch("players")).isEqualTo(2);
+        assertThat(Math.floorMod(id, B)).isEqualTo(2);
+        assertThat(rows(ds, "SELECT MAX(match_id) FROM matches WHERE player_id = 2")).singleElement()
+                .satisfies(m -> assertThat(Long.parseLong(m.replace("|", ""))).isLessThan(id));
         mover.cleanup(Duration.ZERO);
         try (Connection c = stale.connectionTo("s0"); Statement st = c.createStatement()) {
             assertThatThrownBy(() -> st.executeUpdate("INSERT INTO players VALUES (18, 'x', 1)")).as("fenced after cleanup too")

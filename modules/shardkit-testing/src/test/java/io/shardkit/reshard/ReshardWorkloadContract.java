@@ -114,6 +114,7 @@ abstract class ReshardWorkloadContract {
             Random r = new Random(seed);
             try (Connection c = ds.getConnection()) {
                 while (!stop.get()) {
+                    Thread.sleep(2); // about 300 writes a second per worker: a busy game, not a saturated machine
                     long key = w + WORKERS * (long) r.nextInt(2 * PLAYERS / WORKERS) + 1;
                     Long score = model.get(key);
                     String sql;
@@ -148,6 +149,8 @@ abstract class ReshardWorkloadContract {
                 }
             } catch (SQLException e) {
                 failures.add("connection: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }, "workload-" + w);
         t.start();
