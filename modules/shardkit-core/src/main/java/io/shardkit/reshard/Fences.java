@@ -96,19 +96,23 @@ final class Fences {
                         + " AND ((backend_xid IS NOT NULL AND age(backend_xid) >= " + xid + ")"
                         + " OR (backend_xmin IS NOT NULL AND age(backend_xmin) >= " + xid + "))";
             } else {
-                StringJoiner ids = new StringJoiner("', '", "'", "'");
-                // transactions of this database's sessions only (the server's other databases move nothing here)
-                try (ResultSet rs = st.executeQuery("SELECT t.trx_id FROM information_schema.innodb_trx t"
-                        + " JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id"
-                        + " WHERE t.trx_mysql_thread_id <> CONNECTION_ID() AND p.db = DATABASE()")) {
-                    while (rs.next()) {
-                        ids.add(rs.getString(1));
-                    }
-                }
-                if (ids.length() == 2) {
+                // At REPEATABLE READ (InnoDB's default) the fence trigger's locking read of a bucket that
+                // is not moving takes a gap lock, so naming the buckets (an insert into that gap) already
+                // waited for every writer in flight: nothing to wait for. At READ COMMITTED there is no
+                // gap lock: wait for this database's transactions begun at or before now (trx ids of
+                // read-only transactions are reused, so compare start times, to the second)
+                String iso = isolation(st);
+                if (iso.startsWith("REPEATABLE") || iso.startsWith("SERIALIZABLE")) {
                     return;
                 }
-                check = "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_id IN (" + ids + ")";
+                String now;
+                try (ResultSet rs = st.executeQuery("SELECT NOW()")) {
+                    rs.next();
+                    now = rs.getString(1);
+                }
+                check = "SELECT COUNT(*) FROM information_schema.innodb_trx t JOIN information_schema.processlist p"
+                        + " ON p.id = t.trx_mysql_thread_id WHERE t.trx_mysql_thread_id <> CONNECTION_ID()"
+                        + " AND p.db = DATABASE() AND t.trx_started <= '" + now + "'";
             }
             while (true) {
                 try (ResultSet rs = st.executeQuery(check)) {
@@ -120,7 +124,8 @@ final class Fences {
                 if (System.nanoTime() > deadline) {
                     throw new ShardException("a transaction older than the move is still open after " + WAIT_SECONDS
                             + " s; its writes to the moving buckets might not be logged. Commit or end it, then start"
-                            + " again (the move resumes)", SqlStates.OBJECT_NOT_IN_PREREQUISITE_STATE);
+                            + " again (the move resumes). Open: " + sessions(st, kind),
+                            SqlStates.OBJECT_NOT_IN_PREREQUISITE_STATE);
                 }
                 try {
                     Thread.sleep(20);
@@ -130,6 +135,53 @@ final class Fences {
                 }
             }
         }
+    }
+
+    /** The server's default isolation level (MariaDB {@code tx_isolation}, MySQL 8 {@code transaction_isolation}). */
+    private static String isolation(Statement st) throws SQLException {
+        for (String v : new String[] {"@@GLOBAL.tx_isolation", "@@GLOBAL.transaction_isolation"}) {
+            try (ResultSet rs = st.executeQuery("SELECT " + v)) {
+                rs.next();
+                return String.valueOf(rs.getString(1)).toUpperCase(java.util.Locale.ROOT);
+            } catch (SQLException e) {
+                // the other name
+            }
+        }
+        return "";
+    }
+
+    /** This database's other sessions with a transaction open, for the message of a wait that gave up. */
+    private static String sessions(Statement st, Dialect kind) throws SQLException {
+        String sql = kind == Dialect.POSTGRESQL
+                ? "SELECT pid, state, xact_start, LEFT(query, 80) FROM pg_stat_activity WHERE datname = current_database()"
+                        + " AND pid <> pg_backend_pid() AND xact_start IS NOT NULL ORDER BY xact_start LIMIT 5"
+                : "SELECT t.trx_mysql_thread_id, CONCAT(t.trx_state, ' ro=', t.trx_is_read_only, ' acnl=', t.trx_autocommit_non_locking,"
+                        + " ' ', p.command, ' ', p.user, ' ', p.host), t.trx_started, LEFT(p.info, 80) FROM information_schema.innodb_trx t"
+                        + " JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id WHERE p.db = DATABASE()"
+                        + " AND t.trx_mysql_thread_id <> CONNECTION_ID() ORDER BY t.trx_started LIMIT 5";
+        StringJoiner out = new StringJoiner("; ");
+        try (ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add("session " + rs.getString(1) + " " + rs.getString(2) + " since " + rs.getString(3) + ": "
+                        + rs.getString(4));
+            }
+        }
+        if (kind == Dialect.MYSQL) {
+            try (ResultSet rs = st.executeQuery("SELECT r.trx_mysql_thread_id, b.trx_mysql_thread_id, b.trx_state,"
+                    + " LEFT(bp.info, 60), bp.command, l.lock_table, l.lock_mode FROM information_schema.innodb_lock_waits w"
+                    + " JOIN information_schema.innodb_trx r ON r.trx_id = w.requesting_trx_id"
+                    + " JOIN information_schema.innodb_trx b ON b.trx_id = w.blocking_trx_id"
+                    + " LEFT JOIN information_schema.processlist bp ON bp.id = b.trx_mysql_thread_id"
+                    + " LEFT JOIN information_schema.innodb_locks l ON l.lock_id = w.blocking_lock_id")) {
+                while (rs.next()) {
+                    out.add("session " + rs.getString(1) + " waits for session " + rs.getString(2) + " (" + rs.getString(3)
+                            + ", " + rs.getString(5) + ": " + rs.getString(4) + ") on " + rs.getString(6) + " " + rs.getString(7));
+                }
+            } catch (SQLException e) {
+                out.add("(lock waits not readable: " + e.getMessage() + ")");
+            }
+        }
+        return out.toString();
     }
 
     /** Up to {@code limit} logged changes of {@code tables}, oldest seq first. */
