@@ -315,6 +315,7 @@ public final class Mover {
             }
             resharding.refresh();
             List<Move> moves = planned(target, strategy.epoch());
+            plan(target); // refusals (a table missing, different or without a key) before the ledger holds the move
             MoveLedger.insert(c, moves);
             progress.accept("planned: " + moves.size() + " moves from epoch " + strategy.epoch());
             return moves;

@@ -1,0 +1,7 @@
+package io.shardkit.reshard;
+
+import io.shardkit.testing.MariaDbShards;
+
+@MariaDbShards
+class MariaDbMoverTest extends MoverContract {
+}

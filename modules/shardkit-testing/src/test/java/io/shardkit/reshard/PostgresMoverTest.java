@@ -1,0 +1,7 @@
+package io.shardkit.reshard;
+
+import io.shardkit.testing.PostgresShards;
+
+@PostgresShards
+class PostgresMoverTest extends MoverContract {
+}

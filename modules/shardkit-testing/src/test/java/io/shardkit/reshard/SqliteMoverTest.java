@@ -1,0 +1,7 @@
+package io.shardkit.reshard;
+
+import io.shardkit.testing.SqliteShards;
+
+@SqliteShards
+class SqliteMoverTest extends MoverContract {
+}
