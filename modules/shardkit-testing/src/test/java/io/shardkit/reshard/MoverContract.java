@@ -38,7 +38,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -547,8 +546,6 @@ abstract class MoverContract {
     @Test
     void i15_84_startWaitsForATransactionWhoseSnapshotIsOlderThanTheMove() throws Exception {
         Assumptions.assumeFalse(dialect.equals("sqlite"), "SQLite has one writer at a time");
-        Assumptions.assumeFalse(dialect.equals("mysql"), "MariaDB: the late writer does not end within the 10 s the"
-                + " start waits (start refuses); its open transaction then blocks later moves on any database of the server");
         ShardedDataSource ds = open();
         load(ds, 40);
         create(ds, "CREATE TABLE other (id BIGINT PRIMARY KEY, v INT)");
@@ -594,8 +591,6 @@ abstract class MoverContract {
     }
 
     @Test
-    @Disabled("needs the fence trigger's locking read (branch fencewait): on main the fence does not wait for a"
-            + " writer that logged a change and has not committed, and its write is lost")
     void i15_85_theFenceWaitsForAnOpenWriterTransaction() throws Exception {
         Assumptions.assumeFalse(dialect.equals("sqlite"), "SQLite has one writer at a time");
         ShardedDataSource ds = open();
