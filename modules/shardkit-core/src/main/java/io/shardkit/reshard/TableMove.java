@@ -36,7 +36,11 @@ final class TableMove {
     private final String filter;
     private final String first;
     private final String next;
-    private final String upsert;
+    private final String upsertHead;
+    private final String rowMarks;
+    private final String upsertTail;
+    /** Rows per multi-row upsert: at most 500, and below every database's limit of bound parameters (SQLite 32,766). */
+    private final int rowsPerStatement;
     private final String byPk;
     private final String delete;
     private final String orderBy;
@@ -81,11 +85,12 @@ final class TableMove {
                         .append(kind == Dialect.MYSQL ? "VALUES(" + c + ")" : "excluded." + c);
             }
         }
-        String values = " (" + String.join(", ", quoted) + ") VALUES ("
-                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
-        this.upsert = kind == Dialect.MYSQL
-                ? "INSERT INTO " + t + values + " ON DUPLICATE KEY UPDATE " + (set.length() > 0 ? set : quoted.get(pk[0]) + " = " + quoted.get(pk[0]))
-                : "INSERT INTO " + t + values + " ON CONFLICT (" + pkList + ") DO " + (set.length() > 0 ? "UPDATE SET " + set : "NOTHING");
+        this.upsertHead = "INSERT INTO " + t + " (" + String.join(", ", quoted) + ") VALUES ";
+        this.rowMarks = "(" + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
+        this.upsertTail = kind == Dialect.MYSQL
+                ? " ON DUPLICATE KEY UPDATE " + (set.length() > 0 ? set : quoted.get(pk[0]) + " = " + quoted.get(pk[0]))
+                : " ON CONFLICT (" + pkList + ") DO " + (set.length() > 0 ? "UPDATE SET " + set : "NOTHING");
+        this.rowsPerStatement = Math.max(1, Math.min(500, 30_000 / columns.size()));
         StringBuilder where = new StringBuilder();
         for (String c : pkCols) {
             where.append(where.length() == 0 ? "" : " AND ").append(c).append(" = ?");
@@ -256,14 +261,20 @@ final class TableMove {
             return;
         }
         inTransaction(t, () -> {
-            try (PreparedStatement ps = t.prepareStatement(upsert)) {
-                for (Object[] row : rows) {
-                    for (int i = 0; i < row.length; i++) {
-                        bind(ps, i + 1, row[i], types[i]);
+            // one multi-row statement per group of rows: one round trip each (a JDBC batch is a round
+            // trip per row on MariaDB Connector/J, and on pgjdbc without reWriteBatchedInserts)
+            for (int from = 0; from < rows.size(); from += rowsPerStatement) {
+                List<Object[]> group = rows.subList(from, Math.min(rows.size(), from + rowsPerStatement));
+                try (PreparedStatement ps = t.prepareStatement(upsertHead
+                        + String.join(", ", java.util.Collections.nCopies(group.size(), rowMarks)) + upsertTail)) {
+                    int p = 1;
+                    for (Object[] row : group) {
+                        for (int i = 0; i < row.length; i++) {
+                            bind(ps, p++, row[i], types[i]);
+                        }
                     }
-                    ps.addBatch();
+                    ps.executeUpdate();
                 }
-                ps.executeBatch();
             }
         });
     }
