@@ -5,12 +5,10 @@ import io.shardkit.ShardedDataSource;
 import io.shardkit.SqlStates;
 import io.shardkit.config.TableRule;
 import io.shardkit.internal.IdBlockTable;
-import io.shardkit.pool.AdminConnections;
 import io.shardkit.reshard.MoveLedger.Move;
 import io.shardkit.reshard.MoveLedger.Step;
 import io.shardkit.strategy.BucketPlacement;
 import io.shardkit.strategy.BucketStrategy;
-import io.shardkit.sql.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -52,7 +50,7 @@ public final class Mover {
     private final String group;
     private final BucketStrategy strategy;
     private final Map<String, String> keys = new LinkedHashMap<>();
-    private int chunk = 1000;
+    private final MoveWork work;
     private Consumer<String> progress = line -> {
     };
     private volatile MoveStatus last;
@@ -80,6 +78,7 @@ public final class Mover {
         if (ids) {
             keys.put(IdBlockTable.TABLE, "bucket"); // the lease row of a bucket moves with it
         }
+        this.work = new MoveWork(ds, resharding, keys, strategy.buckets());
     }
 
     /** Rows per chunk of copy, catch-up, verify and cleanup (default 1,000). */
@@ -87,13 +86,14 @@ public final class Mover {
         if (rows < 1) {
             throw new IllegalArgumentException("a chunk holds at least one row, not " + rows);
         }
-        this.chunk = rows;
+        work.chunk = rows;
         return this;
     }
 
     /** Receives one line per table copied, per catch-up pass and per step, with rows and rates. */
     public Mover progress(Consumer<String> lines) {
         this.progress = lines;
+        work.progress = lines;
         return this;
     }
 
@@ -111,11 +111,11 @@ public final class Mover {
         List<MoveStatus.Pair> pairs = new ArrayList<>();
         for (Move m : moves) {
             long rows = 0;
-            try (Connection s = open(m.source()); Connection t = open(m.target())) {
+            try (Connection s = work.open(m.source()); Connection t = work.open(m.target())) {
                 if (keys.containsKey(IdBlockTable.TABLE)) {
                     Fences.createIdBlocks(s, t);
                 }
-                for (TableMove tm : tables(m, s, t)) {
+                for (TableMove tm : work.tables(m, s, t)) {
                     rows += tm.count(s);
                 }
             }
@@ -137,16 +137,16 @@ public final class Mover {
             return status();
         }
         if (step == Step.PLANNED) {
-            prepare(moves);
+            work.prepare(moves);
             step(moves, Step.PREPARED, null);
         }
         if (step.compareTo(Step.COPIED) < 0) {
-            copy(moves);
+            work.copy(moves);
             step(moves, Step.COPIED, null);
         }
-        long replayed = catchUp(moves, false);
-        long fixed = verify(moves);
-        replayed += catchUp(moves, false);
+        long replayed = work.catchUp(moves, false);
+        long fixed = work.verify(moves);
+        replayed += work.catchUp(moves, false);
         progress.accept("verified: " + fixed + " rows recopied, " + replayed + " logged changes replayed");
         step(moves, Step.VERIFIED, null);
         return status();
@@ -155,8 +155,8 @@ public final class Mover {
     /** Compares the moved rows on both sides again (catching up first) and recopies what differs; returns the rows fixed. */
     public long verify() throws SQLException {
         List<Move> moves = active(Step.PREPARED, Step.VERIFIED, "verify");
-        catchUp(moves, false);
-        return verify(moves);
+        work.catchUp(moves, false);
+        return work.verify(moves);
     }
 
     /**
@@ -169,18 +169,18 @@ public final class Mover {
     public MoveStatus switchOver() throws SQLException {
         List<Move> moves = active(Step.VERIFIED, Step.FENCED, "switch");
         if (moves.get(0).step() == Step.VERIFIED) {
-            catchUp(moves, false); // what was written since start: the less left, the shorter the pause
+            work.catchUp(moves, false); // what was written since start: the less left, the shorter the pause
         }
         long t0 = System.nanoTime();
-        Map<String, BitSet> bySource = bySource(moves);
+        Map<String, BitSet> bySource = MoveWork.bySource(moves);
         for (Map.Entry<String, BitSet> e : bySource.entrySet()) {
-            try (Connection s = open(e.getKey())) {
+            try (Connection s = work.open(e.getKey())) {
                 Fences.fence(s, BucketSql.array(e.getValue()));
             }
         }
         step(moves, Step.FENCED, null);
         faults.at("fenced");
-        long drained = catchUp(moves, true);
+        long drained = work.catchUp(moves, true);
         faults.at("drained");
         BucketPlacement target = after(moves);
         long epoch = resharding.publish(group, target, moves.get(0).epochFrom(),
@@ -209,11 +209,11 @@ public final class Mover {
         }
         long deleted = 0;
         for (Move m : moves) {
-            try (Connection s = open(m.source()); Connection t = open(m.target())) {
-                for (TableMove tm : tables(m, s, t)) {
+            try (Connection s = work.open(m.source()); Connection t = work.open(m.target())) {
+                for (TableMove tm : work.tables(m, s, t)) {
                     int n;
                     do {
-                        n = Fences.asMover(s, BucketSql.array(m.buckets()), () -> tm.deleteChunk(s, chunk));
+                        n = Fences.asMover(s, BucketSql.array(m.buckets()), () -> tm.deleteChunk(s, work.chunk));
                         deleted += n;
                         faults.at("cleanup-chunk");
                     } while (n > 0);
@@ -239,15 +239,15 @@ public final class Mover {
      */
     public MoveStatus abort() throws SQLException {
         List<Move> moves = active(Step.PLANNED, Step.FENCED, "abort");
-        for (Map.Entry<String, BitSet> e : bySource(moves).entrySet()) {
-            try (Connection s = open(e.getKey())) {
+        for (Map.Entry<String, BitSet> e : MoveWork.bySource(moves).entrySet()) {
+            try (Connection s = work.open(e.getKey())) {
                 Fences.release(s, BucketSql.array(e.getValue()), keys.keySet());
             }
         }
         for (Move m : moves) {
-            try (Connection s = open(m.source()); Connection t = open(m.target())) {
-                for (TableMove tm : tables(m, s, t)) {
-                    while (tm.deleteChunk(t, chunk) > 0) {
+            try (Connection s = work.open(m.source()); Connection t = work.open(m.target())) {
+                for (TableMove tm : work.tables(m, s, t)) {
+                    while (tm.deleteChunk(t, work.chunk) > 0) {
                         faults.at("abort-chunk");
                     }
                 }
@@ -279,7 +279,7 @@ public final class Mover {
         List<MoveStatus.Pair> pairs = new ArrayList<>();
         for (Move m : moves) {
             long pending;
-            try (Connection s = open(m.source())) {
+            try (Connection s = work.open(m.source())) {
                 pending = Fences.pending(s, keys.keySet());
             }
             pairs.add(new MoveStatus.Pair(m.source(), m.target(), BucketSql.text(m.buckets()), m.buckets().cardinality(),
@@ -366,150 +366,6 @@ public final class Mover {
         return BucketPlacement.of(of);
     }
 
-    private void prepare(List<Move> moves) throws SQLException {
-        for (Move m : moves) {
-            try (Connection s = open(m.source()); Connection t = open(m.target())) {
-                if (keys.containsKey(IdBlockTable.TABLE)) {
-                    Fences.createIdBlocks(s, t);
-                }
-                for (TableMove tm : tables(m, s, t)) {
-                    MoveTriggers.install(s, tm.table, keys.get(tm.table), tm.pkColumns(), strategy.buckets());
-                }
-                Fences.unfenceOnTarget(t, BucketSql.array(m.buckets()));
-            }
-        }
-        for (Map.Entry<String, BitSet> e : bySource(moves).entrySet()) {
-            try (Connection s = open(e.getKey())) {
-                MoveTriggers.moving(s, BucketSql.array(e.getValue()));
-                Fences.waitForOlderWriters(s);
-            }
-        }
-        faults.at("prepared");
-        progress.accept("prepared: triggers on " + bySource(moves).keySet() + " log changes to the moving buckets");
-    }
-
-    private void copy(List<Move> moves) throws SQLException {
-        for (Move m : moves) {
-            long rows = 0;
-            long t0 = System.nanoTime();
-            try (Connection s = open(m.source()); Connection t = open(m.target())) {
-                for (TableMove tm : tables(m, s, t)) {
-                    Object[] after = null;
-                    while (true) {
-                        List<Object[]> batch = tm.chunk(s, after, chunk);
-                        tm.write(t, batch);
-                        rows += batch.size();
-                        faults.at("copy-chunk");
-                        if (batch.size() < chunk) {
-                            break;
-                        }
-                        after = tm.key(batch.get(batch.size() - 1));
-                    }
-                }
-            }
-            try (Connection c = resharding.control()) {
-                MoveLedger.rowsCopied(c, m, rows);
-            }
-            double secs = Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
-            progress.accept("copied " + m.source() + " → " + m.target() + ": " + rows + " rows in "
-                    + String.format(java.util.Locale.ROOT, "%.2f s (%.0f rows/s)", secs, rows / secs));
-        }
-    }
-
-    /**
-     * Replays each source's change log onto the targets, a chunk at a time, deleting each chunk's
-     * entries once replayed. Until {@code drain}, stops at a chunk that was not full (caught up
-     * with the writers) or once it has replayed as many entries as the log held when it began (so
-     * writers faster than the replay cannot keep it going forever: the drain after the fence
-     * replays the rest); draining (after the fence, when nothing new is logged) stops at an empty log.
-     */
-    private long catchUp(List<Move> moves, boolean drain) throws SQLException {
-        long replayed = 0;
-        for (Map.Entry<String, List<Move>> e : movesBySource(moves).entrySet()) {
-            try (Connection s = open(e.getKey())) {
-                long budget = drain ? Long.MAX_VALUE : Math.max(chunk, Fences.pending(s, keys.keySet()));
-                long done = 0;
-                List<Connection> targets = new ArrayList<>();
-                try {
-                    List<List<TableMove>> tms = new ArrayList<>();
-                    for (Move m : e.getValue()) {
-                        Connection t = open(m.target());
-                        targets.add(t);
-                        tms.add(tables(m, s, t));
-                    }
-                    while (true) {
-                        List<MoveTriggers.Change> changes = Fences.changes(s, keys.keySet(), chunk);
-                        Map<String, List<String>> byTable = new LinkedHashMap<>();
-                        for (MoveTriggers.Change c : changes) {
-                            byTable.computeIfAbsent(c.table(), k -> new ArrayList<>()).add(c.pk());
-                        }
-                        for (int i = 0; i < tms.size(); i++) {
-                            for (TableMove tm : tms.get(i)) {
-                                List<String> pks = byTable.get(tm.table);
-                                if (pks != null) {
-                                    tm.replay(s, targets.get(i), pks);
-                                }
-                            }
-                        }
-                        Fences.clear(s, changes);
-                        replayed += changes.size();
-                        done += changes.size();
-                        faults.at("catchup-chunk");
-                        if (changes.isEmpty() || !drain && (changes.size() < chunk || done >= budget)) {
-                            break;
-                        }
-                    }
-                } finally {
-                    for (Connection t : targets) {
-                        t.close();
-                    }
-                }
-            }
-        }
-        return replayed;
-    }
-
-    private long verify(List<Move> moves) throws SQLException {
-        long fixed = 0;
-        for (Move m : moves) {
-            try (Connection s = open(m.source()); Connection t = open(m.target())) {
-                for (TableMove tm : tables(m, s, t)) {
-                    fixed += tm.verify(s, t, chunk);
-                    faults.at("verify-table");
-                }
-            }
-        }
-        return fixed;
-    }
-
-    // ---- helpers ----
-
-    /**
-     * An admin connection to {@code shard} (unpooled, unrouted: the mover's trigger DDL holds
-     * several statements, and its deletes pass its own fence); SQLite waits up to 10 s for the
-     * file's write lock as the pools do.
-     */
-    private Connection open(String shard) throws SQLException {
-        Connection c = ds.unwrap(AdminConnections.class).open(shard);
-        if (ControlTable.kind(c) == Dialect.SQLITE) {
-            try (java.sql.Statement st = c.createStatement()) {
-                st.execute("PRAGMA busy_timeout = " + Fences.WAIT_SECONDS * 1000);
-            } catch (SQLException e) {
-                c.close();
-                throw e;
-            }
-        }
-        return c;
-    }
-
-    private List<TableMove> tables(Move m, Connection s, Connection t) throws SQLException {
-        List<TableMove> out = new ArrayList<>();
-        for (Map.Entry<String, String> k : keys.entrySet()) {
-            out.add(TableMove.of(s, m.source(), t, m.target(), k.getKey(), k.getValue(), strategy.buckets(), m.buckets()));
-        }
-        return out;
-    }
-
     private List<Move> active(Step from, Step to, String what) throws SQLException {
         List<Move> moves;
         try (Connection c = resharding.control()) {
@@ -535,21 +391,5 @@ public final class Mover {
         }
         moves.replaceAll(m -> new Move(m.group(), m.epochFrom(), m.source(), m.target(), m.buckets(), step, epochTo,
                 m.rowsCopied(), System.currentTimeMillis()));
-    }
-
-    private static Map<String, BitSet> bySource(List<Move> moves) {
-        Map<String, BitSet> out = new LinkedHashMap<>();
-        for (Move m : moves) {
-            out.computeIfAbsent(m.source(), k -> new BitSet()).or(m.buckets());
-        }
-        return out;
-    }
-
-    private static Map<String, List<Move>> movesBySource(List<Move> moves) {
-        Map<String, List<Move>> out = new LinkedHashMap<>();
-        for (Move m : moves) {
-            out.computeIfAbsent(m.source(), k -> new ArrayList<>()).add(m);
-        }
-        return out;
     }
 }
