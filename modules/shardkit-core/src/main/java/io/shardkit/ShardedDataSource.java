@@ -11,6 +11,7 @@ import io.shardkit.config.YamlShardMap;
 import io.shardkit.ids.Ids;
 import io.shardkit.jdbc.ShardKey;
 import io.shardkit.pool.AdminConnections;
+import io.shardkit.reshard.Resharding;
 import io.shardkit.strategy.Strategy;
 import io.shardkit.tenant.TenantScope;
 import java.io.InputStream;
@@ -69,10 +70,7 @@ public final class ShardedDataSource extends DataSourceView implements AutoClose
         return parts.connection(-1, null);
     }
 
-    /**
-     * A connection pinned to one shard: every statement runs there as written, without routing or refusals. For
-     * maintenance, vendor SQL shardkit cannot parse, and per-shard work.
-     */
+    /** A connection pinned to one shard: statements run there as written, unrouted (maintenance, vendor SQL). */
     public Connection connectionTo(String shard) throws SQLException {
         return parts.connection(parts.openShard(shard), null);
     }
@@ -103,8 +101,7 @@ public final class ShardedDataSource extends DataSourceView implements AutoClose
         return tenants;
     }
 
-    /** A lazy routing connection for one tenant; see {@link TenantDataSource#getConnection()}. */
-    Connection tenantConnection(TenantScope tenant) {
+    Connection tenantConnection(TenantScope tenant) { // TenantDataSource's lazy routing connection
         return parts.connection(-1, tenant);
     }
 
@@ -125,7 +122,6 @@ public final class ShardedDataSource extends DataSourceView implements AutoClose
     /**
      * How a statement would be routed and planned, with the choosers' reasons. Runs nothing; opens no connection but to
      * read split tables' physical tables from the catalogs. Throws what executing it would throw when it is refused.
-     *
      * @param params the values of its {@code ?} parameters, in order
      */
     public Explain explain(String sql, Object... params) throws SQLException {
@@ -133,10 +129,9 @@ public final class ShardedDataSource extends DataSourceView implements AutoClose
     }
 
     /**
-     * The archiver of one tiered table of this data source's map: {@link Archiver#of(ShardedDataSource, String)}.
-     * Opens nothing.
-     * @throws ShardException SQLState {@value Archiver#NOT_ARCHIVABLE} when the map does not name the table, gives
-     *         it no archive tier, or gives its archive no cutoff
+     * The archiver of one tiered table ({@link Archiver#of(ShardedDataSource, String)}); opens nothing.
+     * @throws ShardException SQLState {@value Archiver#NOT_ARCHIVABLE} when the map does not name the table, gives it no
+     *     archive tier, or gives its archive no cutoff
      */
     public Archiver archiver(String table) throws ShardException {
         return Archiver.of(this, table);
@@ -145,6 +140,11 @@ public final class ShardedDataSource extends DataSourceView implements AutoClose
     /** Ids of a buckets table that carry a key's bucket ({@code ids("matches").next(playerId)}): {@link Ids#of}. */
     public Ids ids(String table) throws ShardException {
         return Ids.of(this, table);
+    }
+
+    /** The versioned map and its mover ({@code resharding:} in the map): {@link Resharding#of}; opens nothing. */
+    public Resharding reshard() throws ShardException {
+        return Resharding.of(this);
     }
 
     /** How a shard's pool user could write, a line each, as its database says; empty: read-only holds there. */
