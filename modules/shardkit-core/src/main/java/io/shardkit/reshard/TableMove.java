@@ -225,15 +225,7 @@ final class TableMove {
                     ps.setObject(i + 1, binds[i]);
                 }
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Object[] row = new Object[columns.size()];
-                    for (int i = 0; i < row.length; i++) {
-                        row[i] = rs.getObject(i + 1);
-                    }
-                    out.add(row);
-                }
-            }
+            readAll(ps, out);
         }
         return out;
     }
@@ -245,6 +237,19 @@ final class TableMove {
             out.add(columns.get(i));
         }
         return out;
+    }
+
+    /** Runs {@code ps} and adds each row, every column as the driver reads it, to {@code out}. */
+    private void readAll(PreparedStatement ps, List<Object[]> out) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Object[] row = new Object[columns.size()];
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = rs.getObject(i + 1);
+                }
+                out.add(row);
+            }
+        }
     }
 
     Object[] key(Object[] row) {
@@ -349,15 +354,7 @@ final class TableMove {
                     bindText(ps, p++, k.get(i), pkTypes[i]);
                 }
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Object[] row = new Object[columns.size()];
-                    for (int i = 0; i < row.length; i++) {
-                        row[i] = rs.getObject(i + 1);
-                    }
-                    out.add(row);
-                }
-            }
+            readAll(ps, out);
         }
         return out;
     }
