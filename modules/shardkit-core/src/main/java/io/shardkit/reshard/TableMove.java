@@ -6,7 +6,6 @@ import io.shardkit.sql.Dialect;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -116,82 +115,32 @@ final class TableMove {
                     + target + " (" + ControlTable.kind(t) + "): a move stays within one kind of database",
                     SqlStates.FEATURE_NOT_SUPPORTED);
         }
-        Shape from = shape(s, kind, table);
+        TableShape from = TableShape.of(s, kind, table);
         if (from == null) {
             throw new ShardException("table " + table + " is missing on " + source, SqlStates.UNDEFINED_TABLE);
         }
-        if (from.pk.length == 0) {
+        if (from.pk().length == 0) {
             throw new ShardException("table " + table + " on " + source + " has no primary key: a moved table needs one"
                     + " (the copy and its catch-up find rows by it)", SqlStates.FEATURE_NOT_SUPPORTED);
         }
-        if (!from.columns.contains(keyColumn)) {
+        if (!from.columns().contains(keyColumn)) {
             throw new ShardException("table " + table + " on " + source + " has no column " + keyColumn,
                     SqlStates.UNDEFINED_COLUMN);
         }
-        Shape to = shape(t, kind, table);
+        TableShape to = TableShape.of(t, kind, table);
         if (to == null) {
             throw new ShardException("table " + table + " is missing on " + target + ": create it there with "
                     + source + "'s columns and primary key before the move (through connectionTo(\"" + target + "\"))",
                     SqlStates.UNDEFINED_TABLE);
         }
-        if (!from.columns.equals(to.columns) || !Arrays.equals(from.typeNames, to.typeNames) || !Arrays.equals(from.pk, to.pk)) {
+        if (!from.columns().equals(to.columns()) || !Arrays.equals(from.typeNames(), to.typeNames()) || !Arrays.equals(from.pk(), to.pk())) {
             throw new ShardException("table " + table + " differs between " + source + " and " + target + ": "
                     + from.describe() + " vs " + to.describe() + "; a move needs the same columns and primary key",
                     SqlStates.DATA_CORRUPTED);
         }
         String filter = BucketSql.in(kind, BucketSql.quote(kind, keyColumn), buckets, m);
-        return new TableMove(kind, table, from.columns, from.types, from.pk, filter, from.columns.indexOf(keyColumn),
+        return new TableMove(kind, table, from.columns(), from.types(), from.pk(), filter, from.columns().indexOf(keyColumn),
                 buckets, (BitSet) m.clone());
-    }
-
-    private record Shape(List<String> columns, int[] types, String[] typeNames, int[] pk) {
-        String describe() {
-            StringBuilder b = new StringBuilder("(");
-            for (int i = 0; i < columns.size(); i++) {
-                b.append(i == 0 ? "" : ", ").append(columns.get(i)).append(' ').append(typeNames[i]);
-            }
-            b.append("; primary key");
-            for (int i : pk) {
-                b.append(' ').append(columns.get(i));
-            }
-            return b.append(')').toString();
-        }
-    }
-
-    /** The table's columns in order, their types and primary key positions; null when missing. */
-    private static Shape shape(Connection c, Dialect kind, String table) throws SQLException {
-        DatabaseMetaData md = c.getMetaData();
-        String catalog = kind == Dialect.MYSQL ? c.getCatalog() : null;
-        String schema = kind == Dialect.POSTGRESQL ? c.getSchema() : null;
-        List<String> cols = new ArrayList<>();
-        List<Integer> types = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        try (ResultSet rs = md.getColumns(catalog, schema, table, null)) {
-            while (rs.next()) {
-                if (!table.equalsIgnoreCase(rs.getString("TABLE_NAME"))) {
-                    continue; // '_' is a LIKE wildcard in the table name pattern
-                }
-                cols.add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
-                types.add(rs.getInt("DATA_TYPE"));
-                names.add(rs.getString("TYPE_NAME").toLowerCase(java.util.Locale.ROOT));
-            }
-        }
-        if (cols.isEmpty()) {
-            return null;
-        }
-        List<String[]> keys = new ArrayList<>();
-        try (ResultSet rs = md.getPrimaryKeys(catalog, schema, table)) {
-            while (rs.next()) {
-                keys.add(new String[] {rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT),
-                        String.valueOf(rs.getInt("KEY_SEQ"))});
-            }
-        }
-        keys.sort((a, b) -> Integer.compare(Integer.parseInt(a[1]), Integer.parseInt(b[1])));
-        int[] pk = new int[keys.size()];
-        for (int i = 0; i < pk.length; i++) {
-            pk[i] = cols.indexOf(keys.get(i)[0]);
-        }
-        return new Shape(cols, types.stream().mapToInt(Integer::intValue).toArray(), names.toArray(new String[0]), pk);
     }
 
     /** Reads one chunk of M's rows on {@code c} after {@code after} (a primary key, or null for the first). */
