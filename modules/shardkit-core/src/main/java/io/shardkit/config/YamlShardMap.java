@@ -40,7 +40,7 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
 public final class YamlShardMap {
     private static final Set<String> ROOT_KEYS =
             Set.of("shards", "pool", "tables", "defaultShard", "settings", "tenancy", "resharding");
-    private static final Set<String> RESHARDING_KEYS = Set.of("control", "poll");
+    private static final Set<String> RESHARDING_KEYS = Set.of("control", "poll", "listen");
     private static final Set<String> TENANCY_KEYS = Set.of("mode", "schema", "logicalSchemas", "shared", "tenants",
             "role");
     private static final Set<String> SETTINGS_KEYS = Set.of("analysisCacheSize", "scatterThreads", "mergeRowLimit",
@@ -284,7 +284,8 @@ public final class YamlShardMap {
                 problems.add("resharding.poll", "'" + poll + "' is not a duration (write 5s, 500ms, 1m or PT5S)");
             }
         }
-        return control == null ? null : new Resharding(control, every);
+        boolean listen = !f.containsKey("listen") || nodes.bool(f.get("listen"), "resharding.listen");
+        return control == null ? null : new Resharding(control, every, listen);
     }
 
     private Settings readSettings(Node node) {

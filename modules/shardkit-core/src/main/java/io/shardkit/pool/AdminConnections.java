@@ -41,7 +41,7 @@ public final class AdminConnections {
     public Connection open(String shard) throws SQLException {
         Class<?> caller = WALKER.getCallerClass();
         if (!ALLOWED.contains(caller.getPackageName())) {
-            throw new IllegalCallerException("admin connections are for " + ALLOWED + " only, not "
+            throw new IllegalCallerException("admin connections are for io.shardkit.archive and io.shardkit.reshard only, not "
                     + caller.getName() + ": applications reach read-only shards through the data source");
         }
         int i = registry.indexOf(shard);

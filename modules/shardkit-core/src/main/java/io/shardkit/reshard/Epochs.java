@@ -51,6 +51,11 @@ public final class Epochs implements AutoCloseable {
 
     private Epochs(Map<String, BucketStrategy> groups, List<String> shards, Control control, boolean poll,
             Resharding config) {
+        this(groups, shards, control, poll, config, false);
+    }
+
+    private Epochs(Map<String, BucketStrategy> groups, List<String> shards, Control control, boolean poll,
+            Resharding config, boolean listen) {
         this.groups = groups;
         this.shards = shards;
         this.control = control;
@@ -58,7 +63,7 @@ public final class Epochs implements AutoCloseable {
             this.poller = null;
             return;
         }
-        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(listen ? 2 : 1, r -> {
             Thread t = new Thread(r, THREAD + THREADS.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -66,7 +71,14 @@ public final class Epochs implements AutoCloseable {
         ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         long every = Math.max(1, config.poll().toMillis());
         ex.scheduleWithFixedDelay(this::pollOnce, every, every, TimeUnit.MILLISECONDS);
+        if (listen) {
+            ex.execute(() -> Notifications.listen(control, every, this::refreshOn, p -> lastProblem = p));
+        }
         this.poller = ex;
+    }
+
+    private void refreshOn(Connection c) throws SQLException {
+        refresh(c, false);
     }
 
     /**
@@ -115,11 +127,13 @@ public final class Epochs implements AutoCloseable {
         Epochs e = new Epochs(groups, bound.shardNames(), control, false, bound.resharding());
         Map<String, BucketPlacement> seed = new LinkedHashMap<>();
         groups.forEach((name, s) -> seed.put(name, s.placement()));
+        boolean listen;
         try (Connection c = control.open()) {
             ControlTable.createAndSeed(c, seed);
             e.refresh(c, true);
+            listen = bound.resharding().listen() && Notifications.available(c);
         }
-        return new Epochs(groups, bound.shardNames(), control, true, bound.resharding());
+        return new Epochs(groups, bound.shardNames(), control, true, bound.resharding(), listen);
     }
 
     /** An instance over a bound map that does not poll, for {@link Resharding}. */

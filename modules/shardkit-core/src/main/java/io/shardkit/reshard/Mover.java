@@ -224,6 +224,7 @@ public final class Mover {
         long epochFrom = moves.get(0).epochFrom();
         try (Connection c = resharding.control()) {
             MoveLedger.step(c, group, epochFrom, Step.CLEANED, null);
+            Notifications.send(c);
         }
         resharding.refresh();
         progress.accept("cleaned: " + deleted + " rows deleted from the sources");

@@ -133,6 +133,7 @@ public final class Resharding {
                 next = n + 1;
                 ControlTable.insert(c, group, next, placement);
                 also.run(c);
+                Notifications.send(c); // PostgreSQL: listeners switch at the commit, not at their next poll
                 if (sqlite) {
                     st.execute("COMMIT");
                 } else {

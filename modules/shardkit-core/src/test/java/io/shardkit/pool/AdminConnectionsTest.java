@@ -68,7 +68,7 @@ class AdminConnectionsTest {
     void i13_a01_adminConnectionsRefuseCallersOutsideTheArchivePackage() throws SQLException {
         assertThatThrownBy(() -> ds.unwrap(AdminConnections.class).open("a0"))
                 .isInstanceOf(IllegalCallerException.class)
-                .hasMessage("admin connections are for io.shardkit.archive only, not " + getClass().getName()
+                .hasMessage("admin connections are for io.shardkit.archive and io.shardkit.reshard only, not " + getClass().getName()
                         + ": applications reach read-only shards through the data source");
         try (Connection c = AdminAccess.open(ds, "a0"); Statement st = c.createStatement()) {
             assertThat(st.executeUpdate("INSERT INTO events VALUES (9, 'written by the archive package')"))

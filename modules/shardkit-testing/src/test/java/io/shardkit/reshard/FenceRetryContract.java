@@ -95,7 +95,7 @@ abstract class FenceRetryContract {
     private ShardedDataSource start() throws SQLException {
         String yaml = shards.yamlShards() + "tables:\n  players: {key: player_id, strategy: {type: buckets, buckets: " + B
                 + ", bucketOf: mod, shards: [" + shards.name(0) + ", " + shards.name(1) + "]}}\n"
-                + "resharding: {control: " + shards.name(0) + ", poll: 1h}\n";
+                + "resharding: {control: " + shards.name(0) + ", poll: 1h, listen: false}\n";
         return ShardedDataSource.fromYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -92,7 +92,9 @@ abstract class ReshardWorkloadContract {
         }
         y.append("tables:\n  players: {key: player_id, strategy: {type: buckets, buckets: ").append(B)
                 .append(", bucketOf: mod, shards: [s0, s1, s2, s3]}}\n");
-        y.append("resharding: {control: s0, poll: ").append(poll).append("}\n");
+        // the one that never polls does not listen either (PostgreSQL): it hears of the switch from the fence only
+        y.append("resharding: {control: s0, poll: ").append(poll).append(poll.equals("1h") ? ", listen: false" : "")
+                .append("}\n");
         return ShardedDataSource.fromYaml(new ByteArrayInputStream(y.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
