@@ -189,10 +189,7 @@ final class Fences {
         List<MoveTriggers.Change> out = new ArrayList<>();
         try (PreparedStatement ps = s.prepareStatement("SELECT seq, tbl, pk FROM " + MoveTriggers.CHANGES + " WHERE tbl IN ("
                 + marks(tables.size()) + ") ORDER BY seq LIMIT " + limit)) {
-            int i = 1;
-            for (String t : tables) {
-                ps.setString(i++, t);
-            }
+            bindTables(ps, tables);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new MoveTriggers.Change(rs.getLong(1), rs.getString(2), rs.getString(3)));
@@ -214,10 +211,7 @@ final class Fences {
         }
         try (PreparedStatement ps = s.prepareStatement("SELECT COUNT(*) FROM " + MoveTriggers.CHANGES + " WHERE tbl IN ("
                 + marks(tables.size()) + ")")) {
-            int i = 1;
-            for (String t : tables) {
-                ps.setString(i++, t);
-            }
+            bindTables(ps, tables);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -232,10 +226,7 @@ final class Fences {
         }
         try (PreparedStatement ps = s.prepareStatement("DELETE FROM " + MoveTriggers.CHANGES + " WHERE tbl IN ("
                 + marks(tables.size()) + ")")) {
-            int i = 1;
-            for (String t : tables) {
-                ps.setString(i++, t);
-            }
+            bindTables(ps, tables);
             ps.executeUpdate();
         }
     }
@@ -322,6 +313,13 @@ final class Fences {
             j.add(Integer.toString(b));
         }
         return j.toString();
+    }
+
+    private static void bindTables(PreparedStatement ps, Collection<String> tables) throws SQLException {
+        int i = 1;
+        for (String t : tables) {
+            ps.setString(i++, t);
+        }
     }
 
     private static String marks(int n) {

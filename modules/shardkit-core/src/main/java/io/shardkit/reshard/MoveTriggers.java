@@ -108,9 +108,7 @@ final class MoveTriggers {
         }
 
         String bucket(String row) {
-            String k = row + "." + q(key);
-            return kind == Dialect.MYSQL ? "MOD(MOD(" + k + ", " + buckets + ") + " + buckets + ", " + buckets + ")"
-                    : "((" + k + " % " + buckets + ") + " + buckets + ") % " + buckets;
+            return BucketSql.bucket(kind, row + "." + q(key), buckets);
         }
 
         String pkText(String row) {
@@ -382,7 +380,7 @@ final class MoveTriggers {
     }
 
     private static String quote(Dialect kind, String name) {
-        return kind == Dialect.MYSQL ? "`" + name.replace("`", "``") + "`" : "\"" + name.replace("\"", "\"\"") + "\"";
+        return BucketSql.quote(kind, name);
     }
 
     private static String literal(String text) {
